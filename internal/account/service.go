@@ -1,0 +1,260 @@
+package account
+
+import (
+	"context"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aimsproject/aims"
+)
+
+// Service applies the rules of accounts over a Store: validation, password hashing, sessions and their
+// timeouts, login throttling, second factors and API tokens.
+type Service struct {
+	store Store
+	now   aims.Clock
+
+	// SessionIdle ends a session that has not been used for this long.
+	SessionIdle time.Duration
+	// SessionMax ends every session this long after login, however active.
+	SessionMax time.Duration
+	// LoginWindow is the period over which failed logins are counted.
+	LoginWindow time.Duration
+	// MaxAccountFailures and MaxAddressFailures are the failed logins allowed per account and per client
+	// address within LoginWindow before further attempts are refused.
+	MaxAccountFailures, MaxAddressFailures int
+}
+
+// NewService returns a Service with the default timeouts and limits.
+func NewService(st Store, now aims.Clock) *Service {
+	if now == nil {
+		now = aims.Now
+	}
+	return &Service{store: st, now: now, SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour,
+		LoginWindow: 15 * time.Minute, MaxAccountFailures: 5, MaxAddressFailures: 30}
+}
+
+// Store returns the service's store.
+func (s *Service) Store() Store { return s.store }
+
+var slugPattern = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// ValidateSlug returns an EINVALID error on field unless slug is 1-63 lower-case letters, digits and
+// hyphens, starting with a letter or digit.
+func ValidateSlug(slug, field string) error {
+	if !slugPattern.MatchString(slug) {
+		return aims.FieldError(field, "A slug is 1 to 63 lower-case letters, digits and hyphens, starting with a letter or digit.")
+	}
+	return nil
+}
+
+// NormalizeEmail returns the lower-cased address, or an EINVALID error on field.
+func NormalizeEmail(email, field string) (string, error) {
+	email = strings.ToLower(strings.TrimSpace(email))
+	a, err := mail.ParseAddress(email)
+	if err != nil || a.Address != email || len(email) > 254 {
+		return "", aims.FieldError(field, "Enter an email address like name@example.com.")
+	}
+	return email, nil
+}
+
+func validateName(name, field string, max int) (string, error) {
+	name = strings.TrimSpace(name)
+	if name == "" {
+		return "", aims.FieldError(field, "This field is required.")
+	}
+	if len([]rune(name)) > max {
+		return "", aims.FieldError(field, "At most %d characters.", max)
+	}
+	return name, nil
+}
+
+// CreateOrganization creates an organization. Its first member is added separately.
+func (s *Service) CreateOrganization(ctx context.Context, slug, name string) (*Organization, error) {
+	if err := ValidateSlug(slug, "slug"); err != nil {
+		return nil, err
+	}
+	name, err := validateName(name, "name", 200)
+	if err != nil {
+		return nil, err
+	}
+	o := &Organization{Slug: slug, Name: name}
+	if err := s.store.CreateOrganization(ctx, o); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// OrganizationUpdate is a partial change to an organization's profile; nil fields are left alone.
+type OrganizationUpdate struct {
+	Name        *string `json:"name"`
+	RequireTOTP *bool   `json:"require_totp"`
+}
+
+// UpdateOrganization applies u to orgID if its version is ifVersion (0: any).
+func (s *Service) UpdateOrganization(ctx context.Context, orgID string, u OrganizationUpdate, ifVersion int64) (*Organization, error) {
+	o, err := s.store.OrganizationByID(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Name != nil {
+		if o.Name, err = validateName(*u.Name, "name", 200); err != nil {
+			return nil, err
+		}
+	}
+	if u.RequireTOTP != nil {
+		o.RequireTOTP = *u.RequireTOTP
+	}
+	if err := s.store.UpdateOrganization(ctx, o, ifVersion); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// CreateUser creates a user with a password (which may be empty for a user who cannot log in yet).
+func (s *Service) CreateUser(ctx context.Context, email, name, password string) (*User, error) {
+	email, err := NormalizeEmail(email, "email")
+	if err != nil {
+		return nil, err
+	}
+	if strings.TrimSpace(name) == "" {
+		name = email
+	}
+	if name, err = validateName(name, "name", 200); err != nil {
+		return nil, err
+	}
+	u := &User{Email: email, Name: name}
+	if password != "" {
+		if err := ValidatePassword(password, "password"); err != nil {
+			return nil, err
+		}
+		if u.PasswordHash, err = HashPassword(password); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.store.CreateUser(ctx, u); err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// SetPassword replaces userID's password and ends all their sessions.
+func (s *Service) SetPassword(ctx context.Context, userID, password string) error {
+	if err := ValidatePassword(password, "password"); err != nil {
+		return err
+	}
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if u.PasswordHash, err = HashPassword(password); err != nil {
+		return err
+	}
+	if err := s.store.UpdateUser(ctx, u); err != nil {
+		return err
+	}
+	return s.store.DeleteUserSessions(ctx, userID)
+}
+
+// ChangePassword checks userID's current password, then sets a new one and ends every other session.
+func (s *Service) ChangePassword(ctx context.Context, userID, current, next string) error {
+	u, err := s.store.UserByID(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if !CheckPassword(u.PasswordHash, current) {
+		return aims.FieldError("current_password", "The current password is not right.")
+	}
+	return s.SetPassword(ctx, userID, next)
+}
+
+// AddMember gives the user with email a role in orgID. Only an owner may make another owner; the caller's
+// role is taken from ctx's actor.
+func (s *Service) AddMember(ctx context.Context, orgID, email string, role aims.Role) (*Membership, error) {
+	email, err := NormalizeEmail(email, "email")
+	if err != nil {
+		return nil, err
+	}
+	if !role.Valid() {
+		return nil, aims.FieldError("role", "Unknown role.")
+	}
+	if err := s.mayGrant(ctx, role); err != nil {
+		return nil, err
+	}
+	u, err := s.store.UserByEmail(ctx, email)
+	if aims.ErrorCode(err) == aims.ENOTFOUND {
+		return nil, aims.FieldError("email", "No user has this email; create the account first (aims user create).")
+	}
+	if err != nil {
+		return nil, err
+	}
+	m := &Membership{OrgID: orgID, UserID: u.ID, Role: role}
+	if err := s.store.CreateMembership(ctx, m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// mayGrant refuses to let an actor who is not an owner grant, or take away, the owner role.
+func (s *Service) mayGrant(ctx context.Context, role aims.Role) error {
+	a := aims.ActorFrom(ctx)
+	if role == aims.RoleOwner && a.Kind != aims.ActorSystem && a.Role != aims.RoleOwner {
+		return &aims.Error{Code: aims.EFORBIDDEN, Message: "Only an owner can grant or remove the owner role.", Field: "role"}
+	}
+	return nil
+}
+
+// ChangeRole sets a member's role, if its version is ifVersion (0: any).
+func (s *Service) ChangeRole(ctx context.Context, orgID, memberID string, role aims.Role, ifVersion int64) (*Membership, error) {
+	if !role.Valid() {
+		return nil, aims.FieldError("role", "Unknown role.")
+	}
+	m, err := s.store.MembershipByID(ctx, orgID, memberID)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.mayGrant(ctx, role); err != nil {
+		return nil, err
+	}
+	if m.Role == aims.RoleOwner {
+		if err := s.mayGrant(ctx, aims.RoleOwner); err != nil {
+			return nil, err
+		}
+	}
+	m.Role = role
+	if err := s.store.UpdateMembership(ctx, m, ifVersion); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// RemoveMember removes a member from orgID and revokes their tokens there.
+func (s *Service) RemoveMember(ctx context.Context, orgID, memberID string) error {
+	m, err := s.store.MembershipByID(ctx, orgID, memberID)
+	if err != nil {
+		return err
+	}
+	if m.Role == aims.RoleOwner {
+		if err := s.mayGrant(ctx, aims.RoleOwner); err != nil {
+			return err
+		}
+	}
+	return s.store.DeleteMembership(ctx, orgID, memberID)
+}
+
+// ParseExpiry parses a token lifetime: "never" (or empty), or a whole number followed by h (hours), d
+// (days) or w (weeks), up to ten years.
+func ParseExpiry(s, field string) (time.Duration, error) {
+	if s == "" || s == "never" {
+		return 0, nil
+	}
+	unit := map[byte]time.Duration{'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}[s[len(s)-1]]
+	n, err := strconv.Atoi(s[:len(s)-1])
+	if unit == 0 || err != nil || n <= 0 || time.Duration(n)*unit > 3650*24*time.Hour {
+		return 0, aims.FieldError(field, "Use a lifetime like 12h, 90d or 4w (at most ten years), or never.")
+	}
+	return time.Duration(n) * unit, nil
+}

@@ -1,0 +1,247 @@
+// Package store implements every concept's Store over database/sql, on SQLite (modernc.org/sqlite) or
+// PostgreSQL (pgx). Query texts are written once with ? placeholders and rebound for PostgreSQL.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aimsproject/aims"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// Dialect names the SQL dialect of a DB.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// DB is the store. On SQLite it holds one writer connection and a pool of readers; on PostgreSQL both are
+// the same pool.
+type DB struct {
+	dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	now     aims.Clock
+}
+
+// Options configure Open.
+type Options struct {
+	// URL is a postgres:// or postgresql:// URL; empty means SQLite in DataDir.
+	URL string
+	// DataDir holds the SQLite file (aims.db) when URL is empty.
+	DataDir string
+	// Clock is the time source; nil means aims.Now.
+	Clock aims.Clock
+	// MaxOpen bounds the reader pool (and the PostgreSQL pool); 0 means a default.
+	MaxOpen int
+}
+
+// Open connects to the database described by o. It does not migrate; see Migrate and SchemaStatus.
+func Open(ctx context.Context, o Options) (*DB, error) {
+	now := o.Clock
+	if now == nil {
+		now = aims.Now
+	}
+	maxOpen := o.MaxOpen
+	if maxOpen <= 0 {
+		maxOpen = 16
+	}
+	if o.URL != "" {
+		if !strings.HasPrefix(o.URL, "postgres://") && !strings.HasPrefix(o.URL, "postgresql://") {
+			return nil, aims.Errorf(aims.EINVALID, "database URL must start with postgres:// or postgresql://")
+		}
+		pool, err := sql.Open("pgx", o.URL)
+		if err != nil {
+			return nil, fmt.Errorf("cannot open postgres: %w", err)
+		}
+		pool.SetMaxOpenConns(maxOpen)
+		pool.SetMaxIdleConns(maxOpen)
+		pool.SetConnMaxIdleTime(5 * time.Minute)
+		db := &DB{dialect: Postgres, write: pool, read: pool, now: now}
+		if err := pool.PingContext(ctx); err != nil {
+			pool.Close()
+			return nil, fmt.Errorf("cannot reach postgres: %w", err)
+		}
+		return db, nil
+	}
+	if o.DataDir == "" {
+		return nil, aims.Errorf(aims.EINVALID, "a data directory or a database URL is required")
+	}
+	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
+		return nil, fmt.Errorf("cannot create data directory: %w", err)
+	}
+	path := filepath.Join(o.DataDir, "aims.db")
+	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("cannot open sqlite writer: %w", err)
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxIdleTime(0)
+	write.SetConnMaxLifetime(0)
+	// The writer must exist first so that WAL mode is set before readers open the file.
+	if err := write.PingContext(ctx); err != nil {
+		write.Close()
+		return nil, fmt.Errorf("cannot open %s: %w", path, err)
+	}
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+	if err != nil {
+		write.Close()
+		return nil, fmt.Errorf("cannot open sqlite readers: %w", err)
+	}
+	read.SetMaxOpenConns(maxOpen)
+	read.SetMaxIdleConns(maxOpen)
+	return &DB{dialect: SQLite, write: write, read: read, now: now}, nil
+}
+
+// Close closes every connection.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		err = errors.Join(err, db.read.Close())
+	}
+	return err
+}
+
+// Dialect returns the SQL dialect in use.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Now returns the store's clock reading.
+func (db *DB) Now() time.Time { return db.now() }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+// Stats returns the connection pool statistics of the writer and reader pools (the same on PostgreSQL).
+func (db *DB) Stats() (write, read sql.DBStats) { return db.write.Stats(), db.read.Stats() }
+
+// rebind turns ? placeholders into $1, $2, ... for PostgreSQL. Query texts never contain a literal '?'.
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres || !strings.Contains(q, "?") {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 8)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// querier is what both *sql.DB and *sql.Tx offer; private helpers take one so that they compose inside a
+// caller's transaction.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx is a write transaction. Its methods rebind placeholders like DB's.
+type Tx struct {
+	db *DB
+	tx *sql.Tx
+}
+
+// q is a querier that rebinds placeholders.
+type q struct {
+	db *DB
+	x  querier
+}
+
+func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	r, err := q.x.ExecContext(ctx, q.db.rebind(query), args...)
+	return r, normalize(err)
+}
+
+func (q q) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	r, err := q.x.QueryContext(ctx, q.db.rebind(query), args...)
+	return r, normalize(err)
+}
+
+func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
+	return q.x.QueryRowContext(ctx, q.db.rebind(query), args...)
+}
+
+// reader returns a querier over the read pool.
+func (db *DB) reader() q { return q{db: db, x: db.read} }
+
+// q returns the transaction's querier.
+func (tx *Tx) q() q { return q{db: tx.db, x: tx.tx} }
+
+// WithTx runs fn in a write transaction, committing when fn returns nil and rolling back otherwise. On
+// SQLite the transaction starts IMMEDIATE on the single writer connection, so writers are serialized.
+func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("cannot begin transaction: %w", normalize(err))
+	}
+	tx := &Tx{db: db, tx: sqlTx}
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("cannot commit transaction: %w", normalize(err))
+	}
+	return nil
+}
+
+// normalize turns driver errors that mean "already exists" into ECONFLICT, leaving others alone.
+func normalize(err error) error {
+	if err == nil || errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	msg := err.Error()
+	if strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") {
+		return fmt.Errorf("%w: %v", &aims.Error{Code: aims.ECONFLICT, Message: "A record with the same key exists already."}, err)
+	}
+	return err
+}
+
+// notFound turns sql.ErrNoRows into an ENOTFOUND error naming what was looked for.
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return aims.Errorf(aims.ENOTFOUND, "%s not found.", what)
+	}
+	return err
+}
+
+// nullTime converts a nullable time column.
+func nullTime(t sql.NullTime) *time.Time {
+	if !t.Valid {
+		return nil
+	}
+	u := t.Time.UTC()
+	return &u
+}
+
+// timeArg converts an optional time for a query argument.
+func timeArg(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
+// writer returns a querier over the write pool, for single statements outside a transaction.
+func (db *DB) writer() q { return q{db: db, x: db.write} }

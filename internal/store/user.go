@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/activity"
+)
+
+const userColumns = `id, email, name, password_hash, totp_secret, totp_enabled, version, created_at, updated_at`
+
+func scanUser(s scanner) (*account.User, error) {
+	var u account.User
+	if err := s.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.TOTPSecret, &u.TOTPEnabled, &u.Version, &u.CreatedAt, &u.UpdatedAt); err != nil {
+		return nil, err
+	}
+	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	return &u, nil
+}
+
+// CreateUser inserts u. A taken email is ECONFLICT on the field "email". A user belongs to no organization
+// yet, so the activity entry is written when a membership is created.
+func (db *DB) CreateUser(ctx context.Context, u *account.User) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		u.ID, u.Version = aims.NewID(), 1
+		u.CreatedAt, u.UpdatedAt = db.now(), db.now()
+		_, err := tx.q().exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, u.Email, u.Name, u.PasswordHash, u.TOTPSecret, u.TOTPEnabled, u.Version, u.CreatedAt, u.UpdatedAt)
+		if aims.ErrorCode(err) == aims.ECONFLICT {
+			return &aims.Error{Code: aims.ECONFLICT, Message: "A user with this email exists already.", Field: "email"}
+		}
+		if err != nil {
+			return fmt.Errorf("cannot create user: %w", err)
+		}
+		return nil
+	})
+}
+
+// UpdateUser saves u's name, password hash and second factor, recording the change (without secrets) in the
+// trail of every organization the user belongs to, whose administrators answer for its members' security.
+func (db *DB) UpdateUser(ctx context.Context, u *account.User) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		before, err := scanUser(tx.q().row(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, u.ID))
+		if err != nil {
+			return notFound(err, "User")
+		}
+		u.Email, u.CreatedAt = before.Email, before.CreatedAt
+		u.Version, u.UpdatedAt = before.Version+1, db.now()
+		if _, err := tx.q().exec(ctx, `UPDATE users SET name = ?, password_hash = ?, totp_secret = ?, totp_enabled = ?,
+			version = ?, updated_at = ? WHERE id = ?`, u.Name, u.PasswordHash, u.TOTPSecret, u.TOTPEnabled, u.Version, u.UpdatedAt, u.ID); err != nil {
+			return fmt.Errorf("cannot update user: %w", err)
+		}
+		type userChange struct {
+			*account.User
+			PasswordChanged bool `json:"password_changed,omitempty"`
+		}
+		after := userChange{User: u, PasswordChanged: u.PasswordHash != before.PasswordHash}
+		orgs, err := orgIDsOfUser(ctx, tx.q(), u.ID)
+		if err != nil {
+			return err
+		}
+		for _, org := range orgs {
+			if err := tx.record(ctx, org, activity.ActionUpdate, "user", u.ID, before, after); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+func orgIDsOfUser(ctx context.Context, q q, userID string) ([]string, error) {
+	rows, err := q.query(ctx, `SELECT org_id FROM memberships WHERE user_id = ? ORDER BY org_id`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("cannot list user's organizations: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
+// UserByID returns the user with id, or ENOTFOUND.
+func (db *DB) UserByID(ctx context.Context, id string) (*account.User, error) {
+	u, err := scanUser(db.reader().row(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	return u, notFound(err, "User")
+}
+
+// UserByEmail returns the user with email (already normalised by the caller), or ENOTFOUND.
+func (db *DB) UserByEmail(ctx context.Context, email string) (*account.User, error) {
+	u, err := scanUser(db.reader().row(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
+	return u, notFound(err, "User")
+}

@@ -1,0 +1,91 @@
+package aims
+
+// Role is what a member may do in one organization.
+type Role string
+
+const (
+	RoleOwner       Role = "owner"       // everything, including ownership and deleting the organization
+	RoleAdmin       Role = "admin"       // manages members, tokens and settings
+	RoleManager     Role = "manager"     // runs the management system: approves, assigns, edits every record
+	RoleContributor Role = "contributor" // creates and edits records, pushes evidence, makes own tokens
+	RoleAuditor     Role = "auditor"     // reads everything, may comment, changes nothing
+	RoleViewer      Role = "viewer"      // reads the management system's records
+)
+
+// Roles lists every role from the most to the least powerful.
+var Roles = []Role{RoleOwner, RoleAdmin, RoleManager, RoleContributor, RoleAuditor, RoleViewer}
+
+var roleRank = map[Role]int{RoleViewer: 1, RoleAuditor: 2, RoleContributor: 3, RoleManager: 4, RoleAdmin: 5, RoleOwner: 6}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return roleRank[r] > 0 }
+
+// AtMost reports whether every action r allows is also allowed to other: the rule that an API token's role
+// may be no higher than its creator's. The roles are ordered so that each allows everything the one below
+// it allows.
+func (r Role) AtMost(other Role) bool {
+	return r.Valid() && other.Valid() && roleRank[r] <= roleRank[other]
+}
+
+// ParseRole returns the role named s, or an EINVALID error about field.
+func ParseRole(s, field string) (Role, error) {
+	r := Role(s)
+	if !r.Valid() {
+		return "", FieldError(field, "unknown role %q: use owner, admin, manager, contributor, auditor or viewer", s)
+	}
+	return r, nil
+}
+
+// Action is what a request does to a resource.
+type Action string
+
+const (
+	ActionRead    Action = "read"
+	ActionCreate  Action = "create"
+	ActionUpdate  Action = "update"
+	ActionDelete  Action = "delete"
+	ActionComment Action = "comment"
+)
+
+// Resource is a kind of record that the policy knows.
+type Resource string
+
+const (
+	ResOrganization Resource = "organization" // the organization's profile and settings
+	ResMember       Resource = "member"       // memberships and their roles
+	ResToken        Resource = "token"        // API tokens; the token service also limits non-admins to their own
+	ResActivity     Resource = "activity"     // the activity trail; append-only, so only read
+	ResRecord       Resource = "record"       // the management system's records (context, policies, risks, ...)
+)
+
+// policy is the whole authorization policy: for each resource and action, the least role that may act.
+// Anything absent is denied to everyone.
+var policy = map[Resource]map[Action]Role{
+	ResOrganization: {ActionRead: RoleViewer, ActionUpdate: RoleAdmin, ActionDelete: RoleOwner},
+	ResMember:       {ActionRead: RoleViewer, ActionCreate: RoleAdmin, ActionUpdate: RoleAdmin, ActionDelete: RoleAdmin},
+	ResToken:        {ActionRead: RoleAuditor, ActionCreate: RoleContributor, ActionDelete: RoleContributor},
+	ResActivity:     {ActionRead: RoleAuditor},
+	ResRecord: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor,
+		ActionUpdate: RoleContributor, ActionDelete: RoleManager},
+}
+
+// Authorize decides whether role may perform action on resource. It is the one place where aims decides
+// authorization: every API and web handler calls it through the server's authorization middleware. It
+// returns nil or an EFORBIDDEN error.
+//
+// The auditor role is special only in that it sits below contributor: it reads everything (including the
+// activity trail and members) and may comment, but creates, changes and deletes nothing.
+func Authorize(role Role, action Action, resource Resource) error {
+	least, ok := policy[resource][action]
+	if ok && role.Valid() && role.AtMost(RoleOwner) && roleRank[role] >= roleRank[least] {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "Your role (%s) does not allow %s on %s.", roleOrNone(role), action, resource)
+}
+
+func roleOrNone(r Role) string {
+	if r == "" {
+		return "none"
+	}
+	return string(r)
+}
