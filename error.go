@@ -15,6 +15,7 @@ const (
 	EPRECONDITION = "precondition" // If-Match does not match: someone else changed the record
 	ETOOMANY      = "too_many"     // rate limited
 	ETOOLARGE     = "too_large"    // the request body is over the limit
+	EMEDIATYPE    = "media_type"   // the request body is not of a media type the endpoint takes
 	EINTERNAL     = "internal"     // everything else; details are logged, never shown
 )
 

@@ -245,3 +245,7 @@ func timeArg(t *time.Time) any {
 
 // writer returns a querier over the write pool, for single statements outside a transaction.
 func (db *DB) writer() q { return q{db: db, x: db.write} }
+
+// Pools returns the underlying connection pools (write, read), for metrics; they are the same pool on
+// PostgreSQL.
+func (db *DB) Pools() (write, read *sql.DB) { return db.write, db.read }

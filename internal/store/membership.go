@@ -27,7 +27,8 @@ func scanMembership(s scanner) (*account.Membership, error) {
 func (db *DB) CreateMembership(ctx context.Context, m *account.Membership) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		m.ID, m.Version = aims.NewID(), 1
-		m.CreatedAt, m.UpdatedAt = db.now(), db.now()
+		now := db.now()
+		m.CreatedAt, m.UpdatedAt = now, now
 		_, err := tx.q().exec(ctx, `INSERT INTO memberships (id, org_id, user_id, role, version, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)`, m.ID, m.OrgID, m.UserID, m.Role, m.Version, m.CreatedAt, m.UpdatedAt)
 		if aims.ErrorCode(err) == aims.ECONFLICT {

@@ -28,7 +28,8 @@ func scanOrg(s scanner) (*account.Organization, error) {
 func (db *DB) CreateOrganization(ctx context.Context, o *account.Organization) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		o.ID, o.Version = aims.NewID(), 1
-		o.CreatedAt, o.UpdatedAt = db.now(), db.now()
+		now := db.now()
+		o.CreatedAt, o.UpdatedAt = now, now
 		_, err := tx.q().exec(ctx, `INSERT INTO organizations (`+orgColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			o.ID, o.Slug, o.Name, o.RequireTOTP, o.Version, o.CreatedAt, o.UpdatedAt)
 		if err != nil {

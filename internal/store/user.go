@@ -25,7 +25,8 @@ func scanUser(s scanner) (*account.User, error) {
 func (db *DB) CreateUser(ctx context.Context, u *account.User) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		u.ID, u.Version = aims.NewID(), 1
-		u.CreatedAt, u.UpdatedAt = db.now(), db.now()
+		now := db.now()
+		u.CreatedAt, u.UpdatedAt = now, now
 		_, err := tx.q().exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			u.ID, u.Email, u.Name, u.PasswordHash, u.TOTPSecret, u.TOTPEnabled, u.Version, u.CreatedAt, u.UpdatedAt)
 		if aims.ErrorCode(err) == aims.ECONFLICT {

@@ -1,0 +1,73 @@
+// Package api is aims's JSON API, version 1, under /api/v1/. Every route is declared in routes.go with
+// the action and resource that aims.Authorize checks before the handler runs.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/authn"
+	"github.com/aimsproject/aims/internal/problem"
+)
+
+// API serves the JSON API.
+type API struct {
+	Accounts *account.Service
+	Activity account.ActivityStore
+	Auth     *authn.Authenticator
+	Log      *slog.Logger
+}
+
+// Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),
+// and its handler. Public routes need no authentication.
+type Route struct {
+	Method   string
+	Path     string
+	Action   aims.Action
+	Resource aims.Resource
+	Public   bool
+	Handle   func(w http.ResponseWriter, r *http.Request) error
+}
+
+// Pattern returns the route's http.ServeMux pattern.
+func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
+
+// Register adds every API route to mux, each behind authentication and authorization, and a JSON 404 for
+// any other path under /api/.
+func (a *API) Register(mux *http.ServeMux) {
+	for _, rt := range a.Routes() {
+		mux.Handle(rt.Pattern(), a.wrap(rt))
+	}
+	mux.Handle("/api/", a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return aims.Errorf(aims.ENOTFOUND, "No API endpoint %s %s.", r.Method, r.URL.Path)
+	}))
+}
+
+// wrap authenticates the request, authorizes the route's action for the actor's role, and runs the
+// handler with the actor in the request's context.
+func (a *API) wrap(rt Route) http.Handler {
+	if rt.Public {
+		return a.handle(rt.Handle)
+	}
+	return a.handle(func(w http.ResponseWriter, r *http.Request) error {
+		res, err := a.Auth.Authenticate(r.Context(), r)
+		if err != nil {
+			return err
+		}
+		if err := aims.Authorize(res.Actor.Role, rt.Action, rt.Resource); err != nil {
+			return err
+		}
+		return rt.Handle(w, r.WithContext(aims.WithActor(r.Context(), res.Actor)))
+	})
+}
+
+// handle adapts an error-returning handler, writing any error as problem+json.
+func (a *API) handle(h func(w http.ResponseWriter, r *http.Request) error) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			problem.Write(w, r, a.Log, err)
+		}
+	})
+}

@@ -1,0 +1,163 @@
+// Package config builds aims's typed configuration: defaults, then AIMS_* environment variables (and
+// AIMS_*_FILE for secrets), then command-line flags, then Validate.
+package config
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration of aims.
+type Config struct {
+	Addr            string        // listen address for serve
+	DataDir         string        // SQLite file and local files
+	DatabaseURL     string        // postgres:// URL; empty means SQLite in DataDir
+	PublicURL       string        // the URL people reach aims at (https:// makes cookies Secure)
+	TLSCert, TLSKey string        // serve TLS directly with these files
+	Migrate         bool          // serve: apply pending migrations on start
+	Demo            bool          // serve: load the demo organization
+	LogLevel        string        // debug, info, warn, error
+	LogFormat       string        // json or text
+	SessionIdle     time.Duration // idle session timeout
+	SessionMax      time.Duration // absolute session lifetime
+	ShutdownTimeout time.Duration // how long in-flight requests may take to finish on SIGTERM
+	TrustProxy      bool          // take the client address from X-Forwarded-For (behind a trusted proxy)
+}
+
+// Default returns the configuration before environment and flags.
+func Default() Config {
+	return Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
+		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second}
+}
+
+// Getenv reads an environment variable; tests pass their own.
+type Getenv func(string) string
+
+// secret returns AIMS_<name>, or the trimmed content of the file named by AIMS_<name>_FILE.
+func secret(getenv Getenv, name string) (string, error) {
+	if v := getenv(name); v != "" {
+		return v, nil
+	}
+	if path := getenv(name + "_FILE"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return "", fmt.Errorf("%s_FILE: %w", name, err)
+		}
+		return strings.TrimSpace(string(b)), nil
+	}
+	return "", nil
+}
+
+// Secret reads a secret setting the way the configuration does: AIMS_X, or the file named by AIMS_X_FILE.
+func Secret(getenv Getenv, name string) (string, error) { return secret(getenv, name) }
+
+// FromEnv applies the AIMS_* environment to c.
+func (c *Config) FromEnv(getenv Getenv) error {
+	str := func(name string, dst *string) {
+		if v := getenv(name); v != "" {
+			*dst = v
+		}
+	}
+	str("AIMS_ADDR", &c.Addr)
+	str("AIMS_DATA", &c.DataDir)
+	str("AIMS_PUBLIC_URL", &c.PublicURL)
+	str("AIMS_TLS_CERT", &c.TLSCert)
+	str("AIMS_TLS_KEY", &c.TLSKey)
+	str("AIMS_LOG_LEVEL", &c.LogLevel)
+	str("AIMS_LOG_FORMAT", &c.LogFormat)
+	url, err := secret(getenv, "AIMS_DATABASE_URL")
+	if err != nil {
+		return err
+	}
+	if url != "" {
+		c.DatabaseURL = url
+	}
+	for name, dst := range map[string]*bool{"AIMS_MIGRATE": &c.Migrate, "AIMS_TRUST_PROXY": &c.TrustProxy} {
+		if v := getenv(name); v != "" {
+			b, err := strconv.ParseBool(v)
+			if err != nil {
+				return fmt.Errorf("%s must be true or false, not %q", name, v)
+			}
+			*dst = b
+		}
+	}
+	for name, dst := range map[string]*time.Duration{"AIMS_SESSION_IDLE": &c.SessionIdle, "AIMS_SESSION_MAX": &c.SessionMax,
+		"AIMS_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout} {
+		if v := getenv(name); v != "" {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				return fmt.Errorf("%s must be a duration like 30m or 12h, not %q", name, v)
+			}
+			*dst = d
+		}
+	}
+	return nil
+}
+
+// StoreFlags registers the flags that choose the store (--data, --database) on fs.
+func (c *Config) StoreFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory for the embedded SQLite database (AIMS_DATA)")
+	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "PostgreSQL URL; overrides --data (AIMS_DATABASE_URL, AIMS_DATABASE_URL_FILE)")
+}
+
+// ServeFlags registers the flags of aims serve on fs.
+func (c *Config) ServeFlags(fs *flag.FlagSet) {
+	c.StoreFlags(fs)
+	fs.StringVar(&c.Addr, "addr", c.Addr, "listen address HOST:PORT (AIMS_ADDR)")
+	fs.StringVar(&c.PublicURL, "public-url", c.PublicURL, "URL people reach aims at; https:// marks cookies Secure (AIMS_PUBLIC_URL)")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "TLS certificate file, to serve HTTPS directly (AIMS_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "TLS private key file (AIMS_TLS_KEY)")
+	fs.BoolVar(&c.Migrate, "migrate", c.Migrate, "apply pending database migrations before serving (AIMS_MIGRATE)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the Lumen Labs demo organization and print a login")
+	fs.StringVar(&c.LogLevel, "log-level", c.LogLevel, "debug, info, warn or error (AIMS_LOG_LEVEL)")
+	fs.StringVar(&c.LogFormat, "log-format", c.LogFormat, "json or text (AIMS_LOG_FORMAT)")
+	fs.DurationVar(&c.SessionIdle, "session-idle", c.SessionIdle, "log out sessions idle this long (AIMS_SESSION_IDLE)")
+	fs.DurationVar(&c.SessionMax, "session-max", c.SessionMax, "log out every session this long after login (AIMS_SESSION_MAX)")
+	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time in-flight requests get to finish on shutdown (AIMS_SHUTDOWN_TIMEOUT)")
+	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take client addresses from X-Forwarded-For (AIMS_TRUST_PROXY)")
+}
+
+// Secure reports whether aims is reached over TLS, so cookies must be Secure.
+func (c *Config) Secure() bool {
+	return c.TLSCert != "" || strings.HasPrefix(c.PublicURL, "https://")
+}
+
+// Validate checks the configuration as a whole.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Addr); err != nil {
+		return fmt.Errorf("--addr must be HOST:PORT, not %q", c.Addr)
+	}
+	if c.DatabaseURL == "" && c.DataDir == "" {
+		return fmt.Errorf("--data or --database is required")
+	}
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return fmt.Errorf("--database must be a postgres:// URL")
+	}
+	if c.PublicURL != "" {
+		u, err := url.Parse(c.PublicURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return fmt.Errorf("--public-url must be an http:// or https:// URL, not %q", c.PublicURL)
+		}
+	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		return fmt.Errorf("--tls-cert and --tls-key go together")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		return fmt.Errorf("--log-level must be debug, info, warn or error, not %q", c.LogLevel)
+	}
+	if c.LogFormat != "json" && c.LogFormat != "text" {
+		return fmt.Errorf("--log-format must be json or text, not %q", c.LogFormat)
+	}
+	if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.ShutdownTimeout <= 0 {
+		return fmt.Errorf("session and shutdown durations must be positive")
+	}
+	return nil
+}
