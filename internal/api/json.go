@@ -150,4 +150,3 @@ func items[T any](xs []T) []T {
 	}
 	return xs
 }
-
