@@ -39,7 +39,7 @@ func (s *Service) Login(ctx context.Context, email, password, addr, previous str
 	if u == nil || !CheckPassword(u.PasswordHash, password) {
 		if u == nil {
 			// Spend the same time as a real check so that timing does not reveal which emails exist.
-			CheckPassword(dummyHash, password)
+			CheckPassword(s.dummyHash(), password)
 		}
 		if err := s.store.AddLoginFailure(ctx, acctKey, now); err != nil {
 			return "", nil, err
@@ -66,7 +66,12 @@ func (s *Service) Login(ctx context.Context, email, password, addr, previous str
 	return s.startSession(ctx, u.ID, orgID, u.TOTPEnabled)
 }
 
-var dummyHash, _ = HashPassword("not a real password, only for timing")
+// dummyHash returns a hash to check unknown accounts' passwords against, made on first use so that
+// start-up stays fast.
+func (s *Service) dummyHash() string {
+	s.dummyOnce.Do(func() { s.dummy, _ = HashPassword("not a real password, only for timing") })
+	return s.dummy
+}
 
 func (s *Service) startSession(ctx context.Context, userID, orgID string, mfaPending bool) (string, *Session, error) {
 	now := s.now()

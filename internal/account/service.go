@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aimsproject/aims"
@@ -26,6 +27,9 @@ type Service struct {
 	// MaxAccountFailures and MaxAddressFailures are the failed logins allowed per account and per client
 	// address within LoginWindow before further attempts are refused.
 	MaxAccountFailures, MaxAddressFailures int
+
+	dummyOnce sync.Once
+	dummy     string
 }
 
 // NewService returns a Service with the default timeouts and limits.

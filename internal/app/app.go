@@ -19,6 +19,8 @@ type Options struct {
 	Secure bool
 	// Log receives structured logs; nil discards them.
 	Log *slog.Logger
+	// TrustProxy takes client addresses (for login throttling) from X-Forwarded-For.
+	TrustProxy bool
 	// Accounts, when set, replaces the default account service (tests shorten its timeouts).
 	Accounts *account.Service
 }
@@ -43,7 +45,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	if accts == nil {
 		accts = account.NewService(db, db.Now)
 	}
-	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure}
+	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log}
 	a.API = &api.API{Accounts: accts, Activity: db, Auth: auth, Log: log}
 	a.Server = server.New(db, log, a.API)

@@ -4,6 +4,7 @@ package authn
 
 import (
 	"context"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -24,6 +25,26 @@ type Authenticator struct {
 	Accounts *account.Service
 	// Secure marks cookies Secure (and __Host-); set when aims is served over TLS.
 	Secure bool
+	// TrustProxy takes the client address from the first X-Forwarded-For entry; set only behind a proxy
+	// that overwrites that header.
+	TrustProxy bool
+}
+
+// ClientAddr returns the address of the client that made r, for login throttling.
+func (a *Authenticator) ClientAddr(r *http.Request) string {
+	if a.TrustProxy {
+		if xff := r.Header.Get("X-Forwarded-For"); xff != "" {
+			first, _, _ := strings.Cut(xff, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
 }
 
 // Result is an authenticated request: the actor, and for a browser session the session and user.

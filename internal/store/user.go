@@ -99,3 +99,10 @@ func (db *DB) UserByEmail(ctx context.Context, email string) (*account.User, err
 	u, err := scanUser(db.reader().row(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
 	return u, notFound(err, "User")
 }
+
+// CountUsers returns how many users exist, so that a fresh installation can say how to create the first.
+func (db *DB) CountUsers(ctx context.Context) (int, error) {
+	var n int
+	err := db.reader().row(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	return n, err
+}

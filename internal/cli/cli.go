@@ -1,0 +1,161 @@
+// Package cli is aims's command line. Commands that work on the store directly (serve, migrate, user,
+// token, audit) take --data DIR or --database URL; commands that act inside one organization take --org
+// SLUG. Output for machines goes to stdout, messages for people to stderr, and the exit code means
+// something: 0 ok, 1 a check failed, 2 a usage or input error.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/config"
+)
+
+// Env is what a command runs with.
+type Env struct {
+	Getenv config.Getenv
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+}
+
+// command is one subcommand.
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, env *Env, args []string) error
+}
+
+func commands() []command {
+	return []command{
+		{"serve", "run the web UI and API", runServe},
+		{"migrate", "apply database migrations", runMigrate},
+		{"user", "create users and give them roles (user create)", runUser},
+		{"token", "create API tokens for scripts and CI (token create)", runToken},
+		{"audit", "verify or export the activity trail (audit verify, audit export)", runAudit},
+		{"version", "print the version", runVersion},
+	}
+}
+
+// Run runs the command named by args[0].
+func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	env := &Env{Getenv: getenv, Stdin: stdin, Stdout: stdout, Stderr: stderr}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+		usage(stderr)
+		if len(args) == 0 {
+			return usageError("a command is required")
+		}
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == args[0] {
+			return c.run(ctx, env, args[1:])
+		}
+	}
+	usage(stderr)
+	return usageError("unknown command %q", args[0])
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "aims: the AI management system for ISO/IEC 42001")
+	fmt.Fprintln(w, "\nUsage: aims COMMAND [flags]\n\nCommands:")
+	cs := commands()
+	sort.Slice(cs, func(i, j int) bool { return cs[i].name < cs[j].name })
+	for _, c := range cs {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'aims COMMAND -h' for a command's flags.")
+}
+
+// UsageError is a mistake in how a command was called: exit code 2.
+type UsageError struct{ msg string }
+
+func (e *UsageError) Error() string { return e.msg }
+
+func usageError(format string, args ...any) error {
+	return &UsageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// CheckFailed is a check that ran and found a problem: exit code 1.
+type CheckFailed struct{ msg string }
+
+func (e *CheckFailed) Error() string { return e.msg }
+
+// ExitCode prints err for a person (if any) and returns the process exit code.
+func ExitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var ue *UsageError
+	var cf *CheckFailed
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "aims: %s\n", err)
+		return 2
+	case errors.As(err, &cf):
+		fmt.Fprintf(stderr, "aims: %s\n", err)
+		return 1
+	}
+	switch aims.ErrorCode(err) {
+	case aims.EINVALID, aims.ENOTFOUND, aims.ECONFLICT, aims.EFORBIDDEN:
+		msg := aims.ErrorMessage(err)
+		if f := aims.ErrorField(err); f != "" {
+			msg = fmt.Sprintf("--%s: %s", strings.ReplaceAll(f, "_", "-"), msg)
+		}
+		fmt.Fprintf(stderr, "aims: %s\n", msg)
+		return 2
+	}
+	fmt.Fprintf(stderr, "aims: %s\n", err)
+	return 1
+}
+
+// newFlags returns a flag set for a command that reports errors as usage errors.
+func newFlags(env *Env, name, synopsis string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(env.Stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(env.Stderr, "Usage: aims %s\n\nFlags:\n", synopsis)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses args, turning flag errors into usage errors and refusing stray arguments.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError("%s", err)
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+// loadConfig returns the configuration from defaults and the environment; flags are applied by the caller.
+func loadConfig(env *Env) (config.Config, error) {
+	c := config.Default()
+	if err := c.FromEnv(env.Getenv); err != nil {
+		return c, usageError("%s", err)
+	}
+	return c, nil
+}
+
+func runVersion(ctx context.Context, env *Env, args []string) error {
+	fs := newFlags(env, "version", "version")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "aims %s\n", aims.Version)
+	return nil
+}

@@ -1,0 +1,127 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/app"
+	"github.com/aimsproject/aims/internal/demo"
+)
+
+func newLogger(w io.Writer, format, level string) *slog.Logger {
+	var lv slog.Level
+	_ = lv.UnmarshalText([]byte(level))
+	opts := &slog.HandlerOptions{Level: lv}
+	if format == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	start := time.Now()
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "serve", "serve [--addr HOST:PORT] [--data DIR | --database URL] [--demo] [--migrate]")
+	c.ServeFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return usageError("%s", err)
+	}
+	log := newLogger(env.Stderr, c.LogFormat, c.LogLevel)
+	db, err := openStore(ctx, &c, c.Migrate, log)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+
+	accts := account.NewService(db, db.Now)
+	accts.SessionIdle, accts.SessionMax = c.SessionIdle, c.SessionMax
+	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, Accounts: accts, TrustProxy: c.TrustProxy})
+	if err != nil {
+		return err
+	}
+	if c.Demo {
+		logins, err := demo.Load(ctx, accts, db)
+		if err != nil {
+			return fmt.Errorf("cannot load the demo organization: %w", err)
+		}
+		fmt.Fprintf(env.Stderr, "Demo organization %q is loaded. Log in as any of these (password %q):\n", demo.OrgSlug, demo.Password)
+		for _, l := range logins {
+			fmt.Fprintf(env.Stderr, "  %-28s %s\n", l.Email, l.Description)
+		}
+	} else if n, err := countUsers(ctx, db); err != nil {
+		return err
+	} else if n == 0 {
+		fmt.Fprintf(env.Stderr, "No users yet. Create the first administrator with:\n"+
+			"  AIMS_PASSWORD='a long passphrase' aims user create --email you@example.com --org your-org --role owner%s\n",
+			storeFlagsHint(c.DatabaseURL, c.DataDir))
+	}
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return usageError("cannot listen on %s: %v", c.Addr, err)
+	}
+	srv := &http.Server{
+		Handler:           a.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	scheme := "http"
+	if c.TLSCert != "" {
+		scheme = "https"
+	}
+	done := make(chan error, 1)
+	go func() {
+		if c.TLSCert != "" {
+			done <- srv.ServeTLS(ln, c.TLSCert, c.TLSKey)
+			return
+		}
+		done <- srv.Serve(ln)
+	}()
+	log.Info("aims is ready", "url", scheme+"://"+ln.Addr().String(), "store", describeStore(&c), "version", aims.Version,
+		"startup_ms", time.Since(start).Milliseconds())
+	fmt.Fprintf(env.Stderr, "aims is listening on %s://%s (%s)\n", scheme, ln.Addr(), describeStore(&c))
+
+	select {
+	case err := <-done:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight requests", "timeout", c.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-done; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func storeFlagsHint(url, dir string) string {
+	if url != "" {
+		return " --database \"$AIMS_DATABASE_URL\""
+	}
+	if dir != "./aims-data" {
+		return " --data " + dir
+	}
+	return ""
+}

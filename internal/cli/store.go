@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/config"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+// openStore opens the configured store. An empty database gets the schema created; a database with
+// pending migrations is refused unless migrate is set, and one newer than this build always is.
+func openStore(ctx context.Context, c *config.Config, migrate bool, log *slog.Logger) (*store.DB, error) {
+	if err := c.Validate(); err != nil {
+		return nil, usageError("%s", err)
+	}
+	db, err := store.Open(ctx, store.Options{URL: c.DatabaseURL, DataDir: c.DataDir})
+	if err != nil {
+		return nil, err
+	}
+	st, err := db.Status(ctx)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	switch {
+	case st.Newer():
+		db.Close()
+		return nil, aims.Errorf(aims.ECONFLICT, "the database schema (version %d) is newer than this aims knows (version %d): run a newer aims", st.Current, st.Latest)
+	case st.Current == 0 || (st.Pending() && migrate):
+		applied, err := db.Migrate(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		if log != nil && len(applied) > 0 {
+			log.Info("applied migrations", "migrations", applied)
+		}
+	case st.Pending():
+		db.Close()
+		return nil, aims.Errorf(aims.ECONFLICT, "the database schema (version %d) is older than this aims (version %d): back it up, then run 'aims migrate' or 'aims serve --migrate'", st.Current, st.Latest)
+	}
+	return db, nil
+}
+
+func describeStore(c *config.Config) string {
+	if c.DatabaseURL != "" {
+		return "PostgreSQL"
+	}
+	return fmt.Sprintf("SQLite in %s", c.DataDir)
+}
+
+func runMigrate(ctx context.Context, env *Env, args []string) error {
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "migrate", "migrate [--data DIR | --database URL]")
+	c.StoreFlags(fs)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return usageError("%s", err)
+	}
+	db, err := store.Open(ctx, store.Options{URL: c.DatabaseURL, DataDir: c.DataDir})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	applied, err := db.Migrate(ctx)
+	for _, name := range applied {
+		fmt.Fprintf(env.Stderr, "applied %s\n", name)
+	}
+	if err != nil {
+		return err
+	}
+	st, err := db.Status(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "%s: schema version %d, up to date\n", describeStore(&c), st.Current)
+	return nil
+}
+
+func countUsers(ctx context.Context, db *store.DB) (int, error) { return db.CountUsers(ctx) }
