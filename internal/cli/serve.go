@@ -14,6 +14,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/store"
 )
 
 func newLogger(w io.Writer, format, level string) *slog.Logger {
@@ -98,6 +99,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		"startup_ms", time.Since(start).Milliseconds())
 	fmt.Fprintf(env.Stderr, "aims is listening on %s://%s (%s)\n", scheme, ln.Addr(), describeStore(&c))
 
+	go housekeeping(ctx, db, log)
+
 	select {
 	case err := <-done:
 		return err
@@ -124,4 +127,21 @@ func storeFlagsHint(url, dir string) string {
 		return " --data " + dir
 	}
 	return ""
+}
+
+// housekeeping prunes expired sessions and old login failures every ten minutes until ctx ends.
+func housekeeping(ctx context.Context, db *store.DB, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		now := db.Now()
+		if err := db.Prune(ctx, now, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			log.Warn("housekeeping failed", "err", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

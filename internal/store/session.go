@@ -84,3 +84,15 @@ func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
 	_, err := db.writer().exec(ctx, `DELETE FROM login_failures WHERE key = ?`, key)
 	return err
 }
+
+// Prune removes sessions past their absolute limit and login failures recorded before before; it is
+// housekeeping that serve runs periodically.
+func (db *DB) Prune(ctx context.Context, now, before time.Time) error {
+	if err := db.DeleteExpiredSessions(ctx, now); err != nil {
+		return fmt.Errorf("cannot prune sessions: %w", err)
+	}
+	if _, err := db.writer().exec(ctx, `DELETE FROM login_failures WHERE at < ?`, before); err != nil {
+		return fmt.Errorf("cannot prune login failures: %w", err)
+	}
+	return nil
+}

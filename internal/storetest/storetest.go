@@ -23,32 +23,44 @@ func Postgres() bool { return os.Getenv("AIMS_TEST_POSTGRES_DSN") != "" }
 // or migrate the store.
 func Options(t testing.TB) store.Options {
 	t.Helper()
-	dsn := os.Getenv("AIMS_TEST_POSTGRES_DSN")
-	if dsn == "" {
+	if !Postgres() {
 		return store.Options{DataDir: t.TempDir()}
 	}
+	u, err := NewPostgresSchema(t.Cleanup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store.Options{URL: u, MaxOpen: 8}
+}
+
+// NewPostgresSchema creates an empty schema in the AIMS_TEST_POSTGRES_DSN database and returns a URL
+// whose connections use it. defer receives the function that drops it. It is for harnesses that have no
+// testing.TB (test scripts); tests use Options or Open.
+func NewPostgresSchema(deferFn func(func())) (string, error) {
+	dsn := os.Getenv("AIMS_TEST_POSTGRES_DSN")
 	schema := "t_" + strings.ToLower(aims.NewID())
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
-		t.Fatalf("cannot open %s: %v", redact(dsn), err)
+		return "", fmt.Errorf("cannot open %s: %w", redact(dsn), err)
 	}
-	t.Cleanup(func() { admin.Close() })
 	if _, err := admin.ExecContext(context.Background(), "CREATE SCHEMA "+schema); err != nil {
-		t.Fatalf("cannot create test schema: %v", err)
+		admin.Close()
+		return "", fmt.Errorf("cannot create test schema in %s: %w", redact(dsn), err)
 	}
-	t.Cleanup(func() {
+	deferFn(func() {
+		defer admin.Close()
 		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
-			t.Errorf("cannot drop test schema %s: %v", schema, err)
+			fmt.Fprintf(os.Stderr, "storetest: cannot drop test schema %s: %v\n", schema, err)
 		}
 	})
 	u, err := url.Parse(dsn)
 	if err != nil {
-		t.Fatalf("AIMS_TEST_POSTGRES_DSN is not a URL: %v", err)
+		return "", fmt.Errorf("AIMS_TEST_POSTGRES_DSN is not a URL: %w", err)
 	}
 	qs := u.Query()
 	qs.Set("search_path", schema)
 	u.RawQuery = qs.Encode()
-	return store.Options{URL: u.String(), MaxOpen: 8}
+	return u.String(), nil
 }
 
 // Open returns a fresh, migrated store for t, closed when t ends.

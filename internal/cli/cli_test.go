@@ -1,0 +1,123 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/aimsproject/aims/internal/cli"
+	"github.com/aimsproject/aims/internal/store"
+	"github.com/aimsproject/aims/internal/storetest"
+)
+
+// TestScripts runs the command-line scripts in testdata/script against a fresh store each: SQLite in the
+// script's work directory, or a fresh PostgreSQL schema when AIMS_TEST_POSTGRES_DSN is set. The store
+// reaches aims through AIMS_DATA or AIMS_DATABASE_URL, as it would in a shell.
+//
+// Commands: aims ARGS runs aims in-process; 'exit N' asserts the last aims exit code; 'tamper MODE ORG'
+// alters the activity trail behind aims's back (alter, delete, reorder, truncate).
+func TestScripts(t *testing.T) {
+	var mu sync.Mutex
+	lastExit := map[*testscript.TestScript]int{}
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Setup: func(env *testscript.Env) error {
+			if storetest.Postgres() {
+				u, err := storetest.NewPostgresSchema(env.Defer)
+				if err != nil {
+					return err
+				}
+				env.Setenv("AIMS_DATABASE_URL", u)
+				env.Setenv("DIALECT", "postgres")
+			} else {
+				env.Setenv("AIMS_DATA", env.WorkDir+"/data")
+				env.Setenv("DIALECT", "sqlite")
+			}
+			return nil
+		},
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"aims": func(ts *testscript.TestScript, neg bool, args []string) {
+				var stdin bytes.Buffer
+				if s := ts.Getenv("STDIN"); s != "" {
+					stdin.WriteString(s + "\n")
+				}
+				err := cli.Run(context.Background(), args, ts.Getenv, &stdin, ts.Stdout(), ts.Stderr())
+				code := cli.ExitCode(err, ts.Stderr())
+				mu.Lock()
+				lastExit[ts] = code
+				mu.Unlock()
+				if neg && code == 0 {
+					ts.Fatalf("aims %s succeeded unexpectedly", strings.Join(args, " "))
+				}
+				if !neg && code != 0 {
+					ts.Fatalf("aims %s exited %d", strings.Join(args, " "), code)
+				}
+			},
+			"exit": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: exit N")
+				}
+				want, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				mu.Lock()
+				got := lastExit[ts]
+				mu.Unlock()
+				if got != want {
+					ts.Fatalf("last aims exit code %d, want %d", got, want)
+				}
+			},
+			"tamper": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: tamper alter|delete|reorder|truncate ORG")
+				}
+				ts.Check(tamper(ts.Getenv("AIMS_DATA"), ts.Getenv("AIMS_DATABASE_URL"), args[0], args[1]))
+			},
+		},
+	})
+}
+
+// tamper changes an organization's activity trail directly in the database, as an attacker with database
+// access would.
+func tamper(dataDir, url, mode, org string) error {
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{DataDir: dataDir, URL: url})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	write, _ := db.Pools()
+	orgID := fmt.Sprintf("(SELECT id FROM organizations WHERE slug = '%s')", strings.ReplaceAll(org, "'", ""))
+	var stmts []string
+	switch mode {
+	case "alter":
+		stmts = []string{`UPDATE activity SET actor_name = 'someone else' WHERE seq = 2 AND org_id = ` + orgID}
+	case "delete":
+		stmts = []string{`DELETE FROM activity WHERE seq = 2 AND org_id = ` + orgID}
+	case "reorder":
+		stmts = []string{
+			`UPDATE activity SET seq = -2 WHERE seq = 2 AND org_id = ` + orgID,
+			`UPDATE activity SET seq = 2 WHERE seq = 3 AND org_id = ` + orgID,
+			`UPDATE activity SET seq = 3 WHERE seq = -2 AND org_id = ` + orgID,
+		}
+	case "truncate":
+		stmts = []string{`DELETE FROM activity WHERE org_id = ` + orgID + ` AND seq = (SELECT max(seq) FROM activity WHERE org_id = ` + orgID + `)`}
+	default:
+		return fmt.Errorf("unknown tamper mode %q", mode)
+	}
+	for _, s := range stmts {
+		res, err := write.ExecContext(ctx, s)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("%s changed %d rows, want 1", s, n)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,275 @@
+package cli_test
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aimsproject/aims/internal/cli"
+	"github.com/aimsproject/aims/internal/store"
+	"github.com/aimsproject/aims/internal/storetest"
+)
+
+// storeEnv returns an environment that points aims at a fresh store for t.
+func storeEnv(t *testing.T) map[string]string {
+	t.Helper()
+	env := map[string]string{"AIMS_LOG_LEVEL": "warn"}
+	o := storetest.Options(t)
+	if o.URL != "" {
+		env["AIMS_DATABASE_URL"] = o.URL
+	} else {
+		env["AIMS_DATA"] = o.DataDir
+	}
+	return env
+}
+
+// syncBuffer is a writer that several goroutines may use.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func run(t *testing.T, env map[string]string, stdin string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errw syncBuffer
+	err := cli.Run(context.Background(), args, func(k string) string { return env[k] }, strings.NewReader(stdin), &out, &errw)
+	code = cli.ExitCode(err, &errw)
+	return out.String(), errw.String(), code
+}
+
+// server is aims serve running in-process.
+type server struct {
+	URL    string
+	stderr *syncBuffer
+	stop   context.CancelFunc
+	done   chan error
+}
+
+var listening = regexp.MustCompile(`listening on (http://[0-9.:]+)`)
+
+func startServe(t *testing.T, env map[string]string, args ...string) *server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	s := &server{stderr: &syncBuffer{}, stop: cancel, done: make(chan error, 1)}
+	go func() {
+		s.done <- cli.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, nil, io.Discard, s.stderr)
+	}()
+	deadline := time.Now().Add(15 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := listening.FindStringSubmatch(s.stderr.String()); m != nil {
+			s.URL = m[1]
+			t.Cleanup(func() { s.shutdown(t) })
+			return s
+		}
+		select {
+		case err := <-s.done:
+			t.Fatalf("serve stopped: %v\n%s", err, s.stderr.String())
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	cancel()
+	t.Fatalf("serve did not start:\n%s", s.stderr.String())
+	return nil
+}
+
+func (s *server) shutdown(t *testing.T) error {
+	t.Helper()
+	if s.stop == nil {
+		return nil
+	}
+	s.stop()
+	s.stop = nil
+	select {
+	case err := <-s.done:
+		return err
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+	return nil
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestServeOnAFreshStoreCreatesTheSchemaAndSaysHowToBegin(t *testing.T) {
+	env := storeEnv(t)
+	s := startServe(t, env)
+	if code, body := get(t, s.URL+"/readyz"); code != 200 || !strings.Contains(body, `"ready":true`) {
+		t.Fatalf("readyz = %d %s", code, body)
+	}
+	if code, _ := get(t, s.URL+"/healthz"); code != 200 {
+		t.Fatalf("healthz = %d", code)
+	}
+	if !strings.Contains(s.stderr.String(), "aims user create --email") {
+		t.Fatalf("serve did not say how to create the first administrator:\n%s", s.stderr.String())
+	}
+	if err := s.shutdown(t); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+}
+
+func TestServeDemoLoadsLumenLabsAndPrintsALogin(t *testing.T) {
+	env := storeEnv(t)
+	s := startServe(t, env, "--demo")
+	out := s.stderr.String()
+	for _, want := range []string{`"lumen-labs"`, "maya.okafor@lumenlabs.example", "lumen-demo-2026", "(auditor)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("demo output lacks %q:\n%s", want, out)
+		}
+	}
+	s.shutdown(t)
+	// Loading the demo again changes nothing.
+	s = startServe(t, env, "--demo")
+	s.shutdown(t)
+	stdout, _, code := run(t, env, "", "audit", "verify", "--org", "lumen-labs")
+	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 8 entries intact") {
+		t.Fatalf("after two demo loads: %d %s", code, stdout)
+	}
+}
+
+func TestServeFinishesInFlightRequestsOnShutdown(t *testing.T) {
+	env := storeEnv(t)
+	env["AIMS_PASSWORD"] = "a long enough passphrase"
+	if _, stderr, code := run(t, env, "", "user", "create", "--email", "a@example.com", "--org", "acme", "--role", "owner"); code != 0 {
+		t.Fatal(stderr)
+	}
+	token, stderr, code := run(t, env, "", "token", "create", "--email", "a@example.com", "--org", "acme", "--name", "t")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	s := startServe(t, env)
+	conn, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	body := `{"name":"made during shutdown"}`
+	fmt.Fprintf(conn, "POST /api/v1/tokens HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n%s",
+		strings.TrimSpace(token), len(body), body[:10])
+	time.Sleep(200 * time.Millisecond) // the handler is now waiting for the rest of the body
+	stopped := make(chan error, 1)
+	go func() { stopped <- s.shutdown(t) }()
+	time.Sleep(200 * time.Millisecond)
+	select {
+	case err := <-stopped:
+		t.Fatalf("serve stopped (%v) while a request was in flight", err)
+	default:
+	}
+	fmt.Fprint(conn, body[10:])
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("in-flight request got no response: %v", err)
+	}
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("in-flight request status %d, want 201", res.StatusCode)
+	}
+	if err := <-stopped; err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+}
+
+func TestServeRefusesASchemaItDoesNotKnow(t *testing.T) {
+	env := storeEnv(t)
+	if _, stderr, code := run(t, env, "", "migrate"); code != 0 {
+		t.Fatal(stderr)
+	}
+	db, err := store.Open(context.Background(), store.Options{DataDir: env["AIMS_DATA"], URL: env["AIMS_DATABASE_URL"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	write, _ := db.Pools()
+	if _, err := write.Exec(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, '0999_future.sql', 'x')`); err != nil {
+		t.Fatal(err)
+	}
+	_, stderr, code := run(t, env, "", "serve", "--addr", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(stderr, "newer than this aims knows") {
+		t.Fatalf("serve on a newer schema: exit %d, %s", code, stderr)
+	}
+	_, stderr, code = run(t, env, "", "migrate")
+	if code != 2 || !strings.Contains(stderr, "newer than this aims knows") {
+		t.Fatalf("migrate on a newer schema: exit %d, %s", code, stderr)
+	}
+}
+
+func TestServeMigratesAnOlderSchemaOnlyWhenTold(t *testing.T) {
+	env := storeEnv(t)
+	if _, stderr, code := run(t, env, "", "migrate"); code != 0 {
+		t.Fatal(stderr)
+	}
+	db, err := store.Open(context.Background(), store.Options{DataDir: env["AIMS_DATA"], URL: env["AIMS_DATABASE_URL"]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	write, _ := db.Pools()
+	// Roll the database back to schema version 1, as an older aims left it.
+	for _, q := range []string{`DROP INDEX sessions_expires`, `DROP INDEX login_failures_at`, `DELETE FROM schema_migrations WHERE version = 2`} {
+		if _, err := write.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, stderr, code := run(t, env, "", "serve", "--addr", "127.0.0.1:0")
+	if code != 2 || !strings.Contains(stderr, "run 'aims migrate' or 'aims serve --migrate'") {
+		t.Fatalf("serve on an older schema: exit %d, %s", code, stderr)
+	}
+	_, stderr, code = run(t, env, "", "user", "create", "--email", "a@example.com", "--org", "acme", "--role", "owner")
+	if code != 2 || !strings.Contains(stderr, "older than this aims") {
+		t.Fatalf("user create on an older schema: exit %d, %s", code, stderr)
+	}
+	s := startServe(t, env, "--migrate")
+	if code, body := get(t, s.URL+"/readyz"); code != 200 {
+		t.Fatalf("readyz after serve --migrate = %d %s", code, body)
+	}
+}
+
+func TestServeRejectsBadConfiguration(t *testing.T) {
+	env := storeEnv(t)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"serve", "--addr", "nonsense"}, "--addr must be HOST:PORT"},
+		{[]string{"serve", "--database", "mysql://x"}, "--database must be a postgres:// URL"},
+		{[]string{"serve", "--log-level", "loud"}, "--log-level must be"},
+		{[]string{"serve", "--tls-cert", "x.pem"}, "--tls-cert and --tls-key go together"},
+		{[]string{"serve", "--no-such-flag"}, "flag provided but not defined"},
+	} {
+		_, stderr, code := run(t, env, "", tc.args...)
+		if code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q; want exit 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+	env["AIMS_MIGRATE"] = "perhaps"
+	if _, stderr, code := run(t, env, "", "serve"); code != 2 || !strings.Contains(stderr, "AIMS_MIGRATE must be true or false") {
+		t.Errorf("bad AIMS_MIGRATE: exit %d, %q", code, stderr)
+	}
+}
