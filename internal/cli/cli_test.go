@@ -110,6 +110,16 @@ func tamper(dataDir, url, mode, org string) error {
 	default:
 		return fmt.Errorf("unknown tamper mode %q", mode)
 	}
+	// An attacker with write access to the database can remove the append-only triggers first.
+	drop := []string{`DROP TRIGGER IF EXISTS activity_no_update`, `DROP TRIGGER IF EXISTS activity_no_delete`}
+	if db.Dialect() == store.Postgres {
+		drop = []string{`DROP TRIGGER IF EXISTS activity_append_only ON activity`}
+	}
+	for _, s := range drop {
+		if _, err := write.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+	}
 	for _, s := range stmts {
 		res, err := write.ExecContext(ctx, s)
 		if err != nil {

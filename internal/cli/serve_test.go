@@ -232,7 +232,13 @@ func TestServeMigratesAnOlderSchemaOnlyWhenTold(t *testing.T) {
 	defer db.Close()
 	write, _ := db.Pools()
 	// Roll the database back to schema version 1, as an older aims left it.
-	for _, q := range []string{`DROP INDEX sessions_expires`, `DROP INDEX login_failures_at`, `DELETE FROM schema_migrations WHERE version = 2`} {
+	undo := []string{`DROP INDEX sessions_expires`, `DROP INDEX login_failures_at`, `DELETE FROM schema_migrations WHERE version >= 2`}
+	if db.Dialect() == store.Postgres {
+		undo = append(undo, `DROP TRIGGER activity_append_only ON activity`, `DROP FUNCTION activity_append_only()`)
+	} else {
+		undo = append(undo, `DROP TRIGGER activity_no_update`, `DROP TRIGGER activity_no_delete`)
+	}
+	for _, q := range undo {
 		if _, err := write.Exec(q); err != nil {
 			t.Fatal(err)
 		}

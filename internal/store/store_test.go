@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -209,5 +210,22 @@ func TestConcurrentWritersDoNotForkTheChain(t *testing.T) {
 	n, err := db.VerifyActivity(ctx, o.ID)
 	if err != nil || n != 41 {
 		t.Fatalf("VerifyActivity = %d, %v; want 41 entries intact", n, err)
+	}
+}
+
+func TestTheActivityTrailRefusesChangesInTheDatabase(t *testing.T) {
+	db := storetest.Open(t)
+	o := newOrg(t, db, "acme")
+	write, _ := db.Pools()
+	for _, q := range []string{
+		`UPDATE activity SET actor_name = 'x' WHERE org_id = '` + o.ID + `'`,
+		`DELETE FROM activity WHERE org_id = '` + o.ID + `'`,
+	} {
+		if _, err := write.Exec(q); err == nil || !strings.Contains(err.Error(), "append-only") {
+			t.Errorf("%s: err = %v, want the append-only refusal", q, err)
+		}
+	}
+	if n, err := db.VerifyActivity(context.Background(), o.ID); err != nil || n != 1 {
+		t.Fatalf("VerifyActivity = %d, %v", n, err)
 	}
 }
