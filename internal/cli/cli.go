@@ -1,6 +1,7 @@
 // Package cli is aims's command line. Commands that work on the store directly (serve, migrate, user,
 // token, audit) take --data DIR or --database URL; commands that act inside one organization take --org
-// SLUG. Output for machines goes to stdout, messages for people to stderr, and the exit code means
+// SLUG; commands meant for other machines talk to a running server with --server URL --token T (or
+// AIMS_SERVER, AIMS_TOKEN). Output for machines goes to stdout, messages for people to stderr, and the exit code means
 // something: 0 ok, 1 a check failed, 2 a usage or input error.
 package cli
 
@@ -39,6 +40,7 @@ func commands() []command {
 		{"user", "create users and give them roles (user create)", runUser},
 		{"token", "create API tokens for scripts and CI (token create)", runToken},
 		{"audit", "verify or export the activity trail (audit verify, audit export)", runAudit},
+		{"whoami", "show who an API token acts as, on a running server (--server, --token)", runWhoami},
 		{"version", "print the version", runVersion},
 	}
 }

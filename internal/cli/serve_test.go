@@ -279,3 +279,37 @@ func TestServeRejectsBadConfiguration(t *testing.T) {
 		t.Errorf("bad AIMS_MIGRATE: exit %d, %q", code, stderr)
 	}
 }
+
+func TestWhoamiTalksToARunningServerWithAToken(t *testing.T) {
+	env := storeEnv(t)
+	env["AIMS_PASSWORD"] = "a long enough passphrase"
+	if _, stderr, code := run(t, env, "", "user", "create", "--email", "a@example.com", "--org", "acme", "--role", "admin"); code != 0 {
+		t.Fatal(stderr)
+	}
+	token, stderr, code := run(t, env, "", "token", "create", "--email", "a@example.com", "--org", "acme", "--name", "ci", "--role", "contributor")
+	if code != 0 {
+		t.Fatal(stderr)
+	}
+	s := startServe(t, env)
+	remote := map[string]string{"AIMS_SERVER": s.URL, "AIMS_TOKEN": strings.TrimSpace(token)}
+	stdout, stderr, code := run(t, remote, "", "whoami")
+	if code != 0 || !strings.Contains(stdout, "organization: acme\nrole: contributor") {
+		t.Fatalf("whoami: exit %d\n%s%s", code, stdout, stderr)
+	}
+	stdout, _, code = run(t, map[string]string{}, "", "whoami", "--server", s.URL, "--token", strings.TrimSpace(token), "--format", "json")
+	if code != 0 || !strings.Contains(stdout, `"slug": "acme"`) {
+		t.Fatalf("whoami --format json: exit %d\n%s", code, stdout)
+	}
+	_, stderr, code = run(t, map[string]string{"AIMS_SERVER": s.URL, "AIMS_TOKEN": "aims_" + strings.Repeat("a", 52)}, "", "whoami")
+	if code != 2 || !strings.Contains(stderr, "the server answered 401") {
+		t.Fatalf("whoami with an unknown token: exit %d, %s", code, stderr)
+	}
+	_, stderr, code = run(t, map[string]string{"AIMS_TOKEN": "x"}, "", "whoami")
+	if code != 2 || !strings.Contains(stderr, "--server (or AIMS_SERVER) is required") {
+		t.Fatalf("whoami without a server: exit %d, %s", code, stderr)
+	}
+	_, stderr, code = run(t, map[string]string{"AIMS_SERVER": "http://127.0.0.1:1", "AIMS_TOKEN": "x"}, "", "whoami")
+	if code != 1 || !strings.Contains(stderr, "cannot reach") {
+		t.Fatalf("whoami with no server listening: exit %d, %s", code, stderr)
+	}
+}
