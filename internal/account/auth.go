@@ -49,8 +49,12 @@ func (s *Service) Login(ctx context.Context, email, password, addr, previous str
 		}
 		return "", nil, errBadLogin
 	}
-	if err := s.store.ClearLoginFailures(ctx, acctKey); err != nil {
-		return "", nil, err
+	if !u.TOTPEnabled {
+		// A login that still owes a second factor is not a success yet: the account's failures are forgotten
+		// only when CompleteTOTP succeeds, so that logging in again does not reset the count of wrong codes.
+		if err := s.store.ClearLoginFailures(ctx, acctKey); err != nil {
+			return "", nil, err
+		}
 	}
 	if previous != "" {
 		if err := s.store.DeleteSession(ctx, HashSecret(previous)); err != nil {
@@ -85,7 +89,9 @@ func (s *Service) startSession(ctx context.Context, userID, orgID string, mfaPen
 }
 
 // CompleteTOTP checks the second factor of a pending session. On success the pending session is replaced
-// by a new, complete one (rotating the identifier again) whose secret is returned.
+// by a new, complete one (rotating the identifier again) whose secret is returned. A wrong code counts as a
+// failed login of the account, and once the account has failed MaxAccountFailures times within LoginWindow
+// every code is refused (ETOOMANY).
 func (s *Service) CompleteTOTP(ctx context.Context, secret, code string) (string, *Session, error) {
 	sess, u, err := s.session(ctx, secret, true)
 	if err != nil {
@@ -94,12 +100,22 @@ func (s *Service) CompleteTOTP(ctx context.Context, secret, code string) (string
 	if !sess.MFAPending {
 		return secret, sess, nil
 	}
+	// Wrong codes count against the account like wrong passwords, so that six digits cannot be guessed in
+	// a loop on one pending session.
+	key := "acct:" + HashSecret(u.Email)
+	if n, err := s.store.CountLoginFailures(ctx, key, s.now().Add(-s.LoginWindow)); err != nil {
+		return "", nil, err
+	} else if n >= s.MaxAccountFailures {
+		return "", nil, aims.Errorf(aims.ETOOMANY, "Too many failed logins for this account; try again in %d minutes.", int(s.LoginWindow.Minutes()))
+	}
 	if !totp.Validate(strings.TrimSpace(code), u.TOTPSecret) {
-		key := "acct:" + HashSecret(u.Email)
 		if err := s.store.AddLoginFailure(ctx, key, s.now()); err != nil {
 			return "", nil, err
 		}
 		return "", nil, aims.FieldError("code", "The code is not right; use the current one from your authenticator app.")
+	}
+	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
+		return "", nil, err
 	}
 	if err := s.store.DeleteSession(ctx, sess.IDHash); err != nil {
 		return "", nil, err

@@ -163,7 +163,8 @@ func (s *Service) SetPassword(ctx context.Context, userID, password string) erro
 	return s.store.DeleteUserSessions(ctx, userID)
 }
 
-// ChangePassword checks userID's current password, then sets a new one and ends every other session.
+// ChangePassword checks userID's current password, then sets a new one and, like SetPassword, ends all
+// their sessions, the caller's own included.
 func (s *Service) ChangePassword(ctx context.Context, userID, current, next string) error {
 	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
@@ -257,7 +258,9 @@ func ParseExpiry(s, field string) (time.Duration, error) {
 	}
 	unit := map[byte]time.Duration{'h': time.Hour, 'd': 24 * time.Hour, 'w': 7 * 24 * time.Hour}[s[len(s)-1]]
 	n, err := strconv.Atoi(s[:len(s)-1])
-	if unit == 0 || err != nil || n <= 0 || time.Duration(n)*unit > 3650*24*time.Hour {
+	// Compare n with the limit divided by the unit: n*unit overflows for large n and could wrap around to a
+	// short or negative (never expiring) lifetime.
+	if unit == 0 || err != nil || n <= 0 || time.Duration(n) > 3650*24*time.Hour/unit {
 		return 0, aims.FieldError(field, "Use a lifetime like 12h, 90d or 4w (at most ten years), or never.")
 	}
 	return time.Duration(n) * unit, nil

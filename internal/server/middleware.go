@@ -151,13 +151,22 @@ func (s *Server) measure(next http.Handler) http.Handler {
 		if !ok {
 			sw = &statusWriter{ResponseWriter: w}
 		}
+		// Record in a deferred call, so that a request whose handler panics is counted too: as the 500 that
+		// observe answers it with, unless the handler had already started its response.
+		panicked := true
+		defer func() {
+			route := routeOf(r)
+			status := sw.status
+			switch {
+			case status == 0 && panicked:
+				status = http.StatusInternalServerError
+			case status == 0:
+				status = http.StatusOK
+			}
+			s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
+			s.metrics.latency.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
+		}()
 		next.ServeHTTP(sw, r)
-		route := routeOf(r)
-		status := sw.status
-		if status == 0 {
-			status = http.StatusOK
-		}
-		s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
-		s.metrics.latency.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
+		panicked = false
 	})
 }
