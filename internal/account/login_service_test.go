@@ -536,3 +536,39 @@ func TestPasswordChangesEndSessions(t *testing.T) {
 		}
 	})
 }
+
+func TestPasswordRechecksAreThrottled(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name  string
+		field string
+		try   func(e *env, u *account.User, pw string) error
+	}{
+		{"ChangePassword", "current_password", func(e *env, u *account.User, pw string) error {
+			return e.svc.ChangePassword(e.sys, u.ID, pw, "a brand new passphrase")
+		}},
+		{"DisableTOTP", "password", func(e *env, u *account.User, pw string) error {
+			return e.svc.DisableTOTP(e.sys, u.ID, pw)
+		}},
+	} {
+		t.Run(tc.name+" refuses even the right password after too many wrong ones", func(t *testing.T) {
+			e := newEnv(t)
+			u := e.user(t, "ada@example.com", "Ada")
+			for i := 0; i < e.svc.MaxAccountFailures; i++ {
+				if err := tc.try(e, u, "a wrong guess at it"); aims.ErrorCode(err) != aims.EINVALID || aims.ErrorField(err) != tc.field {
+					t.Fatalf("guess %d: %v, want EINVALID on %s", i+1, err, tc.field)
+				}
+			}
+			if err := tc.try(e, u, password); aims.ErrorCode(err) != aims.ETOOMANY {
+				t.Fatalf("after %d wrong guesses: %v, want ETOOMANY", e.svc.MaxAccountFailures, err)
+			}
+			if _, _, err := e.svc.Login(e.sys, u.Email, password, "192.0.2.9", ""); aims.ErrorCode(err) != aims.ETOOMANY {
+				t.Fatalf("login after the guesses: %v, want ETOOMANY", err)
+			}
+			e.clock.Advance(e.svc.LoginWindow + time.Second)
+			if err := tc.try(e, u, password); err != nil {
+				t.Fatalf("after the window: %v", err)
+			}
+		})
+	}
+}

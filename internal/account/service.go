@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"fmt"
 	"net/mail"
 	"regexp"
 	"strconv"
@@ -170,10 +171,32 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next stri
 	if err != nil {
 		return err
 	}
-	if !CheckPassword(u.PasswordHash, current) {
-		return aims.FieldError("current_password", "The current password is not right.")
+	if err := s.recheckPassword(ctx, u, current, "current_password"); err != nil {
+		return err
 	}
 	return s.SetPassword(ctx, userID, next)
+}
+
+// recheckPassword confirms a logged-in user's password before a sensitive change. Wrong answers count as
+// failed logins of the account, so that a stolen session cannot be used to guess the password.
+func (s *Service) recheckPassword(ctx context.Context, u *User, password, field string) error {
+	key := "acct:" + HashSecret(u.Email)
+	now := s.now()
+	if n, err := s.store.CountLoginFailures(ctx, key, now.Add(-s.LoginWindow)); err != nil {
+		return err
+	} else if n >= s.MaxAccountFailures {
+		return &aims.Error{Code: aims.ETOOMANY, Message: fmt.Sprintf("Too many wrong passwords; try again in %d minutes.", int(s.LoginWindow.Minutes())), Field: field}
+	}
+	if !CheckPassword(u.PasswordHash, password) {
+		if err := s.store.AddLoginFailure(ctx, key, now); err != nil {
+			return err
+		}
+		if field == "current_password" {
+			return aims.FieldError(field, "The current password is not right.")
+		}
+		return aims.FieldError(field, "The password is not right.")
+	}
+	return nil
 }
 
 // AddMember gives the user with email a role in orgID. Only an owner may make another owner; the caller's

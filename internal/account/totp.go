@@ -47,8 +47,8 @@ func (s *Service) DisableTOTP(ctx context.Context, userID, password string) erro
 	if err != nil {
 		return err
 	}
-	if !CheckPassword(u.PasswordHash, password) {
-		return aims.FieldError("password", "The password is not right.")
+	if err := s.recheckPassword(ctx, u, password, "password"); err != nil {
+		return err
 	}
 	u.TOTPSecret, u.TOTPEnabled = "", false
 	return s.store.UpdateUser(ctx, u)
