@@ -11,6 +11,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/store"
+	"github.com/aimsproject/aims/internal/web"
 )
 
 // Options tune an App beyond its store.
@@ -31,6 +32,7 @@ type App struct {
 	Accounts *account.Service
 	Auth     *authn.Authenticator
 	API      *api.API
+	Web      *web.Web
 	Server   *server.Server
 	Log      *slog.Logger
 }
@@ -48,7 +50,12 @@ func New(db *store.DB, o Options) (*App, error) {
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log}
 	a.API = &api.API{Accounts: accts, Activity: db, Auth: auth, Log: log}
-	a.Server = server.New(db, log, a.API)
+	w, err := web.New(accts, db, auth, log)
+	if err != nil {
+		return nil, err
+	}
+	a.Web = w
+	a.Server = server.New(db, log, a.API, a.Web)
 	return a, nil
 }
 

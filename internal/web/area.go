@@ -1,0 +1,90 @@
+package web
+
+import "net/http"
+
+// Area is one part of the management system, following the clauses of ISO/IEC 42001. The descriptions are
+// aims's own words about what the area will hold, not text of the standard.
+type Area struct {
+	Clause  string
+	Title   string
+	Path    string
+	Summary string
+	Holds   []string
+}
+
+// areas lists the management system's parts in the order of the standard's clauses 4 to 10.
+var areas = []Area{
+	{Clause: "4", Title: "Context", Path: "/context",
+		Summary: "Why your organization uses or builds AI, who cares about it, and where the management system starts and ends.",
+		Holds: []string{
+			"Internal and external issues that shape how you work with AI",
+			"Interested parties and what they expect of you",
+			"Your roles towards each AI system: developer, provider, deployer, user or supplier",
+			"The scope of the management system",
+			"The inventory of AI systems, with their models, datasets and suppliers",
+		}},
+	{Clause: "5", Title: "Leadership", Path: "/leadership",
+		Summary: "What top management commits to, and who is responsible for what.",
+		Holds: []string{
+			"The AI policy and related policy documents, with versions and approvals",
+			"Commitments and decisions of top management",
+			"Roles, responsibilities and authorities for the management system",
+		}},
+	{Clause: "6", Title: "Planning", Path: "/planning",
+		Summary: "How you decide which AI risks matter and what you do about them.",
+		Holds: []string{
+			"Risk criteria: likelihood and impact scales and when a risk is acceptable",
+			"AI risk assessment for each system",
+			"Risk treatment plans and the Statement of Applicability of the Annex A controls",
+			"AI system impact assessments on people, groups and society",
+			"AI objectives and the plans to reach them",
+			"Planned changes to the management system",
+		}},
+	{Clause: "7", Title: "Support", Path: "/support",
+		Summary: "The people, skills and documents the management system runs on.",
+		Holds: []string{
+			"Resources: data, tools, computing and people",
+			"Competence, training and awareness records",
+			"What you communicate, to whom and when",
+			"Documented information and evidence, with files and their checksums",
+		}},
+	{Clause: "8", Title: "Operation", Path: "/operation",
+		Summary: "Running the plans day to day across the AI system lifecycle.",
+		Holds: []string{
+			"Operational controls for AI systems from design to retirement",
+			"Risk assessments and treatments carried out as planned, and when things change",
+			"Impact assessments kept current for each system",
+			"Suppliers and third-party components",
+			"Evaluation results and release gates",
+		}},
+	{Clause: "9", Title: "Performance evaluation", Path: "/performance",
+		Summary: "Checking that the management system works and achieves what it set out to.",
+		Holds: []string{
+			"Monitoring and measurement, and their results",
+			"Internal audits, their programme and findings",
+			"Management reviews with their inputs and decisions",
+		}},
+	{Clause: "10", Title: "Improvement", Path: "/improvement",
+		Summary: "Fixing what went wrong and getting better over time.",
+		Holds: []string{
+			"Nonconformities and their causes",
+			"Corrective actions with owners and due dates",
+			"AI incidents and what was learnt from them",
+			"Continual improvement of the management system",
+		}},
+}
+
+// AreaPage is a part of the management system that is not built yet.
+type AreaPage struct {
+	Layout
+	Area Area
+}
+
+// areaPage returns the handler of area's page, which says honestly that the area is not available yet and
+// what it will hold.
+func (w *Web) areaPage(a Area) func(http.ResponseWriter, *http.Request, *visit) error {
+	return func(rw http.ResponseWriter, r *http.Request, v *visit) error {
+		p := AreaPage{Layout: w.layout(rw, r, v, a.Title, a.Path), Area: a}
+		return w.render(rw, r, http.StatusOK, "area", p)
+	}
+}

@@ -1,0 +1,305 @@
+package web_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	cdppage "github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/apptest"
+)
+
+// chromium returns the path of the browser the test drives: Debian's chromium package.
+func chromium() string {
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	return ""
+}
+
+// TestBrowserJourney drives a real, headless Chromium through the UI as a person would: log in, switch
+// organization, create an API token, see it listed, revoke it, and find both in the activity trail. It
+// runs the page's own JavaScript under the real Content-Security-Policy, and fails on any console error,
+// which is where the browser reports what the policy blocked.
+//
+// Set AIMS_BROWSER=off to skip it where no browser can run; otherwise a missing browser fails the test.
+// Set AIMS_SCREENSHOT_DIR to keep screenshots of the pages it visits.
+func TestBrowserJourney(t *testing.T) {
+	if os.Getenv("AIMS_BROWSER") == "off" {
+		t.Skip("AIMS_BROWSER=off: the browser test is turned off")
+	}
+	exe := chromium()
+	if exe == "" {
+		t.Fatal("chromium is not installed: install it with `apt-get install -y chromium`, or set AIMS_BROWSER=off to skip the browser test")
+	}
+	t.Parallel()
+
+	f := apptest.New(t)
+	acme, globex := f.Org(t, "acme"), f.Org(t, "globex")
+	f.User(t, "ada@example.com", acme, aims.RoleAuditor)
+	if _, err := f.Accounts.AddMember(f.Ctx, globex.ID, "ada@example.com", aims.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(exe),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 860),
+	)
+	defer cancelAlloc()
+	ctx, cancelTab := chromedp.NewContext(ctx)
+	defer cancelTab()
+
+	// Start the browser, then listen to the console and accept the confirmation dialogs that the page's
+	// script shows before destructive actions.
+	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
+		t.Fatalf("cannot start %s: %v", exe, err)
+	}
+	var mu sync.Mutex
+	var consoleErrors, dialogs []string
+	go func() {
+		for m, err := range chromedp.Console(ctx) {
+			if err != nil {
+				return
+			}
+			if m.Type == chromedp.ConsoleError || m.IsException() {
+				mu.Lock()
+				consoleErrors = append(consoleErrors, m.String())
+				mu.Unlock()
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range chromedp.Events(ctx, cdppage.JavascriptDialogOpening) {
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			dialogs = append(dialogs, ev.Message)
+			mu.Unlock()
+			if _, err := chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: true}); err != nil {
+				return
+			}
+		}
+	}()
+
+	base := f.Srv.URL
+	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
+			t.Fatalf("%s: %v\nat %s\n%s", name, err, loc, body)
+		}
+	}
+	textOf := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("cannot read %s: %v", sel, err)
+		}
+		return s
+	}
+	shot := func(name string) {
+		t.Helper()
+		dir := os.Getenv("AIMS_SCREENSHOT_DIR")
+		if dir == "" {
+			return
+		}
+		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("cannot take a screenshot: %v", err)
+		}
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	step("open a page and be sent to log in",
+		chromedp.Navigate(base+"/tokens"),
+		chromedp.WaitVisible(chromedp.CSS(`#email`)),
+	)
+	if loc, _ := chromedp.Run(ctx, chromedp.Location()); !strings.HasSuffix(loc, "/login?next=%2Ftokens") {
+		t.Errorf("sent to %s, want the login page with next=/tokens", loc)
+	}
+	shot("login")
+	step("log in",
+		chromedp.SendKeys(chromedp.CSS(`#email`), "ada@example.com"),
+		chromedp.SendKeys(chromedp.CSS(`#password`), apptest.Password),
+		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav.sidebar`)),
+	)
+	// Ada audits acme: she sees its tokens but may not create any.
+	if got := textOf("main h1"); got != "API tokens" {
+		t.Errorf("after login the page is titled %q, want the tokens page", got)
+	}
+	if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('form[action="/tokens"]').length`)); err != nil || n != 0 {
+		t.Errorf("an auditor is offered the create form (%d, %v)", n, err)
+	}
+
+	step("go to the dashboard", chromedp.Navigate(base+"/"), chromedp.WaitVisible(chromedp.CSS(`.grid`)))
+	if got := textOf("main h1"); got != acme.Name {
+		t.Errorf("the dashboard is titled %q, want %q", got, acme.Name)
+	}
+	shot("dashboard")
+
+	step("switch organization",
+		chromedp.SetValue(chromedp.CSS(`#org-select`), globex.ID),
+		chromedp.Click(chromedp.CSS(`form.org-switch button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.alert-ok`)),
+	)
+	if got := textOf(".alert-ok"); got != "You are now working in "+globex.Name+"." {
+		t.Errorf("after switching the flash says %q", got)
+	}
+	if got := textOf("main h1"); got != globex.Name {
+		t.Errorf("after switching the dashboard is titled %q, want %q", got, globex.Name)
+	}
+	shot("dashboard-switched")
+
+	step("create a token",
+		chromedp.Navigate(base+"/tokens"),
+		chromedp.WaitVisible(chromedp.CSS(`#token-name`)),
+		chromedp.SendKeys(chromedp.CSS(`#token-name`), "Browser journey"),
+		chromedp.SetValue(chromedp.CSS(`#token-role`), "contributor"),
+		chromedp.SetValue(chromedp.CSS(`#token-expires`), "30d"),
+		chromedp.Click(chromedp.CSS(`form[action="/tokens"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#token-secret`)),
+		// The copy button is hidden without JavaScript and shown by the page's script.
+		chromedp.WaitVisible(chromedp.CSS(`button[data-copy="token-secret"]`)),
+	)
+	secret, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#token-secret`)))
+	if err != nil || !secretPattern.MatchString(secret) {
+		t.Fatalf("the new token's secret is %q (%v)", secret, err)
+	}
+	shot("token-created")
+
+	step("see it listed",
+		chromedp.Click(chromedp.CSS(`main a[href="/tokens"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`table.table`)),
+	)
+	row := textOf("table.table tbody tr")
+	for _, want := range []string{"Browser journey", secret[:11], "contributor", "ada@example.com", "active"} {
+		if !strings.Contains(row, want) {
+			t.Errorf("the token's row %q does not show %q", row, want)
+		}
+	}
+	if strings.Contains(textOf("main"), secret) {
+		t.Error("the token list shows the secret")
+	}
+	shot("tokens")
+
+	step("revoke it",
+		chromedp.Click(chromedp.CSS(`form[action$="/revoke"] button`)),
+		chromedp.WaitVisible(chromedp.CSS(`.alert-ok`)),
+	)
+	if got := textOf(".alert-ok"); got != "The token “Browser journey” is revoked." {
+		t.Errorf("after revoking the flash says %q", got)
+	}
+	if row := textOf("table.table tbody tr"); !strings.Contains(row, "revoked") {
+		t.Errorf("the revoked token's row says %q", row)
+	}
+	mu.Lock()
+	if len(dialogs) != 1 || !strings.Contains(dialogs[0], "Revoke the token “Browser journey”?") {
+		t.Errorf("the confirmation dialogs were %q", dialogs)
+	}
+	mu.Unlock()
+	shot("tokens-revoked")
+
+	step("see both in the activity trail",
+		chromedp.Click(chromedp.CSS(`nav.sidebar a[href="/activity"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.trail`)),
+	)
+	if got := textOf(".banner"); !strings.HasPrefix(got, "The trail is intact.") {
+		t.Errorf("the verification banner says %q", got)
+	}
+	entries, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll(".trail-head")].slice(0, 2).map(e => e.textContent.replace(/\s+/g, " ").trim())`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 2 || !strings.Contains(entries[0], "revoke api_token") || !strings.Contains(entries[1], "create api_token") {
+		t.Errorf("the newest entries are %q, want the revocation and then the creation of the token", entries)
+	}
+	step("open the newest entry's before and after",
+		chromedp.Click(chromedp.CSS(`.trail-details summary`)),
+		chromedp.WaitVisible(chromedp.CSS(`.trail-details pre`)),
+	)
+	if got := textOf(".trail-details .diff"); !strings.Contains(got, `"name": "Browser journey"`) || !strings.Contains(got, `"revoked_at": null`) {
+		t.Errorf("the revocation's before and after say %q", got)
+	}
+	shot("activity")
+
+	step("look at the dashboard on a phone",
+		chromedp.EmulateViewport(390, 844),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`.grid`)),
+		chromedp.WaitNotVisible(chromedp.CSS(`nav.sidebar`)),
+	)
+	shot("dashboard-phone")
+	step("open the menu on a phone",
+		chromedp.Click(chromedp.CSS(`label.menu-button`)),
+		chromedp.WaitVisible(chromedp.CSS(`nav.sidebar`)),
+	)
+	shot("dashboard-phone-menu")
+
+	mu.Lock()
+	for _, e := range consoleErrors {
+		t.Errorf("browser console: %s", e)
+	}
+	mu.Unlock()
+
+	if os.Getenv("AIMS_SCREENSHOT_DIR") != "" {
+		// A tour of the other pages, for people to look at. It shows a 404 and a refused form, which the
+		// console reports as failed loads, so it comes after the console check. of the other pages, for people to look at.
+		step("back to a wide screen", chromedp.EmulateViewport(1280, 860))
+		for _, p := range []struct{ name, path, wait string }{
+			{"members", "/members", "table.table"},
+			{"settings", "/settings", "#org-name"},
+			{"account", "/account", "#current-password"},
+			{"totp-setup", "/account/totp", "#code"},
+			{"area", "/planning", ".checklist"},
+			{"not-found", "/no/such/page", ".error-page"},
+		} {
+			step("open "+p.path, chromedp.Navigate(base+p.path), chromedp.WaitVisible(chromedp.CSS(p.wait)))
+			shot(p.name)
+		}
+		step("send a form with errors",
+			chromedp.Navigate(base+"/members"),
+			chromedp.WaitVisible(chromedp.CSS(`#add-email`)),
+			chromedp.SendKeys(chromedp.CSS(`#add-email`), "nobody@example.com"),
+			chromedp.Click(chromedp.CSS(`form[action="/members"] button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#add-email-error`)),
+		)
+		shot("members-error")
+	}
+
+}

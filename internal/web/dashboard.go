@@ -1,0 +1,69 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/aimsproject/aims"
+)
+
+// DashboardPage is the home page of the current organization.
+type DashboardPage struct {
+	Layout
+	RoleSummary string
+	Areas       []Area
+	// Members, ActiveTokens and Entries count what the role may see; -1 when it may not. More says that a
+	// count stopped at the first page of the list.
+	Members, ActiveTokens   int
+	MoreMembers, MoreTokens bool
+	Entries                 int64
+}
+
+// roleSummaries say in a sentence what each role may do, in the order of aims.Roles.
+var roleSummaries = map[aims.Role]string{
+	aims.RoleOwner:       "You may do everything, including granting ownership.",
+	aims.RoleAdmin:       "You manage members, API tokens and the organization's settings.",
+	aims.RoleManager:     "You run the management system: you approve, assign and edit every record.",
+	aims.RoleContributor: "You create and edit records, push evidence and make your own API tokens.",
+	aims.RoleAuditor:     "You read everything, including the activity trail, and may comment; you change nothing.",
+	aims.RoleViewer:      "You read the management system's records.",
+}
+
+// dashboard shows the organization, the visitor's role and the way into each part of the management
+// system.
+func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	ctx := r.Context()
+	p := DashboardPage{Layout: w.layout(rw, r, v, v.org.Name, "/"), RoleSummary: roleSummaries[v.actor.Role],
+		Areas: areas, Members: -1, ActiveTokens: -1, Entries: -1}
+	if v.may(aims.ActionRead, aims.ResMember) {
+		ms, next, err := w.Accounts.Store().ListMembers(ctx, v.org.ID, pageOf("", 200))
+		if err != nil {
+			return err
+		}
+		p.Members, p.MoreMembers = len(ms), next != ""
+	}
+	if v.may(aims.ActionRead, aims.ResToken) {
+		ts, next, err := w.Accounts.Store().ListTokens(ctx, v.org.ID, pageOf("", 200))
+		if err != nil {
+			return err
+		}
+		now := w.Now()
+		p.ActiveTokens, p.MoreTokens = 0, next != ""
+		for _, t := range ts {
+			if t.Active(now) {
+				p.ActiveTokens++
+			}
+		}
+	}
+	if v.may(aims.ActionRead, aims.ResActivity) {
+		// The newest entry's sequence number is the length of the trail.
+		es, _, err := w.Activity.ListActivity(ctx, v.org.ID, pageOf("", 1))
+		if err != nil {
+			return err
+		}
+		p.Entries = 0
+		if len(es) > 0 {
+			p.Entries = es[0].Seq
+		}
+	}
+	return w.render(rw, r, http.StatusOK, "dashboard", p)
+}

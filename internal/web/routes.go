@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/aimsproject/aims"
+)
+
+// Access says who may reach a route before aims.Authorize is asked.
+type Access int
+
+const (
+	// Public routes need no session: the login pages, logging out and static files.
+	Public Access = iota
+	// SignedIn routes need a session but no role: a person's own account, and switching organization,
+	// which must work even when they are no longer a member of the session's organization.
+	SignedIn
+	// Member routes need the session's user to be a member of its organization with a role that
+	// aims.Authorize allows the route's Action on its Resource.
+	Member
+)
+
+// Route is one page or form action: its method and path pattern, who may reach it, what it does to which
+// resource (for Member routes), and its handler.
+type Route struct {
+	Method   string
+	Path     string
+	Access   Access
+	Action   aims.Action
+	Resource aims.Resource
+	handle   func(w http.ResponseWriter, r *http.Request, v *visit) error
+}
+
+// Pattern returns the route's http.ServeMux pattern.
+func (rt Route) Pattern() string { return rt.Method + " " + rt.Path }
+
+// Routes returns the whole route table of the UI. The authorization matrix test is checked against it.
+func (w *Web) Routes() []Route {
+	const get, post = http.MethodGet, http.MethodPost
+	const read, create, update, del = aims.ActionRead, aims.ActionCreate, aims.ActionUpdate, aims.ActionDelete
+	rs := []Route{
+		{Method: get, Path: "/static/{file}", Access: Public, handle: w.static},
+		{Method: get, Path: "/login", Access: Public, handle: w.loginPage},
+		{Method: post, Path: "/login", Access: Public, handle: w.login},
+		{Method: get, Path: "/login/totp", Access: Public, handle: w.loginTOTPPage},
+		{Method: post, Path: "/login/totp", Access: Public, handle: w.loginTOTP},
+		{Method: post, Path: "/logout", Access: Public, handle: w.logout},
+
+		{Method: post, Path: "/logout/everywhere", Access: SignedIn, handle: w.logoutEverywhere},
+		{Method: post, Path: "/switch-org", Access: SignedIn, handle: w.switchOrg},
+		{Method: get, Path: "/account", Access: SignedIn, handle: w.accountPage},
+		{Method: post, Path: "/account/password", Access: SignedIn, handle: w.changePassword},
+		{Method: get, Path: "/account/totp", Access: SignedIn, handle: w.totpSetupPage},
+		{Method: post, Path: "/account/totp/enable", Access: SignedIn, handle: w.enableTOTP},
+		{Method: post, Path: "/account/totp/disable", Access: SignedIn, handle: w.disableTOTP},
+
+		{Method: get, Path: "/{$}", Access: Member, Action: read, Resource: aims.ResOrganization, handle: w.dashboard},
+
+		{Method: get, Path: "/members", Access: Member, Action: read, Resource: aims.ResMember, handle: w.membersPage},
+		{Method: post, Path: "/members", Access: Member, Action: create, Resource: aims.ResMember, handle: w.addMember},
+		{Method: post, Path: "/members/{id}/role", Access: Member, Action: update, Resource: aims.ResMember, handle: w.changeRole},
+		{Method: post, Path: "/members/{id}/remove", Access: Member, Action: del, Resource: aims.ResMember, handle: w.removeMember},
+
+		{Method: get, Path: "/tokens", Access: Member, Action: read, Resource: aims.ResToken, handle: w.tokensPage},
+		{Method: post, Path: "/tokens", Access: Member, Action: create, Resource: aims.ResToken, handle: w.createToken},
+		{Method: post, Path: "/tokens/{id}/revoke", Access: Member, Action: del, Resource: aims.ResToken, handle: w.revokeToken},
+
+		{Method: get, Path: "/activity", Access: Member, Action: read, Resource: aims.ResActivity, handle: w.activityPage},
+
+		{Method: get, Path: "/settings", Access: Member, Action: read, Resource: aims.ResOrganization, handle: w.settingsPage},
+		{Method: post, Path: "/settings", Access: Member, Action: update, Resource: aims.ResOrganization, handle: w.updateSettings},
+	}
+	for _, a := range areas {
+		rs = append(rs, Route{Method: get, Path: a.Path, Access: Member, Action: read, Resource: aims.ResRecord, handle: w.areaPage(a)})
+	}
+	return rs
+}

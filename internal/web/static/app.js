@@ -1,0 +1,41 @@
+// aims progressive enhancement. Every page works without this file; it only adds conveniences.
+"use strict";
+
+document.addEventListener("DOMContentLoaded", function () {
+  // Copy buttons: <button data-copy="ID" hidden> copies the value of the element with that id. They stay
+  // hidden where the clipboard cannot be reached, since the value can be selected and copied by hand.
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var target = document.getElementById(button.dataset.copy);
+    if (!target || !navigator.clipboard || !window.isSecureContext) {
+      return;
+    }
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      var text = "value" in target ? target.value : target.textContent;
+      navigator.clipboard.writeText(text).then(function () {
+        button.textContent = "Copied";
+      }, function () {
+        button.textContent = "Copy failed";
+      });
+      window.setTimeout(function () { button.textContent = "Copy"; }, 2500);
+    });
+  });
+
+  // Forms with data-confirm ask before doing something that cannot be undone.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+      }
+    });
+  });
+
+  // Close the user menu when clicking elsewhere.
+  document.addEventListener("click", function (event) {
+    document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {
+      if (!menu.contains(event.target)) {
+        menu.open = false;
+      }
+    });
+  });
+});
