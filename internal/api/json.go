@@ -1,11 +1,13 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -27,10 +29,15 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) error {
 	return DecodeJSON(body, dst)
 }
 
-// DecodeJSON decodes exactly one JSON value from body into dst, rejecting unknown fields and trailing
-// data, and turns decoding failures into EINVALID (or ETOOLARGE) errors that name the field.
+// DecodeJSON decodes exactly one JSON value from body into dst, rejecting unknown fields (matched
+// exactly: encoding/json alone would take "Name" for "name"), repeated fields and trailing data, and turns
+// decoding failures into EINVALID (or ETOOLARGE) errors that name the field.
 func DecodeJSON(body io.Reader, dst any) error {
-	dec := json.NewDecoder(body)
+	data, err := io.ReadAll(body)
+	if err != nil {
+		return decodeError(err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
 		return decodeError(err)
@@ -41,7 +48,71 @@ func DecodeJSON(body io.Reader, dst any) error {
 		}
 		return aims.Errorf(aims.EINVALID, "The request body must hold one JSON value and nothing after it.")
 	}
+	return exactFields(data, dst)
+}
+
+// exactFields checks the member names of the JSON object data, which has decoded into dst already,
+// against the names of dst's fields, in document order.
+func exactFields(data []byte, dst any) error {
+	names := jsonNames(reflect.TypeOf(dst))
+	if names == nil {
+		return nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil // null, which decodes to nothing
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return decodeError(err)
+		}
+		name, _ := tok.(string)
+		if !names[name] {
+			return aims.FieldError(name, "Unknown field %q.", name)
+		}
+		if seen[name] {
+			return aims.FieldError(name, "The field %q appears more than once.", name)
+		}
+		seen[name] = true
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return decodeError(err)
+		}
+	}
 	return nil
+}
+
+// jsonNames returns the JSON member names of struct type t (or a pointer to one), or nil for other types.
+func jsonNames(t reflect.Type) map[string]bool {
+	for t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Kind() != reflect.Struct {
+		return nil
+	}
+	names := map[string]bool{}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		tag := f.Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		switch {
+		case tag == "-":
+			continue
+		case f.Anonymous && name == "":
+			for n := range jsonNames(f.Type) {
+				names[n] = true
+			}
+			continue
+		case !f.IsExported():
+			continue
+		case name == "":
+			name = f.Name
+		}
+		names[name] = true
+	}
+	return names
 }
 
 func decodeError(err error) error {
