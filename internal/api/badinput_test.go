@@ -74,6 +74,8 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		{"a field in upper case is 400 naming it", off(patchOrg(`{"require_totp":true,"REQUIRE_TOTP":false}`)), 400, "invalid", "REQUIRE_TOTP"},
 		{"a repeated field is 400 naming it", unseen(patchOrg(`{"name":"x","name":"y"}`)), 400, "invalid", "name"},
 		{"a body over 1 MiB is 413", off(patchOrg(big)), 413, "too_large", ""},
+		{"invalid UTF-8 is 400, never stored altered", unseen(patchOrg("{\"name\":\"Acme \xff\"}")), 400, "invalid", ""},
+		{"a weak ETag in If-Match is 412", patchOrg(`{"name":"x"}`, "If-Match", `W/"1"`), 412, "precondition", ""},
 		{"a body that is not JSON is 415", off(patchOrg("name=x", "Content-Type", "application/x-www-form-urlencoded")), 415, "media_type", ""},
 		{"text/plain is 415", off(patchOrg(`{"name":"x"}`, "Content-Type", "text/plain")), 415, "media_type", ""},
 		{"a body without Content-Type is 415", off(patchOrg(`{"name":"x"}`, "Content-Type", "")), 415, "media_type", ""},

@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
@@ -36,6 +37,11 @@ func DecodeJSON(body io.Reader, dst any) error {
 	data, err := io.ReadAll(body)
 	if err != nil {
 		return decodeError(err)
+	}
+	if !utf8.Valid(data) {
+		// encoding/json would replace invalid bytes silently, so that what is stored (and hashed into the
+		// activity trail) differs from what was sent.
+		return aims.Errorf(aims.EINVALID, "The request body is not valid UTF-8.")
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -178,7 +184,10 @@ func ifMatch(r *http.Request) (int64, error) {
 	if h == "" || h == "*" {
 		return 0, nil
 	}
-	h = strings.TrimPrefix(h, "W/")
+	if strings.HasPrefix(h, "W/") {
+		// Weak tags never match for If-Match (RFC 9110, 13.1.1), and this API only hands out strong ones.
+		return 0, aims.Errorf(aims.EPRECONDITION, "If-Match needs the strong ETag this API returned, like %s, not a weak one.", etag(1))
+	}
 	v, err := strconv.ParseInt(strings.Trim(h, `"`), 10, 64)
 	if err != nil || v <= 0 || !strings.HasPrefix(h, `"`) || !strings.HasSuffix(h, `"`) {
 		return 0, aims.Errorf(aims.EPRECONDITION, "If-Match must be an ETag this API returned, like %s.", etag(1))
