@@ -45,6 +45,7 @@ const (
 	ActionUpdate  Action = "update"
 	ActionDelete  Action = "delete"
 	ActionComment Action = "comment"
+	ActionApprove Action = "approve"
 )
 
 // Resource is a kind of record that the policy knows.
@@ -56,6 +57,11 @@ const (
 	ResToken        Resource = "token"        // API tokens; the token service also limits non-admins to their own
 	ResActivity     Resource = "activity"     // the activity trail; append-only, so only read
 	ResRecord       Resource = "record"       // the management system's records (context, policies, risks, ...)
+	ResFramework    Resource = "framework"    // frameworks and requirements: built in, imported, own controls, licensed text
+	ResMapping      Resource = "mapping"      // mappings between requirements of two frameworks
+	ResContext      Resource = "context"      // the organization's AI roles and other clause 4 settings
+	ResControl      Resource = "control"      // control implementations: applicability, status, owner, links
+	ResSoA          Resource = "soa"          // the Statement of Applicability: live view, versions, exports
 )
 
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
@@ -67,6 +73,12 @@ var policy = map[Resource]map[Action]Role{
 	ResActivity:     {ActionRead: RoleAuditor},
 	ResRecord: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor,
 		ActionUpdate: RoleContributor, ActionDelete: RoleManager},
+	ResFramework: {ActionRead: RoleViewer, ActionCreate: RoleManager, ActionUpdate: RoleManager, ActionDelete: RoleManager},
+	ResMapping:   {ActionRead: RoleViewer, ActionCreate: RoleManager, ActionDelete: RoleManager},
+	ResContext:   {ActionRead: RoleViewer, ActionUpdate: RoleManager},
+	ResControl: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleManager,
+		ActionUpdate: RoleContributor, ActionDelete: RoleManager},
+	ResSoA: {ActionRead: RoleViewer, ActionApprove: RoleManager},
 }
 
 // Authorize decides whether role may perform action on resource. It is the one place where aims decides

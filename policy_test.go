@@ -99,11 +99,52 @@ var allowed = map[string]string{
 	"record update":  "YYYY..",
 	"record delete":  "YYY...",
 	"record comment": "YYYYY.",
+
+	"organization approve": "......",
+	"member approve":       "......",
+	"token approve":        "......",
+	"activity approve":     "......",
+	"record approve":       "......",
+
+	"framework read":    "YYYYYY",
+	"framework create":  "YYY...",
+	"framework update":  "YYY...",
+	"framework delete":  "YYY...",
+	"framework comment": "......",
+	"framework approve": "......",
+
+	"mapping read":    "YYYYYY",
+	"mapping create":  "YYY...",
+	"mapping update":  "......",
+	"mapping delete":  "YYY...",
+	"mapping comment": "......",
+	"mapping approve": "......",
+
+	"context read":    "YYYYYY",
+	"context create":  "......",
+	"context update":  "YYY...",
+	"context delete":  "......",
+	"context comment": "......",
+	"context approve": "......",
+
+	"control read":    "YYYYYY",
+	"control create":  "YYY...",
+	"control update":  "YYYY..",
+	"control delete":  "YYY...",
+	"control comment": "YYYYY.",
+	"control approve": "......",
+
+	"soa read":    "YYYYYY",
+	"soa create":  "......",
+	"soa update":  "......",
+	"soa delete":  "......",
+	"soa comment": "......",
+	"soa approve": "YYY...",
 }
 
 var (
-	allResources = []aims.Resource{"organization", "member", "token", "activity", "record"}
-	allActions   = []aims.Action{"read", "create", "update", "delete", "comment"}
+	allResources = []aims.Resource{"organization", "member", "token", "activity", "record", "framework", "mapping", "context", "control", "soa"}
+	allActions   = []aims.Action{"read", "create", "update", "delete", "comment", "approve"}
 )
 
 func TestAuthorizeMatchesThePolicyTable(t *testing.T) {
@@ -171,7 +212,7 @@ func TestAuthorizeDeniesUnknownRolesActionsAndResources(t *testing.T) {
 		{"no role", "", aims.ActionRead, aims.ResRecord},
 		{"unknown role", "root", aims.ActionRead, aims.ResRecord},
 		{"role in the wrong case", "OWNER", aims.ActionRead, aims.ResRecord},
-		{"unknown action", aims.RoleOwner, "approve", aims.ResRecord},
+		{"unknown action", aims.RoleOwner, "publish", aims.ResRecord},
 		{"unknown resource", aims.RoleOwner, aims.ActionRead, "secrets"},
 		{"empty action and resource", aims.RoleOwner, "", ""},
 	} {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/config"
+	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/store"
 )
 
@@ -42,7 +43,23 @@ func openStore(ctx context.Context, c *config.Config, migrate bool, log *slog.Lo
 		db.Close()
 		return nil, aims.Errorf(aims.ECONFLICT, "the database schema (version %d) is older than this aims (version %d): back it up, then run 'aims migrate' or 'aims serve --migrate'", st.Current, st.Latest)
 	}
+	if err := seed(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return db, nil
+}
+
+// seed installs or refreshes the built-in frameworks; it costs one query when they are current.
+func seed(ctx context.Context, db *store.DB) error {
+	c, err := framework.LoadCatalog()
+	if err != nil {
+		return err
+	}
+	if err := db.SeedBuiltins(ctx, c); err != nil {
+		return fmt.Errorf("cannot install the built-in frameworks: %w", err)
+	}
+	return nil
 }
 
 func describeStore(c *config.Config) string {
@@ -75,6 +92,9 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stderr, "applied %s\n", name)
 	}
 	if err != nil {
+		return err
+	}
+	if err := seed(ctx, db); err != nil {
 		return err
 	}
 	st, err := db.Status(ctx)

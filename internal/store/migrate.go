@@ -101,7 +101,11 @@ func (db *DB) Status(ctx context.Context) (SchemaStatus, error) {
 
 // Migrate applies every pending migration, each in its own transaction, and returns the names applied. It
 // refuses a database whose schema is newer than this build knows.
-func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+func (db *DB) Migrate(ctx context.Context) ([]string, error) { return db.MigrateTo(ctx, int(^uint(0)>>1)) }
+
+// MigrateTo applies the pending migrations up to and including version, as Migrate does. Tests use it to
+// make a database as an older aims left it.
+func (db *DB) MigrateTo(ctx context.Context, version int) ([]string, error) {
 	if db.dialect == Postgres {
 		// Several replicas may start at once: one migrates, the others wait for it.
 		conn, err := db.write.Conn(ctx)
@@ -130,7 +134,7 @@ func (db *DB) Migrate(ctx context.Context) ([]string, error) {
 	}
 	var applied []string
 	for _, m := range ms {
-		if m.Version <= st.Current {
+		if m.Version <= st.Current || m.Version > version {
 			continue
 		}
 		err := db.WithTx(ctx, func(tx *Tx) error {

@@ -10,9 +10,11 @@ import (
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/store"
 )
 
@@ -81,6 +83,9 @@ func OpenWith(t testing.TB, o store.Options) *store.DB {
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatalf("cannot migrate test store: %v", err)
 	}
+	if err := db.SeedBuiltins(ctx, Catalog(t)); err != nil {
+		t.Fatalf("cannot seed the built-in frameworks: %v", err)
+	}
 	return db
 }
 
@@ -90,4 +95,16 @@ func redact(dsn string) string {
 		return "the test database"
 	}
 	return fmt.Sprintf("%s://%s%s", u.Scheme, u.Host, u.Path)
+}
+
+var catalog = sync.OnceValues(framework.LoadCatalog)
+
+// Catalog returns the built-in catalog, parsed once per test binary.
+func Catalog(t testing.TB) *framework.Catalog {
+	t.Helper()
+	c, err := catalog()
+	if err != nil {
+		t.Fatalf("cannot load the catalog: %v", err)
+	}
+	return c
 }
