@@ -101,7 +101,9 @@ func (db *DB) Status(ctx context.Context) (SchemaStatus, error) {
 
 // Migrate applies every pending migration, each in its own transaction, and returns the names applied. It
 // refuses a database whose schema is newer than this build knows.
-func (db *DB) Migrate(ctx context.Context) ([]string, error) { return db.MigrateTo(ctx, int(^uint(0)>>1)) }
+func (db *DB) Migrate(ctx context.Context) ([]string, error) {
+	return db.MigrateTo(ctx, int(^uint(0)>>1))
+}
 
 // MigrateTo applies the pending migrations up to and including version, as Migrate does. Tests use it to
 // make a database as an older aims left it.
