@@ -9,6 +9,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/api"
 	"github.com/aimsproject/aims/internal/authn"
+	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/web"
@@ -22,6 +23,8 @@ type Options struct {
 	Log *slog.Logger
 	// TrustProxy takes client addresses (for login throttling) from X-Forwarded-For.
 	TrustProxy bool
+	// Catalog is the built-in catalog; nil loads it.
+	Catalog *framework.Catalog
 	// Accounts, when set, replaces the default account service (tests shorten its timeouts).
 	Accounts *account.Service
 }
@@ -35,6 +38,7 @@ type App struct {
 	Web      *web.Web
 	Server   *server.Server
 	Log      *slog.Logger
+	Catalog  *framework.Catalog
 }
 
 // New assembles aims over db.
@@ -47,8 +51,15 @@ func New(db *store.DB, o Options) (*App, error) {
 	if accts == nil {
 		accts = account.NewService(db, db.Now)
 	}
+	cat := o.Catalog
+	if cat == nil {
+		var err error
+		if cat, err = framework.LoadCatalog(); err != nil {
+			return nil, err
+		}
+	}
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
-	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log}
+	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
 	a.API = &api.API{Accounts: accts, Activity: db, Auth: auth, Log: log}
 	w, err := web.New(accts, db, auth, log)
 	if err != nil {
