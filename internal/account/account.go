@@ -121,6 +121,7 @@ type Store interface {
 
 	CreateToken(ctx context.Context, t *Token) error
 	TokenByHash(ctx context.Context, hash string) (*Token, error)
+	TokenWithMember(ctx context.Context, hash string) (*Token, *Membership, error)
 	TokenByID(ctx context.Context, orgID, id string) (*Token, error)
 	ListTokens(ctx context.Context, orgID string, p Page) ([]*Token, string, error)
 	RevokeToken(ctx context.Context, orgID, id string, ifVersion int64) (*Token, error)

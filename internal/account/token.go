@@ -64,7 +64,7 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (aims.Ac
 	if _, ok := ParseTokenSecret(secret); !ok {
 		return aims.Actor{}, unauth
 	}
-	t, err := s.store.TokenByHash(ctx, HashSecret(secret))
+	t, m, err := s.store.TokenWithMember(ctx, HashSecret(secret))
 	if aims.ErrorCode(err) == aims.ENOTFOUND {
 		return aims.Actor{}, unauth
 	}
@@ -72,15 +72,8 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (aims.Ac
 		return aims.Actor{}, err
 	}
 	now := s.now()
-	if !t.Active(now) {
+	if !t.Active(now) || m == nil {
 		return aims.Actor{}, unauth
-	}
-	m, err := s.store.MembershipOf(ctx, t.OrgID, t.UserID)
-	if aims.ErrorCode(err) == aims.ENOTFOUND {
-		return aims.Actor{}, unauth
-	}
-	if err != nil {
-		return aims.Actor{}, err
 	}
 	role := t.Role
 	if !role.AtMost(m.Role) {

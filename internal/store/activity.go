@@ -76,7 +76,7 @@ func (tx *Tx) record(ctx context.Context, orgID, action, recordType, recordID st
 const activityColumns = `org_id, seq, id, at, actor_kind, actor_id, actor_name, action, record_type, record_id,
 	before_json, after_json, prev_hash, hash`
 
-func scanEntry(rows *sql.Rows) (*activity.Entry, error) {
+func scanEntry(rows scanner) (*activity.Entry, error) {
 	var e activity.Entry
 	var before, after string
 	if err := rows.Scan(&e.OrgID, &e.Seq, &e.ID, &e.At, &e.ActorKind, &e.ActorID, &e.ActorName, &e.Action,
@@ -106,24 +106,12 @@ func (db *DB) ListActivity(ctx context.Context, orgID string, p account.Page) ([
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list activity: %w", err)
 	}
-	defer rows.Close()
-	var out []*activity.Entry
-	for rows.Next() {
-		e, err := scanEntry(rows)
-		if err != nil {
-			return nil, "", err
-		}
-		out = append(out, e)
-	}
-	if err := rows.Err(); err != nil {
+	es, err := collect(rows, scanEntry)
+	if err != nil {
 		return nil, "", fmt.Errorf("cannot list activity: %w", err)
 	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = encodeCursor(strconv.FormatInt(out[limit-1].Seq, 10))
-	}
-	return out, next, nil
+	es, next := pageOf(es, limit, func(e *activity.Entry) string { return strconv.FormatInt(e.Seq, 10) })
+	return es, next, nil
 }
 
 // EachActivity calls fn for every entry of orgID's trail in ascending order, streaming from the database.

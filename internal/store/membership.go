@@ -127,16 +127,11 @@ func (db *DB) MembershipsOfUser(ctx context.Context, userID string) ([]*account.
 	if err != nil {
 		return nil, fmt.Errorf("cannot list memberships: %w", err)
 	}
-	defer rows.Close()
-	var out []*account.Membership
-	for rows.Next() {
-		m, err := scanMembership(rows)
-		if err != nil {
-			return nil, fmt.Errorf("cannot read membership: %w", err)
-		}
-		out = append(out, m)
+	ms, err := collect(rows, scanMembership)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read memberships: %w", err)
 	}
-	return out, rows.Err()
+	return ms, nil
 }
 
 // ListMembers returns a page of orgID's members in the order they joined, and the next page's cursor.
@@ -153,24 +148,12 @@ func (db *DB) ListMembers(ctx context.Context, orgID string, p account.Page) ([]
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list members: %w", err)
 	}
-	defer rows.Close()
-	var out []*account.Membership
-	for rows.Next() {
-		m, err := scanMembership(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("cannot read member: %w", err)
-		}
-		out = append(out, m)
+	ms, err := collect(rows, scanMembership)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot read members: %w", err)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = encodeCursor(out[limit-1].ID)
-	}
-	return out, next, nil
+	ms, next := pageOf(ms, limit, func(m *account.Membership) string { return m.ID })
+	return ms, next, nil
 }
 
 // CountOwners returns how many owners orgID has.

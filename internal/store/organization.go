@@ -81,14 +81,9 @@ func (db *DB) ListOrganizations(ctx context.Context) ([]*account.Organization, e
 	if err != nil {
 		return nil, fmt.Errorf("cannot list organizations: %w", err)
 	}
-	defer rows.Close()
-	var out []*account.Organization
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, fmt.Errorf("cannot read organization: %w", err)
-		}
-		out = append(out, o)
+	orgs, err := collect(rows, scanOrg)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read organizations: %w", err)
 	}
-	return out, rows.Err()
+	return orgs, nil
 }

@@ -65,24 +65,12 @@ func (db *DB) ListTokens(ctx context.Context, orgID string, p account.Page) ([]*
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list tokens: %w", err)
 	}
-	defer rows.Close()
-	var out []*account.Token
-	for rows.Next() {
-		t, err := scanToken(rows)
-		if err != nil {
-			return nil, "", fmt.Errorf("cannot read token: %w", err)
-		}
-		out = append(out, t)
+	ts, err := collect(rows, scanToken)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot read tokens: %w", err)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(out) > limit {
-		out = out[:limit]
-		next = encodeCursor(out[limit-1].ID)
-	}
-	return out, next, nil
+	ts, next := pageOf(ts, limit, func(t *account.Token) string { return t.ID })
+	return ts, next, nil
 }
 
 // RevokeToken revokes token id of orgID if its version is ifVersion (0: any) and returns it. Revoking a
@@ -117,4 +105,35 @@ func (db *DB) RevokeToken(ctx context.Context, orgID, id string, ifVersion int64
 func (db *DB) TouchToken(ctx context.Context, id string, at time.Time) error {
 	_, err := db.writer().exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, at, id)
 	return err
+}
+
+// TokenWithMember returns the token whose secret hashes to hash together with its creator's current
+// membership of the token's organization (nil when they have left it), in one query: it runs on every
+// API request.
+func (db *DB) TokenWithMember(ctx context.Context, hash string) (*account.Token, *account.Membership, error) {
+	var t account.Token
+	var exp, rev, used sql.NullTime
+	var mID, mRole, email, name, slug, orgName sql.NullString
+	var mVersion sql.NullInt64
+	var mCreated, mUpdated sql.NullTime
+	err := db.reader().row(ctx, `SELECT t.id, t.org_id, t.user_id, t.name, t.role, t.prefix, t.secret_hash, t.version, t.created_at,
+		t.expires_at, t.revoked_at, t.last_used_at, m.id, m.role, m.version, m.created_at, m.updated_at, u.email, u.name, o.slug, o.name
+		FROM api_tokens t
+		LEFT JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id
+		LEFT JOIN users u ON u.id = m.user_id
+		LEFT JOIN organizations o ON o.id = m.org_id
+		WHERE t.secret_hash = ?`, hash).Scan(&t.ID, &t.OrgID, &t.UserID, &t.Name, &t.Role, &t.Prefix, &t.SecretHash, &t.Version,
+		&t.CreatedAt, &exp, &rev, &used, &mID, &mRole, &mVersion, &mCreated, &mUpdated, &email, &name, &slug, &orgName)
+	if err != nil {
+		return nil, nil, notFound(err, "Token")
+	}
+	t.CreatedAt = t.CreatedAt.UTC()
+	t.ExpiresAt, t.RevokedAt, t.LastUsedAt = nullTime(exp), nullTime(rev), nullTime(used)
+	if !mID.Valid {
+		return &t, nil, nil
+	}
+	m := &account.Membership{ID: mID.String, OrgID: t.OrgID, UserID: t.UserID, Role: aims.Role(mRole.String), Version: mVersion.Int64,
+		CreatedAt: mCreated.Time.UTC(), UpdatedAt: mUpdated.Time.UTC(), UserEmail: email.String, UserName: name.String,
+		OrgSlug: slug.String, OrgName: orgName.String}
+	return &t, m, nil
 }
