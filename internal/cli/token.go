@@ -26,10 +26,8 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	for flagName, v := range map[string]string{"email": *email, "org": *org, "name": *name} {
-		if v == "" {
-			return usageError("--%s is required", flagName)
-		}
+	if err := required("email", *email, "org", *org, "name", *name); err != nil {
+		return err
 	}
 	var r aims.Role
 	if *role != "" {

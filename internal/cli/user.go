@@ -34,10 +34,8 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
-	for flagName, v := range map[string]string{"email": *email, "org": *org, "role": *role} {
-		if v == "" {
-			return usageError("--%s is required", flagName)
-		}
+	if err := required("email", *email, "org", *org, "role", *role); err != nil {
+		return err
 	}
 	r, err := aims.ParseRole(*role, "role")
 	if err != nil {
