@@ -9,6 +9,8 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/authn"
+	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/problem"
 )
 
@@ -18,6 +20,10 @@ type API struct {
 	Activity account.ActivityStore
 	Auth     *authn.Authenticator
 	Log      *slog.Logger
+	// Controls serves the AI roles, control implementations and the Statement of Applicability.
+	Controls *control.Service
+	// Frameworks serves frameworks, requirements, mappings and licensed texts.
+	Frameworks *framework.Service
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

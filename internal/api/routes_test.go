@@ -17,7 +17,33 @@ var sampleBodies = map[string]any{
 	"POST /api/v1/members":       map[string]any{"email": "sample@example.com", "role": "viewer"},
 	"PATCH /api/v1/members/{id}": map[string]any{"role": "viewer"},
 	"POST /api/v1/tokens":        map[string]any{"name": "sample"},
+
+	"PUT /api/v1/context/ai-roles":                  map[string]any{"ai_roles": []string{"ai_provider"}, "eu_roles": []string{}, "eu_dates": "published"},
+	"PUT /api/v1/controls/{framework}/{ref}":        map[string]any{"applicability": "applicable", "justification": "Sample.", "status": "planned"},
+	"POST /api/v1/controls/{framework}/{ref}/links": map[string]any{"kind": "document", "title": "Sample"},
+	"POST /api/v1/soa/controls":                     map[string]any{"framework": "iso27001-2022", "ref": "A.5.1"},
+	"POST /api/v1/soa/versions":                     map[string]any{"note": "Sample."},
+	"POST /api/v1/mappings": map[string]any{"from_framework": "iso42001-2023", "from_ref": "A.6.2.4",
+		"to_framework": "nist-ai-rmf-1.0", "to_ref": "MEASURE 2.13", "relationship": "intersects"},
 }
+
+// sampleFiles are well-formed bodies of the routes that import files, which take up to 32 MiB and so are
+// not among the JSON bodies bounded at 1 MiB.
+var sampleFiles = map[string]any{
+	"POST /api/v1/frameworks":     map[string]any{"catalog": map[string]any{}},
+	"POST /api/v1/licensed-texts": map[string]any{"catalog": map[string]any{}},
+}
+
+// sampleQueries are the required query parameters of the routes that have some.
+var sampleQueries = map[string]string{
+	"GET /api/v1/coverage":   "?framework=nist-ai-rmf-1.0",
+	"GET /api/v1/soa/diff":   "?from=1&to=live",
+	"GET /api/v1/soa/export": "?format=csv",
+	"GET /api/v1/search":     "?q=policy",
+}
+
+// samplePath fills in a route's path parameters with well-formed values.
+var samplePath = strings.NewReplacer("{framework}", "iso42001-2023", "{key}", "iso42001-2023", "{ref}", "A.6.2.4", "{number}", "1")
 
 // routeCalls returns a well-formed call to every authenticated route, with a made-up id where the route
 // takes one.
@@ -28,7 +54,11 @@ func routeCalls() map[string]call {
 			continue
 		}
 		p := rt.Method + " " + rt.Path
-		calls[p] = call{method: rt.Method, path: strings.ReplaceAll(rt.Path, "{id}", aims.NewID()), body: sampleBodies[p]}
+		path := samplePath.Replace(strings.ReplaceAll(rt.Path, "{id}", aims.NewID())) + sampleQueries[p]
+		calls[p] = call{method: rt.Method, path: path, body: sampleBodies[p]}
+		if f, ok := sampleFiles[p]; ok {
+			calls[p] = call{method: rt.Method, path: path, body: f}
+		}
 	}
 	return calls
 }
@@ -99,7 +129,7 @@ func TestEveryJSONBodyIsBoundedAndTyped(t *testing.T) {
 	big := `{"name":"` + strings.Repeat("a", api.MaxBodyBytes) + `"}`
 	for p := range sampleBodies {
 		method, path, _ := strings.Cut(p, " ")
-		path = strings.ReplaceAll(path, "{id}", victim.ID)
+		path = samplePath.Replace(strings.ReplaceAll(path, "{id}", victim.ID))
 		for _, tc := range []struct {
 			name        string
 			body        string

@@ -9,6 +9,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/api"
 	"github.com/aimsproject/aims/internal/authn"
+	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/store"
@@ -39,6 +40,10 @@ type App struct {
 	Server   *server.Server
 	Log      *slog.Logger
 	Catalog  *framework.Catalog
+	// Frameworks is the framework service the API, the web UI and the command line share.
+	Frameworks *framework.Service
+	// Controls serves the AI roles, control implementations and the Statement of Applicability.
+	Controls *control.Service
 }
 
 // New assembles aims over db.
@@ -60,11 +65,16 @@ func New(db *store.DB, o Options) (*App, error) {
 	}
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
-	a.API = &api.API{Accounts: accts, Activity: db, Auth: auth, Log: log}
+	a.Frameworks = framework.NewService(db)
+	a.Controls = control.NewService(db, cat, db.Now)
+	a.API = &api.API{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks}
+	a.API.Controls = a.Controls
 	w, err := web.New(accts, db, auth, log)
 	if err != nil {
 		return nil, err
 	}
+	w.Frameworks = a.Frameworks
+	w.Controls = a.Controls
 	a.Web = w
 	a.Server = server.New(db, log, a.API, a.Web)
 	return a, nil

@@ -40,6 +40,8 @@ func commands() []command {
 		{"user", "create users and give them roles (user create)", runUser},
 		{"token", "create API tokens for scripts and CI (token create)", runToken},
 		{"audit", "verify or export the activity trail (audit verify, audit export)", runAudit},
+		{"soa", "show or export the Statement of Applicability (soa show, soa export)", runSoA},
+		{"framework", "list, import and export frameworks; import licensed text (framework list|import|export|texts import)", runFramework},
 		{"whoami", "show who an API token acts as, on a running server (--server, --token)", runWhoami},
 		{"version", "print the version", runVersion},
 	}

@@ -28,6 +28,7 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
+			env.Setenv("OSCAL", oscalTestData())
 			if storetest.Postgres() {
 				u, err := storetest.NewPostgresSchema(env.Defer)
 				if err != nil {

@@ -150,7 +150,8 @@ func TestServeDemoLoadsLumenLabsAndPrintsALogin(t *testing.T) {
 	s = startServe(t, env, "--demo")
 	s.shutdown(t)
 	stdout, _, code := run(t, env, "", "audit", "verify", "--org", "lumen-labs")
-	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 8 entries intact") {
+	// 8 entries for the organization and its members, 67 for the AI roles and the SoA's story.
+	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 75 entries intact") {
 		t.Fatalf("after two demo loads: %d %s", code, stdout)
 	}
 }

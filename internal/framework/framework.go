@@ -191,6 +191,9 @@ type Store interface {
 	// ImportFramework stores an organization's framework and all its requirements in one transaction.
 	ImportFramework(ctx context.Context, f *Framework, reqs []*Requirement) error
 	DeleteFramework(ctx context.Context, orgID, id string) error
+	// DeleteFrameworkKey removes every revision of orgID's framework with key in one transaction
+	// (ENOTFOUND when it has none).
+	DeleteFrameworkKey(ctx context.Context, orgID, key string) error
 
 	RelatedRequirements(ctx context.Context, orgID, requirementID string) ([]*Related, error)
 	MappingsBetween(ctx context.Context, orgID, fromFrameworkID, toFrameworkID string) ([]*Mapping, error)

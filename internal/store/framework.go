@@ -284,6 +284,44 @@ func (db *DB) DeleteFramework(ctx context.Context, orgID, id string) error {
 	})
 }
 
+// DeleteFrameworkKey removes every revision of orgID's framework with key, with their requirements,
+// mappings, licensed texts and control rows, in one transaction, recording each revision's deletion.
+// Built-in frameworks are not the organization's (ENOTFOUND).
+func (db *DB) DeleteFrameworkKey(ctx context.Context, orgID, key string) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		rows, err := tx.q().query(ctx, `SELECT `+frameworkColumns+` FROM frameworks f WHERE f.org_id = ? AND f.key = ?
+			ORDER BY f.revision`, orgID, key)
+		if err != nil {
+			return fmt.Errorf("cannot read framework %s: %w", key, err)
+		}
+		var revisions []*framework.Framework
+		for rows.Next() {
+			f, err := scanFramework(rows)
+			if err != nil {
+				rows.Close()
+				return fmt.Errorf("cannot read framework %s: %w", key, err)
+			}
+			revisions = append(revisions, f)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(revisions) == 0 || orgID == "" {
+			return aims.Errorf(aims.ENOTFOUND, "Framework not found.")
+		}
+		for _, f := range revisions {
+			if _, err := tx.q().exec(ctx, `DELETE FROM frameworks WHERE id = ?`, f.ID); err != nil {
+				return fmt.Errorf("cannot delete framework %s: %w", key, err)
+			}
+			if err := tx.record(ctx, orgID, activity.ActionDelete, "framework", f.ID, f, nil); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 const mappingColumns = `m.id, m.org_id, m.from_id, m.to_id, m.relationship, m.source, m.rationale, m.created_at`
 
 func scanMapping(s scanner, extra ...any) (*framework.Mapping, error) {

@@ -1,6 +1,10 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+
+	"github.com/aimsproject/aims"
+)
 
 // Area is one part of the management system, following the clauses of ISO/IEC 42001. The descriptions are
 // aims's own words about what the area will hold, not text of the standard.
@@ -10,12 +14,22 @@ type Area struct {
 	Path    string
 	Summary string
 	Holds   []string
+	// Parts are the pages of the area that are built, shown under it in the navigation.
+	Parts []AreaPart
+}
+
+// AreaPart is a built page of an area, shown to those whose role may read its resource.
+type AreaPart struct {
+	Label    string
+	Href     string
+	Resource aims.Resource
 }
 
 // areas lists the management system's parts in the order of the standard's clauses 4 to 10.
 var areas = []Area{
 	{Clause: "4", Title: "Context", Path: "/context",
 		Summary: "Why your organization uses or builds AI, who cares about it, and where the management system starts and ends.",
+		Parts:   []AreaPart{{Label: "AI roles", Href: "/context/ai-roles", Resource: aims.ResContext}},
 		Holds: []string{
 			"Internal and external issues that shape how you work with AI",
 			"Interested parties and what they expect of you",
@@ -32,6 +46,9 @@ var areas = []Area{
 		}},
 	{Clause: "6", Title: "Planning", Path: "/planning",
 		Summary: "How you decide which AI risks matter and what you do about them.",
+		Parts: []AreaPart{{Label: "Statement of Applicability", Href: "/soa", Resource: aims.ResSoA},
+			{Label: "Clause status", Href: "/clauses", Resource: aims.ResControl},
+			{Label: "Coverage", Href: "/coverage", Resource: aims.ResControl}},
 		Holds: []string{
 			"Risk criteria: likelihood and impact scales and when a risk is acceptable",
 			"AI risk assessment for each system",
@@ -80,9 +97,13 @@ type AreaPage struct {
 	Area Area
 }
 
-// areaPage returns the handler of area's page, which says honestly that the area is not available yet and
-// what it will hold.
+// areaPage returns the handler of area's page, which lists the parts that are built and says honestly what
+// else the area will hold. Planning has a page of its own, with the state of the Statement of
+// Applicability.
 func (w *Web) areaPage(a Area) func(http.ResponseWriter, *http.Request, *visit) error {
+	if a.Path == planningPath {
+		return w.planningPage
+	}
 	return func(rw http.ResponseWriter, r *http.Request, v *visit) error {
 		p := AreaPage{Layout: w.layout(rw, r, v, a.Title, a.Path), Area: a}
 		return w.render(rw, r, http.StatusOK, "area", p)

@@ -87,6 +87,8 @@ func (w *Web) static(rw http.ResponseWriter, r *http.Request, _ *visit) error {
 var pageNames = []string{
 	"login", "login_totp", "dashboard", "area", "members", "tokens", "token_created", "activity",
 	"account", "totp_setup", "settings", "error",
+	"planning", "soa", "control", "ai_roles", "soa_versions", "soa_version", "soa_diff", "coverage", "clauses",
+	"frameworks", "framework", "requirement",
 }
 
 // parsePages parses the shared layout once and each page on a clone of it, so that every page can define

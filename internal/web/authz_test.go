@@ -64,6 +64,34 @@ var webMatrix = []struct {
 
 	{"GET /settings", "YYYYYY", false},
 	{"POST /settings", "YYNNNN", false},
+
+	{"GET /context/ai-roles", "YYYYYY", false},
+	{"POST /context/ai-roles", "YYYNNN", false},
+	{"POST /soa/proposals", "YYYYNN", false},
+	{"GET /soa", "YYYYYY", false},
+	{"POST /soa/controls", "YYYNNN", false},
+	{"POST /soa/controls/{framework}/{ref}/remove", "YYYNNN", false},
+	{"GET /soa/versions", "YYYYYY", false},
+	{"POST /soa/versions", "YYYNNN", false},
+	{"GET /soa/versions/{number}", "YYYYYY", false},
+	{"GET /soa/diff", "YYYYYY", false},
+	{"GET /soa/export", "YYYYYY", false},
+	{"GET /controls/{framework}/{ref}", "YYYYYY", false},
+	{"POST /controls/{framework}/{ref}", "YYYYNN", false},
+	{"POST /controls/{framework}/{ref}/links", "YYYYNN", false},
+	{"POST /controls/{framework}/{ref}/links/{id}/remove", "YYYYNN", false},
+	{"GET /clauses", "YYYYYY", false},
+	{"GET /coverage", "YYYYYY", false},
+
+	{"GET /frameworks", "YYYYYY", false},
+	{"POST /frameworks", "YYYNNN", false},
+	{"GET /frameworks/{key}", "YYYYYY", false},
+	{"POST /frameworks/{key}/delete", "YYYNNN", false},
+	{"GET /frameworks/{key}/export", "YYYYYY", false},
+	{"GET /frameworks/{key}/requirements/{ref}", "YYYYYY", false},
+	{"POST /frameworks/{key}/requirements/{ref}/mappings", "YYYNNN", false},
+	{"POST /mappings/{id}/delete", "YYYNNN", false},
+	{"POST /licensed-texts", "YYYNNN", false},
 }
 
 // matrixRequest is one request of the matrix and what success looks like for it.
@@ -220,6 +248,8 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 			r.form.Set("version", fmt.Sprint(o.Version))
 			r.okLocation = "/settings"
 		}
+		prepareCatalog(t, f, &r, route, target)
+		prepareSoA(t, f, &r, route, own, target)
 		return r
 	}
 

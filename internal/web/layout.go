@@ -33,6 +33,8 @@ type NavItem struct {
 	Href   string
 	Clause string
 	Active bool
+	// Sub marks a page of the area above it.
+	Sub bool
 }
 
 // layout assembles the frame of a page for visitor v (nil when nobody is logged in) at path, taking the
@@ -61,8 +63,18 @@ func navigation(v *visit, path string) []NavGroup {
 		var ms []NavItem
 		for _, a := range areas {
 			ms = append(ms, item(a.Title, a.Path, a.Clause))
+			for _, p := range a.Parts {
+				if v.may(aims.ActionRead, p.Resource) {
+					sub := item(p.Label, p.Href, "")
+					sub.Sub = true
+					ms = append(ms, sub)
+				}
+			}
 		}
 		groups = append(groups, NavGroup{Title: "Management system", Items: ms})
+	}
+	if v.may(aims.ActionRead, aims.ResFramework) {
+		groups = append(groups, NavGroup{Title: "Catalog", Items: []NavItem{item("Frameworks", "/frameworks", "")}})
 	}
 	var admin []NavItem
 	if v.may(aims.ActionRead, aims.ResMember) {

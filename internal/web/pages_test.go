@@ -25,7 +25,8 @@ func TestEveryPageRendersForEveryRole(t *testing.T) {
 	newUser(t, f, "owner@example.com", org, aims.RoleOwner)
 	var pages []string
 	for _, rt := range f.Web.Routes() {
-		if rt.Method == http.MethodGet && rt.Path != "/static/{file}" {
+		// Downloads (/export) are not pages; their own tests open them.
+		if rt.Method == http.MethodGet && rt.Path != "/static/{file}" && !strings.HasSuffix(rt.Path, "/export") {
 			pages = append(pages, strings.TrimSuffix(rt.Path, "{$}"))
 		}
 	}
@@ -150,7 +151,11 @@ func TestAreaPagesSayWhatTheyWillHold(t *testing.T) {
 		t.Run(c.path, func(t *testing.T) {
 			p := b.get(c.path)
 			expect(t, p, http.StatusOK, "")
-			mustContain(t, p, "Not yet available", c.says)
+			badge := "Not yet available"
+			if c.path == "/context" || c.path == "/planning" {
+				badge = "Partly available" // the AI roles and the Statement of Applicability are built
+			}
+			mustContain(t, p, badge, c.says)
 			if !strings.Contains(p.Body, `href="`+c.path+`" aria-current="page"`) {
 				t.Error("the sidebar does not mark the page as current")
 			}

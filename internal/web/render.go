@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/problem"
 )
 
@@ -98,6 +99,10 @@ func (w *Web) funcs() template.FuncMap {
 		},
 		"iso": func(t time.Time) string { return t.UTC().Format(time.RFC3339) },
 		"day": func(t time.Time) string { return t.UTC().Format("2 Jan 2006") },
+		// label, controlHref and roleLabel serve the pages of the Statement of Applicability.
+		"label":       control.Label,
+		"controlHref": controlHref,
+		"roleLabel":   control.RoleLabel,
 		"initial": func(name string) string {
 			for _, c := range name {
 				return strings.ToUpper(string(c))

@@ -69,6 +69,34 @@ func (w *Web) Routes() []Route {
 
 		{Method: get, Path: "/settings", Access: Member, Action: read, Resource: aims.ResOrganization, handle: w.settingsPage},
 		{Method: post, Path: "/settings", Access: Member, Action: update, Resource: aims.ResOrganization, handle: w.updateSettings},
+
+		{Method: get, Path: "/frameworks", Access: Member, Action: read, Resource: aims.ResFramework, handle: w.frameworksPage},
+		{Method: post, Path: "/frameworks", Access: Member, Action: create, Resource: aims.ResFramework, handle: w.importFramework},
+		{Method: get, Path: "/frameworks/{key}", Access: Member, Action: read, Resource: aims.ResFramework, handle: w.frameworkPage},
+		{Method: post, Path: "/frameworks/{key}/delete", Access: Member, Action: del, Resource: aims.ResFramework, handle: w.deleteFramework},
+		{Method: get, Path: "/frameworks/{key}/export", Access: Member, Action: read, Resource: aims.ResFramework, handle: w.exportFramework},
+		{Method: get, Path: "/frameworks/{key}/requirements/{ref}", Access: Member, Action: read, Resource: aims.ResFramework, handle: w.requirementPage},
+		{Method: post, Path: "/frameworks/{key}/requirements/{ref}/mappings", Access: Member, Action: create, Resource: aims.ResMapping, handle: w.addMapping},
+		{Method: post, Path: "/mappings/{id}/delete", Access: Member, Action: del, Resource: aims.ResMapping, handle: w.deleteMapping},
+		{Method: post, Path: "/licensed-texts", Access: Member, Action: update, Resource: aims.ResFramework, handle: w.importLicensedTexts},
+
+		{Method: get, Path: "/context/ai-roles", Access: Member, Action: read, Resource: aims.ResContext, handle: w.aiRolesPage},
+		{Method: post, Path: "/context/ai-roles", Access: Member, Action: update, Resource: aims.ResContext, handle: w.saveAIRoles},
+		{Method: post, Path: "/soa/proposals", Access: Member, Action: update, Resource: aims.ResControl, handle: w.applyProposals},
+		{Method: get, Path: "/soa", Access: Member, Action: read, Resource: aims.ResSoA, handle: w.soaPage},
+		{Method: post, Path: "/soa/controls", Access: Member, Action: create, Resource: aims.ResControl, handle: w.addToSoA},
+		{Method: post, Path: "/soa/controls/{framework}/{ref}/remove", Access: Member, Action: del, Resource: aims.ResControl, handle: w.removeFromSoA},
+		{Method: get, Path: "/soa/versions", Access: Member, Action: read, Resource: aims.ResSoA, handle: w.soaVersionsPage},
+		{Method: post, Path: "/soa/versions", Access: Member, Action: aims.ActionApprove, Resource: aims.ResSoA, handle: w.approveSoA},
+		{Method: get, Path: "/soa/versions/{number}", Access: Member, Action: read, Resource: aims.ResSoA, handle: w.soaVersionPage},
+		{Method: get, Path: "/soa/diff", Access: Member, Action: read, Resource: aims.ResSoA, handle: w.soaDiffPage},
+		{Method: get, Path: "/soa/export", Access: Member, Action: read, Resource: aims.ResSoA, handle: w.exportSoA},
+		{Method: get, Path: "/controls/{framework}/{ref}", Access: Member, Action: read, Resource: aims.ResControl, handle: w.controlPage},
+		{Method: post, Path: "/controls/{framework}/{ref}", Access: Member, Action: update, Resource: aims.ResControl, handle: w.saveControl},
+		{Method: post, Path: "/controls/{framework}/{ref}/links", Access: Member, Action: update, Resource: aims.ResControl, handle: w.addLink},
+		{Method: post, Path: "/controls/{framework}/{ref}/links/{id}/remove", Access: Member, Action: update, Resource: aims.ResControl, handle: w.removeLink},
+		{Method: get, Path: "/clauses", Access: Member, Action: read, Resource: aims.ResControl, handle: w.clausesPage},
+		{Method: get, Path: "/coverage", Access: Member, Action: read, Resource: aims.ResControl, handle: w.coveragePage},
 	}
 	for _, a := range areas {
 		rs = append(rs, Route{Method: get, Path: a.Path, Access: Member, Action: read, Resource: aims.ResRecord, handle: w.areaPage(a)})

@@ -15,6 +15,8 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/authn"
+	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/framework"
 )
 
 // Web serves the UI. Build it with New.
@@ -25,6 +27,10 @@ type Web struct {
 	Log      *slog.Logger
 	// Now tells token expiry; New sets it to aims.Now.
 	Now aims.Clock
+	// Controls serves the AI roles, control implementations and the Statement of Applicability.
+	Controls *control.Service
+	// Frameworks serves the catalog pages: frameworks, requirements, mappings and licensed texts.
+	Frameworks *framework.Service
 
 	assets *assets
 	pages  map[string]*template.Template

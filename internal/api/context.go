@@ -1,0 +1,48 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/control"
+)
+
+func (a *API) getAIRoles(w http.ResponseWriter, r *http.Request) error {
+	p, err := a.Controls.Profile(r.Context(), aims.ActorFrom(r.Context()).OrgID)
+	if err != nil {
+		return err
+	}
+	return writeResource(w, http.StatusOK, p.Version, p)
+}
+
+func (a *API) putAIRoles(w http.ResponseWriter, r *http.Request) error {
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var req control.ProfileUpdate
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	p, err := a.Controls.UpdateProfile(r.Context(), aims.ActorFrom(r.Context()).OrgID, req, version)
+	if err != nil {
+		return err
+	}
+	return writeResource(w, http.StatusOK, p.Version, p)
+}
+
+func (a *API) euObligations(w http.ResponseWriter, r *http.Request) error {
+	o, err := a.Controls.Obligations(r.Context(), aims.ActorFrom(r.Context()).OrgID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, o)
+}
+
+func (a *API) coverage(w http.ResponseWriter, r *http.Request) error {
+	c, err := a.Controls.Coverage(r.Context(), aims.ActorFrom(r.Context()).OrgID, r.URL.Query().Get("framework"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
+}

@@ -1,0 +1,128 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/problem"
+)
+
+func (a *API) getSoA(w http.ResponseWriter, r *http.Request) error {
+	s, err := a.Controls.SoA(r.Context(), aims.ActorFrom(r.Context()).OrgID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, s)
+}
+
+// proposalsResponse lists the controls that applying the proposals decided.
+type proposalsResponse struct {
+	Applied []control.Proposal `json:"applied"`
+}
+
+func (a *API) applyProposals(w http.ResponseWriter, r *http.Request) error {
+	cs, err := a.Controls.ApplyProposals(r.Context(), aims.ActorFrom(r.Context()).OrgID)
+	if err != nil {
+		return err
+	}
+	out := proposalsResponse{Applied: []control.Proposal{}}
+	for _, c := range cs {
+		out.Applied = append(out.Applied, control.Proposal{Ref: c.Ref, Title: c.Title, Applicability: c.Applicability, Justification: c.Justification})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}
+
+type approveRequest struct {
+	Note string `json:"note"`
+}
+
+// incompleteProblem is the problem details of a refused approval, with the controls that block it.
+type incompleteProblem struct {
+	problem.Details
+	Controls []control.CheckItem `json:"controls"`
+}
+
+func (a *API) approveSoA(w http.ResponseWriter, r *http.Request) error {
+	var req approveRequest
+	if err := decode(w, r, &req); err != nil {
+		return err
+	}
+	v, err := a.Controls.Approve(r.Context(), aims.ActorFrom(r.Context()).OrgID, req.Note)
+	var inc *control.IncompleteError
+	if errors.As(err, &inc) {
+		w.Header().Set("Content-Type", problem.ContentType)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusConflict)
+		return json.NewEncoder(w).Encode(incompleteProblem{Details: problem.From(r, err), Controls: inc.Items})
+	}
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/soa/versions/"+strconv.Itoa(v.Number))
+	return writeJSON(w, http.StatusCreated, v)
+}
+
+func (a *API) listSoAVersions(w http.ResponseWriter, r *http.Request) error {
+	p, err := page(r)
+	if err != nil {
+		return err
+	}
+	vs, next, err := a.Controls.Versions(r.Context(), aims.ActorFrom(r.Context()).OrgID, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*control.Version]{Items: items(vs), NextCursor: next})
+}
+
+// versionResponse is an approved version with its frozen SoA.
+type versionResponse struct {
+	*control.Version
+	SoA *control.SoA `json:"soa"`
+}
+
+func (a *API) getSoAVersion(w http.ResponseWriter, r *http.Request) error {
+	n, err := control.ParseVersion(r.PathValue("number"), "number")
+	if err != nil {
+		return aims.Errorf(aims.ENOTFOUND, "There is no SoA version %q.", r.PathValue("number"))
+	}
+	v, s, err := a.Controls.Version(r.Context(), aims.ActorFrom(r.Context()).OrgID, n)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, versionResponse{Version: v, SoA: s})
+}
+
+func (a *API) diffSoA(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	d, err := a.Controls.Diff(r.Context(), aims.ActorFrom(r.Context()).OrgID, q.Get("from"), q.Get("to"))
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, d)
+}
+
+// exportSoA streams the live SoA or an approved version as XLSX, CSV, PDF or OSCAL JSON.
+func (a *API) exportSoA(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	format, err := control.ParseFormat(q.Get("format"), "format")
+	if err != nil {
+		return err
+	}
+	s, err := a.Controls.SoAAt(r.Context(), aims.ActorFrom(r.Context()).OrgID, q.Get("version"), "version")
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", control.ContentType(format))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+control.Filename(s, format)+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	if err := control.Export(w, s, format); err != nil {
+		// The status is sent already; the client gets a truncated file, and the log says why.
+		a.Log.ErrorContext(r.Context(), "SoA export failed", "format", format, "err", err.Error())
+	}
+	return nil
+}

@@ -1,0 +1,207 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/store"
+)
+
+const soaUsage = "usage: aims soa export --org SLUG --format xlsx|csv|pdf|oscal [--version N] [--out FILE] | aims soa show --org SLUG [--version N]"
+
+func runSoA(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usageError(soaUsage)
+	}
+	switch args[0] {
+	case "export":
+		return runSoAExport(ctx, env, args[1:])
+	case "show":
+		return runSoAShow(ctx, env, args[1:])
+	}
+	return usageError("unknown soa command %q: use export or show", args[0])
+}
+
+// soaOf opens the store and returns the organization's live SoA, or its approved version (a number or
+// "live").
+func soaOf(ctx context.Context, db *store.DB, slug, version string) (*control.SoA, error) {
+	o, err := db.OrganizationBySlug(ctx, slug)
+	if err != nil {
+		return nil, aims.Errorf(aims.ENOTFOUND, "no organization %q", slug)
+	}
+	cat, err := framework.LoadCatalog()
+	if err != nil {
+		return nil, err
+	}
+	return control.NewService(db, cat, db.Now).SoAAt(ctx, o.ID, version, "version")
+}
+
+func runSoAExport(ctx context.Context, env *Env, args []string) error {
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "soa export", "soa export --org SLUG --format xlsx|csv|pdf|oscal [--version N] [--out FILE]")
+	c.StoreFlags(fs)
+	org := fs.String("org", "", "organization slug (required)")
+	format := fs.String("format", "", "xlsx, csv, pdf or oscal (required)")
+	version := fs.String("version", control.Live, "an approved version's number, or live")
+	out := fs.String("out", "", "write to this file instead of stdout")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("org", *org, "format", *format); err != nil {
+		return err
+	}
+	if _, err := control.ParseFormat(*format, "format"); err != nil {
+		return usageError("--format must be xlsx, csv, pdf or oscal")
+	}
+	if *out == "" && control.Binary(*format) && isTerminal(env.Stdout) {
+		return usageError("%s is a binary format: write it to a file with --out FILE, or redirect stdout", *format)
+	}
+	db, err := openStore(ctx, &c, false, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := soaOf(ctx, db, *org, *version)
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return control.Export(env.Stdout, s, *format)
+	}
+	if err := writeFileAtomically(*out, func(w io.Writer) error { return control.Export(w, s, *format) }); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "wrote the %s SoA of %s as %s to %s\n", s.VersionName(), *org, *format, *out)
+	return nil
+}
+
+// writeFileAtomically writes path through a temporary file beside it, renamed into place when write
+// succeeds, so that a failed export leaves no half-written file.
+func writeFileAtomically(path string, write func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("cannot create %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if err := write(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("cannot write %s: %w", path, err)
+	}
+	return nil
+}
+
+func runSoAShow(ctx context.Context, env *Env, args []string) error {
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "soa show", "soa show --org SLUG [--version N]")
+	c.StoreFlags(fs)
+	org := fs.String("org", "", "organization slug (required)")
+	version := fs.String("version", control.Live, "an approved version's number, or live")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("org", *org); err != nil {
+		return err
+	}
+	db, err := openStore(ctx, &c, false, nil)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	s, err := soaOf(ctx, db, *org, *version)
+	if err != nil {
+		return err
+	}
+	printSoA(env.Stdout, s)
+	if n := len(s.Checks.Undecided) + len(s.Checks.NoOwner) + len(s.Checks.Overdue); n > 0 {
+		return &CheckFailed{msg: fmt.Sprintf("the %s SoA of %s fails %d checks", s.VersionName(), *org, n)}
+	}
+	return nil
+}
+
+// printSoA writes s as a text table under its groups, with the columns aligned across the groups, then
+// its summary and checks.
+func printSoA(w io.Writer, s *control.SoA) {
+	fmt.Fprintf(w, "Statement of Applicability of %s: %s\n", s.Organization.Name, s.VersionName())
+	if s.Version > 0 && s.ApprovedAt != nil {
+		fmt.Fprintf(w, "approved by %s on %s, sha256 %s\n", s.ApprovedBy, s.ApprovedAt.Format("2006-01-02"), s.Hash)
+	}
+	cells := func(r *control.Row) []string {
+		return []string{r.Ref, control.Label(r.Applicability), control.Label(r.Status), dash(r.Owner), dash(r.TargetDate)}
+	}
+	width := make([]int, 5)
+	for _, r := range s.Rows {
+		for i, c := range cells(r) {
+			width[i] = max(width[i], len([]rune(c)))
+		}
+	}
+	for _, g := range s.Groups() {
+		title := g.Title
+		if g.Framework == framework.ISO42001 {
+			title = g.Ref + " " + g.Title
+		}
+		fmt.Fprintf(w, "\n%s\n", title)
+		for _, r := range g.Rows {
+			var b strings.Builder
+			b.WriteString(" ")
+			for i, c := range cells(r) {
+				fmt.Fprintf(&b, " %-*s", width[i], c)
+			}
+			fmt.Fprintf(&b, "  %s", shorten(r.Title, 60))
+			if r.NoDecision {
+				b.WriteString(" [no justification]")
+			}
+			if r.NoOwner {
+				b.WriteString(" [no owner]")
+			}
+			if r.Overdue {
+				b.WriteString(" [overdue]")
+			}
+			fmt.Fprintln(w, b.String())
+		}
+	}
+	sum := s.Summary
+	fmt.Fprintf(w, "\n%d controls: %d applicable (%d implemented, %d partly), %d excluded, %d undecided\n",
+		sum.Controls, sum.Applicable, sum.Implemented, sum.Partial, sum.Excluded, sum.Undecided)
+	for _, c := range []struct {
+		what  string
+		items []control.CheckItem
+	}{
+		{"without a decision or justification", s.Checks.Undecided},
+		{"applicable without an owner", s.Checks.NoOwner},
+		{"not implemented by the target date", s.Checks.Overdue},
+	} {
+		if len(c.items) > 0 {
+			refs := make([]string, len(c.items))
+			for i, it := range c.items {
+				refs[i] = it.Ref
+			}
+			fmt.Fprintf(w, "check: %d %s: %s\n", len(c.items), c.what, strings.Join(refs, " "))
+		}
+	}
+}
+
+func shorten(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}

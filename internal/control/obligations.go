@@ -1,0 +1,88 @@
+package control
+
+import (
+	"slices"
+
+	"github.com/aimsproject/aims/internal/framework"
+)
+
+// Obligations are the EU AI Act obligations that bind an organization in its operator roles, with their
+// application dates under the date set it chose.
+type Obligations struct {
+	DateSet  DateSet      `json:"date_set"`
+	DateSets []DateSet    `json:"date_sets"`
+	Roles    []string     `json:"roles"`
+	Items    []Obligation `json:"obligations"`
+}
+
+// DateSet is one version of the EU AI Act's application dates.
+type DateSet struct {
+	Key    string   `json:"key"`
+	Label  string   `json:"label"`
+	Status string   `json:"status"`
+	Notes  []string `json:"notes"`
+}
+
+// Obligation is what one article asks of the organization. AppliesFrom is the date under the chosen date
+// set; for obligations about high-risk AI systems, DateAnnexIII and DateAnnexI give the dates for systems
+// that are high-risk under Annex III and for those that are products (or safety components of products)
+// under the Union harmonisation legislation of Annex I.
+type Obligation struct {
+	Article      string   `json:"article"`
+	Title        string   `json:"title"`
+	Roles        []string `json:"roles"`
+	Scope        string   `json:"scope"`
+	ScopeLabel   string   `json:"scope_label"`
+	Obligation   string   `json:"obligation"`
+	AppliesFrom  string   `json:"applies_from"`
+	DateAnnexIII string   `json:"date_annex_iii,omitempty"`
+	DateAnnexI   string   `json:"date_annex_i,omitempty"`
+}
+
+// HighRisk reports whether the obligation is about high-risk AI systems.
+func (o Obligation) HighRisk() bool { return o.Scope == "high_risk" }
+
+// ObligationsFor returns the obligations that bind an organization with profile p: the articles whose
+// roles include one of its EU roles, in article order, with dates from its date set.
+func ObligationsFor(c *framework.Catalog, p *Profile) *Obligations {
+	eu := c.EUObligations
+	out := &Obligations{Roles: p.EURoles, Items: []Obligation{}}
+	for _, key := range []string{DatesPublished, DatesAmended} {
+		if ds := eu.DateSets[key]; ds != nil {
+			out.DateSets = append(out.DateSets, DateSet{Key: key, Label: ds.Label, Status: ds.Status, Notes: ds.Notes})
+		}
+	}
+	set := eu.DateSets[p.EUDates]
+	if set == nil {
+		set = eu.DateSets[DatesPublished]
+	}
+	for _, ds := range out.DateSets {
+		if ds.Key == p.EUDates {
+			out.DateSet = ds
+		}
+	}
+	titles := map[string]string{}
+	if bf := c.Framework(framework.EUAIAct); bf != nil {
+		for _, r := range bf.Requirements {
+			titles[r.Ref] = r.Title
+		}
+	}
+	for _, a := range eu.Articles {
+		var mine []string
+		for _, r := range a.Roles {
+			if slices.Contains(p.EURoles, r) {
+				mine = append(mine, r)
+			}
+		}
+		if len(mine) == 0 {
+			continue
+		}
+		o := Obligation{Article: a.Article, Title: titles[a.Article], Roles: mine, Scope: a.Scope, ScopeLabel: eu.Scopes[a.Scope],
+			Obligation: a.Obligation, AppliesFrom: set.Dates[a.AppliesFrom]}
+		if o.HighRisk() {
+			o.DateAnnexIII, o.DateAnnexI = set.Dates["high_risk_annex3"], set.Dates["high_risk_annex1"]
+		}
+		out.Items = append(out.Items, o)
+	}
+	return out
+}
