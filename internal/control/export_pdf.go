@@ -96,7 +96,15 @@ func (p *pdfWriter) pairs(kvs [][2]string) {
 	pdf := p.pdf
 	for _, kv := range kvs {
 		pdf.SetFont("Helvetica", "B", 10)
-		pdf.CellFormat(62, 5.5, p.tr(kv[0]), "", 0, "L", false, 0, "")
+		label := p.tr(kv[0])
+		if pdf.GetStringWidth(label) > 60 {
+			// A label too long for its column takes a line of its own, with the value below it.
+			left, _, _, _ := pdf.GetMargins()
+			pdf.CellFormat(0, 5.5, label, "", 1, "L", false, 0, "")
+			pdf.SetX(left + 62)
+		} else {
+			pdf.CellFormat(62, 5.5, label, "", 0, "L", false, 0, "")
+		}
 		pdf.SetFont("Helvetica", "", 10)
 		pdf.MultiCell(0, 5.5, p.tr(kv[1]), "", "L", false)
 	}
