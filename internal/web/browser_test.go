@@ -1,36 +1,16 @@
 package web_test
 
 import (
-	"context"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/apptest"
 )
-
-// chromium returns the path of the browser the test drives: Debian's chromium package.
-func chromium() string {
-	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if _, err := os.Stat(p); err == nil {
-			return p
-		}
-	}
-	for _, name := range []string{"chromium", "chromium-browser"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	return ""
-}
 
 // TestBrowserJourney drives a real, headless Chromium through the UI as a person would: log in, switch
 // organization, create an API token, see it listed, revoke it, and find both in the activity trail. It
@@ -40,13 +20,7 @@ func chromium() string {
 // Set AIMS_BROWSER=off to skip it where no browser can run; otherwise a missing browser fails the test.
 // Set AIMS_SCREENSHOT_DIR to keep screenshots of the pages it visits.
 func TestBrowserJourney(t *testing.T) {
-	if os.Getenv("AIMS_BROWSER") == "off" {
-		t.Skip("AIMS_BROWSER=off: the browser test is turned off")
-	}
-	exe := chromium()
-	if exe == "" {
-		t.Fatal("chromium is not installed: install it with `apt-get install -y chromium`, or set AIMS_BROWSER=off to skip the browser test")
-	}
+	exe := requireChromium(t)
 	t.Parallel()
 
 	f := apptest.New(t)
@@ -56,93 +30,9 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 860),
-	)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	defer cancelTab()
-
-	// Start the browser, then listen to the console and accept the confirmation dialogs that the page's
-	// script shows before destructive actions.
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("cannot start %s: %v", exe, err)
-	}
-	var mu sync.Mutex
-	var consoleErrors, dialogs []string
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				mu.Lock()
-				consoleErrors = append(consoleErrors, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
-	go func() {
-		for ev, err := range chromedp.Events(ctx, cdppage.JavascriptDialogOpening) {
-			if err != nil {
-				return
-			}
-			mu.Lock()
-			dialogs = append(dialogs, ev.Message)
-			mu.Unlock()
-			if _, err := chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: true}); err != nil {
-				return
-			}
-		}
-	}()
-
+	b := newChrome(t, exe, 1280, 860, 60*time.Second)
+	ctx, step, textOf, shot := b.ctx, b.step, b.text, b.shot
 	base := f.Srv.URL
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			loc, _ := chromedp.Run(ctx, chromedp.Location())
-			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
-			t.Fatalf("%s: %v\nat %s\n%s", name, err, loc, body)
-		}
-	}
-	textOf := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("cannot read %s: %v", sel, err)
-		}
-		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		dir := os.Getenv("AIMS_SCREENSHOT_DIR")
-		if dir == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("cannot take a screenshot: %v", err)
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 
 	step("open a page and be sent to log in",
 		chromedp.Navigate(base+"/tokens"),
@@ -227,11 +117,9 @@ func TestBrowserJourney(t *testing.T) {
 	if row := textOf("table.table tbody tr"); !strings.Contains(row, "revoked") {
 		t.Errorf("the revoked token's row says %q", row)
 	}
-	mu.Lock()
-	if len(dialogs) != 1 || !strings.Contains(dialogs[0], "Revoke the token “Browser journey”?") {
+	if dialogs := b.dialogs(); len(dialogs) != 1 || !strings.Contains(dialogs[0], "Revoke the token “Browser journey”?") {
 		t.Errorf("the confirmation dialogs were %q", dialogs)
 	}
-	mu.Unlock()
 	shot("tokens-revoked")
 
 	step("see both in the activity trail",
@@ -271,11 +159,7 @@ func TestBrowserJourney(t *testing.T) {
 	)
 	shot("dashboard-phone-menu")
 
-	mu.Lock()
-	for _, e := range consoleErrors {
-		t.Errorf("browser console: %s", e)
-	}
-	mu.Unlock()
+	b.checkConsole()
 
 	if os.Getenv("AIMS_SCREENSHOT_DIR") != "" {
 		// A tour of the other pages, for people to look at. It shows a 404 and a refused form, which the

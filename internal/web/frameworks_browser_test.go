@@ -1,11 +1,9 @@
 package web_test
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,10 +24,7 @@ func TestBrowserCatalogTour(t *testing.T) {
 	if dir == "" || os.Getenv("AIMS_BROWSER") == "off" {
 		t.Skip("set AIMS_SCREENSHOT_DIR to take the catalog's screenshots")
 	}
-	exe := chromium()
-	if exe == "" {
-		t.Fatal("chromium is not installed")
-	}
+	exe := requireChromium(t)
 	f := apptest.New(t)
 	org := f.Org(t, "acme")
 	f.User(t, "mia@example.com", org, aims.RoleManager)
@@ -42,61 +37,17 @@ func TestBrowserCatalogTour(t *testing.T) {
 		Rationale: "Both ask for testing before release."}); err != nil {
 		t.Fatal(err)
 	}
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "testdata", "oscal", "NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json"))
+	catalog, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "testdata", "oscal", "NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Frameworks.Import(f.Ctx, framework.ImportRequest{OrgID: org.ID, Key: "sp800-53-low", Data: b}); err != nil {
+	if _, err := f.Frameworks.Import(f.Ctx, framework.ImportRequest{OrgID: org.ID, Key: "sp800-53-low", Data: catalog}); err != nil {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true), chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	defer cancelTab()
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("cannot start %s: %v", exe, err)
-	}
-	var mu sync.Mutex
-	var consoleErrors []string
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				mu.Lock()
-				consoleErrors = append(consoleErrors, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
+	b := newChrome(t, exe, 1280, 900, 90*time.Second)
+	ctx, step, shot := b.ctx, b.step, b.shot
 	base := f.Srv.URL
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("body")))
-			t.Fatalf("%s: %v\n%s", name, err, body)
-		}
-	}
-	shot := func(name string) {
-		t.Helper()
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("cannot take a screenshot: %v", err)
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 	step("log in", chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS(`#email`)),
 		chromedp.SendKeys(chromedp.CSS(`#email`), "mia@example.com"), chromedp.SendKeys(chromedp.CSS(`#password`), apptest.Password),
 		chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`nav.sidebar`)))
@@ -124,11 +75,6 @@ func TestBrowserCatalogTour(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`form[action*="/mappings#"] button[type=submit]`)), chromedp.WaitVisible(chromedp.CSS(`#map-ref-error`)))
 	shot("catalog-mapping-error")
 
-	mu.Lock()
-	defer mu.Unlock()
-	for _, e := range consoleErrors {
-		if !strings.Contains(e, "400") { // the refused form's status is reported as a failed load
-			t.Errorf("browser console: %s", e)
-		}
-	}
+	b.forgetConsole("400") // the refused form's status is reported as a failed load
+	b.checkConsole()
 }

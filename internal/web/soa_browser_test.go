@@ -2,18 +2,14 @@ package web_test
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"net/http"
 	"os"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/network"
-	cdppage "github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/xuri/excelize/v2"
 
@@ -28,13 +24,7 @@ import (
 // field), approves version 1 and downloads it as XLSX with the browser's session. Like TestBrowserJourney
 // it fails on any console error, and keeps screenshots in AIMS_SCREENSHOT_DIR.
 func TestBrowserSoAJourney(t *testing.T) {
-	if os.Getenv("AIMS_BROWSER") == "off" {
-		t.Skip("AIMS_BROWSER=off: the browser test is turned off")
-	}
-	exe := chromium()
-	if exe == "" {
-		t.Fatal("chromium is not installed: install it with `apt-get install -y chromium`, or set AIMS_BROWSER=off to skip the browser test")
-	}
+	exe := requireChromium(t)
 	t.Parallel()
 
 	f := apptest.New(t)
@@ -49,87 +39,9 @@ func TestBrowserSoAJourney(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	ctx, cancelAlloc := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1360, 900),
-	)
-	defer cancelAlloc()
-	ctx, cancelTab := chromedp.NewContext(ctx)
-	defer cancelTab()
-	if err := chromedp.Do(ctx, chromedp.Navigate("about:blank")); err != nil {
-		t.Fatalf("cannot start %s: %v", exe, err)
-	}
-	var mu sync.Mutex
-	var consoleErrors []string
-	go func() {
-		for m, err := range chromedp.Console(ctx) {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				mu.Lock()
-				consoleErrors = append(consoleErrors, m.String())
-				mu.Unlock()
-			}
-		}
-	}()
-	go func() {
-		for _, err := range chromedp.Events(ctx, cdppage.JavascriptDialogOpening) {
-			if err != nil {
-				return
-			}
-			if _, err := chromedp.Call(ctx, cdppage.HandleJavaScriptDialog, cdppage.HandleJavaScriptDialogParams{Accept: true}); err != nil {
-				return
-			}
-		}
-	}()
-
+	b := newChrome(t, exe, 1360, 900, 60*time.Second)
+	ctx, step, textOf, shot := b.ctx, b.step, b.text, b.shot
 	base := f.Srv.URL
-	step := func(name string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			loc, _ := chromedp.Run(ctx, chromedp.Location())
-			body, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main")))
-			t.Fatalf("%s: %v\nat %s\n%.2000s", name, err, loc, body)
-		}
-	}
-	textOf := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("cannot read %s: %v", sel, err)
-		}
-		return s
-	}
-	shot := func(name string) {
-		t.Helper()
-		dir := os.Getenv("AIMS_SCREENSHOT_DIR")
-		if dir == "" {
-			return
-		}
-		png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("cannot take a screenshot: %v", err)
-		}
-		if err := os.MkdirAll(dir, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
 
 	step("log in as the CTO",
 		chromedp.Navigate(base+"/soa"),
@@ -165,15 +77,7 @@ func TestBrowserSoAJourney(t *testing.T) {
 		t.Errorf("the error beside the justification says %q", got)
 	}
 	// The refused form is answered with 400, which the console reports as a failed load: expected here.
-	mu.Lock()
-	kept := consoleErrors[:0]
-	for _, e := range consoleErrors {
-		if !strings.Contains(e, "status of 400") {
-			kept = append(kept, e)
-		}
-	}
-	consoleErrors = kept
-	mu.Unlock()
+	b.forgetConsole("status of 400")
 	shot("control-error")
 	justification := "Lumen Labs sells API access under standard terms only; there are no customer-specific AI agreements to manage."
 	step("exclude it with a justification",
@@ -239,11 +143,7 @@ func TestBrowserSoAJourney(t *testing.T) {
 		t.Error("the downloaded SoA does not hold the exclusion of A.10.4 with its justification")
 	}
 
-	mu.Lock()
-	for _, e := range consoleErrors {
-		t.Errorf("browser console: %s", e)
-	}
-	mu.Unlock()
+	b.checkConsole()
 
 	if os.Getenv("AIMS_SCREENSHOT_DIR") != "" {
 		for _, p := range []struct{ name, path, wait string }{
