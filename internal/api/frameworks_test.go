@@ -199,6 +199,16 @@ func TestFrameworksAreImportedExportedAndDeleted(t *testing.T) {
 		t.Fatalf("framework %+v, headers %v", f, res.header)
 	}
 	e.do(t, "POST", "/api/v1/frameworks?key=basic", manager.Token, basic).wantProblem(t, 409, "conflict", "")
+	// An imported requirement keeps its OSCAL id, in the tree and on its own.
+	var ctl struct {
+		Ref      string `json:"ref"`
+		SourceID string `json:"source_id"`
+	}
+	e.do(t, "GET", "/api/v1/frameworks/basic/requirements/1.1.1", manager.Token, nil).want(t, 200).decode(t, &ctl)
+	if ctl.Ref != "1.1.1" || ctl.SourceID != "s1.1.1" {
+		t.Errorf("imported control %+v, want ref 1.1.1 with OSCAL id s1.1.1", ctl)
+	}
+	e.do(t, "GET", "/api/v1/frameworks/basic/requirements", manager.Token, nil).want(t, 200)
 
 	// A profile, resolved against the catalog given by key.
 	e.do(t, "POST", "/api/v1/frameworks?key=low", manager.Token, oscalTestFile(t, "NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json")).want(t, 201)

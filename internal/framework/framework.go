@@ -77,6 +77,8 @@ type Requirement struct {
 	Assessable  bool      `json:"assessable"`
 	Text        string    `json:"text"`
 	Guidance    *Guidance `json:"guidance,omitempty"`
+	// SourceID is the requirement's id in the document it was imported from (an OSCAL control's id), if any.
+	SourceID string `json:"source_id,omitempty"`
 
 	// FrameworkKey is filled in by queries that join the framework.
 	FrameworkKey string `json:"framework_key,omitempty"`

@@ -127,6 +127,7 @@ func convertCatalog(c *oscal.Catalog) (*converted, error) {
 		where[r.Ref] = ptr
 		cv.reqs = append(cv.reqs, r)
 		cv.ids[r.Ref] = id
+		r.SourceID = id
 		if id != "" {
 			cv.byID[id] = r
 		}

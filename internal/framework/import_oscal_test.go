@@ -269,3 +269,34 @@ func TestTheSameFileTwiceIsRefusedAndAChangedOneIsANewRevision(t *testing.T) {
 		t.Fatal("a revision is left")
 	}
 }
+
+// TestAProfileSelectsFromAStoredCatalogByItsOSCALIds imports the sample catalog, whose control labels
+// ("1.1.1") differ from their ids ("s1.1.1"), and then a profile that names it only by title and selects
+// by id: aims keeps each requirement's OSCAL id, so the selection is exact.
+func TestAProfileSelectsFromAStoredCatalogByItsOSCALIds(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	f.importFile(t, framework.ImportRequest{Filename: "basic-catalog.json", Data: oscalFile(t, "basic-catalog.json")})
+	profile := func(ids ...string) []byte {
+		b, _ := json.Marshal(map[string]any{"profile": map[string]any{
+			"uuid":     "2f3c7a4e-7a53-4a55-9d3c-5c2e5ab7a001",
+			"metadata": map[string]any{"title": "Sample profile", "last-modified": "2026-01-01T00:00:00Z", "version": "1", "oscal-version": "1.1.2"},
+			"imports":  []any{map[string]any{"href": "#2f3c7a4e-7a53-4a55-9d3c-5c2e5ab7a002", "include-controls": []any{map[string]any{"with-ids": ids}}}},
+			"back-matter": map[string]any{"resources": []any{map[string]any{
+				"uuid": "2f3c7a4e-7a53-4a55-9d3c-5c2e5ab7a002", "title": "Sample Security Catalog *for Demonstration* and Testing"}}},
+		}})
+		return b
+	}
+	fw := f.importFile(t, framework.ImportRequest{Key: "sample-profile", Filename: "profile.json", Data: profile("s1.1.1", "s2.1.2")})
+	if fw.Assessable != 2 {
+		t.Fatalf("the profile selected %d controls, want 2", fw.Assessable)
+	}
+	_, by := f.tree(t, "sample-profile")
+	if by["1.1.1"].Requirement == nil || by["2.1.2"].Requirement == nil || by["1.1.2"].Requirement != nil {
+		t.Fatalf("selected %v", by)
+	}
+	_, err := f.svc.Import(f.ctx, framework.ImportRequest{OrgID: f.org.ID, Key: "bad-profile", Filename: "bad.json", Data: profile("1.1.1")})
+	if aims.ErrorCode(err) != aims.EINVALID {
+		t.Fatalf("selecting by label instead of id: %v, want the id refused", err)
+	}
+}

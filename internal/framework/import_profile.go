@@ -26,9 +26,10 @@ import (
 // controls when with-child-controls is "yes"; less exclude-controls) become the framework's
 // requirements, with the groups they sit in unless the profile's merge is "flat". A selected control
 // whose parent control is not selected moves up to the nearest requirement that is. Against a catalog
-// given as a file, with-ids match control ids exactly; against an imported framework, whose requirements
-// aims knows by ref, an id matches a ref that equals it ignoring case, or that is the id in SP 800-53's
-// label style ("ac-2.1" is "AC-2(1)"). A selected id the catalog lacks refuses the import. Profile
+// given as a file, or imported from OSCAL (which keeps each requirement's OSCAL id), with-ids match
+// control ids exactly; against a framework that came another way (CSV), whose requirements aims knows by
+// ref only, an id matches a ref that equals it ignoring case, or that is the id in SP 800-53's label style
+// ("ac-2.1" is "AC-2(1)"). A selected id the catalog lacks refuses the import. Profile
 // modifications (set-parameters, alters) are not applied, and a profile importing another profile is not
 // resolved.
 
@@ -148,6 +149,13 @@ func (s *Service) storedSource(ctx context.Context, req *ImportRequest, p *oscal
 	}
 	for _, r := range reqs {
 		src.control[r.Ref] = r.Kind == ReqControl || r.Assessable
+		if r.SourceID != "" {
+			// Imported from OSCAL: the profile's ids match exactly.
+			if src.byID == nil {
+				src.byID, src.ids = map[string]*Requirement{}, map[string]string{}
+			}
+			src.byID[r.SourceID], src.ids[r.Ref] = r, r.SourceID
+		}
 	}
 	return src, nil
 }

@@ -27,13 +27,14 @@ func scanFramework(s scanner, extra ...any) (*framework.Framework, error) {
 	return &f, nil
 }
 
-const requirementColumns = `r.id, r.framework_id, r.ref, r.title, r.kind, r.parent_ref, r.position, r.assessable, r.text, r.guidance, f.key`
+const requirementColumns = `r.id, r.framework_id, r.ref, r.title, r.kind, r.parent_ref, r.position, r.assessable, r.text, r.guidance,
+	r.source_id, f.key`
 
 func scanRequirement(s scanner) (*framework.Requirement, error) {
 	var r framework.Requirement
 	var guidance string
 	if err := s.Scan(&r.ID, &r.FrameworkID, &r.Ref, &r.Title, &r.Kind, &r.ParentRef, &r.Position, &r.Assessable, &r.Text,
-		&guidance, &r.FrameworkKey); err != nil {
+		&guidance, &r.SourceID, &r.FrameworkKey); err != nil {
 		return nil, err
 	}
 	r.Guidance = framework.DecodeGuidance(guidance)
@@ -245,7 +246,7 @@ func (db *DB) ImportFramework(ctx context.Context, f *framework.Framework, reqs 
 			return fmt.Errorf("cannot store framework: %w", err)
 		}
 		stmt, err := tx.tx.PrepareContext(ctx, db.rebind(`INSERT INTO requirements (id, framework_id, ref, title, kind, parent_ref,
-			position, assessable, text, guidance) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
+			position, assessable, text, guidance, source_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`))
 		if err != nil {
 			return fmt.Errorf("cannot prepare requirement insert: %w", err)
 		}
@@ -253,7 +254,7 @@ func (db *DB) ImportFramework(ctx context.Context, f *framework.Framework, reqs 
 		for i, r := range reqs {
 			r.ID, r.FrameworkID, r.FrameworkKey, r.Position = aims.NewID(), f.ID, f.Key, i+1
 			if _, err := stmt.ExecContext(ctx, r.ID, f.ID, r.Ref, r.Title, r.Kind, r.ParentRef, r.Position, r.Assessable, r.Text,
-				framework.EncodeGuidance(r.Guidance)); err != nil {
+				framework.EncodeGuidance(r.Guidance), r.SourceID); err != nil {
 				if aims.ErrorCode(normalize(err)) == aims.ECONFLICT {
 					return aims.Errorf(aims.EINVALID, "Requirement %q appears twice; nothing was imported.", r.Ref)
 				}
@@ -355,7 +356,7 @@ func (db *DB) RelatedRequirements(ctx context.Context, orgID, requirementID stri
 		var forward int
 		if err := rows.Scan(&m.ID, &m.OrgID, &m.FromID, &m.ToID, &m.Relationship, &m.Source, &m.Rationale, &m.CreatedAt,
 			&r.ID, &r.FrameworkID, &r.Ref, &r.Title, &r.Kind, &r.ParentRef, &r.Position, &r.Assessable, &r.Text, &guidance,
-			&r.FrameworkKey, &forward); err != nil {
+			&r.SourceID, &r.FrameworkKey, &forward); err != nil {
 			return nil, fmt.Errorf("cannot read mapping: %w", err)
 		}
 		m.CreatedAt, m.Own = m.CreatedAt.UTC(), m.OrgID != ""
