@@ -101,6 +101,7 @@ type Store interface {
 
 	CreateUser(ctx context.Context, u *User) error
 	UpdateUser(ctx context.Context, u *User) error
+	UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error)
 	UserByID(ctx context.Context, id string) (*User, error)
 	UserByEmail(ctx context.Context, email string) (*User, error)
 

@@ -5,8 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/pquerna/otp/totp"
-
 	"github.com/aimsproject/aims"
 )
 
@@ -108,11 +106,18 @@ func (s *Service) CompleteTOTP(ctx context.Context, secret, code string) (string
 	} else if n >= s.MaxAccountFailures {
 		return "", nil, aims.Errorf(aims.ETOOMANY, "Too many failed logins for this account; try again in %d minutes.", int(s.LoginWindow.Minutes()))
 	}
-	if !totp.Validate(strings.TrimSpace(code), u.TOTPSecret) {
+	step, ok := totpStep(strings.TrimSpace(code), u.TOTPSecret)
+	if ok {
+		// Each code works once: a code used already (or older than the last one used) is refused.
+		if ok, err = s.store.UseTOTPStep(ctx, u.ID, step); err != nil {
+			return "", nil, err
+		}
+	}
+	if !ok {
 		if err := s.store.AddLoginFailure(ctx, key, s.now()); err != nil {
 			return "", nil, err
 		}
-		return "", nil, aims.FieldError("code", "The code is not right; use the current one from your authenticator app.")
+		return "", nil, aims.FieldError("code", "The code is not right, or was used already; use the current one from your authenticator app.")
 	}
 	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
 		return "", nil, err

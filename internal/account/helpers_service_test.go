@@ -178,6 +178,17 @@ func currentCode(t *testing.T, secret string) string {
 	return code
 }
 
+// nextCode returns the code of the next 30-second step, which is accepted too (one step of clock skew). A
+// login uses it after EnableTOTP used the current one, since each code works once.
+func nextCode(t *testing.T, secret string) string {
+	t.Helper()
+	code, err := totp.GenerateCode(secret, time.Now().Add(30*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return code
+}
+
 // wrongCode returns a well-formed code that totp.Validate refuses for secret now.
 func wrongCode(t *testing.T, secret string) string {
 	t.Helper()

@@ -336,7 +336,7 @@ func TestTOTP(t *testing.T) {
 		wantCode(t, err, aims.EUNAUTHORIZED)
 	})
 	t.Run("CompleteTOTP with the right code completes the session under a new secret", func(t *testing.T) {
-		full, sess, err := e.svc.CompleteTOTP(e.sys, pending, currentCode(t, setup.Secret))
+		full, sess, err := e.svc.CompleteTOTP(e.sys, pending, nextCode(t, setup.Secret))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -352,6 +352,21 @@ func TestTOTP(t *testing.T) {
 		again, _, err := e.svc.CompleteTOTP(e.sys, full, "")
 		if err != nil || again != full {
 			t.Fatalf("CompleteTOTP on a complete session = %q, %v; want the same secret back", again, err)
+		}
+	})
+	t.Run("a code works once: replaying it in another login is refused", func(t *testing.T) {
+		used := nextCode(t, setup.Secret)
+		pending2, _, err := e.svc.Login(e.sys, ada.Email, password, "192.0.2.1", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, _, err = e.svc.CompleteTOTP(e.sys, pending2, used)
+		if aims.ErrorCode(err) != aims.EINVALID || !strings.Contains(aims.ErrorMessage(err), "used already") {
+			t.Fatalf("replayed code: %v, want it refused", err)
+		}
+		// An older code than the last one used is refused too.
+		if _, _, err := e.svc.CompleteTOTP(e.sys, pending2, currentCode(t, setup.Secret)); aims.ErrorCode(err) != aims.EINVALID {
+			t.Fatalf("an older code: %v, want it refused", err)
 		}
 	})
 	t.Run("DisableTOTP refuses a wrong password", func(t *testing.T) {
@@ -409,7 +424,7 @@ func TestCompleteTOTPIsThrottled(t *testing.T) {
 	t.Run("lets the account in once the window has passed, and a complete login forgets the failures", func(t *testing.T) {
 		e.clock.Advance(e.svc.LoginWindow + time.Second)
 		e.svc.SessionIdle = 2 * e.svc.LoginWindow // keep the pending session alive across the wait
-		if _, _, err := e.svc.CompleteTOTP(e.sys, pending, currentCode(t, secret)); err != nil {
+		if _, _, err := e.svc.CompleteTOTP(e.sys, pending, nextCode(t, secret)); err != nil {
 			t.Fatalf("CompleteTOTP after the window = %v", err)
 		}
 		n, err := e.db.CountLoginFailures(e.sys, "acct:"+account.HashSecret(ada.Email), time.Time{})

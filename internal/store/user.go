@@ -106,3 +106,15 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	err := db.reader().row(ctx, `SELECT count(*) FROM users`).Scan(&n)
 	return n, err
 }
+
+// UseTOTPStep records that userID logged in with the TOTP code of time step, and reports false (changing
+// nothing) when that step or a later one was used already: each code works once. It is bookkeeping, not a
+// change of the user's record, so it writes no activity entry.
+func (db *DB) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
+	res, err := db.writer().exec(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+	if err != nil {
+		return false, fmt.Errorf("cannot record the TOTP step: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
