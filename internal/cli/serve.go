@@ -14,6 +14,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/store"
 )
 
@@ -42,7 +43,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return usageError("%s", err)
 	}
 	log := newLogger(env.Stderr, c.LogFormat, c.LogLevel)
-	db, err := openStore(ctx, &c, c.Migrate, log)
+	cat, err := framework.LoadCatalog()
+	if err != nil {
+		return err
+	}
+	db, err := openStoreWith(ctx, &c, c.Migrate, log, cat)
 	if err != nil {
 		return err
 	}
@@ -50,7 +55,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 
 	accts := account.NewService(db, db.Now)
 	accts.SessionIdle, accts.SessionMax = c.SessionIdle, c.SessionMax
-	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, Accounts: accts, TrustProxy: c.TrustProxy})
+	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat})
 	if err != nil {
 		return err
 	}

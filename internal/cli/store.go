@@ -14,6 +14,12 @@ import (
 // openStore opens the configured store. An empty database gets the schema created; a database with
 // pending migrations is refused unless migrate is set, and one newer than this build always is.
 func openStore(ctx context.Context, c *config.Config, migrate bool, log *slog.Logger) (*store.DB, error) {
+	return openStoreWith(ctx, c, migrate, log, nil)
+}
+
+// openStoreWith is openStore with the built-in catalog already loaded (nil: load it), so that serve
+// parses it once for seeding and serving.
+func openStoreWith(ctx context.Context, c *config.Config, migrate bool, log *slog.Logger, cat *framework.Catalog) (*store.DB, error) {
 	if err := c.Validate(); err != nil {
 		return nil, usageError("%s", err)
 	}
@@ -43,7 +49,7 @@ func openStore(ctx context.Context, c *config.Config, migrate bool, log *slog.Lo
 		db.Close()
 		return nil, aims.Errorf(aims.ECONFLICT, "the database schema (version %d) is older than this aims (version %d): back it up, then run 'aims migrate' or 'aims serve --migrate'", st.Current, st.Latest)
 	}
-	if err := seed(ctx, db); err != nil {
+	if err := seed(ctx, db, cat); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -51,10 +57,12 @@ func openStore(ctx context.Context, c *config.Config, migrate bool, log *slog.Lo
 }
 
 // seed installs or refreshes the built-in frameworks; it costs one query when they are current.
-func seed(ctx context.Context, db *store.DB) error {
-	c, err := framework.LoadCatalog()
-	if err != nil {
-		return err
+func seed(ctx context.Context, db *store.DB, c *framework.Catalog) error {
+	if c == nil {
+		var err error
+		if c, err = framework.LoadCatalog(); err != nil {
+			return err
+		}
 	}
 	if err := db.SeedBuiltins(ctx, c); err != nil {
 		return fmt.Errorf("cannot install the built-in frameworks: %w", err)
@@ -94,7 +102,7 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if err := seed(ctx, db); err != nil {
+	if err := seed(ctx, db, nil); err != nil {
 		return err
 	}
 	st, err := db.Status(ctx)
