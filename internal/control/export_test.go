@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/csv"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -207,6 +209,41 @@ func TestExportsReadBack(t *testing.T) {
 		}
 		if bytes.Contains(data, []byte(cjkJustification)) || bytes.Contains(data, []byte("Für")) {
 			t.Error("the PDF holds raw UTF-8, which its core font would print as garbage")
+		}
+	})
+
+	t.Run("pdf as users get it, read back by an independent parser", func(t *testing.T) {
+		// The compressed PDF that users download, turned back into text by poppler's pdftotext (Debian's
+		// poppler-utils, which the test command installs), so that the file is proven readable by another
+		// implementation, not only by looking at our own bytes.
+		exe, err := exec.LookPath("pdftotext")
+		if err != nil {
+			if os.Getenv("AIMS_PDFTOTEXT") == "off" {
+				t.Skip("AIMS_PDFTOTEXT=off: reading the PDF back with pdftotext is turned off")
+			}
+			t.Fatal("pdftotext is not installed: apt-get install -y poppler-utils, or set AIMS_PDFTOTEXT=off")
+		}
+		var buf bytes.Buffer
+		if err := control.Export(&buf, v1, control.FormatPDF); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(t.TempDir(), "soa.pdf")
+		if err := os.WriteFile(path, buf.Bytes(), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command(exe, "-enc", "UTF-8", path, "-").CombinedOutput()
+		if err != nil {
+			t.Fatalf("pdftotext cannot read the export: %v\n%s", err, out)
+		}
+		text := string(out)
+		if pages := strings.Count(text, "\f"); pages < 3 {
+			t.Errorf("pdftotext found %d pages", pages)
+		}
+		for _, want := range []string{"Statement of Applicability", "Organization acme", "A.6.2.4", "AI system verification and validation",
+			latinJustification} {
+			if !strings.Contains(strings.Join(strings.Fields(text), " "), strings.Join(strings.Fields(want), " ")) {
+				t.Errorf("the PDF read back does not say %q", want)
+			}
 		}
 	})
 
