@@ -62,6 +62,7 @@ const (
 	ResContext      Resource = "context"      // the organization's AI roles and other clause 4 settings
 	ResControl      Resource = "control"      // control implementations: applicability, status, owner, links
 	ResSoA          Resource = "soa"          // the Statement of Applicability: live view, versions, exports
+	ResSystem       Resource = "system"       // the AI system inventory: systems, their components and history
 )
 
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
@@ -79,6 +80,8 @@ var policy = map[Resource]map[Action]Role{
 	ResControl: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleManager,
 		ActionUpdate: RoleContributor, ActionDelete: RoleManager},
 	ResSoA: {ActionRead: RoleViewer, ActionApprove: RoleManager},
+	ResSystem: {ActionRead: RoleViewer, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
+		ActionDelete: RoleManager},
 }
 
 // Authorize decides whether role may perform action on resource. It is the one place where aims decides

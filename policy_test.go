@@ -140,10 +140,17 @@ var allowed = map[string]string{
 	"soa delete":  "......",
 	"soa comment": "......",
 	"soa approve": "YYY...",
+
+	"system read":    "YYYYYY",
+	"system create":  "YYYY..",
+	"system update":  "YYYY..",
+	"system delete":  "YYY...",
+	"system comment": "......",
+	"system approve": "......",
 }
 
 var (
-	allResources = []aims.Resource{"organization", "member", "token", "activity", "record", "framework", "mapping", "context", "control", "soa"}
+	allResources = []aims.Resource{"organization", "member", "token", "activity", "record", "framework", "mapping", "context", "control", "soa", "system"}
 	allActions   = []aims.Action{"read", "create", "update", "delete", "comment", "approve"}
 )
 

@@ -12,6 +12,7 @@ import (
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/problem"
+	"github.com/aimsproject/aims/internal/system"
 )
 
 // API serves the JSON API.
@@ -24,6 +25,8 @@ type API struct {
 	Controls *control.Service
 	// Frameworks serves frameworks, requirements, mappings and licensed texts.
 	Frameworks *framework.Service
+	// Systems serves the AI system inventory.
+	Systems *system.Service
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

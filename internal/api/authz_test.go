@@ -73,6 +73,15 @@ var allowedRoles = map[string]string{
 	"POST /api/v1/licensed-texts":                     "owner admin manager",
 	"POST /api/v1/mappings":                           "owner admin manager",
 	"DELETE /api/v1/mappings/{id}":                    "owner admin manager",
+
+	// Everyone reads the AI system inventory and each system's history; contributors and above register
+	// and change systems; managers and above delete them.
+	"GET /api/v1/systems":              "owner admin manager contributor auditor viewer",
+	"POST /api/v1/systems":             "owner admin manager contributor",
+	"GET /api/v1/systems/{id}":         "owner admin manager contributor auditor viewer",
+	"PATCH /api/v1/systems/{id}":       "owner admin manager contributor",
+	"DELETE /api/v1/systems/{id}":      "owner admin manager",
+	"GET /api/v1/systems/{id}/history": "owner admin manager contributor auditor viewer",
 }
 
 func TestTheMatrixCoversEveryRoute(t *testing.T) {
@@ -362,6 +371,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		}
 	}
 	if c, after, ok := e.frameworkMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if c, after, ok := e.systemsMatrixCall(t, method, path, caller, tg); ok {
 		return c, after
 	}
 	if c, after, ok := e.soaMatrixCall(t, method, path, caller, tg); ok {

@@ -50,6 +50,13 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/v1/soa/diff", Action: read, Resource: aims.ResSoA, Handle: a.diffSoA},
 		{Method: http.MethodGet, Path: "/api/v1/soa/export", Action: read, Resource: aims.ResSoA, Handle: a.exportSoA},
 
+		{Method: http.MethodGet, Path: "/api/v1/systems", Action: read, Resource: aims.ResSystem, Handle: a.listSystems},
+		{Method: http.MethodPost, Path: "/api/v1/systems", Action: create, Resource: aims.ResSystem, Handle: a.createSystem},
+		{Method: http.MethodGet, Path: "/api/v1/systems/{id}", Action: read, Resource: aims.ResSystem, Handle: a.getSystem},
+		{Method: http.MethodPatch, Path: "/api/v1/systems/{id}", Action: update, Resource: aims.ResSystem, Handle: a.updateSystem},
+		{Method: http.MethodDelete, Path: "/api/v1/systems/{id}", Action: del, Resource: aims.ResSystem, Handle: a.deleteSystem},
+		{Method: http.MethodGet, Path: "/api/v1/systems/{id}/history", Action: read, Resource: aims.ResSystem, Handle: a.systemHistory},
+
 		{Method: http.MethodGet, Path: "/api/v1/frameworks", Action: read, Resource: aims.ResFramework, Handle: a.listFrameworks},
 		{Method: http.MethodPost, Path: "/api/v1/frameworks", Action: create, Resource: aims.ResFramework, Handle: a.importFramework},
 		{Method: http.MethodGet, Path: "/api/v1/frameworks/{key}", Action: read, Resource: aims.ResFramework, Handle: a.getFramework},

@@ -23,6 +23,8 @@ var sampleBodies = map[string]any{
 	"POST /api/v1/controls/{framework}/{ref}/links": map[string]any{"kind": "document", "title": "Sample"},
 	"POST /api/v1/soa/controls":                     map[string]any{"framework": "iso27001-2022", "ref": "A.5.1"},
 	"POST /api/v1/soa/versions":                     map[string]any{"note": "Sample."},
+	"POST /api/v1/systems":                          map[string]any{"name": "Sample", "purpose": "Sample."},
+	"PATCH /api/v1/systems/{id}":                    map[string]any{"stage": "deployment", "reason": "Sample."},
 	"POST /api/v1/mappings": map[string]any{"from_framework": "iso42001-2023", "from_ref": "A.6.2.4",
 		"to_framework": "nist-ai-rmf-1.0", "to_ref": "MEASURE 2.13", "relationship": "intersects"},
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/store"
+	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/web"
 )
 
@@ -44,6 +45,8 @@ type App struct {
 	Frameworks *framework.Service
 	// Controls serves the AI roles, control implementations and the Statement of Applicability.
 	Controls *control.Service
+	// Systems serves the AI system inventory.
+	Systems *system.Service
 }
 
 // New assembles aims over db.
@@ -69,12 +72,15 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Controls = control.NewService(db, cat, db.Now)
 	a.API = &api.API{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks}
 	a.API.Controls = a.Controls
+	a.Systems = system.NewService(db)
+	a.API.Systems = a.Systems
 	w, err := web.New(accts, db, auth, log)
 	if err != nil {
 		return nil, err
 	}
 	w.Frameworks = a.Frameworks
 	w.Controls = a.Controls
+	w.Systems = a.Systems
 	a.Web = w
 	a.Server = server.New(db, log, a.API, a.Web)
 	return a, nil

@@ -42,6 +42,7 @@ func commands() []command {
 		{"audit", "verify or export the activity trail (audit verify, audit export)", runAudit},
 		{"soa", "show or export the Statement of Applicability (soa show, soa export)", runSoA},
 		{"framework", "list, import and export frameworks; import licensed text (framework list|import|export|texts import)", runFramework},
+		{"system", "the AI system inventory (system list, create, import, export)", runSystem},
 		{"whoami", "show who an API token acts as, on a running server (--server, --token)", runWhoami},
 		{"version", "print the version", runVersion},
 	}

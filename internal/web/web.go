@@ -17,6 +17,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/system"
 )
 
 // Web serves the UI. Build it with New.
@@ -29,6 +30,8 @@ type Web struct {
 	Now aims.Clock
 	// Controls serves the AI roles, control implementations and the Statement of Applicability.
 	Controls *control.Service
+	// Systems serves the AI system inventory.
+	Systems *system.Service
 	// Frameworks serves the catalog pages: frameworks, requirements, mappings and licensed texts.
 	Frameworks *framework.Service
 

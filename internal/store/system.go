@@ -1,0 +1,279 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/activity"
+	"github.com/aimsproject/aims/internal/system"
+)
+
+var _ system.Store = (*DB)(nil)
+
+const systemSelect = `SELECT s.id, s.org_id, s.name, s.purpose, s.intended_use, s.foreseeable_misuse, s.ai_role, s.eu_role,
+	s.stage, s.status, s.owner_id, COALESCE(u.name, ''), s.team, s.environments, s.markets, s.users_text, s.affected_people,
+	s.automation, s.human_oversight, s.personal_data, s.special_category_data, s.data_notes, s.interacts_with_people,
+	s.generates_content, s.version, s.created_at, s.updated_at
+	FROM systems s LEFT JOIN users u ON u.id = s.owner_id WHERE s.org_id = ? `
+
+func scanSystem(sc scanner) (*system.System, error) {
+	var s system.System
+	var envs, markets string
+	if err := sc.Scan(&s.ID, &s.OrgID, &s.Name, &s.Purpose, &s.IntendedUse, &s.ForeseeableMisuse, &s.AIRole, &s.EURole,
+		&s.Stage, &s.Status, &s.OwnerID, &s.OwnerName, &s.Team, &envs, &markets, &s.Users, &s.AffectedPeople,
+		&s.Automation, &s.HumanOversight, &s.PersonalData, &s.SpecialCategoryData, &s.DataNotes, &s.InteractsWithPeople,
+		&s.GeneratesContent, &s.Version, &s.CreatedAt, &s.UpdatedAt); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(envs), &s.Environments); err != nil {
+		return nil, fmt.Errorf("cannot read environments of system %s: %w", s.ID, err)
+	}
+	if err := json.Unmarshal([]byte(markets), &s.Markets); err != nil {
+		return nil, fmt.Errorf("cannot read markets of system %s: %w", s.ID, err)
+	}
+	s.CreatedAt, s.UpdatedAt = s.CreatedAt.UTC(), s.UpdatedAt.UTC()
+	return &s, nil
+}
+
+func systemByID(ctx context.Context, q q, orgID, id string) (*system.System, error) {
+	s, err := scanSystem(q.row(ctx, systemSelect+`AND s.id = ?`, orgID, id))
+	if err != nil {
+		return nil, notFound(err, "AI system")
+	}
+	return s, nil
+}
+
+// SystemByID returns orgID's system id; ENOTFOUND when orgID has none.
+func (db *DB) SystemByID(ctx context.Context, orgID, id string) (*system.System, error) {
+	return systemByID(ctx, db.reader(), orgID, id)
+}
+
+// checkOwner refuses an owner who is not a member of orgID.
+func (tx *Tx) checkOwner(ctx context.Context, orgID, ownerID string) error {
+	if ownerID == "" {
+		return nil
+	}
+	var n int
+	if err := tx.q().row(ctx, `SELECT count(*) FROM memberships WHERE org_id = ? AND user_id = ?`, orgID, ownerID).Scan(&n); err != nil {
+		return fmt.Errorf("cannot check the owner: %w", err)
+	}
+	if n == 0 {
+		return aims.FieldError("owner_id", "The owner must be a member of the organization.")
+	}
+	return nil
+}
+
+// addChange appends the history entry of s at its version, with before (nil for the creation).
+func (tx *Tx) addChange(ctx context.Context, s *system.System, before any, reason string) error {
+	a := aims.ActorFrom(ctx)
+	actorID := a.UserID
+	if actorID == "" {
+		actorID = a.ID
+	}
+	b := ""
+	if before != nil {
+		raw, err := json.Marshal(before)
+		if err != nil {
+			return err
+		}
+		b = string(raw)
+	}
+	after, err := json.Marshal(s)
+	if err != nil {
+		return err
+	}
+	_, err = tx.q().exec(ctx, `INSERT INTO system_changes (id, org_id, system_id, version, actor_id, actor_name, at, reason,
+		before_json, after_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		aims.NewID(), s.OrgID, s.ID, s.Version, actorID, a.Name, s.UpdatedAt, reason, b, string(after))
+	if err != nil {
+		return fmt.Errorf("cannot record the change of system %s: %w", s.ID, err)
+	}
+	return nil
+}
+
+func listJSON(xs []string) string {
+	if xs == nil {
+		xs = []string{}
+	}
+	b, _ := json.Marshal(xs)
+	return string(b)
+}
+
+func sameName(err error, name string) error {
+	if aims.ErrorCode(err) == aims.ECONFLICT {
+		return &aims.Error{Code: aims.ECONFLICT, Message: fmt.Sprintf("There is an AI system named %q already.", name), Field: "name"}
+	}
+	return err
+}
+
+// CreateSystems stores ss (each with its OrgID set) in one transaction, assigning ids, version 1 and
+// times, each with a history entry and an activity entry. A name in use is ECONFLICT on name; an owner
+// who is not a member is EINVALID on owner_id; either stores nothing.
+func (db *DB) CreateSystems(ctx context.Context, ss []*system.System, reason string) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		for _, s := range ss {
+			if err := tx.checkOwner(ctx, s.OrgID, s.OwnerID); err != nil {
+				return err
+			}
+			now := db.now()
+			s.ID, s.Version, s.CreatedAt, s.UpdatedAt = aims.NewID(), 1, now, now
+			_, err := tx.q().exec(ctx, `INSERT INTO systems (id, org_id, name, purpose, intended_use, foreseeable_misuse, ai_role,
+				eu_role, stage, status, owner_id, team, environments, markets, users_text, affected_people, automation,
+				human_oversight, personal_data, special_category_data, data_notes, interacts_with_people, generates_content,
+				version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				s.ID, s.OrgID, s.Name, s.Purpose, s.IntendedUse, s.ForeseeableMisuse, s.AIRole, s.EURole, s.Stage, s.Status,
+				s.OwnerID, s.Team, listJSON(s.Environments), listJSON(s.Markets), s.Users, s.AffectedPeople, s.Automation,
+				s.HumanOversight, s.PersonalData, s.SpecialCategoryData, s.DataNotes, s.InteractsWithPeople, s.GeneratesContent,
+				s.Version, now, now)
+			if err != nil {
+				return fmt.Errorf("cannot store AI system: %w", sameName(err, s.Name))
+			}
+			stored, err := systemByID(ctx, tx.q(), s.OrgID, s.ID)
+			if err != nil {
+				return err
+			}
+			*s = *stored
+			if err := tx.addChange(ctx, s, nil, reason); err != nil {
+				return err
+			}
+			if err := tx.record(ctx, s.OrgID, activity.ActionCreate, "system", s.ID, nil, s); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// UpdateSystem stores s if the stored version is ifVersion (0: any), bumping it, with reason in its
+// history; EPRECONDITION otherwise. s is updated to what was stored.
+func (db *DB) UpdateSystem(ctx context.Context, s *system.System, ifVersion int64, reason string) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		before, err := systemByID(ctx, tx.q(), s.OrgID, s.ID)
+		if err != nil {
+			return err
+		}
+		if ifVersion != 0 && before.Version != ifVersion {
+			return aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else (version %d, not %d).", before.Name, before.Version, ifVersion)
+		}
+		if s.OwnerID != before.OwnerID {
+			if err := tx.checkOwner(ctx, s.OrgID, s.OwnerID); err != nil {
+				return err
+			}
+		}
+		res, err := tx.q().exec(ctx, `UPDATE systems SET name = ?, purpose = ?, intended_use = ?, foreseeable_misuse = ?, ai_role = ?,
+			eu_role = ?, stage = ?, status = ?, owner_id = ?, team = ?, environments = ?, markets = ?, users_text = ?,
+			affected_people = ?, automation = ?, human_oversight = ?, personal_data = ?, special_category_data = ?, data_notes = ?,
+			interacts_with_people = ?, generates_content = ?, version = ?, updated_at = ? WHERE id = ? AND org_id = ? AND version = ?`,
+			s.Name, s.Purpose, s.IntendedUse, s.ForeseeableMisuse, s.AIRole, s.EURole, s.Stage, s.Status, s.OwnerID, s.Team,
+			listJSON(s.Environments), listJSON(s.Markets), s.Users, s.AffectedPeople, s.Automation, s.HumanOversight,
+			s.PersonalData, s.SpecialCategoryData, s.DataNotes, s.InteractsWithPeople, s.GeneratesContent,
+			before.Version+1, db.now(), s.ID, s.OrgID, before.Version)
+		if err != nil {
+			return fmt.Errorf("cannot update AI system %s: %w", s.ID, sameName(err, s.Name))
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else at the same time; reload it and try again.", before.Name)
+		}
+		after, err := systemByID(ctx, tx.q(), s.OrgID, s.ID)
+		if err != nil {
+			return err
+		}
+		*s = *after
+		if err := tx.addChange(ctx, s, before, reason); err != nil {
+			return err
+		}
+		return tx.record(ctx, s.OrgID, activity.ActionUpdate, "system", s.ID, before, s)
+	})
+}
+
+// DeleteSystem deletes orgID's system id and its history; ENOTFOUND when there is none.
+func (db *DB) DeleteSystem(ctx context.Context, orgID, id string) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		before, err := systemByID(ctx, tx.q(), orgID, id)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.q().exec(ctx, `DELETE FROM system_changes WHERE org_id = ? AND system_id = ?`, orgID, id); err != nil {
+			return fmt.Errorf("cannot delete the history of AI system %s: %w", id, err)
+		}
+		if _, err := tx.q().exec(ctx, `DELETE FROM systems WHERE org_id = ? AND id = ?`, orgID, id); err != nil {
+			return fmt.Errorf("cannot delete AI system %s: %w", id, err)
+		}
+		return tx.record(ctx, orgID, activity.ActionDelete, "system", id, before, nil)
+	})
+}
+
+// ListSystems returns a page of orgID's systems matching f, ordered by name or by last change (newest
+// first), and the cursor of the next page. The cursor is the id of the last system of the page; one that
+// no longer exists is EINVALID on cursor.
+func (db *DB) ListSystems(ctx context.Context, orgID string, f system.Filter, p account.Page) ([]*system.System, string, error) {
+	limit := pageLimit(p.Limit)
+	var where strings.Builder
+	args := []any{orgID}
+	add := func(cond string, v ...any) { where.WriteString(" AND " + cond); args = append(args, v...) }
+	for _, c := range []struct{ col, v string }{{"s.stage", f.Stage}, {"s.status", f.Status}, {"s.owner_id", f.OwnerID}, {"s.ai_role", f.AIRole}} {
+		if c.v != "" {
+			add(c.col+" = ?", c.v)
+		}
+	}
+	if f.Query != "" {
+		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query)) + "%"
+		add(`(lower(s.name) LIKE ? ESCAPE '\' OR lower(s.purpose) LIKE ? ESCAPE '\')`, pat, pat)
+	}
+	order := ` ORDER BY s.name, s.id`
+	if f.Sort == "updated" {
+		order = ` ORDER BY s.updated_at DESC, s.id DESC`
+	}
+	if p.Cursor != "" {
+		id, err := decodeCursor(p.Cursor)
+		if err != nil {
+			return nil, "", err
+		}
+		last, err := systemByID(ctx, db.reader(), orgID, id)
+		if err != nil {
+			return nil, "", aims.FieldError("cursor", "The cursor is not valid.")
+		}
+		if f.Sort == "updated" {
+			add(`(s.updated_at < ? OR (s.updated_at = ? AND s.id < ?))`, last.UpdatedAt, last.UpdatedAt, last.ID)
+		} else {
+			add(`(s.name > ? OR (s.name = ? AND s.id > ?))`, last.Name, last.Name, last.ID)
+		}
+	}
+	args = append(args, limit+1)
+	rows, err := db.reader().query(ctx, systemSelect+where.String()+order+` LIMIT ?`, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot list AI systems: %w", err)
+	}
+	ss, err := collect(rows, scanSystem)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot list AI systems: %w", err)
+	}
+	ss, next := pageOf(ss, limit, func(s *system.System) string { return s.ID })
+	return ss, next, nil
+}
+
+// SystemChanges returns the history of orgID's system id, newest first; ENOTFOUND when there is no such
+// system.
+func (db *DB) SystemChanges(ctx context.Context, orgID, id string) ([]*system.Change, error) {
+	if _, err := systemByID(ctx, db.reader(), orgID, id); err != nil {
+		return nil, err
+	}
+	rows, err := db.reader().query(ctx, `SELECT id, system_id, version, actor_id, actor_name, at, reason, before_json, after_json
+		FROM system_changes WHERE org_id = ? AND system_id = ? ORDER BY version DESC`, orgID, id)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the history of AI system %s: %w", id, err)
+	}
+	return collect(rows, func(sc scanner) (*system.Change, error) {
+		var c system.Change
+		var before, after string
+		if err := sc.Scan(&c.ID, &c.SystemID, &c.Version, &c.ActorID, &c.ActorName, &c.At, &c.Reason, &before, &after); err != nil {
+			return nil, err
+		}
+		c.At, c.Before, c.After = c.At.UTC(), []byte(before), []byte(after)
+		return &c, nil
+	})
+}

@@ -1,0 +1,104 @@
+package system
+
+import (
+	"context"
+	"strings"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/account"
+)
+
+// Service applies the rules of the AI system inventory over a Store. Callers are authorized already (by
+// the API's and UI's route tables); the service checks the input: the fields of a system, that an owner is
+// a member, and that every change says why (ISO/IEC 42001, 6.3).
+type Service struct {
+	store Store
+}
+
+// NewService returns a Service over st.
+func NewService(st Store) *Service { return &Service{store: st} }
+
+// Create validates f and stores a new system of orgID; EINVALID names the field at fault.
+func (s *Service) Create(ctx context.Context, orgID string, f Fields) (*System, error) {
+	ss, err := s.Import(ctx, orgID, []Fields{f})
+	if err != nil {
+		return nil, err
+	}
+	return ss[0], nil
+}
+
+// Import validates every one of fs and stores them all, or none when one is at fault: its error is an
+// *ImportError with its index.
+func (s *Service) Import(ctx context.Context, orgID string, fs []Fields) ([]*System, error) {
+	ss := make([]*System, len(fs))
+	for i := range fs {
+		ss[i] = &System{OrgID: orgID}
+		if err := fs[i].apply(ss[i]); err != nil {
+			return nil, &ImportError{Index: i, Err: err}
+		}
+	}
+	if len(ss) == 0 {
+		return ss, nil
+	}
+	if err := s.store.CreateSystems(ctx, ss, "Created."); err != nil {
+		return nil, err
+	}
+	return ss, nil
+}
+
+// ImportError is the fault of one item of an import, which therefore stored nothing.
+type ImportError struct {
+	Index int
+	Err   error
+}
+
+func (e *ImportError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the item's own error, whose code and field stand for the import's.
+func (e *ImportError) Unwrap() error { return e.Err }
+
+// Update replaces the fields of system id if its version is ifVersion (0: any). reason says why (6.3) and
+// is required; EINVALID on reason without it.
+func (s *Service) Update(ctx context.Context, orgID, id string, f Fields, ifVersion int64, reason string) (*System, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, aims.FieldError("reason", "Say briefly why the AI system changes: the history keeps it (ISO/IEC 42001, 6.3).")
+	}
+	if err := checkText(reason, "reason", 1000, true); err != nil {
+		return nil, err
+	}
+	cur, err := s.store.SystemByID(ctx, orgID, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.apply(cur); err != nil {
+		return nil, err
+	}
+	if err := s.store.UpdateSystem(ctx, cur, ifVersion, reason); err != nil {
+		return nil, err
+	}
+	return cur, nil
+}
+
+// Delete removes system id with its history (the activity trail keeps the record).
+func (s *Service) Delete(ctx context.Context, orgID, id string) error {
+	return s.store.DeleteSystem(ctx, orgID, id)
+}
+
+// System returns orgID's system id.
+func (s *Service) System(ctx context.Context, orgID, id string) (*System, error) {
+	return s.store.SystemByID(ctx, orgID, id)
+}
+
+// List returns a page of orgID's systems matching f; EINVALID for an unknown filter value.
+func (s *Service) List(ctx context.Context, orgID string, f Filter, p account.Page) ([]*System, string, error) {
+	if err := f.check(); err != nil {
+		return nil, "", err
+	}
+	return s.store.ListSystems(ctx, orgID, f, p)
+}
+
+// History returns the changes of system id, newest first.
+func (s *Service) History(ctx context.Context, orgID, id string) ([]*Change, error) {
+	return s.store.SystemChanges(ctx, orgID, id)
+}
