@@ -67,6 +67,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		if err := demo.LoadSoA(ctx, a.Controls, db); err != nil {
 			return fmt.Errorf("cannot load the demo Statement of Applicability: %w", err)
 		}
+		if err := demo.LoadSystems(ctx, a.Systems, db); err != nil {
+			return fmt.Errorf("cannot load the demo AI systems: %w", err)
+		}
 		fmt.Fprintf(env.Stderr, "Demo organization %q is loaded. Log in as any of these (password %q):\n", demo.OrgSlug, demo.Password)
 		for _, l := range logins {
 			fmt.Fprintf(env.Stderr, "  %-28s %s\n", l.Email, l.Description)

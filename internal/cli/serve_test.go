@@ -151,7 +151,7 @@ func TestServeDemoLoadsLumenLabsAndPrintsALogin(t *testing.T) {
 	s.shutdown(t)
 	stdout, _, code := run(t, env, "", "audit", "verify", "--org", "lumen-labs")
 	// 8 entries for the organization and its members, 67 for the AI roles and the SoA's story.
-	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 75 entries intact") {
+	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 78 entries intact") {
 		t.Fatalf("after two demo loads: %d %s", code, stdout)
 	}
 }

@@ -1,0 +1,96 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/system"
+)
+
+// lumenSystems are Lumen Labs' three AI systems, as SCENARIOS.md tells them.
+var lumenSystems = []system.Fields{
+	{
+		Name:    "Lumen Assist",
+		Purpose: "Answers customers' support questions in chat and drafts replies for Lumen's support agents.",
+		IntendedUse: "Support for Lumen's API customers: product questions, account and billing how-tos, troubleshooting; " +
+			"answers cite Lumen's documentation and hand over to a person on request.",
+		ForeseeableMisuse: "Asking for legal, medical or financial advice; prompt injection to reveal other customers' data; " +
+			"treating drafts as final without review.",
+		AIRole: "ai_provider", EURole: "provider", Stage: "operation_and_monitoring", Status: "active",
+		Team: "Applied AI", Environments: []string{"production", "staging"}, Markets: []string{"EU", "US", "UK"},
+		Users:               "Lumen's API customers and Lumen's support agents.",
+		AffectedPeople:      "Customers' end users who contact support.",
+		Automation:          "Answers customers directly; drafts for agents are reviewed before sending.",
+		HumanOversight:      "Hand-over to a person on request or low confidence; weekly review of sampled conversations.",
+		PersonalData:        true,
+		DataNotes:           "Conversation logs kept 30 days; account identifiers only, no special categories.",
+		InteractsWithPeople: true, GeneratesContent: true,
+	},
+	{
+		Name:    "TalentMatch",
+		Purpose: "Ranks job applications against the role's requirements for Lumen's recruiters.",
+		IntendedUse: "Shortlisting support for Lumen's own hiring; recruiters decide and see the reasons for each " +
+			"ranking.",
+		ForeseeableMisuse: "Rejecting candidates without human review; using it for roles it was not configured for; " +
+			"inferring protected characteristics.",
+		AIRole: "ai_customer", EURole: "deployer", Stage: "deployment", Status: "active",
+		Team: "People Operations", Environments: []string{"production"}, Markets: []string{"EU"},
+		Users:          "Lumen's recruiters and hiring managers.",
+		AffectedPeople: "Job applicants (high-risk use under EU AI Act Annex III, area 4: employment).",
+		Automation:     "Ranks and explains; never rejects on its own.",
+		HumanOversight: "Every shortlist is reviewed by a recruiter, who can override the ranking; monthly bias review.",
+		PersonalData:   true, SpecialCategoryData: false,
+		DataNotes: "CVs and application answers; retention 6 months after the hiring decision.",
+	},
+	{
+		Name:              "Lumen Code",
+		Purpose:           "Code completion and review suggestions for Lumen's engineers.",
+		IntendedUse:       "Internal engineering work on Lumen's own repositories, with human review of every change.",
+		ForeseeableMisuse: "Pasting customer data or secrets into prompts; merging suggestions without review.",
+		AIRole:            "ai_customer", EURole: "deployer", Stage: "operation_and_monitoring", Status: "active",
+		Team: "Developer Productivity", Environments: []string{"developer workstations"}, Markets: []string{"internal"},
+		Users:            "Lumen's engineers.",
+		AffectedPeople:   "None outside Lumen.",
+		Automation:       "Suggests only; engineers accept or reject each suggestion.",
+		HumanOversight:   "Code review before merge; usage guidelines in the engineering handbook.",
+		GeneratesContent: true,
+		DataNotes:        "Source code only; prompts are not retained by the model provider under contract.",
+	},
+}
+
+// systemOwners are the owners of lumenSystems, by position.
+var systemOwners = []string{"priya.nair@lumenlabs.example", "sam.osei@lumenlabs.example", "tom.becker@lumenlabs.example"}
+
+// LoadSystems registers Lumen Labs' AI systems, as its AIMS manager would, unless it has some already.
+func LoadSystems(ctx context.Context, systems *system.Service, st SoAStore) error {
+	org, err := st.OrganizationBySlug(ctx, OrgSlug)
+	if err != nil {
+		return fmt.Errorf("cannot find the demo organization: %w", err)
+	}
+	existing, _, err := systems.List(ctx, org.ID, system.Filter{}, account.Page{Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(existing) > 0 {
+		return nil
+	}
+	maya, err := st.UserByEmail(ctx, people[0].email)
+	if err != nil {
+		return err
+	}
+	ctx = aims.WithActor(ctx, aims.Actor{Kind: aims.ActorUser, ID: maya.ID, Name: maya.Name, UserID: maya.ID, OrgID: org.ID,
+		OrgSlug: org.Slug, Role: aims.RoleOwner})
+	fields := make([]system.Fields, len(lumenSystems))
+	for i, f := range lumenSystems {
+		u, err := st.UserByEmail(ctx, systemOwners[i])
+		if err != nil {
+			return fmt.Errorf("cannot find demo user %s: %w", systemOwners[i], err)
+		}
+		f.OwnerID = u.ID
+		fields[i] = f
+	}
+	_, err = systems.Import(ctx, org.ID, fields)
+	return err
+}

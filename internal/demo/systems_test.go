@@ -1,0 +1,57 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/storetest"
+	"github.com/aimsproject/aims/internal/system"
+)
+
+// TestTheDemoSystemsAreRegisteredOnce loads Lumen Labs' AI systems twice and checks the three the
+// scenarios describe, with their owners and Art. 50 facts.
+func TestTheDemoSystemsAreRegisteredOnce(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	ctx := context.Background()
+	accts := account.NewService(db, db.Now)
+	systems := system.NewService(db)
+	for range 2 {
+		if _, err := demo.Load(ctx, accts, db); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.LoadSystems(ctx, systems, db); err != nil {
+			t.Fatal(err)
+		}
+	}
+	org, err := db.OrganizationBySlug(ctx, demo.OrgSlug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss, _, err := systems.List(ctx, org.ID, system.Filter{}, account.Page{Limit: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string]*system.System{}
+	for _, s := range ss {
+		by[s.Name] = s
+	}
+	if len(ss) != 3 {
+		t.Fatalf("%d systems, want Lumen Assist, TalentMatch and Lumen Code", len(ss))
+	}
+	if a := by["Lumen Assist"]; a == nil || !a.InteractsWithPeople || a.EURole != "provider" || a.OwnerName != "Priya Nair" {
+		t.Errorf("Lumen Assist = %+v", a)
+	}
+	if tm := by["TalentMatch"]; tm == nil || tm.EURole != "deployer" || tm.Stage != "deployment" || !tm.PersonalData {
+		t.Errorf("TalentMatch = %+v", tm)
+	}
+	if lc := by["Lumen Code"]; lc == nil || lc.AIRole != "ai_customer" {
+		t.Errorf("Lumen Code = %+v", lc)
+	}
+	h, err := systems.History(ctx, org.ID, by["TalentMatch"].ID)
+	if err != nil || len(h) != 1 || h[0].ActorName != "Maya Okafor" {
+		t.Errorf("history %+v, %v", h, err)
+	}
+}
