@@ -67,6 +67,7 @@ var areas = []Area{
 		}},
 	{Clause: "8", Title: "Operation", Path: "/operation",
 		Summary: "Running the plans day to day across the AI system lifecycle.",
+		Parts:   []AreaPart{{Label: "AI systems", Href: "/systems", Resource: aims.ResSystem}},
 		Holds: []string{
 			"Operational controls for AI systems from design to retirement",
 			"Risk assessments and treatments carried out as planned, and when things change",

@@ -89,6 +89,7 @@ var pageNames = []string{
 	"account", "totp_setup", "settings", "error",
 	"planning", "soa", "control", "ai_roles", "soa_versions", "soa_version", "soa_diff", "coverage", "clauses",
 	"frameworks", "framework", "requirement",
+	"systems", "system", "system_form",
 }
 
 // parsePages parses the shared layout once and each page on a clone of it, so that every page can define

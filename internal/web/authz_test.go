@@ -83,6 +83,13 @@ var webMatrix = []struct {
 	{"GET /clauses", "YYYYYY", false},
 	{"GET /coverage", "YYYYYY", false},
 
+	{"GET /systems", "YYYYYY", false},
+	{"GET /systems/new", "YYYYNN", false},
+	{"POST /systems", "YYYYNN", false},
+	{"GET /systems/{id}", "YYYYYY", false},
+	{"GET /systems/{id}/edit", "YYYYNN", false},
+	{"POST /systems/{id}", "YYYYNN", false},
+
 	{"GET /frameworks", "YYYYYY", false},
 	{"POST /frameworks", "YYYNNN", false},
 	{"GET /frameworks/{key}", "YYYYYY", false},
@@ -250,6 +257,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		}
 		prepareCatalog(t, f, &r, route, target)
 		prepareSoA(t, f, &r, route, own, target)
+		prepareSystems(t, f, &r, route, target)
 		return r
 	}
 

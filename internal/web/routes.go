@@ -95,6 +95,12 @@ func (w *Web) Routes() []Route {
 		{Method: post, Path: "/controls/{framework}/{ref}", Access: Member, Action: update, Resource: aims.ResControl, handle: w.saveControl},
 		{Method: post, Path: "/controls/{framework}/{ref}/links", Access: Member, Action: update, Resource: aims.ResControl, handle: w.addLink},
 		{Method: post, Path: "/controls/{framework}/{ref}/links/{id}/remove", Access: Member, Action: update, Resource: aims.ResControl, handle: w.removeLink},
+		{Method: get, Path: "/systems", Access: Member, Action: read, Resource: aims.ResSystem, handle: w.systemsPage},
+		{Method: get, Path: "/systems/new", Access: Member, Action: create, Resource: aims.ResSystem, handle: w.newSystemPage},
+		{Method: post, Path: "/systems", Access: Member, Action: create, Resource: aims.ResSystem, handle: w.createSystem},
+		{Method: get, Path: "/systems/{id}", Access: Member, Action: read, Resource: aims.ResSystem, handle: w.systemPage},
+		{Method: get, Path: "/systems/{id}/edit", Access: Member, Action: update, Resource: aims.ResSystem, handle: w.editSystemPage},
+		{Method: post, Path: "/systems/{id}", Access: Member, Action: update, Resource: aims.ResSystem, handle: w.updateSystem},
 		{Method: get, Path: "/clauses", Access: Member, Action: read, Resource: aims.ResControl, handle: w.clausesPage},
 		{Method: get, Path: "/coverage", Access: Member, Action: read, Resource: aims.ResControl, handle: w.coveragePage},
 	}
