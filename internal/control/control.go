@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/aimsproject/aims"
@@ -174,19 +173,8 @@ func validStatus(s string) bool {
 	return false
 }
 
-// checkText refuses text over max characters or with control characters (newlines and tabs are allowed
-// where multiline is).
-func checkText(s, field string, max int, multiline bool) error {
-	if utf8.RuneCountInString(s) > max {
-		return aims.FieldError(field, "At most %d characters.", max)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
-			return aims.FieldError(field, "This field contains a control character.")
-		}
-	}
-	return nil
-}
+// checkText is aims.CheckText, the one text rule of every form.
+func checkText(s, field string, max int, multiline bool) error { return aims.CheckText(s, field, max, multiline) }
 
 // NewLink validates a link's fields and returns it.
 func NewLink(kind, title, target string) (*Link, error) {
