@@ -174,7 +174,9 @@ func validStatus(s string) bool {
 }
 
 // checkText is aims.CheckText, the one text rule of every form.
-func checkText(s, field string, max int, multiline bool) error { return aims.CheckText(s, field, max, multiline) }
+func checkText(s, field string, max int, multiline bool) error {
+	return aims.CheckText(s, field, max, multiline)
+}
 
 // NewLink validates a link's fields and returns it.
 func NewLink(kind, title, target string) (*Link, error) {
