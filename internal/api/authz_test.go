@@ -82,6 +82,17 @@ var allowedRoles = map[string]string{
 	"PATCH /api/v1/systems/{id}":       "owner admin manager contributor",
 	"DELETE /api/v1/systems/{id}":      "owner admin manager",
 	"GET /api/v1/systems/{id}/history": "owner admin manager contributor auditor viewer",
+
+	// Everyone reads the components and which system uses which; contributors and above register and
+	// change components and link them to systems or unlink them; managers and above delete them.
+	"GET /api/v1/components":                               "owner admin manager contributor auditor viewer",
+	"POST /api/v1/components":                              "owner admin manager contributor",
+	"GET /api/v1/components/{id}":                          "owner admin manager contributor auditor viewer",
+	"PATCH /api/v1/components/{id}":                        "owner admin manager contributor",
+	"DELETE /api/v1/components/{id}":                       "owner admin manager",
+	"GET /api/v1/systems/{id}/components":                  "owner admin manager contributor auditor viewer",
+	"PUT /api/v1/systems/{id}/components/{componentID}":    "owner admin manager contributor",
+	"DELETE /api/v1/systems/{id}/components/{componentID}": "owner admin manager contributor",
 }
 
 func TestTheMatrixCoversEveryRoute(t *testing.T) {
@@ -374,6 +385,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		return c, after
 	}
 	if c, after, ok := e.systemsMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if c, after, ok := e.componentsMatrixCall(t, method, path, caller, tg); ok {
 		return c, after
 	}
 	if c, after, ok := e.soaMatrixCall(t, method, path, caller, tg); ok {

@@ -18,13 +18,16 @@ var sampleBodies = map[string]any{
 	"PATCH /api/v1/members/{id}": map[string]any{"role": "viewer"},
 	"POST /api/v1/tokens":        map[string]any{"name": "sample"},
 
-	"PUT /api/v1/context/ai-roles":                  map[string]any{"ai_roles": []string{"ai_provider"}, "eu_roles": []string{}, "eu_dates": "published"},
-	"PUT /api/v1/controls/{framework}/{ref}":        map[string]any{"applicability": "applicable", "justification": "Sample.", "status": "planned"},
-	"POST /api/v1/controls/{framework}/{ref}/links": map[string]any{"kind": "document", "title": "Sample"},
-	"POST /api/v1/soa/controls":                     map[string]any{"framework": "iso27001-2022", "ref": "A.5.1"},
-	"POST /api/v1/soa/versions":                     map[string]any{"note": "Sample."},
-	"POST /api/v1/systems":                          map[string]any{"name": "Sample", "purpose": "Sample."},
-	"PATCH /api/v1/systems/{id}":                    map[string]any{"stage": "deployment", "reason": "Sample."},
+	"PUT /api/v1/context/ai-roles":                      map[string]any{"ai_roles": []string{"ai_provider"}, "eu_roles": []string{}, "eu_dates": "published"},
+	"PUT /api/v1/controls/{framework}/{ref}":            map[string]any{"applicability": "applicable", "justification": "Sample.", "status": "planned"},
+	"POST /api/v1/controls/{framework}/{ref}/links":     map[string]any{"kind": "document", "title": "Sample"},
+	"POST /api/v1/soa/controls":                         map[string]any{"framework": "iso27001-2022", "ref": "A.5.1"},
+	"POST /api/v1/soa/versions":                         map[string]any{"note": "Sample."},
+	"POST /api/v1/systems":                              map[string]any{"name": "Sample", "purpose": "Sample."},
+	"PATCH /api/v1/systems/{id}":                        map[string]any{"stage": "deployment", "reason": "Sample."},
+	"POST /api/v1/components":                           map[string]any{"kind": "model", "name": "Sample"},
+	"PATCH /api/v1/components/{id}":                     map[string]any{"supplier": "Sample"},
+	"PUT /api/v1/systems/{id}/components/{componentID}": map[string]any{"role": "Sample"},
 	"POST /api/v1/mappings": map[string]any{"from_framework": "iso42001-2023", "from_ref": "A.6.2.4",
 		"to_framework": "nist-ai-rmf-1.0", "to_ref": "MEASURE 2.13", "relationship": "intersects"},
 }
@@ -45,7 +48,7 @@ var sampleQueries = map[string]string{
 }
 
 // samplePath fills in a route's path parameters with well-formed values.
-var samplePath = strings.NewReplacer("{framework}", "iso42001-2023", "{key}", "iso42001-2023", "{ref}", "A.6.2.4", "{number}", "1")
+var samplePath = strings.NewReplacer("{componentID}", aims.NewID(), "{framework}", "iso42001-2023", "{key}", "iso42001-2023", "{ref}", "A.6.2.4", "{number}", "1")
 
 // routeCalls returns a well-formed call to every authenticated route, with a made-up id where the route
 // takes one.

@@ -42,7 +42,8 @@ func commands() []command {
 		{"audit", "verify or export the activity trail (audit verify, audit export)", runAudit},
 		{"soa", "show or export the Statement of Applicability (soa show, soa export)", runSoA},
 		{"framework", "list, import and export frameworks; import licensed text (framework list|import|export|texts import)", runFramework},
-		{"system", "the AI system inventory (system list, create, import, export)", runSystem},
+		{"system", "the AI system inventory (system list, create, import, export, components)", runSystem},
+		{"component", "the components of AI systems (component add)", runComponent},
 		{"whoami", "show who an API token acts as, on a running server (--server, --token)", runWhoami},
 		{"version", "print the version", runVersion},
 	}

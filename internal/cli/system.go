@@ -17,7 +17,7 @@ import (
 	"github.com/aimsproject/aims/internal/system"
 )
 
-const systemUsage = "usage: aims system list|create|import|export --org SLUG [flags]"
+const systemUsage = "usage: aims system list|create|import|export|components --org SLUG [flags]"
 
 func runSystem(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
@@ -32,8 +32,10 @@ func runSystem(ctx context.Context, env *Env, args []string) error {
 		return runSystemImport(ctx, env, args[1:])
 	case "export":
 		return runSystemExport(ctx, env, args[1:])
+	case "components":
+		return runSystemComponents(ctx, env, args[1:])
 	}
-	return usageError("unknown system command %q: use list, create, import or export", args[0])
+	return usageError("unknown system command %q: use list, create, import, export or components", args[0])
 }
 
 // orgStore opens the store for a command that acts inside the organization slug.

@@ -264,4 +264,5 @@ type Store interface {
 	SystemByID(ctx context.Context, orgID, id string) (*System, error)
 	ListSystems(ctx context.Context, orgID string, f Filter, p account.Page) ([]*System, string, error)
 	SystemChanges(ctx context.Context, orgID, id string) ([]*Change, error)
+	ComponentStore
 }

@@ -7,13 +7,14 @@ import (
 	"github.com/aimsproject/aims/internal/system"
 )
 
-// SystemPage is everything known about one AI system: its fields, owner, version and the history of its
+// SystemPage is everything known about one AI system: its fields, owner, version, components and the history of its
 // changes with who made them, when and why (ISO/IEC 42001, 6.3).
 type SystemPage struct {
 	Layout
-	System  *system.System
-	History []*system.Change
-	CanEdit bool
+	System     *system.System
+	Components []*system.SystemComponent
+	History    []*system.Change
+	CanEdit    bool
 }
 
 // systemPage shows the AI system named by the request's path.
@@ -31,7 +32,11 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	if err != nil {
 		return err
 	}
-	p := SystemPage{Layout: w.layout(rw, r, v, s.Name, systemsPath), System: s, History: hs,
+	cs, err := w.Systems.SystemComponents(ctx, v.org.ID, id)
+	if err != nil {
+		return err
+	}
+	p := SystemPage{Layout: w.layout(rw, r, v, s.Name, systemsPath), System: s, Components: cs, History: hs,
 		CanEdit: v.may(aims.ActionUpdate, aims.ResSystem)}
 	return w.render(rw, r, http.StatusOK, "system", p)
 }

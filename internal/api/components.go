@@ -1,0 +1,150 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/system"
+)
+
+func (a *API) listComponents(w http.ResponseWriter, r *http.Request) error {
+	p, err := page(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	cs, next, err := a.Systems.Components(r.Context(), aims.ActorFrom(r.Context()).OrgID,
+		system.ComponentFilter{Kind: q.Get("kind"), Query: q.Get("q")}, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*system.Component]{Items: items(cs), NextCursor: next})
+}
+
+func (a *API) createComponent(w http.ResponseWriter, r *http.Request) error {
+	var f system.ComponentFields
+	if err := decode(w, r, &f); err != nil {
+		return err
+	}
+	c, err := a.Systems.CreateComponent(r.Context(), aims.ActorFrom(r.Context()).OrgID, f)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/components/"+c.ID)
+	return writeResource(w, http.StatusCreated, c.Version, c)
+}
+
+func (a *API) getComponent(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Component")
+	if err != nil {
+		return err
+	}
+	c, err := a.Systems.Component(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	if err != nil {
+		return err
+	}
+	return writeResource(w, http.StatusOK, c.Version, c)
+}
+
+func (a *API) updateComponent(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Component")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	// Check the body first, then lay it over the stored fields: those it leaves out are kept.
+	var raw json.RawMessage
+	if err := decode(w, r, &raw); err != nil {
+		return err
+	}
+	if err := DecodeJSON(bytes.NewReader(raw), &system.ComponentFields{}); err != nil {
+		return err
+	}
+	orgID := aims.ActorFrom(r.Context()).OrgID
+	cur, err := a.Systems.Component(r.Context(), orgID, id)
+	if err != nil {
+		return err
+	}
+	f := system.ComponentFieldsOf(cur)
+	if err := DecodeJSON(bytes.NewReader(raw), &f); err != nil {
+		return err
+	}
+	c, err := a.Systems.UpdateComponent(r.Context(), orgID, id, f, version)
+	if err != nil {
+		return err
+	}
+	return writeResource(w, http.StatusOK, c.Version, c)
+}
+
+func (a *API) deleteComponent(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Component")
+	if err != nil {
+		return err
+	}
+	if err := a.Systems.DeleteComponent(r.Context(), aims.ActorFrom(r.Context()).OrgID, id); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (a *API) systemComponents(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "AI system")
+	if err != nil {
+		return err
+	}
+	cs, err := a.Systems.SystemComponents(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*system.SystemComponent]{Items: items(cs)})
+}
+
+// componentLink is the body of a link: the component's role in the system and notes, both optional.
+type componentLink struct {
+	Role  string `json:"role"`
+	Notes string `json:"notes"`
+}
+
+func (a *API) linkComponent(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "AI system")
+	if err != nil {
+		return err
+	}
+	componentID := r.PathValue("componentID")
+	if !aims.ValidID(componentID) {
+		return aims.Errorf(aims.ENOTFOUND, "Component %q not found.", componentID)
+	}
+	var body componentLink
+	if r.ContentLength != 0 {
+		if err := decode(w, r, &body); err != nil {
+			return err
+		}
+	}
+	l, err := a.Systems.Link(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, componentID, body.Role, body.Notes)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, l)
+}
+
+func (a *API) unlinkComponent(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "AI system")
+	if err != nil {
+		return err
+	}
+	componentID := r.PathValue("componentID")
+	if !aims.ValidID(componentID) {
+		return aims.Errorf(aims.ENOTFOUND, "Component %q not found.", componentID)
+	}
+	if err := a.Systems.Unlink(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, componentID); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
