@@ -9,8 +9,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
@@ -190,18 +188,9 @@ func SplitList(s string) []string {
 	return strings.FieldsFunc(s, func(r rune) bool { return r == ',' || r == '\n' || r == ';' })
 }
 
-// checkText refuses text over max characters or with control characters (newlines and tabs are allowed
-// where multiline is).
+// checkText is aims.CheckText, the one text rule of every form.
 func checkText(s, field string, max int, multiline bool) error {
-	if utf8.RuneCountInString(s) > max {
-		return aims.FieldError(field, "At most %d characters.", max)
-	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
-			return aims.FieldError(field, "This field contains a control character.")
-		}
-	}
-	return nil
+	return aims.CheckText(s, field, max, multiline)
 }
 
 // Change is one entry of a system's history: the version it produced, who made it, when, why, and the
