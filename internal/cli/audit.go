@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
 )
@@ -54,9 +53,9 @@ func runAuditVerify(ctx context.Context, env *Env, args []string) error {
 	defer db.Close()
 	var orgs []*account.Organization
 	if *org != "" {
-		o, err := db.OrganizationBySlug(ctx, *org)
+		o, err := findOrg(ctx, db, *org)
 		if err != nil {
-			return aims.Errorf(aims.ENOTFOUND, "no organization %q", *org)
+			return err
 		}
 		orgs = append(orgs, o)
 	} else if orgs, err = db.ListOrganizations(ctx); err != nil {
@@ -125,9 +124,9 @@ func runAuditExport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	o, err := db.OrganizationBySlug(ctx, *org)
+	o, err := findOrg(ctx, db, *org)
 	if err != nil {
-		return aims.Errorf(aims.ENOTFOUND, "no organization %q", *org)
+		return err
 	}
 	enc := json.NewEncoder(env.Stdout)
 	return db.EachActivity(ctx, o.ID, func(e *activity.Entry) error { return enc.Encode(e) })

@@ -56,7 +56,7 @@ func runSystemComponents(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usageError("--format must be text or json")
 	}
-	db, o, err := orgStore(ctx, env, &c, *org)
+	db, o, err := orgStore(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
@@ -109,7 +109,7 @@ func runComponentAdd(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org, "system", *sysName, "kind", f.Kind, "name", f.Name); err != nil {
 		return err
 	}
-	db, o, err := orgStore(ctx, env, &c, *org)
+	db, o, err := orgStore(ctx, &c, *org)
 	if err != nil {
 		return err
 	}

@@ -82,10 +82,10 @@ func frameworkStore(ctx context.Context, env *Env, fs *flag.FlagSet, args []stri
 	}
 	orgID := ""
 	if *org != "" {
-		o, err := db.OrganizationBySlug(ctx, *org)
+		o, err := findOrg(ctx, db, *org)
 		if err != nil {
 			db.Close()
-			return nil, "", nil, aims.Errorf(aims.ENOTFOUND, "no organization %q", *org)
+			return nil, "", nil, err
 		}
 		orgID = o.ID
 	}

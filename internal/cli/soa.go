@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/store"
@@ -32,9 +31,9 @@ func runSoA(ctx context.Context, env *Env, args []string) error {
 // soaOf opens the store and returns the organization's live SoA, or its approved version (a number or
 // "live").
 func soaOf(ctx context.Context, db *store.DB, slug, version string) (*control.SoA, error) {
-	o, err := db.OrganizationBySlug(ctx, slug)
+	o, err := findOrg(ctx, db, slug)
 	if err != nil {
-		return nil, aims.Errorf(aims.ENOTFOUND, "no organization %q", slug)
+		return nil, err
 	}
 	cat, err := framework.LoadCatalog()
 	if err != nil {

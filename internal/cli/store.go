@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/store"
@@ -114,3 +115,13 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 }
 
 func countUsers(ctx context.Context, db *store.DB) (int, error) { return db.CountUsers(ctx) }
+
+// findOrg returns the organization with slug. Only a missing one is "no organization" (exit 2); a failing
+// database is reported as what it is.
+func findOrg(ctx context.Context, db *store.DB, slug string) (*account.Organization, error) {
+	o, err := db.OrganizationBySlug(ctx, slug)
+	if aims.ErrorCode(err) == aims.ENOTFOUND {
+		return nil, aims.Errorf(aims.ENOTFOUND, "no organization %q", slug)
+	}
+	return o, err
+}

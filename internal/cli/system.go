@@ -39,15 +39,15 @@ func runSystem(ctx context.Context, env *Env, args []string) error {
 }
 
 // orgStore opens the store for a command that acts inside the organization slug.
-func orgStore(ctx context.Context, env *Env, c *config.Config, slug string) (*store.DB, *account.Organization, error) {
+func orgStore(ctx context.Context, c *config.Config, slug string) (*store.DB, *account.Organization, error) {
 	db, err := openStore(ctx, c, false, nil)
 	if err != nil {
 		return nil, nil, err
 	}
-	o, err := db.OrganizationBySlug(ctx, slug)
+	o, err := findOrg(ctx, db, slug)
 	if err != nil {
 		db.Close()
-		return nil, nil, aims.Errorf(aims.ENOTFOUND, "no organization %q", slug)
+		return nil, nil, err
 	}
 	return db, o, nil
 }
@@ -76,7 +76,7 @@ func runSystemList(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usageError("--format must be text or json")
 	}
-	db, o, err := orgStore(ctx, env, &c, *org)
+	db, o, err := orgStore(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func runSystemCreate(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	f.Markets = system.SplitList(*markets)
-	db, o, err := orgStore(ctx, env, &c, *org)
+	db, o, err := orgStore(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ func runSystemImport(ctx context.Context, env *Env, args []string) error {
 	if err := dec.Decode(&fields); err != nil {
 		return usageError("%s is not a JSON array of systems: %v", file, err)
 	}
-	db, o, err := orgStore(ctx, env, &c, *org)
+	db, o, err := orgStore(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
@@ -239,7 +239,7 @@ func runSystemExport(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org); err != nil {
 		return err
 	}
-	db, o, err := orgStore(ctx, env, &c, *org)
+	db, o, err := orgStore(ctx, &c, *org)
 	if err != nil {
 		return err
 	}

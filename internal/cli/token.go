@@ -44,9 +44,9 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	o, err := db.OrganizationBySlug(ctx, *org)
+	o, err := findOrg(ctx, db, *org)
 	if err != nil {
-		return aims.Errorf(aims.ENOTFOUND, "no organization %q", *org)
+		return err
 	}
 	norm, err := account.NormalizeEmail(*email, "email")
 	if err != nil {
