@@ -29,33 +29,13 @@ var Statuses = []string{"active", "planned", "retired"}
 
 // System is one AI system of an organization.
 type System struct {
-	ID                  string    `json:"id"`
-	OrgID               string    `json:"-"`
-	Name                string    `json:"name"`
-	Purpose             string    `json:"purpose"`
-	IntendedUse         string    `json:"intended_use"`
-	ForeseeableMisuse   string    `json:"foreseeable_misuse"`
-	AIRole              string    `json:"ai_role"`
-	EURole              string    `json:"eu_role"`
-	Stage               string    `json:"stage"`
-	Status              string    `json:"status"`
-	OwnerID             string    `json:"owner_id"`
-	OwnerName           string    `json:"owner_name"`
-	Team                string    `json:"team"`
-	Environments        []string  `json:"environments"`
-	Markets             []string  `json:"markets"`
-	Users               string    `json:"users"`
-	AffectedPeople      string    `json:"affected_people"`
-	Automation          string    `json:"automation"`
-	HumanOversight      string    `json:"human_oversight"`
-	PersonalData        bool      `json:"personal_data"`
-	SpecialCategoryData bool      `json:"special_category_data"`
-	DataNotes           string    `json:"data_notes"`
-	InteractsWithPeople bool      `json:"interacts_with_people"`
-	GeneratesContent    bool      `json:"generates_content"`
-	Version             int64     `json:"version"`
-	CreatedAt           time.Time `json:"created_at"`
-	UpdatedAt           time.Time `json:"updated_at"`
+	ID    string `json:"id"`
+	OrgID string `json:"-"`
+	Fields
+	OwnerName string    `json:"owner_name"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Fields are a system's editable fields, replaced as a whole on create and update.
@@ -135,23 +115,15 @@ func (f *Fields) apply(s *System) error {
 	if f.Markets, err = cleanList(f.Markets, "markets"); err != nil {
 		return err
 	}
-	s.Name, s.Purpose, s.IntendedUse, s.ForeseeableMisuse = f.Name, f.Purpose, f.IntendedUse, f.ForeseeableMisuse
-	s.AIRole, s.EURole, s.Stage, s.Status, s.OwnerID, s.Team = f.AIRole, f.EURole, f.Stage, f.Status, f.OwnerID, f.Team
-	s.Environments, s.Markets, s.Users, s.AffectedPeople = f.Environments, f.Markets, f.Users, f.AffectedPeople
-	s.Automation, s.HumanOversight, s.DataNotes = f.Automation, f.HumanOversight, f.DataNotes
-	s.PersonalData, s.SpecialCategoryData = f.PersonalData, f.SpecialCategoryData
-	s.InteractsWithPeople, s.GeneratesContent = f.InteractsWithPeople, f.GeneratesContent
+	s.Fields = *f
 	return nil
 }
 
 // FieldsOf returns s's editable fields.
 func FieldsOf(s *System) Fields {
-	return Fields{Name: s.Name, Purpose: s.Purpose, IntendedUse: s.IntendedUse, ForeseeableMisuse: s.ForeseeableMisuse,
-		AIRole: s.AIRole, EURole: s.EURole, Stage: s.Stage, Status: s.Status, OwnerID: s.OwnerID, Team: s.Team,
-		Environments: slices.Clone(s.Environments), Markets: slices.Clone(s.Markets), Users: s.Users, AffectedPeople: s.AffectedPeople,
-		Automation: s.Automation, HumanOversight: s.HumanOversight, PersonalData: s.PersonalData,
-		SpecialCategoryData: s.SpecialCategoryData, DataNotes: s.DataNotes, InteractsWithPeople: s.InteractsWithPeople,
-		GeneratesContent: s.GeneratesContent}
+	f := s.Fields
+	f.Environments, f.Markets = slices.Clone(s.Environments), slices.Clone(s.Markets)
+	return f
 }
 
 func oneOf(v string, allowed []string, field string, optional bool) error {
