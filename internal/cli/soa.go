@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/store"
@@ -28,14 +29,19 @@ func runSoA(ctx context.Context, env *Env, args []string) error {
 	return usageError("unknown soa command %q: use export or show", args[0])
 }
 
-// soaOf opens the store and returns the organization's live SoA, or its approved version (a number or
-// "live").
-func soaOf(ctx context.Context, db *store.DB, slug, version string) (*control.SoA, error) {
-	o, err := findOrg(ctx, db, slug)
-	if err != nil {
-		return nil, err
-	}
+// soaStore opens the store with the built-in catalog, parsed once for seeding and for the SoA.
+func soaStore(ctx context.Context, c *config.Config) (*store.DB, *framework.Catalog, error) {
 	cat, err := framework.LoadCatalog()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := openStoreWith(ctx, c, false, nil, cat)
+	return db, cat, err
+}
+
+// soaOf returns the organization's live SoA, or its approved version (a number or "live").
+func soaOf(ctx context.Context, db *store.DB, cat *framework.Catalog, slug, version string) (*control.SoA, error) {
+	o, err := findOrg(ctx, db, slug)
 	if err != nil {
 		return nil, err
 	}
@@ -65,12 +71,12 @@ func runSoAExport(ctx context.Context, env *Env, args []string) error {
 	if *out == "" && control.Binary(*format) && isTerminal(env.Stdout) {
 		return usageError("%s is a binary format: write it to a file with --out FILE, or redirect stdout", *format)
 	}
-	db, err := openStore(ctx, &c, false, nil)
+	db, cat, err := soaStore(ctx, &c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	s, err := soaOf(ctx, db, *org, *version)
+	s, err := soaOf(ctx, db, cat, *org, *version)
 	if err != nil {
 		return err
 	}
@@ -120,12 +126,12 @@ func runSoAShow(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org); err != nil {
 		return err
 	}
-	db, err := openStore(ctx, &c, false, nil)
+	db, cat, err := soaStore(ctx, &c)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	s, err := soaOf(ctx, db, *org, *version)
+	s, err := soaOf(ctx, db, cat, *org, *version)
 	if err != nil {
 		return err
 	}
