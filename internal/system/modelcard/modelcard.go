@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -239,13 +240,29 @@ func yamlError(err error, offset int) error {
 		if line > 0 {
 			line += offset
 		}
-		return &SyntaxError{Line: line, Msg: msg}
+		return &SyntaxError{Line: line, Msg: fileLines(msg, offset)}
 	}
 	line, msg := splitLine(strings.TrimPrefix(err.Error(), "yaml: "))
 	if line > 0 {
 		line += offset
+		// yaml.v3 counts lines from 0 for the parser's own errors (those that say what it "did not find")
+		// but from 1 for the scanner's: put the parser's on the line they are about.
+		if strings.HasPrefix(msg, "did not find expected") {
+			line++
+		}
 	}
 	return &SyntaxError{Line: line, Msg: msg}
+}
+
+// atLine matches the front-matter line number that yaml.v3 writes inside some messages.
+var atLine = regexp.MustCompile(`at line (\d+)`)
+
+// fileLines rewrites the "at line N" of msg from a front-matter line to a file line.
+func fileLines(msg string, offset int) string {
+	return atLine.ReplaceAllStringFunc(msg, func(m string) string {
+		n, _ := strconv.Atoi(strings.TrimPrefix(m, "at line "))
+		return "at line " + strconv.Itoa(n+offset)
+	})
 }
 
 // splitLine takes "line N: msg" apart.

@@ -162,9 +162,11 @@ func TestParseErrors(t *testing.T) {
 		msg      string
 	}{
 		{"unclosed", "---\nlicense: mit\n# Title\n", 1, "no closing ---"},
-		// yaml.v3 reports an unclosed flow sequence one line early (at the
-		// line before the opening bracket); the line is passed on as is.
-		{"bad yaml", "---\nlicense: mit\ntags: [a, b\n---\n", 2, "did not find expected"},
+		{"bad yaml", "---\nlicense: mit\ntags: [a, b\n---\n", 3, "did not find expected"},
+		{"bad dedent", "---\nlicense: mit\ntags:\n  - x\n - y\n---\n", 5, "did not find expected"},
+		{"unterminated string", "---\nlicense: mit\ntags: \"x\n---\n", 3, "end of stream"},
+		{"tab", "---\nlicense: mit\n\ttags: x\n---\n", 3, "tab"},
+		{"duplicate key", "---\nlicense: mit\nlicense: mit\n---\n", 3, "already defined at line 2"},
 		{"bad indentation", "---\nlicense: mit\n  tags: x\n---\n", 3, ""},
 		{"wrong type", "---\nlicense: mit\nmodel-index: 5\n---\n", 3, ""},
 		{"nested list", "---\ntags:\n- [a]\n---\n", 3, "want a string"},
