@@ -82,6 +82,10 @@ var allowedRoles = map[string]string{
 	"PATCH /api/v1/systems/{id}":       "owner admin manager contributor",
 	"DELETE /api/v1/systems/{id}":      "owner admin manager",
 	"GET /api/v1/systems/{id}/history": "owner admin manager contributor auditor viewer",
+	// Everyone exports the inventory; contributors and above import systems.
+	"POST /api/v1/systems/import":         "owner admin manager contributor",
+	"GET /api/v1/systems/export":          "owner admin manager contributor auditor viewer",
+	"GET /api/v1/components/{id}/systems": "owner admin manager contributor auditor viewer",
 
 	// Everyone reads the components and which system uses which; contributors and above register and
 	// change components and link them to systems or unlink them; managers and above delete them.
@@ -93,6 +97,27 @@ var allowedRoles = map[string]string{
 	"GET /api/v1/systems/{id}/components":                  "owner admin manager contributor auditor viewer",
 	"PUT /api/v1/systems/{id}/components/{componentID}":    "owner admin manager contributor",
 	"DELETE /api/v1/systems/{id}/components/{componentID}": "owner admin manager contributor",
+
+	// Everyone reads the EU AI Act questionnaire, each system's classification, its history and the
+	// obligations that follow; contributors and above classify systems.
+	"GET /api/v1/eu-ai-act/questionnaire":             "owner admin manager contributor auditor viewer",
+	"GET /api/v1/systems/{id}/classification":         "owner admin manager contributor auditor viewer",
+	"PUT /api/v1/systems/{id}/classification":         "owner admin manager contributor",
+	"GET /api/v1/systems/{id}/classification/history": "owner admin manager contributor auditor viewer",
+	"GET /api/v1/systems/{id}/obligations":            "owner admin manager contributor auditor viewer",
+
+	// Everyone reads model cards and makes system cards; contributors and above import model cards.
+	"POST /api/v1/systems/{id}/model-cards":   "owner admin manager contributor",
+	"GET /api/v1/components/{id}/model-cards": "owner admin manager contributor auditor viewer",
+	"GET /api/v1/model-cards/{id}":            "owner admin manager contributor auditor viewer",
+	"GET /api/v1/systems/{id}/card":           "owner admin manager contributor auditor viewer",
+
+	// Everyone reads, compares and exports BOMs; contributors and above import them.
+	"POST /api/v1/systems/{id}/boms":      "owner admin manager contributor",
+	"GET /api/v1/systems/{id}/boms":       "owner admin manager contributor auditor viewer",
+	"GET /api/v1/systems/{id}/boms/{seq}": "owner admin manager contributor auditor viewer",
+	"GET /api/v1/systems/{id}/boms/diff":  "owner admin manager contributor auditor viewer",
+	"GET /api/v1/systems/{id}/bom":        "owner admin manager contributor auditor viewer",
 }
 
 func TestTheMatrixCoversEveryRoute(t *testing.T) {
@@ -389,6 +414,20 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 	}
 	if c, after, ok := e.componentsMatrixCall(t, method, path, caller, tg); ok {
 		return c, after
+	}
+	if c, after, ok := e.systemsIOMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if c, after, ok := e.classificationMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if c, after, ok := e.modelCardMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if strings.Contains(path, "/bom") {
+		if c, after, ok := e.bomMatrixCall(t, method, path, caller, tg); ok {
+			return c, after
+		}
 	}
 	if c, after, ok := e.soaMatrixCall(t, method, path, caller, tg); ok {
 		return c, after

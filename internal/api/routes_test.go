@@ -28,6 +28,7 @@ var sampleBodies = map[string]any{
 	"POST /api/v1/components":                           map[string]any{"kind": "model", "name": "Sample"},
 	"PATCH /api/v1/components/{id}":                     map[string]any{"supplier": "Sample"},
 	"PUT /api/v1/systems/{id}/components/{componentID}": map[string]any{"role": "Sample"},
+	"PUT /api/v1/systems/{id}/classification":           map[string]any{"answers": map[string]string{"scope_military": "yes"}},
 	"POST /api/v1/mappings": map[string]any{"from_framework": "iso42001-2023", "from_ref": "A.6.2.4",
 		"to_framework": "nist-ai-rmf-1.0", "to_ref": "MEASURE 2.13", "relationship": "intersects"},
 }
@@ -35,20 +36,29 @@ var sampleBodies = map[string]any{
 // sampleFiles are well-formed bodies of the routes that import files, which take up to 32 MiB and so are
 // not among the JSON bodies bounded at 1 MiB.
 var sampleFiles = map[string]any{
-	"POST /api/v1/frameworks":     map[string]any{"catalog": map[string]any{}},
-	"POST /api/v1/licensed-texts": map[string]any{"catalog": map[string]any{}},
+	"POST /api/v1/frameworks":               map[string]any{"catalog": map[string]any{}},
+	"POST /api/v1/licensed-texts":           map[string]any{"catalog": map[string]any{}},
+	"POST /api/v1/systems/{id}/boms":        map[string]any{"bomFormat": "CycloneDX", "specVersion": "1.6"},
+	"POST /api/v1/systems/{id}/model-cards": "---\nlicense: mit\n---\n# Sample model\n",
+	"POST /api/v1/systems/import":           []map[string]any{{"name": "Sample", "purpose": "Sample."}},
+}
+
+// sampleFileTypes are the media types of the sample files that are not JSON.
+var sampleFileTypes = map[string]string{
+	"POST /api/v1/systems/{id}/model-cards": "text/markdown",
 }
 
 // sampleQueries are the required query parameters of the routes that have some.
 var sampleQueries = map[string]string{
-	"GET /api/v1/coverage":   "?framework=nist-ai-rmf-1.0",
-	"GET /api/v1/soa/diff":   "?from=1&to=live",
-	"GET /api/v1/soa/export": "?format=csv",
-	"GET /api/v1/search":     "?q=policy",
+	"GET /api/v1/coverage":               "?framework=nist-ai-rmf-1.0",
+	"GET /api/v1/soa/diff":               "?from=1&to=live",
+	"GET /api/v1/soa/export":             "?format=csv",
+	"GET /api/v1/search":                 "?q=policy",
+	"GET /api/v1/systems/{id}/boms/diff": "?from=1&to=2",
 }
 
 // samplePath fills in a route's path parameters with well-formed values.
-var samplePath = strings.NewReplacer("{componentID}", aims.NewID(), "{framework}", "iso42001-2023", "{key}", "iso42001-2023", "{ref}", "A.6.2.4", "{number}", "1")
+var samplePath = strings.NewReplacer("{componentID}", aims.NewID(), "{framework}", "iso42001-2023", "{key}", "iso42001-2023", "{ref}", "A.6.2.4", "{number}", "1", "{seq}", "1")
 
 // routeCalls returns a well-formed call to every authenticated route, with a made-up id where the route
 // takes one.
@@ -62,7 +72,10 @@ func routeCalls() map[string]call {
 		path := samplePath.Replace(strings.ReplaceAll(rt.Path, "{id}", aims.NewID())) + sampleQueries[p]
 		calls[p] = call{method: rt.Method, path: path, body: sampleBodies[p]}
 		if f, ok := sampleFiles[p]; ok {
-			calls[p] = call{method: rt.Method, path: path, body: f}
+			calls[p] = call{method: rt.Method, path: path, body: f, header: http.Header{}}
+			if mt, ok := sampleFileTypes[p]; ok {
+				calls[p].header.Set("Content-Type", mt)
+			}
 		}
 	}
 	return calls
@@ -84,7 +97,11 @@ func TestEveryRouteRefusesCallersWithoutValidCredentials(t *testing.T) {
 		for p, c := range routeCalls() {
 			t.Run(tc.name+"/"+p, func(t *testing.T) {
 				if tc.authorization != "" {
-					c.header = http.Header{"Authorization": {tc.authorization}}
+					c.header = c.header.Clone()
+					if c.header == nil {
+						c.header = http.Header{}
+					}
+					c.header.Set("Authorization", tc.authorization)
 				}
 				before := e.counts(t, acme)
 				e.send(t, c).wantProblem(t, 401, "unauthorized", "")
@@ -115,7 +132,11 @@ func TestEveryRouteRefusesAFormerMembersSession(t *testing.T) {
 	}
 	for p, c := range routeCalls() {
 		t.Run(p, func(t *testing.T) {
-			c.header = http.Header{"Cookie": {authn.CookieName + "=" + secret}}
+			c.header = c.header.Clone()
+			if c.header == nil {
+				c.header = http.Header{}
+			}
+			c.header.Set("Cookie", authn.CookieName+"="+secret)
 			before := e.counts(t, acme)
 			e.send(t, c).wantProblem(t, 403, "forbidden", "")
 			e.unchanged(t, before)

@@ -17,6 +17,8 @@ func (a *API) listSystems(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	f := system.Filter{Stage: q.Get("stage"), Status: q.Get("status"), OwnerID: q.Get("owner_id"), AIRole: q.Get("ai_role"),
 		Query: q.Get("q"), Sort: q.Get("sort")}
+	f.RiskClass = q.Get("risk_class")
+	f.Supplier, f.Model = q.Get("supplier"), q.Get("model")
 	ss, next, err := a.Systems.List(r.Context(), aims.ActorFrom(r.Context()).OrgID, f, p)
 	if err != nil {
 		return err

@@ -29,6 +29,8 @@ type Options struct {
 	Catalog *framework.Catalog
 	// Accounts, when set, replaces the default account service (tests shorten its timeouts).
 	Accounts *account.Service
+	// BOMMaxBytes bounds an imported CycloneDX BOM; 0 means system.DefaultBOMMaxBytes.
+	BOMMaxBytes int64
 }
 
 // App is a fully assembled aims.
@@ -73,6 +75,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.API = &api.API{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks}
 	a.API.Controls = a.Controls
 	a.Systems = system.NewService(db)
+	a.Systems.BOMMaxBytes = o.BOMMaxBytes
 	a.API.Systems = a.Systems
 	w, err := web.New(accts, db, auth, log)
 	if err != nil {
@@ -83,6 +86,9 @@ func New(db *store.DB, o Options) (*App, error) {
 	w.Systems = a.Systems
 	a.Web = w
 	a.Server = server.New(db, log, a.API, a.Web)
+	// A BOM upload is the one body that may be larger than the server's default bound; its handlers
+	// bound it by the BOM limit themselves.
+	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Systems.BOMLimit()+1<<20)
 	return a, nil
 }
 

@@ -44,6 +44,8 @@ func commands() []command {
 		{"framework", "list, import and export frameworks; import licensed text (framework list|import|export|texts import)", runFramework},
 		{"system", "the AI system inventory (system list, create, import, export, components)", runSystem},
 		{"component", "the components of AI systems (component add)", runComponent},
+		{"modelcard", "import Hugging Face model cards for model components (modelcard import)", runModelCard},
+		{"bom", "import, export and compare CycloneDX ML-BOMs of AI systems (bom import|export|diff)", runBOM},
 		{"whoami", "show who an API token acts as, on a running server (--server, --token)", runWhoami},
 		{"version", "print the version", runVersion},
 	}

@@ -55,7 +55,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 
 	accts := account.NewService(db, db.Now)
 	accts.SessionIdle, accts.SessionMax = c.SessionIdle, c.SessionMax
-	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat})
+	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat,
+		BOMMaxBytes: c.BOMMaxBytes})
 	if err != nil {
 		return err
 	}
@@ -69,6 +70,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 		if err := demo.LoadSystems(ctx, a.Systems, db); err != nil {
 			return fmt.Errorf("cannot load the demo AI systems: %w", err)
+		}
+		if err := demo.LoadBOMs(ctx, a.Systems, db); err != nil {
+			return fmt.Errorf("cannot load the demo BOMs: %w", err)
 		}
 		fmt.Fprintf(env.Stderr, "Demo organization %q is loaded. Log in as any of these (password %q):\n", demo.OrgSlug, demo.Password)
 		for _, l := range logins {

@@ -3,10 +3,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 
@@ -17,7 +14,7 @@ import (
 	"github.com/aimsproject/aims/internal/system"
 )
 
-const systemUsage = "usage: aims system list|create|import|export|components --org SLUG [flags]"
+const systemUsage = "usage: aims system list|create|import|export|components|classify|obligations|card --org SLUG [flags]"
 
 func runSystem(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
@@ -34,8 +31,14 @@ func runSystem(ctx context.Context, env *Env, args []string) error {
 		return runSystemExport(ctx, env, args[1:])
 	case "components":
 		return runSystemComponents(ctx, env, args[1:])
+	case "classify":
+		return runSystemClassify(ctx, env, args[1:])
+	case "obligations":
+		return runSystemObligations(ctx, env, args[1:])
+	case "card":
+		return runSystemCard(ctx, env, args[1:])
 	}
-	return usageError("unknown system command %q: use list, create, import, export or components", args[0])
+	return usageError("unknown system command %q: use list, create, import, export, components, classify, obligations or card", args[0])
 }
 
 // orgStore opens the store for a command that acts inside the organization slug.
@@ -57,7 +60,7 @@ func runSystemList(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := newFlags(env, "system list", "system list --org SLUG [--stage S] [--status S] [--q TEXT] [--sort name|updated] [--format text|json]")
+	fs := newFlags(env, "system list", "system list --org SLUG [--stage S] [--status S] [--q TEXT] [--supplier S] [--model M] [--sort name|updated] [--format text|json]")
 	c.StoreFlags(fs)
 	org := fs.String("org", "", "organization slug (required)")
 	var f system.Filter
@@ -65,6 +68,9 @@ func runSystemList(ctx context.Context, env *Env, args []string) error {
 	fs.StringVar(&f.Status, "status", "", "only systems with this status (active, planned, retired)")
 	fs.StringVar(&f.AIRole, "ai-role", "", "only systems where the organization has this ISO/IEC 22989 role")
 	fs.StringVar(&f.Query, "q", "", "only systems whose name or purpose contains this text")
+	fs.StringVar(&f.Supplier, "supplier", "", "only systems with a component of this supplier (whole name, any case)")
+	fs.StringVar(&f.Model, "model", "", "only systems with a model component of this name (whole name, any case)")
+	fs.StringVar(&f.RiskClass, "risk-class", "", "only systems of this EU AI Act class, or unclassified")
 	fs.StringVar(&f.Sort, "sort", "name", "name or updated")
 	format := fs.String("format", "text", "text or json")
 	if err := parse(fs, args); err != nil {
@@ -83,7 +89,7 @@ func runSystemList(ctx context.Context, env *Env, args []string) error {
 	defer db.Close()
 	all, err := allSystems(ctx, db, o.ID, f)
 	if err != nil {
-		return fieldAsFlag(err, "ai_role", "ai-role")
+		return fieldAsFlag(err, "ai_role", "ai-role", "risk_class", "risk-class")
 	}
 	if *format == "json" {
 		enc := json.NewEncoder(env.Stdout)
@@ -171,88 +177,4 @@ func runSystemCreate(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stderr, "registered AI system %q\n", s.Name)
 	fmt.Fprintln(env.Stdout, s.ID)
 	return nil
-}
-
-// runSystemImport stores every system of a JSON file (an array of systems, as system export writes it),
-// or none: a bad one is named by its position.
-func runSystemImport(ctx context.Context, env *Env, args []string) error {
-	c, err := loadConfig(env)
-	if err != nil {
-		return err
-	}
-	fs := newFlags(env, "system import", "system import FILE.json --org SLUG")
-	c.StoreFlags(fs)
-	org := fs.String("org", "", "organization slug (required)")
-	var file string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		file, args = args[0], args[1:]
-	}
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := required("FILE", file, "org", *org); err != nil {
-		return err
-	}
-	r, err := os.Open(file)
-	if err != nil {
-		return usageError("%s", err)
-	}
-	defer r.Close()
-	var fields []system.Fields
-	dec := json.NewDecoder(io.LimitReader(r, 64<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&fields); err != nil {
-		return usageError("%s is not a JSON array of systems: %v", file, err)
-	}
-	db, o, err := orgStore(ctx, &c, *org)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	ss, err := system.NewService(db).Import(operator(ctx), o.ID, fields)
-	var ie *system.ImportError
-	if errors.As(err, &ie) {
-		return usageError("%s: system %d (%q): %s: %s; nothing was imported", file, ie.Index+1, fields[ie.Index].Name,
-			aims.ErrorField(ie.Err), aims.ErrorMessage(ie.Err))
-	}
-	if code := aims.ErrorCode(err); code == aims.EINVALID || code == aims.ECONFLICT || code == aims.ENOTFOUND {
-		return usageError("%s: %s Nothing was imported.", file, aims.ErrorMessage(err))
-	}
-	if err != nil {
-		return fmt.Errorf("nothing was imported: %w", err)
-	}
-	fmt.Fprintf(env.Stderr, "imported %d AI systems into %s\n", len(ss), o.Slug)
-	return nil
-}
-
-func runSystemExport(ctx context.Context, env *Env, args []string) error {
-	c, err := loadConfig(env)
-	if err != nil {
-		return err
-	}
-	fs := newFlags(env, "system export", "system export --org SLUG > systems.json")
-	c.StoreFlags(fs)
-	org := fs.String("org", "", "organization slug (required)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := required("org", *org); err != nil {
-		return err
-	}
-	db, o, err := orgStore(ctx, &c, *org)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
-	all, err := allSystems(ctx, db, o.ID, system.Filter{})
-	if err != nil {
-		return err
-	}
-	out := make([]system.Fields, 0, len(all))
-	for _, s := range all {
-		out = append(out, system.FieldsOf(s))
-	}
-	enc := json.NewEncoder(env.Stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
 }

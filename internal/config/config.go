@@ -28,12 +28,13 @@ type Config struct {
 	SessionMax      time.Duration // absolute session lifetime
 	ShutdownTimeout time.Duration // how long in-flight requests may take to finish on SIGTERM
 	TrustProxy      bool          // take the client address from X-Forwarded-For (behind a trusted proxy)
+	BOMMaxBytes     int64         // bom_max_bytes: the largest CycloneDX BOM an import takes
 }
 
 // Default returns the configuration before environment and flags.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
-		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second}
+		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20}
 }
 
 // Getenv reads an environment variable; tests pass their own.
@@ -87,6 +88,13 @@ func (c *Config) FromEnv(getenv Getenv) error {
 			*dst = b
 		}
 	}
+	if v := getenv("AIMS_BOM_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("AIMS_BOM_MAX_BYTES must be a number of bytes, not %q", v)
+		}
+		c.BOMMaxBytes = n
+	}
 	for name, dst := range map[string]*time.Duration{"AIMS_SESSION_IDLE": &c.SessionIdle, "AIMS_SESSION_MAX": &c.SessionMax,
 		"AIMS_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout} {
 		if v := getenv(name); v != "" {
@@ -121,6 +129,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SessionMax, "session-max", c.SessionMax, "log out every session this long after login (AIMS_SESSION_MAX)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time in-flight requests get to finish on shutdown (AIMS_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take client addresses from X-Forwarded-For (AIMS_TRUST_PROXY)")
+	fs.Int64Var(&c.BOMMaxBytes, "bom-max-bytes", c.BOMMaxBytes, "largest CycloneDX BOM an import takes, in bytes (AIMS_BOM_MAX_BYTES)")
 }
 
 // Secure reports whether aims is reached over TLS, so cookies must be Secure.
@@ -155,6 +164,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("--log-format must be json or text, not %q", c.LogFormat)
+	}
+	if c.BOMMaxBytes <= 0 {
+		return fmt.Errorf("--bom-max-bytes must be a positive number of bytes")
 	}
 	if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("session and shutdown durations must be positive")

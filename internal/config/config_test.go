@@ -21,7 +21,7 @@ func TestDefaultsAreValidAndLocal(t *testing.T) {
 	t.Parallel()
 	c := config.Default()
 	want := config.Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
-		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second}
+		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20}
 	if c != want {
 		t.Fatalf("Default() = %+v\nwant %+v", c, want)
 	}
@@ -61,6 +61,7 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		"AIMS_SESSION_IDLE":     "30m",
 		"AIMS_SESSION_MAX":      "24h",
 		"AIMS_SHUTDOWN_TIMEOUT": "5s",
+		"AIMS_BOM_MAX_BYTES":    "1048576",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -68,7 +69,7 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 	want := config.Config{Addr: "0.0.0.0:9000", DataDir: "/var/lib/aims", DatabaseURL: "postgres://aims@db/aims",
 		PublicURL: "https://aims.example.com", TLSCert: "/etc/aims/cert.pem", TLSKey: "/etc/aims/key.pem",
 		Migrate: true, TrustProxy: true, LogLevel: "debug", LogFormat: "text",
-		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second}
+		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20}
 	if c != want {
 		t.Fatalf("after FromEnv:\n got %+v\nwant %+v", c, want)
 	}
@@ -152,6 +153,7 @@ func TestFromEnvRefusesMalformedValuesNamingTheVariable(t *testing.T) {
 		{"AIMS_SESSION_IDLE", "12"},
 		{"AIMS_SESSION_MAX", "a week"},
 		{"AIMS_SHUTDOWN_TIMEOUT", "20 s"},
+		{"AIMS_BOM_MAX_BYTES", "32MiB"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			t.Parallel()
@@ -179,14 +181,14 @@ func TestFlagsOverrideTheEnvironment(t *testing.T) {
 	err := fs.Parse([]string{"--addr", "127.0.0.1:7000", "--log-level=error", "--migrate=false",
 		"--database", "postgresql://flag/aims", "--public-url", "https://x.example", "--tls-cert", "c.pem",
 		"--tls-key", "k.pem", "--log-format", "text", "--session-max", "48h", "--shutdown-timeout", "3s",
-		"--trust-proxy", "--demo"})
+		"--trust-proxy", "--demo", "--bom-max-bytes", "67108864"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := config.Config{Addr: "127.0.0.1:7000", DataDir: "/from/env", DatabaseURL: "postgresql://flag/aims",
 		PublicURL: "https://x.example", TLSCert: "c.pem", TLSKey: "k.pem", Migrate: false, Demo: true,
 		LogLevel: "error", LogFormat: "text", SessionIdle: time.Hour, SessionMax: 48 * time.Hour,
-		ShutdownTimeout: 3 * time.Second, TrustProxy: true}
+		ShutdownTimeout: 3 * time.Second, TrustProxy: true, BOMMaxBytes: 64 << 20}
 	if c != want {
 		t.Fatalf("after flags:\n got %+v\nwant %+v", c, want)
 	}
@@ -241,6 +243,7 @@ func TestValidate(t *testing.T) {
 		{"a zero idle timeout", func(c *config.Config) { c.SessionIdle = 0 }, "durations must be positive"},
 		{"a negative session limit", func(c *config.Config) { c.SessionMax = -time.Hour }, "durations must be positive"},
 		{"a zero shutdown timeout", func(c *config.Config) { c.ShutdownTimeout = 0 }, "durations must be positive"},
+		{"a zero BOM limit", func(c *config.Config) { c.BOMMaxBytes = 0 }, "--bom-max-bytes"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -63,7 +63,8 @@ var lumenSystems = []system.Fields{
 // systemOwners are the owners of lumenSystems, by position.
 var systemOwners = []string{"priya.nair@lumenlabs.example", "sam.osei@lumenlabs.example", "tom.becker@lumenlabs.example"}
 
-// LoadSystems registers Lumen Labs' AI systems, as its AIMS manager would, unless it has some already.
+// LoadSystems registers Lumen Labs' AI systems, as its AIMS manager would, unless it has some already, and
+// classifies those of them not classified yet under the EU AI Act.
 func LoadSystems(ctx context.Context, systems *system.Service, st SoAStore) error {
 	org, err := st.OrganizationBySlug(ctx, OrgSlug)
 	if err != nil {
@@ -73,15 +74,18 @@ func LoadSystems(ctx context.Context, systems *system.Service, st SoAStore) erro
 	if err != nil {
 		return err
 	}
-	if len(existing) > 0 {
-		return nil
-	}
 	maya, err := st.UserByEmail(ctx, people[0].email)
 	if err != nil {
 		return err
 	}
 	ctx = aims.WithActor(ctx, aims.Actor{Kind: aims.ActorUser, ID: maya.ID, Name: maya.Name, UserID: maya.ID, OrgID: org.ID,
 		OrgSlug: org.Slug, Role: aims.RoleOwner})
+	if len(existing) > 0 {
+		if err := classifyLumen(ctx, systems, org.ID); err != nil {
+			return err
+		}
+		return LoadModelCards(ctx, systems, st)
+	}
 	fields := make([]system.Fields, len(lumenSystems))
 	for i, f := range lumenSystems {
 		u, err := st.UserByEmail(ctx, systemOwners[i])
@@ -91,6 +95,11 @@ func LoadSystems(ctx context.Context, systems *system.Service, st SoAStore) erro
 		f.OwnerID = u.ID
 		fields[i] = f
 	}
-	_, err = systems.Import(ctx, org.ID, fields)
-	return err
+	if _, err = systems.Import(ctx, org.ID, fields); err != nil {
+		return err
+	}
+	if err := classifyLumen(ctx, systems, org.ID); err != nil {
+		return err
+	}
+	return LoadModelCards(ctx, systems, st)
 }

@@ -220,9 +220,21 @@ func (db *DB) ListSystems(ctx context.Context, orgID string, f system.Filter, p 
 			add(c.col+" = ?", c.v)
 		}
 	}
+	if f.RiskClass == system.Unclassified {
+		add("s.risk_class = ''")
+	} else if f.RiskClass != "" {
+		add("s.risk_class = ?", f.RiskClass)
+	}
 	if f.Query != "" {
 		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query)) + "%"
 		add(`(lower(s.name) LIKE ? ESCAPE '\' OR lower(s.purpose) LIKE ? ESCAPE '\')`, pat, pat)
+	}
+	conds, err := db.componentConditions(ctx, orgID, f)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, c := range conds {
+		add(c.sql, c.args...)
 	}
 	order := ` ORDER BY s.name, s.id`
 	if f.Sort == "updated" {

@@ -13,6 +13,9 @@ import (
 // a member, and that every change says why (ISO/IEC 42001, 6.3).
 type Service struct {
 	store Store
+	// BOMMaxBytes bounds an imported CycloneDX BOM (configuration key bom_max_bytes); 0 means
+	// DefaultBOMMaxBytes.
+	BOMMaxBytes int64
 }
 
 // NewService returns a Service over st.

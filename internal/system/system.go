@@ -12,6 +12,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/system/euact"
 )
 
 // AI roles of ISO/IEC 22989, 5.17.
@@ -187,6 +188,14 @@ type Filter struct {
 	AIRole  string
 	Query   string // matched against name and purpose
 	Sort    string // "name" (default) or "updated" (most recent first)
+	// RiskClass keeps the systems of this EU AI Act class (euact.Classes), or "unclassified" those not
+	// classified yet.
+	RiskClass string
+
+	// Supplier keeps the systems with a linked component of this supplier; Model those with a linked
+	// model of this name. Both match whole values, in any case.
+	Supplier string
+	Model    string
 }
 
 // Sorts a list may be ordered by.
@@ -209,6 +218,16 @@ func (f *Filter) check() error {
 	if f.OwnerID != "" && !aims.ValidID(f.OwnerID) {
 		return aims.FieldError("owner_id", "Give the id of a member.")
 	}
+	if f.RiskClass != "" && f.RiskClass != Unclassified && !slices.Contains(euact.Classes, f.RiskClass) {
+		return aims.FieldError("risk_class", "Choose one of %s, %s.", strings.Join(euact.Classes, ", "), Unclassified)
+	}
+	f.Supplier, f.Model = strings.TrimSpace(f.Supplier), strings.TrimSpace(f.Model)
+	if err := checkText(f.Supplier, "supplier", 200, false); err != nil {
+		return err
+	}
+	if err := checkText(f.Model, "model", 200, false); err != nil {
+		return err
+	}
 	return checkText(f.Query, "q", 200, false)
 }
 
@@ -226,4 +245,7 @@ type Store interface {
 	ListSystems(ctx context.Context, orgID string, f Filter, p account.Page) ([]*System, string, error)
 	SystemChanges(ctx context.Context, orgID, id string) ([]*Change, error)
 	ComponentStore
+	ClassificationStore
+	ModelCardStore
+	BOMStore
 }

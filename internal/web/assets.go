@@ -89,7 +89,10 @@ var pageNames = []string{
 	"account", "totp_setup", "settings", "error",
 	"planning", "soa", "control", "ai_roles", "soa_versions", "soa_version", "soa_diff", "coverage", "clauses",
 	"frameworks", "framework", "requirement",
-	"systems", "system", "system_form",
+	"systems", "system", "system_form", "classification",
+	"system_card", "model_card",
+	"system_bom",
+	"components", "component", "component_form", "systems_import",
 }
 
 // parsePages parses the shared layout once and each page on a clone of it, so that every page can define

@@ -89,6 +89,26 @@ var webMatrix = []struct {
 	{"GET /systems/{id}", "YYYYYY", false},
 	{"GET /systems/{id}/edit", "YYYYNN", false},
 	{"POST /systems/{id}", "YYYYNN", false},
+	{"GET /systems/export", "YYYYYY", false},
+	{"POST /systems/import", "YYYYNN", false},
+	{"POST /systems/{id}/components", "YYYYNN", false},
+	{"POST /systems/{id}/components/{componentID}/remove", "YYYYNN", false},
+	{"GET /components", "YYYYYY", false},
+	{"GET /components/new", "YYYYNN", false},
+	{"POST /components", "YYYYNN", false},
+	{"GET /components/{id}", "YYYYYY", false},
+	{"GET /components/{id}/edit", "YYYYNN", false},
+	{"POST /components/{id}", "YYYYNN", false},
+	{"POST /components/{id}/delete", "YYYNNN", false},
+	{"GET /systems/{id}/classification", "YYYYYY", false},
+	{"POST /systems/{id}/classification", "YYYYNN", false},
+	{"GET /systems/{id}/card", "YYYYYY", false},
+	{"GET /systems/{id}/card/download", "YYYYYY", false},
+	{"POST /systems/{id}/model-cards", "YYYYNN", false},
+	{"GET /model-cards/{id}", "YYYYYY", false},
+	{"GET /systems/{id}/bom", "YYYYYY", false},
+	{"POST /systems/{id}/bom", "YYYYNN", false},
+	{"GET /systems/{id}/bom/download", "YYYYYY", false},
 
 	{"GET /frameworks", "YYYYYY", false},
 	{"POST /frameworks", "YYYNNN", false},
@@ -258,6 +278,10 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareCatalog(t, f, &r, route, target)
 		prepareSoA(t, f, &r, route, own, target)
 		prepareSystems(t, f, &r, route, target)
+		prepareComponents(t, f, &r, route, target)
+		prepareClassification(t, f, &r, route, target)
+		prepareModelCards(t, f, &r, route, target)
+		prepareBOM(t, f, &r, route, target)
 		return r
 	}
 

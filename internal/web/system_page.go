@@ -15,6 +15,12 @@ type SystemPage struct {
 	Components []*system.SystemComponent
 	History    []*system.Change
 	CanEdit    bool
+	// LinkChoices are the components the "link existing" form offers (the first ones by name).
+	LinkChoices []*system.Component
+	// Classification is the system's EU AI Act classification, nil while it has none.
+	Classification *system.Classification
+	// LatestBOM is the newest imported CycloneDX BOM (without its inventory), nil while there is none.
+	LatestBOM *system.BOMImport
 }
 
 // systemPage shows the AI system named by the request's path.
@@ -36,7 +42,23 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	if err != nil {
 		return err
 	}
+	cl, err := w.Systems.Classification(ctx, v.org.ID, id)
+	if err != nil && aims.ErrorCode(err) != aims.ENOTFOUND {
+		return err
+	}
+	boms, err := w.Systems.BOMs(ctx, v.org.ID, id)
+	if err != nil {
+		return err
+	}
 	p := SystemPage{Layout: w.layout(rw, r, v, s.Name, systemsPath), System: s, Components: cs, History: hs,
-		CanEdit: v.may(aims.ActionUpdate, aims.ResSystem)}
+		CanEdit: v.may(aims.ActionUpdate, aims.ResSystem), Classification: cl}
+	if len(boms) > 0 {
+		p.LatestBOM = boms[0]
+	}
+	if p.CanEdit {
+		if p.LinkChoices, _, err = w.Systems.Components(ctx, v.org.ID, system.ComponentFilter{}, pageOf("", linkComponentsShown)); err != nil {
+			return err
+		}
+	}
 	return w.render(rw, r, http.StatusOK, "system", p)
 }

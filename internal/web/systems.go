@@ -6,6 +6,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/system/euact"
 )
 
 // systemsPageSize is how many AI systems one page of the inventory shows.
@@ -30,6 +31,11 @@ type SystemFilter struct {
 	AIRole string
 	Q      string
 	Sort   string
+	// RiskClass is an EU AI Act class, or system.Unclassified.
+	RiskClass string
+	// Supplier and Model keep the systems with a component of that supplier or a model of that name.
+	Supplier string
+	Model    string
 }
 
 // Stages, Statuses, AIRoles and Sorts are the filter's choices.
@@ -38,16 +44,21 @@ func (SystemFilter) Statuses() []string { return system.Statuses }
 func (SystemFilter) AIRoles() []string  { return system.AIRoles }
 func (SystemFilter) Sorts() []string    { return system.Sorts }
 
+// RiskClasses are the risk class filter's choices.
+func (SystemFilter) RiskClasses() []euact.Option {
+	return append(euact.Questions().Classes, euact.Option{Value: system.Unclassified, Label: "Not classified"})
+}
+
 // Active reports whether the filter narrows the list.
 func (f SystemFilter) Active() bool {
-	return f.Stage != "" || f.Status != "" || f.AIRole != "" || f.Q != ""
+	return f.Stage != "" || f.Status != "" || f.AIRole != "" || f.Q != "" || f.RiskClass != "" || f.Supplier != "" || f.Model != ""
 }
 
 // query returns the filter as the query of the list's address, with cursor when it is not "".
 func (f SystemFilter) query(cursor string) string {
 	q := url.Values{}
 	for k, v := range map[string]string{"stage": f.Stage, "status": f.Status, "ai_role": f.AIRole, "q": f.Q, "sort": f.Sort,
-		"cursor": cursor} {
+		"risk_class": f.RiskClass, "supplier": f.Supplier, "model": f.Model, "cursor": cursor} {
 		if v != "" {
 			q.Set(k, v)
 		}
@@ -58,10 +69,11 @@ func (f SystemFilter) query(cursor string) string {
 // systemsPage lists the organization's AI systems, filtered and sorted by the GET form.
 func (w *Web) systemsPage(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	q := r.URL.Query()
-	f := SystemFilter{Stage: q.Get("stage"), Status: q.Get("status"), AIRole: q.Get("ai_role"), Q: q.Get("q"), Sort: q.Get("sort")}
+	f := SystemFilter{Stage: q.Get("stage"), Status: q.Get("status"), AIRole: q.Get("ai_role"), Q: q.Get("q"), Sort: q.Get("sort"),
+		RiskClass: q.Get("risk_class"), Supplier: q.Get("supplier"), Model: q.Get("model")}
 	cursor := q.Get("cursor")
 	ss, next, err := w.Systems.List(r.Context(), v.org.ID, system.Filter{Stage: f.Stage, Status: f.Status, AIRole: f.AIRole,
-		Query: f.Q, Sort: f.Sort}, pageOf(cursor, systemsPageSize))
+		Query: f.Q, Sort: f.Sort, RiskClass: f.RiskClass, Supplier: f.Supplier, Model: f.Model}, pageOf(cursor, systemsPageSize))
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"runtime/metrics"
 	"strings"
 	"testing"
 	"time"
@@ -328,6 +330,10 @@ func TestParseInvalid(t *testing.T) {
 	}{
 		{"not JSON", []byte(`{"bomFormat": "CycloneDX",`), "", "not JSON"},
 		{"array", []byte(`[1,2]`), "", "must be a JSON object"},
+		{"trailing data", []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6"} x`), "", "after top-level value"},
+		{"two documents", []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6"}{}`), "", "after top-level value"},
+		{"broken component", []byte("{\"bomFormat\":\"CycloneDX\",\"specVersion\":\"1.6\",\n\"components\":[{\"type\":\"library\",\"name\":x}]}"), "", "line 2, column 41"},
+		{"duplicate components", []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"library","name":"a"},{"name":"a","type":"library"}]}`), "/components", "items at 0 and 1 are equal"},
 		{"unknown specVersion", edit(func(m map[string]any) { m["specVersion"] = "1.2" }), "/specVersion", "unsupported specVersion"},
 		{"missing bomFormat", edit(func(m map[string]any) { delete(m, "bomFormat") }), "", "bomFormat"},
 		{"missing specVersion", edit(func(m map[string]any) { delete(m, "specVersion") }), "", "specVersion"},
@@ -501,10 +507,49 @@ func BenchmarkParse20MB(b *testing.B) {
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	peak := heapPeak(b)
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := Parse(bytes.NewReader(data), 64<<20); err != nil {
 			b.Fatal(err)
 		}
+	}
+	b.StopTimer()
+	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MiB")
+}
+
+// heapPeak samples the bytes of live and not yet swept heap objects every
+// millisecond until the returned function is called, which returns the
+// highest sample above the level at the start (the input and the test's own
+// data), i.e. about the peak heap one Parse needs.
+func heapPeak(b *testing.B) func() uint64 {
+	runtime.GC()
+	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+	metrics.Read(sample)
+	base := sample[0].Value.Uint64()
+	var top uint64
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				metrics.Read(s)
+				top = max(top, s[0].Value.Uint64())
+			}
+		}
+	}()
+	return func() uint64 {
+		close(done)
+		<-stopped
+		if top < base {
+			return 0
+		}
+		return top - base
 	}
 }

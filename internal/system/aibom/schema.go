@@ -74,7 +74,10 @@ func (e *InvalidError) Error() string {
 var compiled = sync.OnceValues(compileSchema)
 
 type schemaSet struct {
-	bom     *jsonschema.Schema
+	bom *jsonschema.Schema
+	// items are the definitions of the items of the streamed arrays, by
+	// definition name (see streamed).
+	items   map[string]*jsonschema.Schema
 	spdxIDs map[string]bool
 }
 
@@ -106,6 +109,12 @@ func compileSchema() (*schemaSet, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot compile CycloneDX schema: %w", err)
 	}
+	items := map[string]*jsonschema.Schema{}
+	for _, def := range streamed {
+		if items[def], err = c.Compile(bomSchemaURL + "#/definitions/" + def); err != nil {
+			return nil, fmt.Errorf("cannot compile CycloneDX schema definition %s: %w", def, err)
+		}
+	}
 	ids := map[string]bool{}
 	if m, ok := spdx.(map[string]any); ok {
 		if list, ok := m["enum"].([]any); ok {
@@ -119,7 +128,7 @@ func compileSchema() (*schemaSet, error) {
 	if len(ids) == 0 {
 		return nil, errors.New("embedded SPDX schema has no license ids")
 	}
-	return &schemaSet{bom: sch, spdxIDs: ids}, nil
+	return &schemaSet{bom: sch, items: items, spdxIDs: ids}, nil
 }
 
 // issuesFrom flattens a validation error into its leaf causes (JSON pointer
@@ -128,10 +137,15 @@ func compileSchema() (*schemaSet, error) {
 // deepest into the document is reported: the others are usually noise
 // ("missing property 'expression'" for a malformed license).
 func issuesFrom(ve *jsonschema.ValidationError) *InvalidError {
-	p := message.NewPrinter(language.English)
+	return collect(leaves(ve, message.NewPrinter(language.English)))
+}
+
+// collect deduplicates issues, sorts them by pointer and keeps at most
+// maxIssues.
+func collect(all []Issue) *InvalidError {
 	seen := map[Issue]bool{}
 	var issues []Issue
-	for _, is := range leaves(ve, p) {
+	for _, is := range all {
 		if !seen[is] {
 			seen[is] = true
 			issues = append(issues, is)

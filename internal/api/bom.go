@@ -1,0 +1,132 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"mime"
+	"net/http"
+	"strconv"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/problem"
+	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/system/aibom"
+)
+
+// CycloneDXType is the media type of a CycloneDX JSON BOM; exports add "; version=1.6".
+const CycloneDXType = "application/vnd.cyclonedx+json"
+
+// bomProblem is the problem details of a refused BOM, with every issue found (a JSON pointer into the
+// document and a message).
+type bomProblem struct {
+	problem.Details
+	Errors          []aibom.Issue `json:"errors"`
+	ErrorsTruncated bool          `json:"errors_truncated,omitempty"`
+}
+
+// importBOM reads the request body as a CycloneDX JSON BOM and stores it as the system's next BOM
+// version. The body is bounded by the BOM limit (bom_max_bytes), not by the API's JSON limit.
+func (a *API) importBOM(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "AI system")
+	if err != nil {
+		return err
+	}
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || (mt != CycloneDXType && mt != "application/json") {
+		return aims.Errorf(aims.EMEDIATYPE, "Send the BOM as %s or application/json.", CycloneDXType)
+	}
+	limit := a.Systems.BOMLimit()
+	if r.ContentLength > limit {
+		return aims.Errorf(aims.ETOOLARGE, "The BOM is larger than the limit of %d bytes.", limit)
+	}
+	imp, err := a.Systems.ImportBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, r.Body, r.URL.Query().Get("filename"))
+	var invalid *system.BOMInvalidError
+	if errors.As(err, &invalid) {
+		d := problem.From(r, err)
+		w.Header().Set("Content-Type", problem.ContentType)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(d.Status)
+		return json.NewEncoder(w).Encode(bomProblem{Details: d, Errors: invalid.Issues, ErrorsTruncated: invalid.Truncated})
+	}
+	if err != nil {
+		return err
+	}
+	imp.Inventory = nil // the caller has it; GET .../boms/{seq} returns it
+	w.Header().Set("Location", "/api/v1/systems/"+id+"/boms/"+strconv.FormatInt(imp.Seq, 10))
+	return writeJSON(w, http.StatusCreated, imp)
+}
+
+func (a *API) listBOMs(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "AI system")
+	if err != nil {
+		return err
+	}
+	bs, err := a.Systems.BOMs(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*system.BOMImport]{Items: items(bs)})
+}
+
+func (a *API) getBOM(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "AI system")
+	if err != nil {
+		return err
+	}
+	seq, err := strconv.ParseInt(r.PathValue("seq"), 10, 64)
+	if err != nil || seq <= 0 {
+		return aims.Errorf(aims.ENOTFOUND, "BOM version %q not found.", r.PathValue("seq"))
+	}
+	b, err := a.Systems.BOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, seq)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, b)
+}
+
+func (a *API) diffBOMs(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "AI system")
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	var seqs [2]int64
+	for i, name := range []string{"from", "to"} {
+		n, err := strconv.ParseInt(q.Get(name), 10, 64)
+		if err != nil || n <= 0 {
+			return aims.FieldError(name, "Give %s as the number of an imported version (1, 2, ...).", name)
+		}
+		seqs[i] = n
+	}
+	d, err := a.Systems.DiffBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, seqs[0], seqs[1])
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, d)
+}
+
+// exportBOM answers the system's components as a CycloneDX 1.6 ML-BOM.
+func (a *API) exportBOM(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "AI system")
+	if err != nil {
+		return err
+	}
+	var buf jsonBuffer
+	if err := a.Systems.ExportBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, aims.Version, &buf); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", CycloneDXType+"; version=1.6")
+	w.Header().Set("Content-Disposition", `attachment; filename="aibom-`+id+`.cdx.json"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(buf)
+	return err
+}
+
+// jsonBuffer collects an export so that a failure can still be answered as a problem.
+type jsonBuffer []byte
+
+func (b *jsonBuffer) Write(p []byte) (int, error) {
+	*b = append(*b, p...)
+	return len(p), nil
+}

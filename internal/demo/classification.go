@@ -1,0 +1,53 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/system"
+)
+
+// noToAll answers no to every question asked of a system in scope, before the given answers override.
+func noToAll(answers map[string]string) map[string]string {
+	a := map[string]string{"scope_military": "no", "scope_research": "no", "scope_personal": "no", "annex_i_product": "no",
+		"annex_iii_area": "none", "transparency_interacts": "no", "transparency_synthetic": "no", "transparency_emotion": "no",
+		"transparency_deepfake": "no", "gpai": "no"}
+	for _, l := range "abcdefgh" {
+		a["prohibited_"+string(l)] = "no"
+	}
+	for k, v := range answers {
+		a[k] = v
+	}
+	return a
+}
+
+// lumenClassifications are the EU AI Act answers for Lumen Labs' systems, as SCENARIOS.md tells them:
+// TalentMatch screens CVs (Annex III, 4(a)) and ranks people from their applications, which is profiling,
+// so it is high-risk; Lumen Assist talks with customers and writes its answers (Art. 50(1) and (2));
+// Lumen Code only suggests code to Lumen's engineers: minimal risk.
+var lumenClassifications = map[string]map[string]string{
+	"TalentMatch": noToAll(map[string]string{"annex_iii_area": "4", "annex_iii_point_4": "a", "derogation_a": "no",
+		"derogation_b": "no", "derogation_c": "no", "derogation_d": "no", "profiling": "yes"}),
+	"Lumen Assist": noToAll(map[string]string{"transparency_interacts": "yes", "transparency_synthetic": "yes"}),
+	"Lumen Code":   noToAll(nil),
+}
+
+// classifyLumen classifies those of Lumen Labs' systems that are not classified yet; ctx acts as the AIMS
+// manager.
+func classifyLumen(ctx context.Context, systems *system.Service, orgID string) error {
+	ss, _, err := systems.List(ctx, orgID, system.Filter{RiskClass: system.Unclassified}, account.Page{Limit: 200})
+	if err != nil {
+		return err
+	}
+	for _, s := range ss {
+		answers, ok := lumenClassifications[s.Name]
+		if !ok {
+			continue
+		}
+		if _, err := systems.Classify(ctx, orgID, s.ID, system.ClassificationInput{Answers: answers}, 0); err != nil {
+			return fmt.Errorf("cannot classify demo system %s: %w", s.Name, err)
+		}
+	}
+	return nil
+}

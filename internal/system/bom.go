@@ -1,0 +1,597 @@
+package system
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/system/aibom"
+)
+
+// DefaultBOMMaxBytes bounds an imported CycloneDX BOM when the configuration does not say otherwise.
+const DefaultBOMMaxBytes = 32 << 20
+
+// BOMRole is the role of a component that an imported BOM links to a system.
+const BOMRole = "bom"
+
+// detailProperty starts the names of the CycloneDX properties that carry a component's aims details in an
+// export, so that importing the export gives them back as they were.
+const detailProperty = "aims:detail:"
+
+// BOMImport is one imported version of a system's CycloneDX ML-BOM (ISO/IEC 42001, A.4.2 to A.4.6: the
+// resources of the AI system, documented): the document's identity and the inventory read from it.
+type BOMImport struct {
+	ID             string           `json:"id"`
+	OrgID          string           `json:"-"`
+	SystemID       string           `json:"system_id"`
+	Seq            int64            `json:"seq"` // 1 for the system's first import, then 2, ...
+	SpecVersion    string           `json:"spec_version"`
+	SerialNumber   string           `json:"serial_number"`
+	BOMVersion     int              `json:"bom_version"`
+	Filename       string           `json:"filename"`
+	SHA256         string           `json:"sha256"`
+	Components     int              `json:"components"`
+	ImportedBy     string           `json:"imported_by"`
+	ImportedByName string           `json:"imported_by_name"`
+	ImportedAt     time.Time        `json:"imported_at"`
+	Inventory      *aibom.Inventory `json:"inventory,omitempty"`
+	// Stats is what the import did to the inventory of components; set by an import only.
+	Stats *BOMStats `json:"stats,omitempty"`
+}
+
+// BOMStats counts what one import did to the organization's components and the system's links.
+type BOMStats struct {
+	Created   int `json:"created"`
+	Updated   int `json:"updated"`
+	Unchanged int `json:"unchanged"`
+	Linked    int `json:"linked"`
+}
+
+// BOMDiff is what changed between two imported versions of a system's BOM.
+type BOMDiff struct {
+	From    *BOMImport    `json:"from"`
+	To      *BOMImport    `json:"to"`
+	Changes aibom.Changes `json:"changes"`
+	Lines   []string      `json:"lines"`
+}
+
+// BOMStore persists imported BOMs, scoped by organization: what another organization holds is ENOTFOUND.
+type BOMStore interface {
+	// SaveBOMImport stores, in one transaction, comps as components of the organization and imp as the
+	// next version of system imp.SystemID. Each of comps is matched to a stored component by bom_ref
+	// (with the same kind and name), else by kind, name and component version; a match takes comps'
+	// values (details merged, the BOM's winning), otherwise it is created. Each is linked to the system
+	// with role unless linked already. Every record created or changed gets its activity entry. It sets
+	// imp's ID, Seq, importer, ImportedAt and Stats. A system of another organization is ENOTFOUND.
+	SaveBOMImport(ctx context.Context, imp *BOMImport, comps []*Component, role string) error
+	// BOMImports returns the imports of a system, newest first, without their inventories; ENOTFOUND when
+	// there is no such system.
+	BOMImports(ctx context.Context, orgID, systemID string) ([]*BOMImport, error)
+	// BOMImportBySeq returns one import with its inventory; seq 0 is the newest. ENOTFOUND when there is
+	// none.
+	BOMImportBySeq(ctx context.Context, orgID, systemID string, seq int64) (*BOMImport, error)
+}
+
+// BOMInvalidError is an imported document that is not a valid CycloneDX 1.5 or 1.6 BOM: the issues say
+// where (a JSON pointer) and what. It is EINVALID.
+type BOMInvalidError struct {
+	Issues    []aibom.Issue
+	Truncated bool
+}
+
+func (e *BOMInvalidError) Error() string {
+	return fmt.Sprintf("invalid CycloneDX BOM: %d issue(s)", len(e.Issues))
+}
+
+// Unwrap gives the coded error that the transports map to a status.
+func (e *BOMInvalidError) Unwrap() error {
+	msg := "The file is not a valid CycloneDX 1.5 or 1.6 JSON BOM."
+	if len(e.Issues) > 0 {
+		is := e.Issues[0]
+		p := is.Pointer
+		if p == "" {
+			p = "/"
+		}
+		msg = fmt.Sprintf("The file is not a valid CycloneDX 1.5 or 1.6 JSON BOM: %s: %s", p, is.Message)
+		if n := len(e.Issues) - 1; n > 0 {
+			msg += fmt.Sprintf(" (and %d more)", n)
+		}
+	}
+	return &aims.Error{Code: aims.EINVALID, Message: msg}
+}
+
+// BOMLimit is the largest BOM ImportBOM takes, in bytes.
+func (s *Service) BOMLimit() int64 {
+	if s.BOMMaxBytes <= 0 {
+		return DefaultBOMMaxBytes
+	}
+	return s.BOMMaxBytes
+}
+
+// ImportBOM reads a CycloneDX 1.5 or 1.6 JSON BOM of at most BOMLimit bytes and stores it as the next version of system systemID's BOM, with its components
+// upserted into the organization's components and linked to the system, all in one transaction. A
+// system of another organization is ENOTFOUND; a document over the limit is ETOOLARGE; one that is not
+// JSON or not valid CycloneDX is a *BOMInvalidError (EINVALID) listing the issues. Nothing is stored on
+// error.
+func (s *Service) ImportBOM(ctx context.Context, orgID, systemID string, r io.Reader, filename string) (*BOMImport, error) {
+	if _, err := s.store.SystemByID(ctx, orgID, systemID); err != nil {
+		return nil, err
+	}
+	filename = cleanText(filename, 200, false)
+	h := sha256.New()
+	inv, err := aibom.Parse(io.TeeReader(r, h), s.BOMLimit())
+	if err != nil {
+		return nil, bomError(err)
+	}
+	comps, err := bomComponents(orgID, inv)
+	if err != nil {
+		return nil, err
+	}
+	imp := &BOMImport{OrgID: orgID, SystemID: systemID, SpecVersion: inv.Metadata.SpecVersion,
+		SerialNumber: inv.Metadata.SerialNumber, BOMVersion: inv.Metadata.Version, Filename: filename,
+		SHA256: hex.EncodeToString(h.Sum(nil)), Components: len(inv.Components), Inventory: inv}
+	if err := s.store.SaveBOMImport(ctx, imp, comps, BOMRole); err != nil {
+		return nil, err
+	}
+	return imp, nil
+}
+
+// bomError turns the errors of aibom.Parse into coded ones.
+func bomError(err error) error {
+	var tl *aibom.TooLargeError
+	var ie *aibom.InvalidError
+	switch {
+	case errors.As(err, &tl):
+		return aims.Errorf(aims.ETOOLARGE, "The BOM is larger than the limit of %d bytes.", tl.Limit)
+	case errors.As(err, &ie):
+		return &BOMInvalidError{Issues: ie.Issues, Truncated: ie.Truncated}
+	case aims.ErrorCode(err) != aims.EINTERNAL:
+		return err
+	}
+	return fmt.Errorf("cannot read the BOM: %w", err)
+}
+
+// BOMs returns the imported versions of system systemID's BOM, newest first, without their inventories.
+func (s *Service) BOMs(ctx context.Context, orgID, systemID string) ([]*BOMImport, error) {
+	return s.store.BOMImports(ctx, orgID, systemID)
+}
+
+// BOM returns version seq of system systemID's BOM with its inventory; ENOTFOUND when there is none.
+func (s *Service) BOM(ctx context.Context, orgID, systemID string, seq int64) (*BOMImport, error) {
+	if seq <= 0 {
+		return nil, aims.FieldError("seq", "Give the number of an imported version (1, 2, ...).")
+	}
+	return s.store.BOMImportBySeq(ctx, orgID, systemID, seq)
+}
+
+// DiffBOM compares versions from and to of system systemID's BOM; ENOTFOUND when either is missing.
+func (s *Service) DiffBOM(ctx context.Context, orgID, systemID string, from, to int64) (*BOMDiff, error) {
+	if from <= 0 {
+		return nil, aims.FieldError("from", "Give the number of an imported version (1, 2, ...).")
+	}
+	if to <= 0 {
+		return nil, aims.FieldError("to", "Give the number of an imported version (1, 2, ...).")
+	}
+	a, err := s.store.BOMImportBySeq(ctx, orgID, systemID, from)
+	if err != nil {
+		return nil, err
+	}
+	b, err := s.store.BOMImportBySeq(ctx, orgID, systemID, to)
+	if err != nil {
+		return nil, err
+	}
+	ch := aibom.Diff(a.Inventory, b.Inventory)
+	a.Inventory, b.Inventory = nil, nil
+	lines := ch.Lines()
+	if lines == nil {
+		lines = []string{}
+	}
+	return &BOMDiff{From: a, To: b, Changes: ch, Lines: lines}, nil
+}
+
+// ExportBOM writes system systemID's components as a CycloneDX 1.6 JSON ML-BOM whose metadata.component
+// is the system. Components that came from an imported BOM keep what aims does not model (hashes, purl,
+// model card metrics, ...) from the newest import; aims's own fields and details win. People are not
+// materials and are left out. The output validates against the CycloneDX 1.6 schema.
+func (s *Service) ExportBOM(ctx context.Context, orgID, systemID, toolVersion string, w io.Writer) error {
+	sys, err := s.store.SystemByID(ctx, orgID, systemID)
+	if err != nil {
+		return err
+	}
+	linked, err := s.store.SystemComponents(ctx, orgID, systemID)
+	if err != nil {
+		return err
+	}
+	// Each component is enriched from the newest import that has its bom-ref, and so are the dependencies
+	// from the imports read for that.
+	imports, err := s.store.BOMImports(ctx, orgID, systemID)
+	if err != nil {
+		return err
+	}
+	bomVersion := 1
+	if len(imports) > 0 {
+		bomVersion = int(imports[0].Seq) + 1
+	}
+	want := map[string]bool{}
+	for _, sc := range linked {
+		if sc.BOMRef != "" {
+			want[sc.BOMRef] = true
+		}
+	}
+	latest := &aibom.Inventory{}
+	depSeen := map[string]bool{}
+	for _, imp := range imports {
+		if len(want) == 0 {
+			break
+		}
+		full, err := s.store.BOMImportBySeq(ctx, orgID, systemID, imp.Seq)
+		if err != nil {
+			return err
+		}
+		for _, c := range full.Inventory.Components {
+			if want[c.BOMRef] {
+				delete(want, c.BOMRef)
+				latest.Components = append(latest.Components, c)
+			}
+		}
+		for _, d := range full.Inventory.Dependencies {
+			if !depSeen[d.Ref] {
+				depSeen[d.Ref] = true
+				latest.Dependencies = append(latest.Dependencies, d)
+			}
+		}
+	}
+	inv := exportInventory(sys, linked, latest)
+	meta := aibom.ExportMeta{SystemRef: "aims:system/" + sys.ID, Name: sys.Name, Description: sys.Purpose,
+		Timestamp: time.Now().UTC().Truncate(time.Second), BOMVersion: bomVersion, ToolVersion: toolVersion}
+	var buf bytes.Buffer
+	if err := aibom.Write(&buf, inv, meta); err != nil {
+		var ie *aibom.InvalidError
+		if errors.As(err, &ie) {
+			return aims.Errorf(aims.EINVALID, "The components of %s do not make a valid CycloneDX BOM: %v", sys.Name, ie)
+		}
+		return fmt.Errorf("cannot export the BOM of system %s: %w", sys.ID, err)
+	}
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("cannot write the BOM of system %s: %w", sys.ID, err)
+	}
+	return nil
+}
+
+// exportInventory builds the inventory of an export: one component per linked component (people left
+// out), starting from the component of the same bom-ref in latest (the newest imported one of each), and
+// latest's dependencies among the exported components, plus the system's dependency on all of them.
+func exportInventory(sys *System, linked []*SystemComponent, latest *aibom.Inventory) *aibom.Inventory {
+	byRef := map[string]*aibom.Component{}
+	for i := range latest.Components {
+		byRef[latest.Components[i].BOMRef] = &latest.Components[i]
+	}
+	inv := &aibom.Inventory{}
+	refs := map[string]bool{}
+	var all []string
+	for _, sc := range linked {
+		if sc.Kind == "human" {
+			continue
+		}
+		ref := sc.BOMRef
+		if ref == "" {
+			ref = "aims:component/" + sc.ID
+		}
+		if refs[ref] {
+			continue
+		}
+		refs[ref] = true
+		all = append(all, ref)
+		var c aibom.Component
+		if prev, ok := byRef[ref]; ok && kindOf(prev) == sc.Kind {
+			c = *prev
+		} else {
+			c = aibom.Component{BOMRef: ref}
+			c.Type, c.CycloneDXType = typeOf(sc.Kind)
+			if sc.Kind == "dataset" {
+				c.Dataset = &aibom.DatasetInfo{}
+			}
+			if sc.Kind == "service" {
+				c.Service = &aibom.ServiceInfo{}
+			}
+		}
+		c.Name, c.Version, c.Description = sc.Name, sc.ComponentVersion, sc.Description
+		if supplierOf(&c) != sc.Supplier {
+			if c.Service != nil {
+				c.Service.Provider = sc.Supplier
+			} else {
+				c.Supplier, c.Manufacturer, c.Publisher = sc.Supplier, "", ""
+			}
+		}
+		if strings.Join(c.Licenses, ", ") != sc.Licence {
+			c.Licenses = nil
+			if sc.Licence != "" {
+				c.Licenses = []string{sc.Licence}
+			}
+		}
+		c.Properties = detailProperties(c.Properties, sc.Details)
+		inv.Components = append(inv.Components, c)
+	}
+	sysRef := "aims:system/" + sys.ID
+	for _, d := range latest.Dependencies {
+		if d.Ref == sysRef || !refs[d.Ref] {
+			continue
+		}
+		dep := aibom.Dependency{Ref: d.Ref}
+		for _, to := range d.DependsOn {
+			if refs[to] {
+				dep.DependsOn = append(dep.DependsOn, to)
+			}
+		}
+		inv.Dependencies = append(inv.Dependencies, dep)
+	}
+	if len(all) > 0 {
+		inv.Dependencies = append(inv.Dependencies, aibom.Dependency{Ref: sysRef, DependsOn: all})
+	}
+	return inv
+}
+
+// detailProperties replaces the aims detail properties of props with details.
+func detailProperties(props []aibom.Property, details json.RawMessage) []aibom.Property {
+	var out []aibom.Property
+	for _, p := range props {
+		if !strings.HasPrefix(p.Name, detailProperty) {
+			out = append(out, p)
+		}
+	}
+	var m map[string]any
+	_ = json.Unmarshal(details, &m)
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		v := fmt.Sprint(m[k])
+		out = append(out, aibom.Property{Name: detailProperty + k, Value: v})
+	}
+	return out
+}
+
+// kindOf maps an inventory component to one of ComponentKinds.
+func kindOf(c *aibom.Component) string {
+	switch c.Type {
+	case aibom.TypeModel:
+		return "model"
+	case aibom.TypeDataset:
+		return "dataset"
+	case aibom.TypeTool, aibom.TypeLibrary:
+		return "tool"
+	case aibom.TypeService:
+		return "service"
+	}
+	switch c.CycloneDXType {
+	case "platform", "device", "device-driver", "firmware":
+		return "compute"
+	}
+	return "other"
+}
+
+// typeOf maps a component kind to an inventory type and, where it is not the type's canonical one, the
+// CycloneDX type.
+func typeOf(kind string) (string, string) {
+	switch kind {
+	case "model":
+		return aibom.TypeModel, ""
+	case "dataset":
+		return aibom.TypeDataset, ""
+	case "tool":
+		return aibom.TypeTool, ""
+	case "service":
+		return aibom.TypeService, ""
+	case "compute":
+		return aibom.TypeOther, "platform"
+	}
+	return aibom.TypeOther, ""
+}
+
+// supplierOf is the organization that supplies c, as aims records it.
+func supplierOf(c *aibom.Component) string {
+	for _, s := range []string{c.Supplier, c.Manufacturer, c.Publisher} {
+		if s != "" {
+			return s
+		}
+	}
+	if c.Service != nil {
+		return c.Service.Provider
+	}
+	return ""
+}
+
+// bomComponents makes the aims component of each inventory component (one per distinct kind, name and
+// version), with the details aims keeps for its kind filled from the BOM.
+func bomComponents(orgID string, inv *aibom.Inventory) ([]*Component, error) {
+	names := map[string]*aibom.Component{}
+	for i := range inv.Components {
+		names[inv.Components[i].BOMRef] = &inv.Components[i]
+	}
+	deps := map[string][]string{}
+	for _, d := range inv.Dependencies {
+		deps[d.Ref] = append(deps[d.Ref], d.DependsOn...)
+	}
+	seen := map[string]bool{}
+	var out []*Component
+	for i := range inv.Components {
+		bc := &inv.Components[i]
+		kind := kindOf(bc)
+		f := ComponentFields{
+			Kind:             kind,
+			Name:             cleanText(bc.Name, 200, false),
+			ComponentVersion: cleanText(bc.Version, 100, false),
+			Supplier:         cleanText(supplierOf(bc), 200, false),
+			Licence:          cleanText(strings.Join(bc.Licenses, ", "), 200, false),
+			Description:      cleanText(bc.Description, 4000, true),
+			BOMRef:           cleanText(bc.BOMRef, 200, false),
+		}
+		if f.Name == "" {
+			continue
+		}
+		key := f.Kind + "\x00" + f.Name + "\x00" + f.ComponentVersion
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		details := bomDetails(bc, kind, names, deps[bc.BOMRef])
+		raw, err := json.Marshal(details)
+		if err != nil {
+			return nil, err
+		}
+		f.Details = raw
+		c := &Component{OrgID: orgID}
+		if err := f.apply(c); err != nil {
+			return nil, aims.Errorf(aims.EINVALID, "Component %q of the BOM (bom-ref %q) cannot be kept: %s", bc.Name, bc.BOMRef, aims.ErrorMessage(err))
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// bomDetails fills the details of kind from the BOM's component; aims detail properties (from an aims
+// export) win over what is derived.
+func bomDetails(c *aibom.Component, kind string, byRef map[string]*aibom.Component, dependsOn []string) map[string]any {
+	d := map[string]any{}
+	set := func(k, v string) {
+		if v = cleanText(v, 4000, true); v != "" {
+			d[k] = v
+		}
+	}
+	switch kind {
+	case "model":
+		if m := c.Model; m != nil {
+			var data []string
+			for _, ds := range m.Datasets {
+				switch {
+				case ds.Name != "":
+					data = append(data, ds.Name)
+				case byRef[ds.Ref] != nil:
+					data = append(data, byRef[ds.Ref].Name)
+				case ds.URL != "":
+					data = append(data, ds.URL)
+				case ds.Ref != "":
+					data = append(data, ds.Ref)
+				}
+			}
+			set("training_data", strings.Join(data, ", "))
+			var metrics []string
+			for _, mt := range m.Metrics {
+				s := strings.TrimSpace(mt.Type + " " + mt.Value)
+				if mt.Slice != "" {
+					s += " (" + mt.Slice + ")"
+				}
+				if mt.LowerBound != "" || mt.UpperBound != "" {
+					s += " [" + mt.LowerBound + ", " + mt.UpperBound + "]"
+				}
+				metrics = append(metrics, s)
+			}
+			set("evaluation_summary", strings.Join(metrics, "; "))
+		}
+		for _, p := range c.Properties {
+			n := strings.ToLower(p.Name)
+			if n == "base_model" || n == "base-model" || n == "basemodel" || strings.HasSuffix(n, ":base_model") || strings.HasSuffix(n, ":base-model") {
+				set("base_model", p.Value)
+			}
+		}
+		if _, ok := d["base_model"]; !ok {
+			var bases []string
+			for _, ref := range dependsOn {
+				if b := byRef[ref]; b != nil && b.Type == aibom.TypeModel {
+					bases = append(bases, strings.TrimSpace(b.Name+" "+b.Version))
+				}
+			}
+			set("base_model", strings.Join(bases, ", "))
+		}
+		for _, typ := range []string{"model-card", "documentation"} {
+			if u := externalURL(c, typ); u != "" {
+				set("model_card_url", u)
+				break
+			}
+		}
+	case "dataset":
+		if ds := c.Dataset; ds != nil {
+			src := ds.URL
+			if src == "" {
+				src = ds.Name
+			}
+			set("source", src)
+			set("provenance", ds.Provenance)
+			if len(ds.SensitiveData) > 0 {
+				d["personal_data"] = true
+			}
+		}
+		if _, ok := d["source"]; !ok {
+			set("source", externalURL(c, ""))
+		}
+	case "tool":
+		set("url", externalURL(c, ""))
+	case "service":
+		if s := c.Service; s != nil {
+			set("provider", s.Provider)
+			set("endpoint", strings.Join(s.Endpoints, ", "))
+			var flows []string
+			for _, f := range s.DataFlows {
+				flows = append(flows, strings.TrimSpace(f.Name+" "+f.Classification+" ("+f.Flow+")"))
+			}
+			set("data_shared", strings.Join(flows, "; "))
+		}
+	}
+	for _, p := range c.Properties {
+		k, ok := strings.CutPrefix(p.Name, detailProperty)
+		if !ok || !slices.Contains(componentDetails[kind], k) {
+			continue
+		}
+		if slices.Contains(detailBools, k) {
+			d[k] = p.Value == "true"
+			continue
+		}
+		if v := cleanText(p.Value, 4000, true); v != "" {
+			d[k] = v
+		} else {
+			delete(d, k)
+		}
+	}
+	return d
+}
+
+// externalURL is the URL of c's first external reference of type typ (any type when typ is empty).
+func externalURL(c *aibom.Component, typ string) string {
+	for _, r := range c.ExternalRefs {
+		if typ == "" || r.Type == typ {
+			return r.URL
+		}
+	}
+	return ""
+}
+
+// cleanText makes s fit a text field of at most max characters: control characters become spaces
+// (line breaks stay in multiline fields), surrounding space goes, and a longer text is cut with an
+// ellipsis. What a BOM holds in full stays in the stored inventory.
+func cleanText(s string, max int, multiline bool) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t')) {
+			return ' '
+		}
+		return r
+	}, s)
+	s = strings.TrimSpace(s)
+	if utf8.RuneCountInString(s) > max {
+		s = strings.TrimSpace(string([]rune(s)[:max-1])) + "…"
+	}
+	return s
+}

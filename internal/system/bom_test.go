@@ -1,0 +1,398 @@
+package system_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/activity"
+	"github.com/aimsproject/aims/internal/store"
+	"github.com/aimsproject/aims/internal/storetest"
+	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/system/aibom"
+	"github.com/google/go-cmp/cmp"
+)
+
+const boms = "../../../shared/testdata/cyclonedx"
+
+// assistantBOM is a small ML-BOM with a fine-tuned model, its base model, a dataset, a library and a
+// hosted service.
+const assistantBOM = `{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:0b6f2a3c-1111-4c4c-8888-123456789abc","version":3,
+ "components":[
+  {"bom-ref":"m-assist","type":"machine-learning-model","name":"assist-ft","version":"2.1","supplier":{"name":"Acme"},
+   "licenses":[{"license":{"id":"Apache-2.0"}}],"hashes":[{"alg":"SHA-256","content":"` + strings64 + `"}],
+   "externalReferences":[{"type":"model-card","url":"https://models.example/assist-ft"}],
+   "modelCard":{"modelParameters":{"task":"text-generation","datasets":[{"ref":"d-tickets"}]},
+    "quantitativeAnalysis":{"performanceMetrics":[{"type":"accuracy","value":"0.91","slice":"en"}]}}},
+  {"bom-ref":"m-base","type":"machine-learning-model","name":"llama-3-8b","version":"3.0","supplier":{"name":"Meta"}},
+  {"bom-ref":"d-tickets","type":"data","name":"support-tickets","version":"2024-06",
+   "data":[{"type":"dataset","name":"support-tickets","contents":{"url":"s3://acme/tickets"},"description":"Exported from the help desk, pseudonymised.","sensitiveData":["names"]}]},
+  {"bom-ref":"lib-torch","type":"library","name":"torch","version":"2.3.0","purl":"pkg:pypi/torch@2.3.0"}],
+ "services":[{"bom-ref":"s-search","name":"search-api","provider":{"name":"Acme Cloud"},"endpoints":["https://search.example/v1"],
+   "data":[{"flow":"outbound","classification":"internal","name":"queries"}]}],
+ "dependencies":[{"ref":"m-assist","dependsOn":["m-base","d-tickets"]}]}`
+
+const strings64 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
+
+type bomFixture struct {
+	db    *store.DB
+	svc   *system.Service
+	ctx   context.Context
+	org   *account.Organization
+	sys   *system.System
+	trail func(t testing.TB) int
+}
+
+func newBOMFixture(t testing.TB) *bomFixture {
+	t.Helper()
+	db := storetest.Open(t)
+	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorUser, ID: "tester", Name: "Tess Ter"})
+	f := &bomFixture{db: db, svc: system.NewService(db), ctx: ctx}
+	f.org = &account.Organization{Slug: "acme", Name: "Acme"}
+	if err := db.CreateOrganization(ctx, f.org); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if f.sys, err = f.svc.Create(ctx, f.org.ID, system.Fields{Name: "Assistant", Purpose: "Answers customers."}); err != nil {
+		t.Fatal(err)
+	}
+	f.trail = func(t testing.TB) int {
+		t.Helper()
+		n := 0
+		if err := db.EachActivity(ctx, f.org.ID, func(*activity.Entry) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	return f
+}
+
+func (f *bomFixture) importBytes(t *testing.T, data []byte, name string) *system.BOMImport {
+	t.Helper()
+	imp, err := f.svc.ImportBOM(f.ctx, f.org.ID, f.sys.ID, bytes.NewReader(data), name)
+	if err != nil {
+		t.Fatalf("import %s: %v", name, err)
+	}
+	return imp
+}
+
+func readBOM(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(boms, name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+func componentsByName(t *testing.T, f *bomFixture) map[string]*system.SystemComponent {
+	t.Helper()
+	cs, err := f.svc.SystemComponents(f.ctx, f.org.ID, f.sys.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]*system.SystemComponent{}
+	for _, c := range cs {
+		out[c.Name] = c
+	}
+	return out
+}
+
+func detailsOf(t *testing.T, c *system.SystemComponent) map[string]any {
+	t.Helper()
+	var d map[string]any
+	if err := json.Unmarshal(c.Details, &d); err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func TestImportBOMOfTheRealMLBOMs(t *testing.T) {
+	f := newBOMFixture(t)
+	imp := f.importBytes(t, readBOM(t, "mlbom-model-foundationmodels-gpt-4o.bom.json"), "gpt-4o.bom.json")
+	if imp.Seq != 1 || imp.SpecVersion != "1.6" || imp.SerialNumber != "urn:uuid:56315ffe-c0af-4474-9c11-c94d1af986a9" ||
+		imp.Components != 1 || imp.Stats.Created != 1 || imp.Stats.Linked != 1 || len(imp.SHA256) != 64 {
+		t.Errorf("import = %+v, stats %+v", imp, imp.Stats)
+	}
+	imp = f.importBytes(t, readBOM(t, "valid-machine-learning-1.6.json"), "sd.json")
+	if imp.Seq != 2 {
+		t.Errorf("second import seq = %d", imp.Seq)
+	}
+	cs := componentsByName(t, f)
+	gpt := cs["gpt-4o"]
+	if gpt == nil || gpt.Kind != "model" || gpt.Supplier != "OpenAI Inc" || gpt.Role != system.BOMRole || gpt.BOMRef != "aims-gen:model/gpt-4o" {
+		t.Fatalf("gpt-4o = %+v", gpt)
+	}
+	sd := cs["stable-diffusion"]
+	if sd == nil || sd.Kind != "model" || sd.ComponentVersion != "1.4" || sd.BOMRef != "component-a" || sd.Supplier != "Acme Inc" {
+		t.Fatalf("stable-diffusion = %+v", sd)
+	}
+	d := detailsOf(t, sd)
+	if d["training_data"] != "Training Data" || !strings.Contains(d["evaluation_summary"].(string), "The type of performance metric") {
+		t.Errorf("stable-diffusion details = %v", d)
+	}
+	got, err := f.svc.BOM(f.ctx, f.org.ID, f.sys.ID, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Filename != "sd.json" || got.Inventory.Components[0].Model.Approach != "supervised" {
+		t.Errorf("version 2 = %+v", got)
+	}
+	list, err := f.svc.BOMs(f.ctx, f.org.ID, f.sys.ID)
+	if err != nil || len(list) != 2 || list[0].Seq != 2 || list[0].Inventory != nil {
+		t.Errorf("BOMs = %v, %v", list, err)
+	}
+}
+
+func TestImportBOMFillsDetailsByKind(t *testing.T) {
+	f := newBOMFixture(t)
+	imp := f.importBytes(t, []byte(assistantBOM), "assistant.json")
+	if imp.Stats.Created != 5 || imp.Stats.Linked != 5 || imp.BOMVersion != 3 {
+		t.Fatalf("stats = %+v", imp.Stats)
+	}
+	cs := componentsByName(t, f)
+	want := map[string]struct {
+		kind    string
+		details map[string]any
+	}{
+		"assist-ft": {"model", map[string]any{"base_model": "llama-3-8b 3.0", "training_data": "support-tickets",
+			"evaluation_summary": "accuracy 0.91 (en)", "model_card_url": "https://models.example/assist-ft"}},
+		"llama-3-8b":      {"model", map[string]any{}},
+		"support-tickets": {"dataset", map[string]any{"source": "s3://acme/tickets", "provenance": "Exported from the help desk, pseudonymised.", "personal_data": true}},
+		"torch":           {"tool", map[string]any{}},
+		"search-api":      {"service", map[string]any{"provider": "Acme Cloud", "endpoint": "https://search.example/v1", "data_shared": "queries internal (outbound)"}},
+	}
+	for name, w := range want {
+		c := cs[name]
+		if c == nil {
+			t.Errorf("%s missing", name)
+			continue
+		}
+		if c.Kind != w.kind {
+			t.Errorf("%s kind = %s, want %s", name, c.Kind, w.kind)
+		}
+		if d := cmp.Diff(w.details, detailsOf(t, c)); d != "" {
+			t.Errorf("%s details (-want +got):\n%s", name, d)
+		}
+	}
+	if cs["assist-ft"].Licence != "Apache-2.0" || cs["search-api"].Supplier != "Acme Cloud" {
+		t.Errorf("licence %q, supplier %q", cs["assist-ft"].Licence, cs["search-api"].Supplier)
+	}
+
+	// The same BOM again changes no component and links nothing more.
+	again := f.importBytes(t, []byte(assistantBOM), "assistant.json")
+	if again.Stats.Created != 0 || again.Stats.Updated != 0 || again.Stats.Unchanged != 5 || again.Stats.Linked != 0 {
+		t.Errorf("re-import stats = %+v", again.Stats)
+	}
+}
+
+func TestImportBOMRefusesInvalidAndStoresNothing(t *testing.T) {
+	f := newBOMFixture(t)
+	before := f.trail(t)
+	tests := []struct {
+		name    string
+		data    []byte
+		pointer string
+		message string
+	}{
+		{"trailing comma", readBOM(t, "mlbom-model-opensource-bert-base-cased.bom.json"), "", "line 9"},
+		{"schema", []byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"spaceship","name":"x"}]}`), "/components/0/type", ""},
+		{"spec version", []byte(`{"bomFormat":"CycloneDX","specVersion":"1.2"}`), "/specVersion", "unsupported"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := f.svc.ImportBOM(f.ctx, f.org.ID, f.sys.ID, bytes.NewReader(tt.data), "x.json")
+			var ie *system.BOMInvalidError
+			if !errors.As(err, &ie) || aims.ErrorCode(err) != aims.EINVALID {
+				t.Fatalf("err = %v, want *BOMInvalidError", err)
+			}
+			found := false
+			for _, is := range ie.Issues {
+				found = found || (is.Pointer == tt.pointer && strings.Contains(is.Message, tt.message))
+			}
+			if !found {
+				t.Errorf("issues = %+v, want %q with %q", ie.Issues, tt.pointer, tt.message)
+			}
+		})
+	}
+	f.svc.BOMMaxBytes = 100
+	_, err := f.svc.ImportBOM(f.ctx, f.org.ID, f.sys.ID, strings.NewReader(assistantBOM), "big.json")
+	f.svc.BOMMaxBytes = 0
+	if aims.ErrorCode(err) != aims.ETOOLARGE {
+		t.Errorf("over the limit: %v", err)
+	}
+	if n := f.trail(t); n != before {
+		t.Errorf("activity grew from %d to %d", before, n)
+	}
+	if list, _ := f.svc.BOMs(f.ctx, f.org.ID, f.sys.ID); len(list) != 0 {
+		t.Errorf("imports stored: %d", len(list))
+	}
+	if cs := componentsByName(t, f); len(cs) != 0 {
+		t.Errorf("components stored: %v", cs)
+	}
+}
+
+func TestBOMOfAnotherOrganizationIsNotFound(t *testing.T) {
+	f := newBOMFixture(t)
+	f.importBytes(t, []byte(assistantBOM), "a.json")
+	o := &account.Organization{Slug: "other", Name: "Other"}
+	if err := f.db.CreateOrganization(f.ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.ImportBOM(f.ctx, o.ID, f.sys.ID, strings.NewReader(assistantBOM), "a.json"); aims.ErrorCode(err) != aims.ENOTFOUND {
+		t.Errorf("import into another org's system: %v", err)
+	}
+	if _, err := f.svc.BOMs(f.ctx, o.ID, f.sys.ID); aims.ErrorCode(err) != aims.ENOTFOUND {
+		t.Errorf("list: %v", err)
+	}
+	if _, err := f.svc.BOM(f.ctx, o.ID, f.sys.ID, 1); aims.ErrorCode(err) != aims.ENOTFOUND {
+		t.Errorf("get: %v", err)
+	}
+	if err := f.svc.ExportBOM(f.ctx, o.ID, f.sys.ID, "test", &bytes.Buffer{}); aims.ErrorCode(err) != aims.ENOTFOUND {
+		t.Errorf("export: %v", err)
+	}
+}
+
+func TestExportBOMValidatesAndRoundTrips(t *testing.T) {
+	f := newBOMFixture(t)
+	f.importBytes(t, []byte(assistantBOM), "assistant.json")
+	f.importBytes(t, readBOM(t, "valid-machine-learning-1.6.json"), "sd.json")
+	// A component entered by hand is exported too, and a person is not.
+	for _, cf := range []system.ComponentFields{
+		{Kind: "compute", Name: "gpu-pool", Supplier: "Acme Cloud", Details: json.RawMessage(`{"hardware":"8x A100"}`)},
+		{Kind: "human", Name: "Reviewer", Details: json.RawMessage(`{"role":"checks answers"}`)},
+	} {
+		c, err := f.svc.CreateComponent(f.ctx, f.org.ID, cf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.Link(f.ctx, f.org.ID, f.sys.ID, c.ID, "runs", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	export := func() []byte {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := f.svc.ExportBOM(f.ctx, f.org.ID, f.sys.ID, "test", &buf); err != nil {
+			t.Fatal(err)
+		}
+		return buf.Bytes()
+	}
+	first := export()
+	inv, err := aibom.Parse(bytes.NewReader(first), 1<<20)
+	if err != nil {
+		t.Fatalf("export does not validate: %v", err)
+	}
+	if inv.Metadata.SpecVersion != "1.6" || inv.Metadata.Subject == nil || inv.Metadata.Subject.Name != "Assistant" {
+		t.Errorf("metadata = %+v", inv.Metadata)
+	}
+	byName := map[string]aibom.Component{}
+	for _, c := range inv.Components {
+		byName[c.Name] = c
+	}
+	if len(inv.Components) != 7 {
+		t.Errorf("exported %d components, want 7 (not the person)", len(inv.Components))
+	}
+	ft := byName["assist-ft"]
+	if len(ft.Hashes) != 1 || ft.Hashes[0].Content != strings64 || ft.Model == nil || len(ft.Model.Metrics) != 1 {
+		t.Errorf("assist-ft lost what aims does not model: %+v", ft)
+	}
+	if byName["torch"].PURL != "pkg:pypi/torch@2.3.0" || byName["stable-diffusion"].Group != "CompVis" {
+		t.Errorf("torch purl %q, sd group %q", byName["torch"].PURL, byName["stable-diffusion"].Group)
+	}
+	if d := cmp.Diff([]aibom.Dependency{{Ref: "m-assist", DependsOn: []string{"m-base", "d-tickets"}}}, inv.Dependencies[:1]); d != "" {
+		t.Errorf("dependencies (-want +got):\n%s", d)
+	}
+	gpu := byName["gpu-pool"]
+	if gpu.CycloneDXType != "platform" || gpu.Supplier != "Acme Cloud" {
+		t.Errorf("gpu-pool = %+v", gpu)
+	}
+
+	// import(export(x)), then export again: the same components.
+	f.importBytes(t, first, "export.json")
+	second := export()
+	inv2, err := aibom.Parse(bytes.NewReader(second), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(inv.Components, inv2.Components); d != "" {
+		t.Errorf("round trip changed components (-first +second):\n%s", d)
+	}
+	if d := cmp.Diff(inv.Dependencies, inv2.Dependencies); d != "" {
+		t.Errorf("round trip changed dependencies (-first +second):\n%s", d)
+	}
+	if inv2.Metadata.Version != 4 {
+		t.Errorf("second export version = %d, want 4 (after three imports)", inv2.Metadata.Version)
+	}
+}
+
+func TestDiffBOM(t *testing.T) {
+	f := newBOMFixture(t)
+	f.importBytes(t, []byte(assistantBOM), "v1.json")
+	v2 := strings.Replace(assistantBOM, `"name":"torch","version":"2.3.0"`, `"name":"torch","version":"2.4.1"`, 1)
+	v2 = strings.Replace(v2, `{"bom-ref":"m-base","type":"machine-learning-model","name":"llama-3-8b","version":"3.0","supplier":{"name":"Meta"}},`, "", 1)
+	v2 = strings.Replace(v2, `"dependsOn":["m-base","d-tickets"]`, `"dependsOn":["d-tickets"]`, 1)
+	if v2 == assistantBOM {
+		t.Fatal("edits did not apply")
+	}
+	f.importBytes(t, []byte(v2), "v2.json")
+	d, err := f.svc.DiffBOM(f.ctx, f.org.ID, f.sys.ID, 1, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Changes.Removed) != 1 || d.Changes.Removed[0].Name != "llama-3-8b" || len(d.Changes.Changed) != 1 ||
+		d.Changes.Changed[0].Name != "torch" || len(d.Changes.DepsRemoved) != 1 {
+		t.Errorf("changes = %+v", d.Changes)
+	}
+	if d.From.Seq != 1 || d.To.Seq != 2 || d.From.Inventory != nil || len(d.Lines) == 0 {
+		t.Errorf("diff = %+v", d)
+	}
+	if _, err := f.svc.DiffBOM(f.ctx, f.org.ID, f.sys.ID, 1, 3); aims.ErrorCode(err) != aims.ENOTFOUND {
+		t.Errorf("diff to a missing version: %v", err)
+	}
+	if _, err := f.svc.DiffBOM(f.ctx, f.org.ID, f.sys.ID, 0, 2); aims.ErrorField(err) != "from" {
+		t.Errorf("diff from 0: %v", err)
+	}
+}
+
+// BenchmarkImportBOM imports a generated BOM of 2,000 components (1 in 10 a model trained on the
+// previous data set) into a fresh system, all in one transaction with an activity entry per component
+// and link.
+func BenchmarkImportBOM(b *testing.B) {
+	var doc strings.Builder
+	doc.WriteString(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[`)
+	for i := range 2000 {
+		if i > 0 {
+			doc.WriteByte(',')
+		}
+		if i%10 == 0 {
+			fmt.Fprintf(&doc, `{"bom-ref":"m%d","type":"machine-learning-model","name":"model-%d","version":"1","modelCard":{"modelParameters":{"datasets":[{"ref":"d%d"}]},"quantitativeAnalysis":{"performanceMetrics":[{"type":"accuracy","value":"0.9"}]}}}`, i, i, i-1)
+		} else {
+			fmt.Fprintf(&doc, `{"bom-ref":"d%d","type":"data","name":"data-%d","version":"1","data":[{"type":"dataset","contents":{"url":"s3://bucket/%d"}}]}`, i, i, i)
+		}
+	}
+	doc.WriteString(`]}`)
+	data := []byte(doc.String())
+	f := newBOMFixture(b)
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		s, err := f.svc.Create(f.ctx, f.org.ID, system.Fields{Name: "System " + aims.NewID(), Purpose: "Benchmark."})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		if _, err := f.svc.ImportBOM(f.ctx, f.org.ID, s.ID, bytes.NewReader(data), "bench.json"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,127 @@
+package system
+
+import (
+	"context"
+	"time"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/system/euact"
+)
+
+// Classification is the EU AI Act classification of a system: the answers to the questionnaire (only those
+// of questions that apply), what follows from them, the class recorded for the system and, when that
+// differs from the evaluated class, the justification. Version counts the classifications saved for the
+// system; the history keeps each one.
+type Classification struct {
+	SystemID         string            `json:"system_id"`
+	OrgID            string            `json:"-"`
+	Answers          map[string]string `json:"answers"`
+	Class            string            `json:"class"`
+	Result           euact.Result      `json:"result"`
+	Override         bool              `json:"override"`
+	Justification    string            `json:"override_justification"`
+	ClassifiedBy     string            `json:"classified_by"`
+	ClassifiedByName string            `json:"classified_by_name"`
+	ClassifiedAt     time.Time         `json:"classified_at"`
+	Version          int64             `json:"version"`
+}
+
+// ClassificationStore persists classifications. Every method is scoped by the organization and answers
+// ENOTFOUND for a system it cannot see.
+type ClassificationStore interface {
+	// SaveClassification makes c (OrgID, SystemID, Answers, Class, Result, Override, Justification set)
+	// the current classification of its system if the current one's version is ifVersion (0: any; a
+	// system not classified yet has version 0 for this purpose, so any positive ifVersion fails), sets
+	// the system's risk class, appends it to the history and records the activity, in one transaction;
+	// EPRECONDITION when the version differs. It fills in the version, who and when.
+	SaveClassification(ctx context.Context, c *Classification, ifVersion int64) error
+	// ClassificationOf returns the current classification of orgID's system id; ENOTFOUND when there is
+	// no such system or it is not classified yet.
+	ClassificationOf(ctx context.Context, orgID, id string) (*Classification, error)
+	// ClassificationHistory returns every classification saved for orgID's system id, newest first.
+	ClassificationHistory(ctx context.Context, orgID, id string) ([]*Classification, error)
+}
+
+// ClassificationInput is what a caller saves: the answers, optionally the class it declares, and the
+// justification that a declared class contradicting the answers needs.
+type ClassificationInput struct {
+	Answers       map[string]string `json:"answers"`
+	Class         string            `json:"class"`
+	Justification string            `json:"override_justification"`
+}
+
+// Classify evaluates in and saves it as the classification of orgID's system id if the current
+// classification's version is ifVersion (0: any). Answers to unknown questions, invalid answers and
+// unanswered questions that apply are EINVALID naming the question; a declared class that contradicts
+// the answers without a justification is EINVALID on override_justification; ENOTFOUND for a system
+// orgID does not have; EPRECONDITION for a lost update.
+func (s *Service) Classify(ctx context.Context, orgID, id string, in ClassificationInput, ifVersion int64) (*Classification, error) {
+	if !aims.ValidID(id) {
+		return nil, aims.Errorf(aims.ENOTFOUND, "There is no such AI system.")
+	}
+	d, err := euact.Decide(in.Answers, in.Class, in.Justification)
+	if err != nil {
+		return nil, err
+	}
+	c := &Classification{SystemID: id, OrgID: orgID, Answers: d.Answers, Class: d.Class, Result: d.Result,
+		Override: d.Override, Justification: d.Justification}
+	if err := s.store.SaveClassification(ctx, c, ifVersion); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Classification returns the current classification of orgID's system id; ENOTFOUND when there is no
+// such system or it is not classified yet.
+func (s *Service) Classification(ctx context.Context, orgID, id string) (*Classification, error) {
+	return s.store.ClassificationOf(ctx, orgID, id)
+}
+
+// ClassificationHistory returns every classification saved for orgID's system id, newest first.
+func (s *Service) ClassificationHistory(ctx context.Context, orgID, id string) ([]*Classification, error) {
+	return s.store.ClassificationHistory(ctx, orgID, id)
+}
+
+// SystemObligations are the EU AI Act obligations that follow for one system from its classification and
+// the organization's role for it, dated under the organization's chosen date set.
+type SystemObligations struct {
+	SystemID   string             `json:"system_id"`
+	EURole     string             `json:"eu_role"`
+	Class      string             `json:"class"`
+	Classified bool               `json:"classified"`
+	DateSet    string             `json:"date_set"`
+	Items      []euact.Obligation `json:"obligations"`
+}
+
+// Obligations returns the obligations of orgID's system id for its EU role and class, with dates from
+// dateSet of catalog cat (the organization's choice, see control.Profile). A system not classified yet,
+// or without an EU role, has none; ENOTFOUND for a system orgID does not have.
+func (s *Service) Obligations(ctx context.Context, cat *framework.Catalog, dateSet, orgID, id string) (*SystemObligations, error) {
+	sys, err := s.store.SystemByID(ctx, orgID, id)
+	if err != nil {
+		return nil, err
+	}
+	out := &SystemObligations{SystemID: sys.ID, EURole: sys.EURole, DateSet: dateSet, Items: []euact.Obligation{}}
+	c, err := s.store.ClassificationOf(ctx, orgID, id)
+	if aims.ErrorCode(err) == aims.ENOTFOUND {
+		return out, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	out.Classified, out.Class = true, c.Class
+	out.Items = euact.Obligations(cat, dateSet, sys.EURole, Effective(c))
+	return out, nil
+}
+
+// Effective returns c's result with the recorded class in place of the evaluated one: an override
+// decides which obligations apply.
+func Effective(c *Classification) euact.Result {
+	r := c.Result
+	r.Class = c.Class
+	return r
+}
+
+// Unclassified is the risk class filter value for systems not classified yet.
+const Unclassified = "unclassified"

@@ -1,0 +1,263 @@
+// Package syscard writes the system card of an AI system: what the people who use it, or who are affected
+// by it, need to know about it (ISO/IEC 42001, A.8.2), gathered from the inventory: its purpose and
+// intended use, what it must not be used for, who uses it and who is affected, the oversight by people and
+// the level of automation, the models and data it relies on with their suppliers and licences, the
+// evaluation results and known limitations from their model cards, the data it handles, and whom to tell
+// about a problem. It renders the card as Markdown and as a self-contained HTML page.
+package syscard
+
+import (
+	"context"
+	"encoding/json"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aimsproject/aims/internal/system"
+)
+
+// Input is what a card is made from.
+type Input struct {
+	// Organization is the name of the organization that provides or uses the system.
+	Organization string
+	System       *system.System
+	Components   []*system.SystemComponent
+	// ModelCards are the newest model card of each component that has one, by component id.
+	ModelCards map[string]*system.ModelCard
+	// Classification is the system's EU AI Act classification, when one was made; the card leaves the
+	// section out otherwise.
+	Classification *ClassificationSummary
+	// Generated is when the card is made.
+	Generated time.Time
+}
+
+// ClassificationSummary is the result of the EU AI Act classification as a card shows it.
+type ClassificationSummary struct {
+	// Class is the risk class, in words ("High-risk (Annex III, point 4)").
+	Class string
+	// Reasoning are the lines that explain the class.
+	Reasoning []string
+	// TransparencyDuties are the information duties towards people (for example Art. 50).
+	TransparencyDuties []string
+}
+
+// Card is a system card, ready to render. Empty texts are shown as "Not stated".
+type Card struct {
+	Organization      string
+	Name              string
+	SystemID          string
+	Version           int64
+	Status            string
+	Stage             string
+	Updated           time.Time
+	Generated         time.Time
+	Purpose           string
+	IntendedUse       string
+	ForeseeableMisuse string
+	Users             string
+	AffectedPeople    string
+	HumanOversight    string
+	Automation        string
+	InteractsWithPeople,
+	GeneratesContent bool
+	Markets      []string
+	Environments []string
+	// Models and Data are the system's components of kind model and dataset; Others all the rest.
+	Models []Part
+	Data   []Part
+	Others []Part
+	// Results are the evaluation results of the models' newest model cards.
+	Results []Result
+	// Limitations are the known limitations, bias and risks the models' cards state.
+	Limitations         []Limitation
+	PersonalData        bool
+	SpecialCategoryData bool
+	DataNotes           string
+	Owner               string
+	Team                string
+	AIRole              string
+	EURole              string
+	Classification      *ClassificationSummary
+}
+
+// Part is one component as the card lists it.
+type Part struct {
+	Kind         string
+	Name         string
+	Version      string
+	Supplier     string
+	Licence      string
+	Role         string
+	Description  string
+	BaseModel    string
+	TrainingData string
+	CardURL      string
+	// CardVersion is the number of the model card the part's results come from (0: none).
+	CardVersion int64
+	CardDate    time.Time
+}
+
+// Result is one metric of one evaluation of a model.
+type Result struct {
+	Model   string
+	Task    string
+	Dataset string
+	Metric  string
+	Value   string
+}
+
+// Limitation is what one model's card says about its limitations and risks.
+type Limitation struct {
+	Model string
+	Text  string
+}
+
+// Build makes the card of in.System.
+func Build(in Input) *Card {
+	s := in.System
+	c := &Card{Organization: in.Organization, Name: s.Name, SystemID: s.ID, Version: s.Version, Status: s.Status,
+		Stage: s.Stage, Updated: s.UpdatedAt, Generated: in.Generated.UTC(), Purpose: s.Purpose, IntendedUse: s.IntendedUse,
+		ForeseeableMisuse: s.ForeseeableMisuse, Users: s.Users, AffectedPeople: s.AffectedPeople,
+		HumanOversight: s.HumanOversight, Automation: s.Automation, InteractsWithPeople: s.InteractsWithPeople,
+		GeneratesContent: s.GeneratesContent, Markets: s.Markets, Environments: s.Environments,
+		PersonalData: s.PersonalData, SpecialCategoryData: s.SpecialCategoryData, DataNotes: s.DataNotes,
+		Owner: s.OwnerName, Team: s.Team, AIRole: s.AIRole, EURole: s.EURole, Classification: in.Classification}
+	for _, sc := range in.Components {
+		var d map[string]any
+		_ = json.Unmarshal(sc.Details, &d) // details are a JSON object of texts, checked when stored
+		text := func(k string) string { v, _ := d[k].(string); return v }
+		p := Part{Kind: sc.Kind, Name: sc.Name, Version: sc.ComponentVersion, Supplier: sc.Supplier, Licence: sc.Licence,
+			Role: sc.Role, Description: sc.Description, BaseModel: text("base_model"), TrainingData: text("training_data"),
+			CardURL: text("model_card_url")}
+		if p.Supplier == "" {
+			p.Supplier = text("provider")
+		}
+		if p.Licence == "" {
+			p.Licence = text("licence")
+		}
+		if p.TrainingData == "" && sc.Kind == "dataset" {
+			p.TrainingData = text("source")
+		}
+		mc := in.ModelCards[sc.ID]
+		if mc != nil {
+			p.CardVersion, p.CardDate = mc.Number, mc.ImportedAt
+			model := sc.Name
+			for _, r := range mc.Card.Results {
+				ds := r.Dataset
+				if part := strings.Trim(r.Config+"/"+r.Split, "/"); part != "" {
+					ds += " (" + part + ")"
+				}
+				metric := r.MetricName
+				if metric == "" {
+					metric = r.MetricType
+				}
+				c.Results = append(c.Results, Result{Model: model, Task: r.Task, Dataset: ds, Metric: metric, Value: r.Value})
+			}
+			if t := strings.TrimSpace(mc.Card.Limitations); t != "" {
+				c.Limitations = append(c.Limitations, Limitation{Model: model, Text: t})
+			}
+		}
+		switch sc.Kind {
+		case "model":
+			c.Models = append(c.Models, p)
+		case "dataset":
+			c.Data = append(c.Data, p)
+		default:
+			c.Others = append(c.Others, p)
+		}
+	}
+	for _, ps := range [][]Part{c.Models, c.Data, c.Others} {
+		slices.SortStableFunc(ps, func(a, b Part) int { return strings.Compare(a.Name, b.Name) })
+	}
+	return c
+}
+
+// Label turns a stored value ("operation_and_monitoring", "ai_provider") into words.
+func Label(v string) string {
+	switch v {
+	case "":
+		return ""
+	case "ai_provider":
+		return "AI provider"
+	case "ai_producer":
+		return "AI producer"
+	case "ai_customer":
+		return "AI customer"
+	case "ai_partner":
+		return "AI partner"
+	case "ai_subject":
+		return "AI subject"
+	}
+	s := strings.ReplaceAll(v, "_", " ")
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// Contact says whom to tell about a problem with the system.
+func (c *Card) Contact() string {
+	switch {
+	case c.Owner != "" && c.Team != "":
+		return c.Owner + " (" + c.Team + ")"
+	case c.Owner != "":
+		return c.Owner
+	case c.Team != "":
+		return c.Team
+	}
+	return ""
+}
+
+// DataCategories lists the kinds of data the system handles, in words.
+func (c *Card) DataCategories() []string {
+	var out []string
+	if c.PersonalData {
+		out = append(out, "Personal data")
+	}
+	if c.SpecialCategoryData {
+		out = append(out, "Special categories of personal data (such as health data or biometric data)")
+	}
+	if !c.PersonalData && !c.SpecialCategoryData {
+		out = append(out, "No personal data is recorded for this system")
+	}
+	return out
+}
+
+// Source is what Load reads a system's card from; *system.Service is one.
+type Source interface {
+	System(ctx context.Context, orgID, id string) (*system.System, error)
+	SystemComponents(ctx context.Context, orgID, systemID string) ([]*system.SystemComponent, error)
+	LatestModelCards(ctx context.Context, orgID, systemID string) (map[string]*system.ModelCard, error)
+}
+
+// Load reads system systemID of orgID with its components and their newest model cards from src and builds
+// its card, made at now, naming the organization orgName. A system of another organization is ENOTFOUND.
+// The classification is left out; a caller that has one sets Card.Classification.
+func Load(ctx context.Context, src Source, orgID, orgName, systemID string, now time.Time) (*Card, error) {
+	s, err := src.System(ctx, orgID, systemID)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := src.SystemComponents(ctx, orgID, systemID)
+	if err != nil {
+		return nil, err
+	}
+	cards, err := src.LatestModelCards(ctx, orgID, systemID)
+	if err != nil {
+		return nil, err
+	}
+	return Build(Input{Organization: orgName, System: s, Components: cs, ModelCards: cards, Generated: now}), nil
+}
+
+var unsafeFileChars = regexp.MustCompile(`[^a-z0-9]+`)
+
+// FileName is a download name for the card with extension ext: "system-card-" and the system's name in
+// lower-case letters, digits and dashes.
+func (c *Card) FileName(ext string) string {
+	base := strings.Trim(unsafeFileChars.ReplaceAllString(strings.ToLower(c.Name), "-"), "-")
+	if len(base) > 80 {
+		base = strings.TrimRight(base[:80], "-")
+	}
+	if base == "" {
+		base = "ai-system"
+	}
+	return "system-card-" + base + "." + ext
+}

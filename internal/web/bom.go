@@ -1,0 +1,160 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/system/aibom"
+)
+
+// SystemBOMPage shows the CycloneDX ML-BOMs of an AI system: the imported versions, what changed between
+// two of them, a form to import another, and the export.
+type SystemBOMPage struct {
+	Layout
+	System   *system.System
+	Versions []*system.BOMImport
+	// Latest is the newest version with its inventory, nil while there is none.
+	Latest    *system.BOMImport
+	From, To  int64
+	Diff      *system.BOMDiff
+	DiffErr   string
+	CanImport bool
+	MaxMiB    int64
+	Upload    BOMUpload
+}
+
+// BOMUpload is the outcome of a refused upload: the form's error and every issue found in the file.
+type BOMUpload struct {
+	Err       *FormError
+	Issues    []aibom.Issue
+	Truncated bool
+}
+
+// systemBOMPage shows the BOM page of the system named by the path; ?from=N&to=M adds their diff.
+func (w *Web) systemBOMPage(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	return w.renderSystemBOM(rw, r, v, http.StatusOK, BOMUpload{})
+}
+
+func (w *Web) renderSystemBOM(rw http.ResponseWriter, r *http.Request, v *visit, status int, up BOMUpload) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	s, err := w.Systems.System(ctx, v.org.ID, id)
+	if err != nil {
+		return err
+	}
+	vs, err := w.Systems.BOMs(ctx, v.org.ID, id)
+	if err != nil {
+		return err
+	}
+	p := SystemBOMPage{Layout: w.layout(rw, r, v, "BOM of "+s.Name, systemsPath), System: s, Versions: vs,
+		CanImport: v.may(aims.ActionCreate, aims.ResSystem), MaxMiB: w.Systems.BOMLimit() >> 20, Upload: up}
+	if len(vs) > 0 {
+		if p.Latest, err = w.Systems.BOM(ctx, v.org.ID, id, vs[0].Seq); err != nil {
+			return err
+		}
+		p.To, p.From = vs[0].Seq, vs[0].Seq
+		if len(vs) > 1 {
+			p.From = vs[1].Seq
+		}
+	}
+	q := r.URL.Query()
+	if q.Has("from") || q.Has("to") {
+		from, ferr := strconv.ParseInt(q.Get("from"), 10, 64)
+		to, terr := strconv.ParseInt(q.Get("to"), 10, 64)
+		if ferr != nil || terr != nil {
+			p.DiffErr = "Choose two imported versions to compare."
+		} else {
+			p.From, p.To = from, to
+			p.Diff, err = w.Systems.DiffBOM(ctx, v.org.ID, id, from, to)
+			switch {
+			case err == nil:
+			case aims.ErrorCode(err) == aims.ENOTFOUND || aims.ErrorCode(err) == aims.EINVALID:
+				p.DiffErr = "Choose two imported versions to compare."
+			default:
+				return err
+			}
+		}
+	}
+	return w.render(rw, r, status, "system_bom", p)
+}
+
+// importBOM imports an uploaded CycloneDX BOM for the system named by the path. A refused file shows the
+// page again with every issue found; nothing is stored.
+func (w *Web) importBOM(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	imp, err := w.doImportBOM(rw, r, v, id)
+	if err != nil {
+		var invalid *system.BOMInvalidError
+		up := BOMUpload{}
+		if errors.As(err, &invalid) {
+			up.Issues, up.Truncated = invalid.Issues, invalid.Truncated
+			err = aims.FieldError("file", "The file is not a valid CycloneDX 1.5 or 1.6 JSON BOM; nothing was imported.")
+		}
+		fe, status, ok := formError(err, "file")
+		if !ok || status == http.StatusNotFound {
+			return err
+		}
+		up.Err = fe
+		return w.renderSystemBOM(rw, r, v, status, up)
+	}
+	st := imp.Stats
+	w.flash(rw, flashOK, fmt.Sprintf("Imported %s as BOM version %d: %d components (%d new, %d updated, %d unchanged, %d newly linked).",
+		imp.Filename, imp.Seq, imp.Components, st.Created, st.Updated, st.Unchanged, st.Linked))
+	http.Redirect(rw, r, systemHref(id)+"/bom", http.StatusSeeOther)
+	return nil
+}
+
+func (w *Web) doImportBOM(rw http.ResponseWriter, r *http.Request, v *visit, systemID string) (*system.BOMImport, error) {
+	limit := w.Systems.BOMLimit()
+	r.Body = http.MaxBytesReader(rw, r.Body, limit+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		var tooLarge *http.MaxBytesError
+		switch {
+		case errors.As(err, &tooLarge):
+			return nil, aims.FieldError("file", "The file is larger than the limit of %d MiB.", limit>>20)
+		case errors.Is(err, http.ErrNotMultipart):
+			return nil, aims.FieldError("file", "Choose a CycloneDX JSON file to import.")
+		}
+		return nil, aims.Errorf(aims.EINVALID, "The form could not be read.")
+	}
+	f, h, err := r.FormFile("file")
+	if errors.Is(err, http.ErrMissingFile) {
+		return nil, aims.FieldError("file", "Choose a CycloneDX JSON file to import.")
+	}
+	if err != nil {
+		return nil, aims.FieldError("file", "The file could not be read.")
+	}
+	defer f.Close()
+	imp, err := w.Systems.ImportBOM(r.Context(), v.org.ID, systemID, f, h.Filename)
+	if aims.ErrorCode(err) == aims.ETOOLARGE {
+		return nil, aims.FieldError("file", "%s", aims.ErrorMessage(err))
+	}
+	return imp, err
+}
+
+// downloadBOM sends the system's components as a CycloneDX 1.6 ML-BOM file.
+func (w *Web) downloadBOM(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := w.Systems.ExportBOM(r.Context(), v.org.ID, id, aims.Version, &buf); err != nil {
+		return err
+	}
+	rw.Header().Set("Content-Type", "application/vnd.cyclonedx+json; version=1.6")
+	rw.Header().Set("Content-Disposition", `attachment; filename="aibom-`+id+`.cdx.json"`)
+	_, err = buf.WriteTo(rw)
+	return err
+}

@@ -1,0 +1,133 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/system"
+)
+
+// componentsPath is the address of the components' list, under which every component's pages are.
+const componentsPath = "/components"
+
+// componentsPageSize is how many components one page of the list shows.
+const componentsPageSize = 50
+
+// componentHref returns the address of component id's page.
+func componentHref(id string) string { return componentsPath + "/" + id }
+
+// ComponentsPage lists the organization's components: models, data sets, tools, computing resources,
+// people and services, each kept once and linked to the systems that use it.
+type ComponentsPage struct {
+	Layout
+	Components []*system.Component
+	Filter     ComponentFilter
+	NextHref   string
+	Later      bool
+	CanCreate  bool
+}
+
+// ComponentFilter is the list's filter form as submitted.
+type ComponentFilter struct {
+	Kind string
+	Q    string
+}
+
+// Kinds are the filter's choices.
+func (ComponentFilter) Kinds() []string { return system.ComponentKinds }
+
+// Active reports whether the filter narrows the list.
+func (f ComponentFilter) Active() bool { return f.Kind != "" || f.Q != "" }
+
+func (f ComponentFilter) query(cursor string) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"kind": f.Kind, "q": f.Q, "cursor": cursor} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	return q.Encode()
+}
+
+// componentsPage lists the components, filtered by kind and text.
+func (w *Web) componentsPage(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	q := r.URL.Query()
+	f := ComponentFilter{Kind: q.Get("kind"), Q: q.Get("q")}
+	cursor := q.Get("cursor")
+	cs, next, err := w.Systems.Components(r.Context(), v.org.ID, system.ComponentFilter{Kind: f.Kind, Query: f.Q},
+		pageOf(cursor, componentsPageSize))
+	if err != nil {
+		return err
+	}
+	p := ComponentsPage{Layout: w.layout(rw, r, v, "Components", componentsPath), Components: cs, Filter: f, Later: cursor != "",
+		CanCreate: v.may(aims.ActionCreate, aims.ResSystem)}
+	if next != "" {
+		p.NextHref = componentsPath + "?" + f.query(next)
+	}
+	return w.render(rw, r, http.StatusOK, "components", p)
+}
+
+// ComponentPage is everything known about one component: its fields, the details of its kind, and the
+// systems that use it with its role in each.
+type ComponentPage struct {
+	Layout
+	Component *system.Component
+	Details   []Detail
+	UsedBy    []*system.SystemRef
+	CanEdit   bool
+	CanDelete bool
+}
+
+// Detail is one of a component's details as a page shows it: its key and its value, as text.
+type Detail struct {
+	Key   string
+	Value string
+	Bool  bool // the detail is yes/no
+	On    bool // its value, when it is yes/no
+}
+
+// componentDetails returns the details of c in the order of its kind's keys, with the empty ones.
+func componentDetails(c *system.Component) []Detail {
+	m := map[string]any{}
+	_ = json.Unmarshal(c.Details, &m) // the store holds what checkDetails made: a JSON object
+	var ds []Detail
+	for _, k := range system.DetailKeys(c.Kind) {
+		d := Detail{Key: k}
+		switch x := m[k].(type) {
+		case bool:
+			d.Bool, d.On = true, x
+		case string:
+			d.Value = x
+		}
+		if slices.Contains(detailBools, k) {
+			d.Bool = true
+		}
+		ds = append(ds, d)
+	}
+	return ds
+}
+
+// detailBools are the yes/no details (system's own list is not exported).
+var detailBools = []string{"personal_data"}
+
+// componentPage shows the component named by the request's path.
+func (w *Web) componentPage(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	c, err := w.Systems.Component(r.Context(), v.org.ID, id)
+	if err != nil {
+		return err
+	}
+	used, err := w.Systems.ComponentSystems(r.Context(), v.org.ID, id)
+	if err != nil {
+		return err
+	}
+	p := ComponentPage{Layout: w.layout(rw, r, v, c.Name, componentsPath), Component: c, Details: componentDetails(c), UsedBy: used,
+		CanEdit: v.may(aims.ActionUpdate, aims.ResSystem), CanDelete: v.may(aims.ActionDelete, aims.ResSystem)}
+	return w.render(rw, r, http.StatusOK, "component", p)
+}
