@@ -94,6 +94,12 @@ func TestSystemsAreClassifiedWithReasonsOverridesAndHistory(t *testing.T) {
 		t.Errorf("reasoning: %q", c.Result.Reasoning)
 	}
 
+	var got system.System
+	e.do(t, "GET", "/api/v1/systems/"+s.ID, alice.Token, nil).want(t, 200).decode(t, &got)
+	if got.RiskClass != "high_risk" || got.Version != s.Version {
+		t.Errorf("the system after classification: risk class %q, version %d (was %d)", got.RiskClass, got.Version, s.Version)
+	}
+
 	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/obligations", alice.Token, nil).want(t, 200).decode(t, &ob)
 	if ob.Class != "high_risk" || ob.DateSet != "published" || len(ob.Obligations) != 9 || ob.Obligations[4].Article != "26" ||
 		ob.Obligations[4].AppliesFrom != "2026-08-02" {

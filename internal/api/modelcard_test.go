@@ -211,4 +211,31 @@ func TestTheSystemCardComesAsMarkdownOrHTML(t *testing.T) {
 		t.Errorf("the HTML card:\n%s", html)
 	}
 	e.do(t, "GET", path+"?format=pdf", viewer.Token, nil).wantProblem(t, 400, "invalid", "format")
+	if strings.Contains(md, "EU AI Act") {
+		t.Errorf("an unclassified system's card has a classification:\n%s", md)
+	}
+
+	// Once classified, the card tells its users the class, why, and their Art. 50 rights; an override shows
+	// its justification.
+	answers := screening()
+	answers["transparency_interacts"] = "yes"
+	if _, err := e.Systems.Classify(e.Ctx, acme.ID, s.ID, system.ClassificationInput{Answers: answers}, 0); err != nil {
+		t.Fatal(err)
+	}
+	md = string(e.do(t, "GET", path+"?format=markdown", viewer.Token, nil).want(t, 200).body)
+	for _, w := range []string{"High-risk (Annex III, point 4(a))", "Art. 6(3), third subparagraph: the system profiles", "Art. 50(1): the system interacts directly"} {
+		if !strings.Contains(md, w) {
+			t.Errorf("the classified card lacks %q:\n%s", w, md)
+		}
+	}
+	if _, err := e.Systems.Classify(e.Ctx, acme.ID, s.ID, system.ClassificationInput{Answers: answers, Class: "prohibited",
+		Justification: "Legal counsel reads 5(1)(f) as covering our <interview> module."}, 0); err != nil {
+		t.Fatal(err)
+	}
+	html = string(e.do(t, "GET", path+"?format=html", viewer.Token, nil).want(t, 200).body)
+	for _, w := range []string{"Prohibited", "in place of High-risk: Legal counsel reads 5(1)(f) as covering our &lt;interview&gt; module."} {
+		if !strings.Contains(html, w) {
+			t.Errorf("the overridden card lacks %q:\n%s", w, html)
+		}
+	}
 }

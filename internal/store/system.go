@@ -17,7 +17,7 @@ var _ system.Store = (*DB)(nil)
 const systemSelect = `SELECT s.id, s.org_id, s.name, s.purpose, s.intended_use, s.foreseeable_misuse, s.ai_role, s.eu_role,
 	s.stage, s.status, s.owner_id, COALESCE(u.name, ''), s.team, s.environments, s.markets, s.users_text, s.affected_people,
 	s.automation, s.human_oversight, s.personal_data, s.special_category_data, s.data_notes, s.interacts_with_people,
-	s.generates_content, s.version, s.created_at, s.updated_at
+	s.generates_content, s.risk_class, s.version, s.created_at, s.updated_at
 	FROM systems s LEFT JOIN users u ON u.id = s.owner_id WHERE s.org_id = ? `
 
 func scanSystem(sc scanner) (*system.System, error) {
@@ -26,7 +26,7 @@ func scanSystem(sc scanner) (*system.System, error) {
 	if err := sc.Scan(&s.ID, &s.OrgID, &s.Name, &s.Purpose, &s.IntendedUse, &s.ForeseeableMisuse, &s.AIRole, &s.EURole,
 		&s.Stage, &s.Status, &s.OwnerID, &s.OwnerName, &s.Team, &envs, &markets, &s.Users, &s.AffectedPeople,
 		&s.Automation, &s.HumanOversight, &s.PersonalData, &s.SpecialCategoryData, &s.DataNotes, &s.InteractsWithPeople,
-		&s.GeneratesContent, &s.Version, &s.CreatedAt, &s.UpdatedAt); err != nil {
+		&s.GeneratesContent, &s.RiskClass, &s.Version, &s.CreatedAt, &s.UpdatedAt); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(envs), &s.Environments); err != nil {

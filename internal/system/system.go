@@ -33,7 +33,10 @@ type System struct {
 	ID    string `json:"id"`
 	OrgID string `json:"-"`
 	Fields
-	OwnerName string    `json:"owner_name"`
+	OwnerName string `json:"owner_name"`
+	// RiskClass is the class of the system's current EU AI Act classification (see euact.Classes), empty
+	// before the first; only classifying changes it.
+	RiskClass string    `json:"risk_class"`
 	Version   int64     `json:"version"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`

@@ -141,7 +141,7 @@ func TestClassifyingASystemThroughTheUI(t *testing.T) {
 	p = b.get(path)
 	mustContain(t, p, "Minimal risk", "Overridden: the answers give High-risk", "Advisory ranking only; people read every CV.")
 	p = b.get("/systems/" + s.ID)
-	mustContain(t, p, "Minimal (overridden)")
+	mustContain(t, p, "Minimal risk (overridden)")
 	if !strings.Contains(p.Body, `<a href="`+path+`">Classification</a>`) {
 		t.Errorf("the system page does not link its classification:\n%s", excerpt(p))
 	}

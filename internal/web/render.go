@@ -11,6 +11,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/problem"
+	"github.com/aimsproject/aims/internal/system/euact"
 )
 
 // errNotFound answers a path or record that does not exist.
@@ -103,6 +104,8 @@ func (w *Web) funcs() template.FuncMap {
 		"label":       control.Label,
 		"controlHref": controlHref,
 		"roleLabel":   control.RoleLabel,
+		// riskLabel names an EU AI Act risk class ("High-risk").
+		"riskLabel": func(class string) string { return euact.ClassLabels[class] },
 		"initial": func(name string) string {
 			for _, c := range name {
 				return strings.ToUpper(string(c))

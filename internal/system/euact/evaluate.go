@@ -25,6 +25,20 @@ var ClassLabels = map[string]string{
 	OutOfScope: "Out of scope", Prohibited: "Prohibited", HighRisk: "High-risk", Minimal: "Minimal risk",
 }
 
+// TransparencyDuty is one of the information duties of Art. 50, the question that brings it and what it
+// asks, in our words.
+type TransparencyDuty struct {
+	Question, Duty, Why string
+}
+
+// TransparencyDuties are the duties of Art. 50(1) to (4), in order.
+var TransparencyDuties = []TransparencyDuty{
+	{"transparency_interacts", "50(1)", "Art. 50(1): the system interacts directly with natural persons; they must be told they are interacting with an AI system."},
+	{"transparency_synthetic", "50(2)", "Art. 50(2): the system generates synthetic audio, image, video or text; its outputs must be marked as artificially generated in a machine-readable way."},
+	{"transparency_emotion", "50(3)", "Art. 50(3): the system recognises emotions or categorises people biometrically; the people exposed to it must be informed."},
+	{"transparency_deepfake", "50(4)", "Art. 50(4): the system produces deep fakes or text published to inform the public; the content must be disclosed as artificially generated or manipulated."},
+}
+
 // Result is the classification that follows from a set of answers.
 type Result struct {
 	Class string `json:"class"`
@@ -182,15 +196,10 @@ func Evaluate(answers map[string]string) (Result, error) {
 		}
 	}
 
-	for _, t := range []struct{ key, duty, why string }{
-		{"transparency_interacts", "50(1)", "Art. 50(1): the system interacts directly with natural persons; they must be told they are interacting with an AI system."},
-		{"transparency_synthetic", "50(2)", "Art. 50(2): the system generates synthetic audio, image, video or text; its outputs must be marked as artificially generated in a machine-readable way."},
-		{"transparency_emotion", "50(3)", "Art. 50(3): the system recognises emotions or categorises people biometrically; the people exposed to it must be informed."},
-		{"transparency_deepfake", "50(4)", "Art. 50(4): the system produces deep fakes or text published to inform the public; the content must be disclosed as artificially generated or manipulated."},
-	} {
-		if yes(t.key) {
-			r.Transparency = append(r.Transparency, t.duty)
-			say("%s", t.why)
+	for _, t := range TransparencyDuties {
+		if yes(t.Question) {
+			r.Transparency = append(r.Transparency, t.Duty)
+			say("%s", t.Why)
 		}
 	}
 

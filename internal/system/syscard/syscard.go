@@ -9,12 +9,15 @@ package syscard
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/system/euact"
 )
 
 // Input is what a card is made from.
@@ -226,11 +229,12 @@ type Source interface {
 	System(ctx context.Context, orgID, id string) (*system.System, error)
 	SystemComponents(ctx context.Context, orgID, systemID string) ([]*system.SystemComponent, error)
 	LatestModelCards(ctx context.Context, orgID, systemID string) (map[string]*system.ModelCard, error)
+	Classification(ctx context.Context, orgID, id string) (*system.Classification, error)
 }
 
 // Load reads system systemID of orgID with its components and their newest model cards from src and builds
 // its card, made at now, naming the organization orgName. A system of another organization is ENOTFOUND.
-// The classification is left out; a caller that has one sets Card.Classification.
+// A system not classified yet has no classification section.
 func Load(ctx context.Context, src Source, orgID, orgName, systemID string, now time.Time) (*Card, error) {
 	s, err := src.System(ctx, orgID, systemID)
 	if err != nil {
@@ -244,7 +248,42 @@ func Load(ctx context.Context, src Source, orgID, orgName, systemID string, now 
 	if err != nil {
 		return nil, err
 	}
-	return Build(Input{Organization: orgName, System: s, Components: cs, ModelCards: cards, Generated: now}), nil
+	in := Input{Organization: orgName, System: s, Components: cs, ModelCards: cards, Generated: now}
+	switch c, err := src.Classification(ctx, orgID, systemID); {
+	case err == nil:
+		in.Classification = Summarize(c)
+	case aims.ErrorCode(err) != aims.ENOTFOUND:
+		return nil, err
+	}
+	return Build(in), nil
+}
+
+// Summarize is the classification c as a card shows it: the recorded class with the Annex that makes it
+// high-risk, the reasoning (and the justification when the class was overridden), and the Art. 50 duties.
+func Summarize(c *system.Classification) *ClassificationSummary {
+	r := system.Effective(c)
+	class := euact.ClassLabels[r.Class]
+	if r.Class == euact.HighRisk {
+		switch {
+		case r.AnnexI:
+			class += " (Art. 6(1), Annex I product legislation)"
+		case r.AnnexIIIPoint != "":
+			class += " (Annex III, point " + r.AnnexIIIPoint + ")"
+		case r.AnnexIIIArea != "":
+			class += " (Annex III, area " + r.AnnexIIIArea + ")"
+		}
+	}
+	sum := &ClassificationSummary{Class: class, Reasoning: slices.Clone(c.Result.Reasoning)}
+	if c.Override {
+		sum.Reasoning = append(sum.Reasoning, fmt.Sprintf("The organization records the class %s in place of %s: %s",
+			euact.ClassLabels[c.Class], euact.ClassLabels[c.Result.Class], c.Justification))
+	}
+	for _, d := range euact.TransparencyDuties {
+		if slices.Contains(r.Transparency, d.Duty) {
+			sum.TransparencyDuties = append(sum.TransparencyDuties, d.Why)
+		}
+	}
+	return sum
 }
 
 var unsafeFileChars = regexp.MustCompile(`[^a-z0-9]+`)
