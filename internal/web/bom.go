@@ -109,8 +109,8 @@ func (w *Web) importBOM(rw http.ResponseWriter, r *http.Request, v *visit) error
 		return w.renderSystemBOM(rw, r, v, status, up)
 	}
 	st := imp.Stats
-	w.flash(rw, flashOK, fmt.Sprintf("Imported %s as BOM version %d: %d components (%d new, %d updated, %d unchanged, %d newly linked).",
-		imp.Filename, imp.Seq, imp.Components, st.Created, st.Updated, st.Unchanged, st.Linked))
+	w.flash(rw, flashOK, fmt.Sprintf("Imported %s as BOM version %d: %s (%d new, %d updated, %d unchanged, %d newly linked).",
+		imp.Filename, imp.Seq, plural(imp.Components, "component", "components"), st.Created, st.Updated, st.Unchanged, st.Linked))
 	http.Redirect(rw, r, systemHref(id)+"/bom", http.StatusSeeOther)
 	return nil
 }

@@ -90,13 +90,13 @@ func TestABOMIsUploadedComparedAndExported(t *testing.T) {
 	// Two real BOMs: two versions, a diff, and their components in the inventory.
 	p = b.upload("/systems/"+s.ID+"/bom", nil, map[string][2]string{"file": {"gpt-4o.bom.json", read("mlbom-model-foundationmodels-gpt-4o.bom.json")}})
 	expect(t, p, http.StatusSeeOther, "/systems/"+s.ID+"/bom")
-	mustContain(t, b.get(p.Location), "Imported gpt-4o.bom.json as BOM version 1: 1 components (1 new", "gpt-4o", "OpenAI Inc")
+	mustContain(t, b.get(p.Location), "Imported gpt-4o.bom.json as BOM version 1: 1 component (1 new", "gpt-4o", "OpenAI Inc")
 	p = b.upload("/systems/"+s.ID+"/bom", nil, map[string][2]string{"file": {"sd.json", read("valid-machine-learning-1.6.json")}})
 	expect(t, p, http.StatusSeeOther, "/systems/"+s.ID+"/bom")
 	p = b.get("/systems/" + s.ID + "/bom?from=1&to=2")
 	expect(t, p, 200, "")
 	mustContain(t, p, "From version 1 to version 2", "added model stable-diffusion 1.4", "removed model gpt-4o", "CompVis/stable-diffusion")
-	mustContain(t, b.get("/systems/"+s.ID), "version 2, 1 components", "stable-diffusion", "gpt-4o")
+	mustContain(t, b.get("/systems/"+s.ID), "version 2, 1 component", "stable-diffusion", "gpt-4o")
 	mustContain(t, b.get("/systems/"+s.ID+"/bom?from=1&to=9"), "Choose two imported versions")
 
 	// Any member may export; the export validates. A viewer gets no upload form.

@@ -77,8 +77,10 @@ type ComponentPage struct {
 	Component *system.Component
 	Details   []Detail
 	UsedBy    []*system.SystemRef
-	CanEdit   bool
-	CanDelete bool
+	// ModelCards are a model's imported cards, newest first.
+	ModelCards []*system.ModelCard
+	CanEdit    bool
+	CanDelete  bool
 }
 
 // Detail is one of a component's details as a page shows it: its key and its value, as text.
@@ -127,7 +129,13 @@ func (w *Web) componentPage(rw http.ResponseWriter, r *http.Request, v *visit) e
 	if err != nil {
 		return err
 	}
+	var cards []*system.ModelCard
+	if c.Kind == "model" {
+		if cards, err = w.Systems.ComponentModelCards(r.Context(), v.org.ID, id); err != nil {
+			return err
+		}
+	}
 	p := ComponentPage{Layout: w.layout(rw, r, v, c.Name, componentsPath), Component: c, Details: componentDetails(c), UsedBy: used,
-		CanEdit: v.may(aims.ActionUpdate, aims.ResSystem), CanDelete: v.may(aims.ActionDelete, aims.ResSystem)}
+		ModelCards: cards, CanEdit: v.may(aims.ActionUpdate, aims.ResSystem), CanDelete: v.may(aims.ActionDelete, aims.ResSystem)}
 	return w.render(rw, r, http.StatusOK, "component", p)
 }

@@ -119,6 +119,15 @@ func TestAModelCardIsUploadedAndShown(t *testing.T) {
 	p = b.upload("/systems/"+s.ID+"/model-cards", map[string]string{"component_id": cs[0].ID}, map[string][2]string{"file": {"README.md", string(raw)}})
 	expect(t, p, http.StatusSeeOther, "")
 	mustContain(t, b.get(p.Location), "Updated the model", "version 2", "(shown)")
+	// The model's own page lists both cards, newest first; the system page no longer offers the model for linking.
+	p = b.get("/components/" + cs[0].ID)
+	mustContain(t, p, "Model cards 2", "Card 2", "Card 1", "apache-2.0")
+	if strings.Index(p.Body, "Card 2") > strings.Index(p.Body, "Card 1") {
+		t.Error("the component page lists the older card first")
+	}
+	if strings.Contains(b.get("/systems/"+s.ID).Body, `<option value="`+cs[0].ID+`"`) {
+		t.Error("the system page offers to link a component the system uses already")
+	}
 
 	// Downloads: Markdown, and HTML with its own policy; any member may have them.
 	vb := browserAs(t, f, viewer, acme)

@@ -104,6 +104,8 @@ func (w *Web) funcs() template.FuncMap {
 		"label":       control.Label,
 		"controlHref": controlHref,
 		"roleLabel":   control.RoleLabel,
+		// plural is "1 component" or "n components".
+		"plural": plural,
 		// riskLabel names an EU AI Act risk class ("High-risk").
 		"riskLabel": func(class string) string { return euact.ClassLabels[class] },
 		"initial": func(name string) string {
@@ -113,6 +115,15 @@ func (w *Web) funcs() template.FuncMap {
 			return "?"
 		},
 	}
+}
+
+// plural is n with the singular or the plural noun: "1 component", "2 components".
+func plural(n any, singular, plurals string) string {
+	s := fmt.Sprint(n)
+	if s == "1" {
+		return s + " " + singular
+	}
+	return s + " " + plurals
 }
 
 // when formats a time for people, in UTC so that every reader sees the same value.

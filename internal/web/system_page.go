@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
@@ -56,8 +57,15 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 		p.LatestBOM = boms[0]
 	}
 	if p.CanEdit {
-		if p.LinkChoices, _, err = w.Systems.Components(ctx, v.org.ID, system.ComponentFilter{}, pageOf("", linkComponentsShown)); err != nil {
+		all, _, err := w.Systems.Components(ctx, v.org.ID, system.ComponentFilter{}, pageOf("", linkComponentsShown))
+		if err != nil {
 			return err
+		}
+		// A component the system uses already is not offered again.
+		for _, c := range all {
+			if !slices.ContainsFunc(cs, func(sc *system.SystemComponent) bool { return sc.ID == c.ID }) {
+				p.LinkChoices = append(p.LinkChoices, c)
+			}
 		}
 	}
 	return w.render(rw, r, http.StatusOK, "system", p)
