@@ -97,10 +97,10 @@ func runSystemList(ctx context.Context, env *Env, args []string) error {
 		return enc.Encode(all)
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tSTAGE\tSTATUS\tAI ROLE\tEU ROLE\tOWNER\tUPDATED")
+	fmt.Fprintln(tw, "NAME\tSTAGE\tSTATUS\tEU AI ACT\tAI ROLE\tEU ROLE\tOWNER\tUPDATED")
 	for _, s := range all {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Stage, s.Status, dash(s.AIRole), dash(s.EURole), dash(s.OwnerName),
-			s.UpdatedAt.Format("2006-01-02"))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, s.Stage, s.Status, dash(s.RiskClass), dash(s.AIRole), dash(s.EURole),
+			dash(s.OwnerName), s.UpdatedAt.Format("2006-01-02"))
 	}
 	return tw.Flush()
 }
