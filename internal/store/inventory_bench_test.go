@@ -63,6 +63,19 @@ func BenchmarkListSystems(b *testing.B) {
 		{"sort_updated", system.Filter{Sort: "updated"}},
 		{"supplier_rare", system.Filter{Supplier: "Nobody Inc"}},
 		{"q_rare", system.Filter{Query: "no such words"}},
+		// Text search with terms that match few systems or none: each must be one short read, not a
+		// walk of every system. "stem 0424" is in about five names, "m 07919" in one.
+		{"q_few", system.Filter{Query: "stem 0424"}},
+		{"q_one", system.Filter{Query: "m 07919"}},
+		{"q_absent", system.Filter{Query: "xylophone"}},
+		{"q_absent_updated", system.Filter{Query: "xylophone", Sort: "updated"}},
+		{"q_few_stage", system.Filter{Query: "stem 0424", Stage: "deployment"}},
+		{"q_updated", system.Filter{Query: "fraud", Sort: "updated"}},
+		{"q_common_stage", system.Filter{Query: "fraud", Stage: "deployment"}},
+		// Terms of one or two characters cannot use the trigram index: a common one stops early, an
+		// absent one walks every system.
+		{"q_short", system.Filter{Query: "fr"}},
+		{"q_short_absent", system.Filter{Query: "zq"}},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var took []time.Duration

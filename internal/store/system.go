@@ -5,11 +5,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/system"
+	"github.com/jackc/pgx/v5"
 )
 
 var _ system.Store = (*DB)(nil)
@@ -225,9 +228,23 @@ func (db *DB) ListSystems(ctx context.Context, orgID string, f system.Filter, p 
 	} else if f.RiskClass != "" {
 		add("s.risk_class = ?", f.RiskClass)
 	}
+	from, reader, mode := systemSelect, db.reader(), []any(nil)
 	if f.Query != "" {
-		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query)) + "%"
-		add(`(lower(s.name) LIKE ? ESCAPE '\' OR lower(s.purpose) LIKE ? ESCAPE '\')`, pat, pat)
+		cond, v, byIndex, err := db.searchCondition(ctx, orgID, f.Query)
+		if err != nil {
+			return nil, "", err
+		}
+		if byIndex {
+			// The few systems that hold the term are read by rowid and sorted, instead of walking the
+			// organization's systems in order (see searchCondition).
+			from = strings.Replace(systemSelect, "FROM systems s ", "FROM systems s NOT INDEXED ", 1)
+		}
+		if db.dialect == Postgres {
+			// Planned for each term, unprepared: the generic plan of a prepared statement cannot know how
+			// many systems hold the term, and walks them all by name even for a term that none holds.
+			reader, mode = q{db: db, x: db.read}, []any{pgx.QueryExecModeExec}
+		}
+		add(cond, v...)
 	}
 	conds, err := db.componentConditions(ctx, orgID, f)
 	if err != nil {
@@ -256,7 +273,7 @@ func (db *DB) ListSystems(ctx context.Context, orgID string, f system.Filter, p 
 		}
 	}
 	args = append(args, limit+1)
-	rows, err := db.reader().query(ctx, systemSelect+where.String()+order+` LIMIT ?`, args...)
+	rows, err := reader.query(ctx, from+where.String()+order+` LIMIT ?`, append(mode, args...)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list AI systems: %w", err)
 	}
@@ -266,6 +283,67 @@ func (db *DB) ListSystems(ctx context.Context, orgID string, f system.Filter, p 
 	}
 	ss, next := pageOf(ss, limit, func(s *system.System) string { return s.ID })
 	return ss, next, nil
+}
+
+// searchScanAbove is the number of an organization's systems holding a search term above which SQLite
+// walks the systems in order rather than reading the holders from the trigram index and sorting them.
+const searchScanAbove = 1000
+
+// searchCondition is ListSystems' text search: the systems whose name or purpose holds term, in any case.
+//
+// On SQLite a term of three or more characters is looked up in the trigram index system_search
+// (migration 0013) as one FTS5 phrase, which matches exactly the names and purposes that hold it, with
+// case folded in any script. When at most searchScanAbove of orgID's systems hold it, the condition picks
+// them by rowid and byIndex is true: ListSystems then reads only those and sorts them. When more hold
+// it, or the term is shorter than three characters (trigrams cannot find it), the condition is a GLOB
+// whose letters each match their every case (SQLite's own lower() and LIKE fold ASCII only), checked
+// while walking the systems in order: the holders are frequent, so a page is found early. A short term
+// that no system holds thus reads every system of the organization. FTS5 and the GLOB (Go's simple case
+// folding) agree on the letters of living scripts; they may differ on a few letters with unusual case
+// mappings (such as the long s or the Kelvin sign), which the GLOB takes as equal to s and k.
+//
+// On PostgreSQL it is a LIKE on lower(name) and lower(purpose), which the pg_trgm indexes of migration
+// 0013 serve when the extension is there. The pattern is lowered by the same lower() as the columns, so
+// case is folded as the database's locale folds it (any script under a UTF-8 locale, ASCII only under C).
+func (db *DB) searchCondition(ctx context.Context, orgID, term string) (cond string, args []any, byIndex bool, err error) {
+	if db.dialect == Postgres {
+		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(term) + "%"
+		return `(lower(s.name) LIKE lower(CAST(? AS TEXT)) ESCAPE '\' OR lower(s.purpose) LIKE lower(CAST(? AS TEXT)) ESCAPE '\')`,
+			[]any{pat, pat}, false, nil
+	}
+	if utf8.RuneCountInString(term) >= 3 {
+		phrase := `"` + strings.ReplaceAll(term, `"`, `""`) + `"`
+		// orgID's holders in the index; CROSS JOIN keeps SQLite from starting at another table.
+		var n int
+		if err := db.reader().row(ctx, `SELECT count(*) FROM (SELECT 1 FROM system_search f CROSS JOIN system_search_rows r
+			WHERE f.system_search MATCH ? AND r.id = f.rowid AND r.org_id = ? LIMIT ?)`, phrase, orgID, searchScanAbove+1).Scan(&n); err != nil {
+			return "", nil, false, fmt.Errorf("cannot search AI systems: %w", err)
+		}
+		if n <= searchScanAbove {
+			// The systems' rowids are looked up afresh by id (VACUUM may renumber them).
+			return `s.rowid IN (SELECT h.rowid FROM system_search f CROSS JOIN system_search_rows r CROSS JOIN systems h
+				WHERE f.system_search MATCH ? AND r.id = f.rowid AND r.org_id = ? AND h.id = r.system_id)`,
+				[]any{phrase, orgID}, true, nil
+		}
+	}
+	var pat strings.Builder
+	pat.WriteByte('*')
+	for _, r := range term {
+		cases := []rune{r}
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			cases = append(cases, f)
+		}
+		switch {
+		case len(cases) > 1:
+			pat.WriteString("[" + string(cases) + "]")
+		case r == '*' || r == '?' || r == '[':
+			pat.WriteString("[" + string(r) + "]")
+		default:
+			pat.WriteRune(r)
+		}
+	}
+	pat.WriteByte('*')
+	return `(s.name GLOB ? OR s.purpose GLOB ?)`, []any{pat.String(), pat.String()}, false, nil
 }
 
 // SystemChanges returns the history of orgID's system id, newest first; ENOTFOUND when there is no such
