@@ -1,11 +1,16 @@
 package store
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aimsproject/aims"
@@ -58,43 +63,72 @@ func (m *bomMatcher) match(c *system.Component) *system.Component {
 	return byKey
 }
 
-// mergeDetails returns old's details overlaid with new's.
-func mergeDetails(old, new json.RawMessage) (json.RawMessage, error) {
-	var a, b map[string]any
+// mergeDetails returns old's details overlaid with new's, and whether that is what old holds already
+// (then old is returned as it is).
+func mergeDetails(old, new json.RawMessage) (json.RawMessage, bool, error) {
+	if len(old) > 0 && bytes.Equal(old, new) {
+		return old, true, nil // the common case of a BOM imported again
+	}
+	var b map[string]any
+	if err := json.Unmarshal(new, &b); err != nil {
+		return nil, false, fmt.Errorf("cannot read component details: %w", err)
+	}
+	if len(b) == 0 {
+		return old, true, nil
+	}
+	var a map[string]any
 	if err := json.Unmarshal(old, &a); err != nil || a == nil {
 		a = map[string]any{}
 	}
-	if err := json.Unmarshal(new, &b); err != nil {
-		return nil, fmt.Errorf("cannot read component details: %w", err)
+	same := true
+	for k, v := range b {
+		if w, ok := a[k]; !ok || !reflect.DeepEqual(v, w) {
+			same = false
+			break
+		}
+	}
+	if same {
+		return old, true, nil
 	}
 	maps.Copy(a, b)
-	return json.Marshal(a)
+	merged, err := json.Marshal(a)
+	return merged, false, err
 }
 
+// bomBatch is the number of rows of one multi-row statement of an import: with 13 columns a component
+// batch stays well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
+const bomBatch = 500
+
 // SaveBOMImport stores imp and comps in one transaction; see system.BOMStore.
+//
+// A BOM may hold tens of thousands of components, so the work is done in bulk: the organization's
+// components that may match (those of the BOM's names: both ways of matching need the same name) are
+// read in batches, the matching is done in memory in the BOM's order, and the components to create, to
+// update and to link are then written with multi-row statements of bomBatch rows, each prepared once for
+// the transaction. The import gets one activity entry, whose counts summarize what it did; the stored
+// version with its inventory is the detailed record.
 func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []*system.Component, role string) error {
-	invJSON, err := json.Marshal(imp.Inventory)
-	if err != nil {
-		return fmt.Errorf("cannot encode the BOM inventory: %w", err)
+	// The inventory is encoded while the components are written: both take a while for a large BOM,
+	// and the database works on another core.
+	type encoded struct {
+		json string
+		err  error
 	}
+	inv := make(chan encoded, 1)
+	go func() {
+		s, err := inventoryJSON(imp.Inventory)
+		inv <- encoded{s, err}
+	}()
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := systemByID(ctx, tx.q(), imp.OrgID, imp.SystemID); err != nil {
 			return err
 		}
-		m := &bomMatcher{byRef: map[string]*system.Component{}, byKey: map[string]*system.Component{}}
-		rows, err := tx.q().query(ctx, componentSelect+`ORDER BY c.created_at, c.id`, imp.OrgID)
+		m, err := tx.bomCandidates(ctx, imp.OrgID, comps)
 		if err != nil {
-			return fmt.Errorf("cannot read components: %w", err)
-		}
-		stored, err := collect(rows, scanComponent)
-		if err != nil {
-			return fmt.Errorf("cannot read components: %w", err)
-		}
-		for _, c := range stored {
-			m.add(c)
+			return err
 		}
 		linked := map[string]bool{}
-		rows, err = tx.q().query(ctx, `SELECT component_id FROM system_components WHERE org_id = ? AND system_id = ?`, imp.OrgID, imp.SystemID)
+		rows, err := tx.q().query(ctx, `SELECT component_id FROM system_components WHERE org_id = ? AND system_id = ?`, imp.OrgID, imp.SystemID)
 		if err != nil {
 			return fmt.Errorf("cannot read the links of AI system %s: %w", imp.SystemID, err)
 		}
@@ -108,65 +142,63 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 		for _, id := range ids {
 			linked[id] = true
 		}
-		// A large BOM runs these once per component: parse them once.
-		insComp, err := tx.prepare(ctx, `INSERT INTO components (id, org_id, kind, name, component_version, supplier,
-			licence, description, bom_ref, details, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer insComp.Close()
-		insLink, err := tx.prepare(ctx, `INSERT INTO system_components (org_id, system_id, component_id, role, notes, created_at)
-			VALUES (?, ?, ?, ?, ?, ?)`)
-		if err != nil {
-			return err
-		}
-		defer insLink.Close()
 		stats := &system.BOMStats{}
 		now := db.now()
+		var created, updated []*system.Component
+		isNew, dirty := map[string]bool{}, map[string]bool{}
+		supplier := map[string]string{} // the stored supplier of the components changed
+		var links []string
 		for _, c := range comps {
 			c.OrgID = imp.OrgID
 			if old := m.match(c); old != nil {
-				changed, err := tx.updateFromBOM(ctx, old, c, now)
+				if _, ok := supplier[old.ID]; !ok && !isNew[old.ID] {
+					supplier[old.ID] = old.Supplier
+				}
+				changed, err := updateFromBOM(old, c, now)
 				if err != nil {
 					return err
 				}
 				if changed {
 					stats.Updated++
+					if !isNew[old.ID] && !dirty[old.ID] {
+						dirty[old.ID] = true
+						updated = append(updated, old)
+					}
 				} else {
 					stats.Unchanged++
 				}
 				*c = *old
 			} else {
 				c.ID, c.Version = aims.NewID(), 1
-				if _, err := insComp.ExecContext(ctx,
-					c.ID, c.OrgID, c.Kind, c.Name, c.ComponentVersion, c.Supplier, c.Licence, c.Description, c.BOMRef,
-					detailsText(c.Details), c.Version, now, now); err != nil {
-					return fmt.Errorf("cannot store component %s: %w", c.Name, sameComponent(normalize(err), c))
-				}
 				c.CreatedAt, c.UpdatedAt = now.UTC(), now.UTC()
-				if err := tx.record(ctx, c.OrgID, activity.ActionCreate, "component", c.ID, nil, c); err != nil {
-					return err
-				}
+				created = append(created, c)
+				isNew[c.ID] = true
 				stats.Created++
 				m.add(c)
 			}
-			if linked[c.ID] {
-				continue
+			if !linked[c.ID] {
+				linked[c.ID] = true
+				links = append(links, c.ID)
+				stats.Linked++
 			}
-			l := &system.Link{OrgID: imp.OrgID, SystemID: imp.SystemID, ComponentID: c.ID, Role: role, CreatedAt: now.UTC()}
-			if _, err := insLink.ExecContext(ctx, l.OrgID, l.SystemID, l.ComponentID, l.Role, l.Notes, now); err != nil {
-				return fmt.Errorf("cannot link component %s: %w", c.ID, normalize(err))
-			}
-			if err := tx.record(ctx, l.OrgID, activity.ActionCreate, "system_component", l.SystemID, nil, l); err != nil {
-				return err
-			}
-			linked[c.ID] = true
-			stats.Linked++
+		}
+		if err := tx.insertComponents(ctx, created); err != nil {
+			return err
+		}
+		if err := tx.updateComponents(ctx, imp.OrgID, updated, supplier, now); err != nil {
+			return err
+		}
+		if err := tx.insertLinks(ctx, imp.OrgID, imp.SystemID, role, links, now); err != nil {
+			return err
 		}
 		var last int64
 		if err := tx.q().row(ctx, `SELECT COALESCE(MAX(seq), 0) FROM bom_imports WHERE org_id = ? AND system_id = ?`,
 			imp.OrgID, imp.SystemID).Scan(&last); err != nil {
 			return fmt.Errorf("cannot number the BOM import: %w", err)
+		}
+		enc := <-inv
+		if enc.err != nil {
+			return fmt.Errorf("cannot encode the BOM inventory: %w", enc.err)
 		}
 		a := aims.ActorFrom(ctx)
 		imp.ID, imp.Seq, imp.ImportedAt, imp.Stats = aims.NewID(), last+1, now.UTC(), stats
@@ -178,7 +210,7 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 			bom_version, filename, sha256, components, inventory, imported_by, imported_by_name, imported_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			imp.ID, imp.OrgID, imp.SystemID, imp.Seq, imp.SpecVersion, imp.SerialNumber, imp.BOMVersion, imp.Filename,
-			imp.SHA256, imp.Components, string(invJSON), imp.ImportedBy, imp.ImportedByName, now); err != nil {
+			imp.SHA256, imp.Components, enc.json, imp.ImportedBy, imp.ImportedByName, now); err != nil {
 			return fmt.Errorf("cannot store the BOM import: %w", err)
 		}
 		summary := *imp
@@ -187,10 +219,120 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 	})
 }
 
-// updateFromBOM gives the stored component old the BOM's values of c (details merged), reporting whether
-// anything changed; old is updated to what was stored.
-func (tx *Tx) updateFromBOM(ctx context.Context, old, c *system.Component, now time.Time) (bool, error) {
-	details, err := mergeDetails(old.Details, c.Details)
+// inventoryJSON encodes inv as json.Marshal does, but one component at a time into a buffer of about the
+// right size, so that the text of a large inventory is held once: json.Marshal holds it in its buffer
+// (grown by doubling), in the copy it returns, and in the string made of that for the database.
+func inventoryJSON(inv *aibom.Inventory) (string, error) {
+	if inv == nil {
+		return "null", nil
+	}
+	var b strings.Builder
+	meta, err := json.Marshal(&inv.Metadata)
+	if err != nil {
+		return "", err
+	}
+	// Size the buffer from the first components: they are alike in a large BOM.
+	sample, n := 0, min(len(inv.Components), 64)
+	for i := range n {
+		c, err := json.Marshal(&inv.Components[i])
+		if err != nil {
+			return "", err
+		}
+		sample += len(c) + 1
+	}
+	size := len(meta) + 64 + 48*len(inv.Dependencies)
+	if n > 0 {
+		size += sample / n * len(inv.Components) * 9 / 8
+	}
+	b.Grow(size)
+	b.WriteString(`{"metadata":`)
+	b.Write(meta)
+	if len(inv.Components) > 0 {
+		b.WriteString(`,"components":[`)
+		for i := range inv.Components {
+			c, err := json.Marshal(&inv.Components[i])
+			if err != nil {
+				return "", err
+			}
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(c)
+		}
+		b.WriteByte(']')
+	}
+	if len(inv.Dependencies) > 0 {
+		b.WriteString(`,"dependencies":[`)
+		for i := range inv.Dependencies {
+			d, err := json.Marshal(&inv.Dependencies[i])
+			if err != nil {
+				return "", err
+			}
+			if i > 0 {
+				b.WriteByte(',')
+			}
+			b.Write(d)
+		}
+		b.WriteByte(']')
+	}
+	b.WriteByte('}')
+	return b.String(), nil
+}
+
+// bomCandidates reads the components of orgID that comps may match, in the order they were created
+// (so that of two with the same bom-ref the newer wins, as when all were read), into a matcher.
+func (tx *Tx) bomCandidates(ctx context.Context, orgID string, comps []*system.Component) (*bomMatcher, error) {
+	m := &bomMatcher{byRef: map[string]*system.Component{}, byKey: map[string]*system.Component{}}
+	seen := map[string]bool{}
+	var names []string
+	for _, c := range comps {
+		if !seen[c.Name] {
+			seen[c.Name] = true
+			names = append(names, c.Name)
+		}
+	}
+	var stored []*system.Component
+	read := func(q string, args ...any) error {
+		rows, err := tx.q().query(ctx, componentSelect+q, args...)
+		if err != nil {
+			return err
+		}
+		cs, err := collect(rows, scanComponent)
+		stored = append(stored, cs...)
+		return err
+	}
+	var err error
+	if tx.db.dialect == Postgres {
+		// One array parameter: the planner does not know how many rows the table holds when they were
+		// written a moment ago, and a scan that compares each with a list of hundreds of parameters
+		// takes minutes where a hashed array takes milliseconds.
+		err = read(`AND c.name = ANY(?)`, orgID, names)
+	} else {
+		err = chunks(len(names), bomBatch, func(lo, hi int) error {
+			args := make([]any, 0, hi-lo+1)
+			args = append(args, orgID)
+			for _, n := range names[lo:hi] {
+				args = append(args, n)
+			}
+			return read(`AND c.name IN (`+placeholders(hi-lo)+`)`, args...)
+		})
+	}
+	if err != nil {
+		return nil, fmt.Errorf("cannot read components: %w", err)
+	}
+	slices.SortFunc(stored, func(a, b *system.Component) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+	for _, c := range stored {
+		m.add(c)
+	}
+	return m, nil
+}
+
+// updateFromBOM gives the stored component old the BOM's values of c (details merged), in memory,
+// reporting whether anything changed; a change bumps old's version.
+func updateFromBOM(old, c *system.Component, now time.Time) (bool, error) {
+	details, same, err := mergeDetails(old.Details, c.Details)
 	if err != nil {
 		return false, err
 	}
@@ -205,31 +347,165 @@ func (tx *Tx) updateFromBOM(ctx context.Context, old, c *system.Component, now t
 	if c.Description != "" {
 		next.Description = c.Description
 	}
-	next.Details = details
-	var a, b map[string]any
-	_ = json.Unmarshal(old.Details, &a)
-	_ = json.Unmarshal(details, &b)
-	if next.Kind == old.Kind && next.Name == old.Name && next.ComponentVersion == old.ComponentVersion &&
+	if same && next.Kind == old.Kind && next.Name == old.Name && next.ComponentVersion == old.ComponentVersion &&
 		next.BOMRef == old.BOMRef && next.Supplier == old.Supplier && next.Licence == old.Licence &&
-		next.Description == old.Description && maps.EqualFunc(a, b, func(x, y any) bool { return x == y }) {
+		next.Description == old.Description {
 		return false, nil
 	}
+	next.Details = details
 	next.Version = old.Version + 1
-	if _, err := tx.q().exec(ctx, `UPDATE components SET kind = ?, name = ?, component_version = ?, supplier = ?, licence = ?,
-		description = ?, bom_ref = ?, details = ?, version = ?, updated_at = ? WHERE id = ? AND org_id = ?`,
-		next.Kind, next.Name, next.ComponentVersion, next.Supplier, next.Licence, next.Description, next.BOMRef,
-		string(details), next.Version, now, old.ID, old.OrgID); err != nil {
-		return false, fmt.Errorf("cannot update component %s: %w", old.ID, sameComponent(err, &next))
-	}
-	after, err := componentByID(ctx, tx.q(), old.OrgID, old.ID)
-	if err != nil {
-		return false, err
-	}
-	if err := tx.record(ctx, old.OrgID, activity.ActionUpdate, "component", old.ID, old, after); err != nil {
-		return false, err
-	}
-	*old = *after
+	next.UpdatedAt = now.UTC()
+	*old = next
 	return true, nil
+}
+
+// insertComponents inserts cs, bomBatch rows a statement.
+func (tx *Tx) insertComponents(ctx context.Context, cs []*system.Component) error {
+	const cols = 13
+	b := tx.batch(`INSERT INTO components (id, org_id, kind, name, component_version, supplier, licence, description,
+		bom_ref, details, version, created_at, updated_at) VALUES `, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ``)
+	defer b.close()
+	return chunks(len(cs), bomBatch, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*cols)
+		for _, c := range cs[lo:hi] {
+			args = append(args, c.ID, c.OrgID, c.Kind, c.Name, c.ComponentVersion, c.Supplier, c.Licence, c.Description,
+				c.BOMRef, detailsText(c.Details), c.Version, c.CreatedAt, c.UpdatedAt)
+		}
+		if err := b.exec(ctx, hi-lo, args); err != nil {
+			if hi-lo == 1 {
+				err = sameComponent(err, cs[lo])
+			}
+			return fmt.Errorf("cannot store the components of the BOM: %w", err)
+		}
+		return nil
+	})
+}
+
+// updateComponents stores the new values of cs, bomBatch rows a statement. The kind and name of a
+// component matched to a BOM's never change (both ways of matching need them equal). Its supplier is set
+// only where it changed from supplier[id], the stored one, so that the trigger that copies it to the
+// component's links runs only for those.
+func (tx *Tx) updateComponents(ctx context.Context, orgID string, cs []*system.Component, supplier map[string]string, now time.Time) error {
+	var withSupplier, without []*system.Component
+	for _, c := range cs {
+		if c.Supplier != supplier[c.ID] {
+			withSupplier = append(withSupplier, c)
+		} else {
+			without = append(without, c)
+		}
+	}
+	for _, group := range []struct {
+		cs       []*system.Component
+		supplier bool
+	}{{without, false}, {withSupplier, true}} {
+		if len(group.cs) == 0 {
+			continue
+		}
+		set, row, cols := `component_version = v.column2, licence = v.column3, description = v.column4, bom_ref = v.column5,
+			details = v.column6, version = v.column7`, `(?, ?, ?, ?, ?, ?, CAST(? AS INTEGER))`, 7
+		if group.supplier {
+			set += `, supplier = v.column8`
+			row, cols = `(?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?)`, 8
+		}
+		b := tx.batch(`UPDATE components SET `+set+`, updated_at = ? FROM (VALUES `, row,
+			`) AS v WHERE components.org_id = ? AND components.id = v.column1`)
+		err := chunks(len(group.cs), bomBatch, func(lo, hi int) error {
+			args := make([]any, 0, 2+(hi-lo)*cols)
+			args = append(args, now)
+			for _, c := range group.cs[lo:hi] {
+				args = append(args, c.ID, c.ComponentVersion, c.Licence, c.Description, c.BOMRef, detailsText(c.Details), c.Version)
+				if group.supplier {
+					args = append(args, c.Supplier)
+				}
+			}
+			args = append(args, orgID)
+			if err := b.exec(ctx, hi-lo, args); err != nil {
+				if hi-lo == 1 {
+					err = sameComponent(err, group.cs[lo])
+				}
+				return fmt.Errorf("cannot update the components of the BOM: %w", err)
+			}
+			return nil
+		})
+		b.close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertLinks links the components ids to systemID with role, bomBatch rows a statement.
+func (tx *Tx) insertLinks(ctx context.Context, orgID, systemID, role string, ids []string, now time.Time) error {
+	b := tx.batch(`INSERT INTO system_components (org_id, system_id, component_id, role, notes, created_at) VALUES `,
+		`(?, ?, ?, ?, ?, ?)`, ``)
+	defer b.close()
+	return chunks(len(ids), bomBatch, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*6)
+		for _, id := range ids[lo:hi] {
+			args = append(args, orgID, systemID, id, role, "", now)
+		}
+		if err := b.exec(ctx, hi-lo, args); err != nil {
+			return fmt.Errorf("cannot link the components of the BOM: %w", err)
+		}
+		return nil
+	})
+}
+
+// batcher runs a multi-row statement: head, then one row template per row (joined by commas), then
+// tail. The statement of each number of rows is prepared once, on first use, for the transaction.
+type batcher struct {
+	tx              *Tx
+	head, row, tail string
+	stmts           map[int]*sql.Stmt
+}
+
+func (tx *Tx) batch(head, row, tail string) *batcher {
+	return &batcher{tx: tx, head: head, row: row, tail: tail, stmts: map[int]*sql.Stmt{}}
+}
+
+func (b *batcher) exec(ctx context.Context, rows int, args []any) error {
+	st := b.stmts[rows]
+	if st == nil {
+		var q strings.Builder
+		q.Grow(len(b.head) + rows*(len(b.row)+2) + len(b.tail))
+		q.WriteString(b.head)
+		for i := range rows {
+			if i > 0 {
+				q.WriteString(", ")
+			}
+			q.WriteString(b.row)
+		}
+		q.WriteString(b.tail)
+		var err error
+		if st, err = b.tx.prepare(ctx, q.String()); err != nil {
+			return err
+		}
+		b.stmts[rows] = st
+	}
+	_, err := st.ExecContext(ctx, args...)
+	return normalize(err)
+}
+
+func (b *batcher) close() {
+	for _, st := range b.stmts {
+		st.Close()
+	}
+}
+
+// chunks calls fn with the bounds [lo, hi) of successive chunks of at most size of n items.
+func chunks(n, size int, fn func(lo, hi int) error) error {
+	for lo := 0; lo < n; lo += size {
+		if err := fn(lo, min(lo+size, n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// placeholders returns n comma-separated ? placeholders.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // BOMImports returns the imports of orgID's system systemID, newest first, without inventories.

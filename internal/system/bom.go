@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -72,8 +74,10 @@ type BOMStore interface {
 	// next version of system imp.SystemID. Each of comps is matched to a stored component by bom_ref
 	// (with the same kind and name), else by kind, name and component version; a match takes comps'
 	// values (details merged, the BOM's winning), otherwise it is created. Each is linked to the system
-	// with role unless linked already. Every record created or changed gets its activity entry. It sets
-	// imp's ID, Seq, importer, ImportedAt and Stats. A system of another organization is ENOTFOUND.
+	// with role unless linked already. The import gets one activity entry (record type bom_import, its id,
+	// and the counts of Stats); the stored version and its inventory are the detailed record of what the
+	// components became. It sets imp's ID, Seq, importer, ImportedAt and Stats. A system of another
+	// organization is ENOTFOUND. On any error nothing is stored.
 	SaveBOMImport(ctx context.Context, imp *BOMImport, comps []*Component, role string) error
 	// BOMImports returns the imports of a system, newest first, without their inventories; ENOTFOUND when
 	// there is no such system.
@@ -415,7 +419,8 @@ func supplierOf(c *aibom.Component) string {
 }
 
 // bomComponents makes the aims component of each inventory component (one per distinct kind, name and
-// version), with the details aims keeps for its kind filled from the BOM.
+// version), with the details aims keeps for its kind filled from the BOM. The components are made on
+// every core, since a BOM may hold tens of thousands, then kept in the BOM's order.
 func bomComponents(orgID string, inv *aibom.Inventory) ([]*Component, error) {
 	names := map[string]*aibom.Component{}
 	for i := range inv.Components {
@@ -425,41 +430,66 @@ func bomComponents(orgID string, inv *aibom.Inventory) ([]*Component, error) {
 	for _, d := range inv.Dependencies {
 		deps[d.Ref] = append(deps[d.Ref], d.DependsOn...)
 	}
+	type made struct {
+		c   *Component
+		key string
+		err error
+	}
+	all := make([]made, len(inv.Components))
+	workers := max(1, min(runtime.GOMAXPROCS(0), len(all)/1000))
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; i < len(all); i += workers {
+				all[i].c, all[i].key, all[i].err = bomComponent(orgID, &inv.Components[i], names, deps)
+			}
+		}()
+	}
+	wg.Wait()
 	seen := map[string]bool{}
-	var out []*Component
-	for i := range inv.Components {
-		bc := &inv.Components[i]
-		kind := kindOf(bc)
-		f := ComponentFields{
-			Kind:             kind,
-			Name:             cleanText(bc.Name, 200, false),
-			ComponentVersion: cleanText(bc.Version, 100, false),
-			Supplier:         cleanText(supplierOf(bc), 200, false),
-			Licence:          cleanText(strings.Join(bc.Licenses, ", "), 200, false),
-			Description:      cleanText(bc.Description, 4000, true),
-			BOMRef:           cleanText(bc.BOMRef, 200, false),
-		}
-		if f.Name == "" {
+	out := make([]*Component, 0, len(all))
+	for _, m := range all {
+		if m.key == "" || seen[m.key] {
 			continue
 		}
-		key := f.Kind + "\x00" + f.Name + "\x00" + f.ComponentVersion
-		if seen[key] {
-			continue
+		seen[m.key] = true
+		if m.err != nil {
+			return nil, m.err
 		}
-		seen[key] = true
-		details := bomDetails(bc, kind, names, deps[bc.BOMRef])
-		raw, err := json.Marshal(details)
-		if err != nil {
-			return nil, err
-		}
-		f.Details = raw
-		c := &Component{OrgID: orgID}
-		if err := f.apply(c); err != nil {
-			return nil, aims.Errorf(aims.EINVALID, "Component %q of the BOM (bom-ref %q) cannot be kept: %s", bc.Name, bc.BOMRef, aims.ErrorMessage(err))
-		}
-		out = append(out, c)
+		out = append(out, m.c)
 	}
 	return out, nil
+}
+
+// bomComponent makes the aims component of the inventory component bc and returns it with its key
+// (kind, name and version), or no key when bc has no name.
+func bomComponent(orgID string, bc *aibom.Component, names map[string]*aibom.Component, deps map[string][]string) (*Component, string, error) {
+	kind := kindOf(bc)
+	f := ComponentFields{
+		Kind:             kind,
+		Name:             cleanText(bc.Name, 200, false),
+		ComponentVersion: cleanText(bc.Version, 100, false),
+		Supplier:         cleanText(supplierOf(bc), 200, false),
+		Licence:          cleanText(strings.Join(bc.Licenses, ", "), 200, false),
+		Description:      cleanText(bc.Description, 4000, true),
+		BOMRef:           cleanText(bc.BOMRef, 200, false),
+	}
+	if f.Name == "" {
+		return nil, "", nil
+	}
+	key := f.Kind + "\x00" + f.Name + "\x00" + f.ComponentVersion
+	raw, err := json.Marshal(bomDetails(bc, kind, names, deps[bc.BOMRef]))
+	if err != nil {
+		return nil, key, err
+	}
+	f.Details = raw
+	c := &Component{OrgID: orgID}
+	if err := f.apply(c); err != nil {
+		return nil, key, aims.Errorf(aims.EINVALID, "Component %q of the BOM (bom-ref %q) cannot be kept: %s", bc.Name, bc.BOMRef, aims.ErrorMessage(err))
+	}
+	return c, key, nil
 }
 
 // bomDetails fills the details of kind from the BOM's component; aims detail properties (from an aims

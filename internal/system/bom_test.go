@@ -43,12 +43,13 @@ const assistantBOM = `{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber
 const strings64 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"
 
 type bomFixture struct {
-	db    *store.DB
-	svc   *system.Service
-	ctx   context.Context
-	org   *account.Organization
-	sys   *system.System
-	trail func(t testing.TB) int
+	db        *store.DB
+	svc       *system.Service
+	ctx       context.Context
+	org       *account.Organization
+	sys       *system.System
+	trail     func(t testing.TB) int
+	lastEntry func(t testing.TB) *activity.Entry
 }
 
 func newBOMFixture(t testing.TB) *bomFixture {
@@ -63,6 +64,14 @@ func newBOMFixture(t testing.TB) *bomFixture {
 	var err error
 	if f.sys, err = f.svc.Create(ctx, f.org.ID, system.Fields{Name: "Assistant", Purpose: "Answers customers."}); err != nil {
 		t.Fatal(err)
+	}
+	f.lastEntry = func(t testing.TB) *activity.Entry {
+		t.Helper()
+		var last *activity.Entry
+		if err := db.EachActivity(ctx, f.org.ID, func(e *activity.Entry) error { last = e; return nil }); err != nil || last == nil {
+			t.Fatalf("no activity: %v", err)
+		}
+		return last
 	}
 	f.trail = func(t testing.TB) int {
 		t.Helper()
@@ -154,9 +163,29 @@ func TestImportBOMOfTheRealMLBOMs(t *testing.T) {
 
 func TestImportBOMFillsDetailsByKind(t *testing.T) {
 	f := newBOMFixture(t)
+	before := f.trail(t)
 	imp := f.importBytes(t, []byte(assistantBOM), "assistant.json")
 	if imp.Stats.Created != 5 || imp.Stats.Linked != 5 || imp.BOMVersion != 3 {
 		t.Fatalf("stats = %+v", imp.Stats)
+	}
+	// One activity entry for the import, not one per component or link: it names the stored version and
+	// says what the import did.
+	if n := f.trail(t); n != before+1 {
+		t.Errorf("the import added %d activity entries, want 1", n-before)
+	}
+	last := f.lastEntry(t)
+	var summary struct {
+		ID    string           `json:"id"`
+		Seq   int64            `json:"seq"`
+		Stats system.BOMStats  `json:"stats"`
+		Inv   *json.RawMessage `json:"inventory"`
+	}
+	if err := json.Unmarshal(last.After, &summary); err != nil {
+		t.Fatal(err)
+	}
+	if last.RecordType != "bom_import" || last.RecordID != imp.ID || last.Action != activity.ActionCreate ||
+		summary.ID != imp.ID || summary.Seq != 1 || summary.Stats != *imp.Stats || summary.Inv != nil {
+		t.Errorf("activity entry = %s %s %s %s", last.Action, last.RecordType, last.RecordID, last.After)
 	}
 	cs := componentsByName(t, f)
 	want := map[string]struct {
@@ -191,6 +220,12 @@ func TestImportBOMFillsDetailsByKind(t *testing.T) {
 	again := f.importBytes(t, []byte(assistantBOM), "assistant.json")
 	if again.Stats.Created != 0 || again.Stats.Updated != 0 || again.Stats.Unchanged != 5 || again.Stats.Linked != 0 {
 		t.Errorf("re-import stats = %+v", again.Stats)
+	}
+	if n := f.trail(t); n != before+2 {
+		t.Errorf("two imports added %d activity entries, want 2", n-before)
+	}
+	if _, err := f.db.VerifyActivity(f.ctx, f.org.ID); err != nil {
+		t.Errorf("activity chain: %v", err)
 	}
 }
 
@@ -364,8 +399,8 @@ func TestDiffBOM(t *testing.T) {
 }
 
 // BenchmarkImportBOM imports a generated BOM of 2,000 components (1 in 10 a model trained on the
-// previous data set) into a fresh system, all in one transaction with an activity entry per component
-// and link.
+// previous data set) into a fresh system, all in one transaction with one activity entry. See
+// BenchmarkImportBOM20MB for a large BOM.
 func BenchmarkImportBOM(b *testing.B) {
 	var doc strings.Builder
 	doc.WriteString(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[`)
@@ -394,5 +429,128 @@ func BenchmarkImportBOM(b *testing.B) {
 		if _, err := f.svc.ImportBOM(f.ctx, f.org.ID, s.ID, bytes.NewReader(data), "bench.json"); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// manyBOM is a BOM of n libraries lib-0 ... lib-<n-1> (bom-refs c0 ...) of version version, each
+// supplied by supplier(i), more than one batch of the store's multi-row statements.
+func manyBOM(n int, version string, supplier func(i int) string) []byte {
+	var b strings.Builder
+	b.WriteString(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"bom-ref":"c%d","type":"library","name":"lib-%d","version":"%s","supplier":{"name":%q}}`, i, i, version, supplier(i))
+	}
+	b.WriteString(`]}`)
+	return []byte(b.String())
+}
+
+func systemsOfSupplier(t *testing.T, f *bomFixture, supplier string) int {
+	t.Helper()
+	list, _, err := f.svc.List(f.ctx, f.org.ID, system.Filter{Supplier: supplier}, account.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(list)
+}
+
+func TestImportBOMUpdatesInBulk(t *testing.T) {
+	const n = 1234 // three batches
+	f := newBOMFixture(t)
+	first := f.importBytes(t, manyBOM(n, "1.0", func(int) string { return "Acme" }), "v1.json")
+	if *first.Stats != (system.BOMStats{Created: n, Linked: n}) {
+		t.Fatalf("first import stats = %+v", first.Stats)
+	}
+	if systemsOfSupplier(t, f, "acme") != 1 {
+		t.Errorf("the links do not carry the supplier of their components")
+	}
+	// Version 2 of every library, matched by bom-ref; the last one changes supplier.
+	second := f.importBytes(t, manyBOM(n, "2.0", func(i int) string {
+		if i == n-1 {
+			return "Globex"
+		}
+		return "Acme"
+	}), "v2.json")
+	if *second.Stats != (system.BOMStats{Updated: n}) {
+		t.Fatalf("second import stats = %+v", second.Stats)
+	}
+	cs := componentsByName(t, f)
+	if len(cs) != n {
+		t.Fatalf("%d components linked, want %d", len(cs), n)
+	}
+	for _, name := range []string{"lib-0", "lib-500", fmt.Sprintf("lib-%d", n-1)} {
+		if c := cs[name]; c.ComponentVersion != "2.0" || c.Version != 2 {
+			t.Errorf("%s = version %q, record version %d", name, c.ComponentVersion, c.Version)
+		}
+	}
+	if c := cs[fmt.Sprintf("lib-%d", n-1)]; c.Supplier != "Globex" {
+		t.Errorf("supplier = %q, want Globex", c.Supplier)
+	}
+	// The trigger kept the links' copy of the supplier in step.
+	if systemsOfSupplier(t, f, "GLOBEX") != 1 || systemsOfSupplier(t, f, "acme") != 1 {
+		t.Errorf("supplier filter: globex %d, acme %d systems", systemsOfSupplier(t, f, "globex"), systemsOfSupplier(t, f, "acme"))
+	}
+	// The same again: nothing to write but the version.
+	third := f.importBytes(t, manyBOM(n, "2.0", func(i int) string {
+		if i == n-1 {
+			return "Globex"
+		}
+		return "Acme"
+	}), "v3.json")
+	if *third.Stats != (system.BOMStats{Unchanged: n}) {
+		t.Errorf("third import stats = %+v", third.Stats)
+	}
+}
+
+// TestImportBOMIsAllOrNothing makes the database refuse the link of the last component of a BOM of
+// several batches, after the components and the first batches of links were written: nothing of the
+// import may stay.
+func TestImportBOMIsAllOrNothing(t *testing.T) {
+	const n = 1100
+	f := newBOMFixture(t)
+	f.importBytes(t, []byte(assistantBOM), "assistant.json")
+	before := f.trail(t)
+	beforeComps := componentsByName(t, f)
+	poison := fmt.Sprintf("lib-%d", n-1)
+	write, _ := f.db.Pools()
+	ddl := []string{`CREATE TRIGGER poison BEFORE INSERT ON system_components
+		WHEN (SELECT name FROM components WHERE id = NEW.component_id) = '` + poison + `'
+		BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: injected'); END`}
+	if storetest.Postgres() {
+		ddl = []string{`CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
+			BEGIN
+				IF (SELECT name FROM components WHERE id = NEW.component_id) = '` + poison + `' THEN
+					RAISE unique_violation USING MESSAGE = 'injected';
+				END IF;
+				RETURN NEW;
+			END $$`,
+			`CREATE TRIGGER poison BEFORE INSERT ON system_components FOR EACH ROW EXECUTE FUNCTION poison()`}
+	}
+	for _, q := range ddl {
+		if _, err := write.ExecContext(f.ctx, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Every component is new except torch, which the BOM updates.
+	data := manyBOM(n, "1.0", func(int) string { return "Acme" })
+	data = bytes.Replace(data, []byte(`{"bom-ref":"c0","type":"library","name":"lib-0"`),
+		[]byte(`{"bom-ref":"lib-torch","type":"library","name":"torch","version":"2.3.0","supplier":{"name":"Initech"}},{"bom-ref":"c0","type":"library","name":"lib-0"`), 1)
+	_, err := f.svc.ImportBOM(f.ctx, f.org.ID, f.sys.ID, bytes.NewReader(data), "poison.json")
+	if aims.ErrorCode(err) != aims.ECONFLICT {
+		t.Fatalf("err = %v, want ECONFLICT", err)
+	}
+	if n := f.trail(t); n != before {
+		t.Errorf("activity grew from %d to %d entries", before, n)
+	}
+	if list, _ := f.svc.BOMs(f.ctx, f.org.ID, f.sys.ID); len(list) != 1 {
+		t.Errorf("%d BOM versions, want 1", len(list))
+	}
+	if d := cmp.Diff(beforeComps, componentsByName(t, f)); d != "" {
+		t.Errorf("linked components changed (-before +after):\n%s", d)
+	}
+	if _, err := f.svc.ComponentByKey(f.ctx, f.org.ID, "tool", "lib-0", "1.0"); aims.ErrorCode(err) != aims.ENOTFOUND {
+		t.Errorf("lib-0 stored: %v", err)
 	}
 }

@@ -3,8 +3,9 @@
 //
 // It is a pure library: no database, no HTTP, no network. Parse validates a
 // CycloneDX 1.5 or 1.6 JSON document against the embedded CycloneDX 1.6 JSON
-// schema and decodes it with the official CycloneDX Go library; Write produces
-// a CycloneDX 1.6 ML-BOM; Diff compares two inventories.
+// schema and converts the validated values (checked against the official
+// CycloneDX Go library's decoding in the tests); Write produces a CycloneDX 1.6
+// ML-BOM with that library; Diff compares two inventories.
 package aibom
 
 // Component types of the neutral inventory.

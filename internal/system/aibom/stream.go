@@ -1,18 +1,16 @@
 package aibom
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/maphash"
-	"io"
+
 	"math"
 	"runtime"
 	"strconv"
 	"sync"
 
-	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
 
@@ -35,12 +33,10 @@ type item struct {
 	hash   uint64 // of the JSON value, equal for equal values, for uniqueItems
 	comps  []Component
 	dep    *Dependency
-	err    error // not an issue of the document: a failure of the validator
-	derr   error // the CycloneDX library could not decode a valid item
+	err    error // errSyntax, or a failure of the validator (not an issue of the document)
 }
 
-// parser validates one document and, when decode is set, converts it to an
-// Inventory.
+// parser validates one document and, when decode is set, converts it to an Inventory.
 type parser struct {
 	schemas *schemaSet
 	data    []byte
@@ -48,63 +44,81 @@ type parser struct {
 	seed    maphash.Seed
 }
 
-// parse validates data against the CycloneDX 1.6 schema, item by item for the
-// streamed arrays and as a whole for the rest, and returns its inventory
-// (nil when decode is false). The verdict is the same as validating the
-// whole document at once, except that duplicate items are compared by their
-// canonical JSON encoding.
+// parse validates data against the CycloneDX 1.6 schema, item by item for the streamed arrays and as a
+// whole for the rest, and returns its inventory (nil when decode is false). The verdict is the same as
+// validating the whole document at once, except that duplicate items are compared by their canonical
+// JSON encoding.
 func parse(schemas *schemaSet, data []byte, decode bool) (*Inventory, error) {
 	p := &parser{schemas: schemas, data: data, decode: decode, seed: maphash.MakeSeed()}
 	return p.run()
 }
 
 func (p *parser) run() (*Inventory, error) {
-	// The decoder checks the syntax as it goes; its errors carry the offset
-	// into data.
-	dec := json.NewDecoder(bytes.NewReader(p.data))
-	dec.UseNumber()
-	switch tok, err := dec.Token(); {
-	case err != nil:
-		return nil, p.syntax(err)
-	case tok != json.Delim('{'):
+	r := &treeReader{data: p.data, depth: 1}
+	r.space()
+	if r.off >= len(p.data) || p.data[r.off] != '{' {
+		if _, err := readTree(p.data); err != nil && (r.off >= len(p.data) || p.data[r.off] != '[') {
+			return nil, p.syntax(err)
+		}
 		return nil, &InvalidError{Issues: []Issue{{Pointer: "", Message: "a CycloneDX BOM must be a JSON object"}}}
 	}
+	r.off++
 	rest := map[string]any{}
 	arrays := map[string][]*item{}
 	var dupKeys []Issue
-	for dec.More() {
-		tok, err := dec.Token()
+	for first := true; ; first = false {
+		r.space()
+		if first && r.off < len(p.data) && p.data[r.off] == '}' {
+			r.off++
+			break
+		}
+		if r.off >= len(p.data) || p.data[r.off] != '"' {
+			return nil, p.syntax(errSyntax)
+		}
+		key, err := r.string()
 		if err != nil {
 			return nil, p.syntax(err)
 		}
-		key, _ := tok.(string)
+		if r.space(); r.off >= len(p.data) || p.data[r.off] != ':' {
+			return nil, p.syntax(errSyntax)
+		}
+		r.off++
 		if _, ok := rest[key]; ok {
 			dupKeys = append(dupKeys, Issue{Pointer: pointer([]string{key}), Message: "the member appears more than once"})
 		}
-		if def, ok := streamed[key]; ok && p.peek(dec.InputOffset()) == '[' {
-			items, err := p.array(dec, key, def)
+		if r.space(); r.off < len(p.data) && p.data[r.off] == '[' && streamed[key] != "" {
+			items, end, err := p.array(key, streamed[key], r.off)
 			if err != nil {
 				return nil, err
 			}
-			arrays[key] = items
-			rest[key] = []any{}
+			arrays[key], rest[key], r.off = items, []any{}, end
+		} else {
+			v, err := r.value()
+			if err != nil {
+				return nil, p.syntax(err)
+			}
+			rest[key] = v
+		}
+		if r.space(); r.off < len(p.data) && p.data[r.off] == ',' {
+			r.off++
 			continue
 		}
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return nil, p.syntax(err)
+		if r.off < len(p.data) && p.data[r.off] == '}' {
+			r.off++
+			break
 		}
-		v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
-		if err != nil {
-			return nil, p.syntax(err)
+		return nil, p.syntax(errSyntax)
+	}
+	if r.space(); r.off != len(p.data) {
+		return nil, p.syntax(errSyntax)
+	}
+	// A syntax error in any item makes the document not JSON, whatever else is wrong with it.
+	for _, items := range arrays {
+		for _, it := range items {
+			if errors.Is(it.err, errSyntax) {
+				return nil, p.syntax(it.err)
+			}
 		}
-		rest[key] = v
-	}
-	if _, err := dec.Token(); err != nil { // }
-		return nil, p.syntax(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return nil, p.syntax(err)
 	}
 	if v, ok := rest["specVersion"].(string); ok && v != "1.5" && v != "1.6" {
 		return nil, &InvalidError{Issues: []Issue{{Pointer: "/specVersion",
@@ -150,41 +164,15 @@ func (p *parser) run() (*Inventory, error) {
 	if !p.decode {
 		return nil, nil
 	}
-	return p.inventory(rest, arrays)
+	return p.inventory(rest, arrays), nil
 }
 
-// inventory assembles the Inventory from the document's top-level members
-// and the converted items, then makes up the missing bom-refs in document
-// order (subject, components, services) so that they are stable.
-func (p *parser) inventory(rest map[string]any, arrays map[string][]*item) (*Inventory, error) {
-	head, err := json.Marshal(rest)
-	if err != nil {
-		return nil, fmt.Errorf("cannot encode BOM header: %w", err)
-	}
-	var bom cdx.BOM
-	if err := json.Unmarshal(head, &bom); err != nil {
-		// The schema accepted it, so this is a disagreement between the
-		// schema and the library; report it as invalid input all the same.
-		return nil, &InvalidError{Issues: []Issue{{Pointer: "", Message: "cannot decode BOM: " + err.Error()}}}
-	}
-	inv := &Inventory{Metadata: Metadata{
-		SpecVersion:  bom.SpecVersion.String(),
-		SerialNumber: bom.SerialNumber,
-		Version:      bom.Version,
-	}}
+// inventory assembles the Inventory from the document's top-level members and the converted items,
+// then makes up the missing bom-refs in document order (subject, components, services) so that they
+// are stable.
+func (p *parser) inventory(rest map[string]any, arrays map[string][]*item) *Inventory {
 	refs := newRefMaker()
-	if m := bom.Metadata; m != nil {
-		inv.Metadata.Timestamp = m.Timestamp
-		inv.Metadata.Manufacturer = orgName(m.Manufacturer)
-		if inv.Metadata.Manufacturer == "" {
-			inv.Metadata.Manufacturer = orgName(m.Manufacture)
-		}
-		inv.Metadata.Supplier = orgName(m.Supplier)
-		if m.Component != nil {
-			c := fromComponent(m.Component, refs)
-			inv.Metadata.Subject = &c
-		}
-	}
+	inv := &Inventory{Metadata: metadataOf(rest, refs)}
 	n := 0
 	for _, key := range []string{"components", "services"} {
 		for _, it := range arrays[key] {
@@ -196,40 +184,36 @@ func (p *parser) inventory(rest map[string]any, arrays map[string][]*item) (*Inv
 	}
 	for _, key := range []string{"components", "services"} {
 		for _, it := range arrays[key] {
-			if it.derr != nil {
-				return nil, &InvalidError{Issues: []Issue{{Pointer: "", Message: "cannot decode BOM: " + it.derr.Error()}}}
-			}
 			for _, c := range it.comps {
 				if c.BOMRef == "" {
 					c.BOMRef = refs.ref("", c.Type, c.Group, c.Name)
 				}
 				inv.Components = append(inv.Components, c)
 			}
+			it.comps = nil
 		}
 	}
+	if deps := arrays["dependencies"]; len(deps) > 0 {
+		inv.Dependencies = make([]Dependency, 0, len(deps))
+	}
 	for _, it := range arrays["dependencies"] {
-		if it.derr != nil {
-			return nil, &InvalidError{Issues: []Issue{{Pointer: "", Message: "cannot decode BOM: " + it.derr.Error()}}}
-		}
 		if it.dep != nil {
 			inv.Dependencies = append(inv.Dependencies, *it.dep)
 		}
 	}
-	return inv, nil
+	return inv
 }
 
-// array reads the array under key item by item and hands each item to a
-// pool of workers that validate it against the schema definition def and,
-// when decoding, convert it. At most a few items are in flight at a time.
-func (p *parser) array(dec *json.Decoder, key, def string) ([]*item, error) {
-	if _, err := dec.Token(); err != nil { // [
-		return nil, p.syntax(err)
-	}
+// array reads the array that starts at off, under key, item by item and hands each item to a pool of
+// workers that read, validate it against the schema definition def and, when decoding, convert it. The
+// items are only delimited here (see skipValue); the workers check their syntax. It returns the items
+// and the offset after the array.
+func (p *parser) array(key, def string, off int) ([]*item, int, error) {
+	off++ // [
 	sch := p.schemas.items[def]
 	workers := max(1, runtime.GOMAXPROCS(0))
-	// Items go to the workers in batches of about 64 KiB: a BOM may hold
-	// hundreds of thousands of small items, and one channel operation per
-	// item would cost more than validating it.
+	// Items go to the workers in batches of about 64 KiB: a BOM may hold hundreds of thousands of small
+	// items, and one channel operation per item would cost more than validating it.
 	type batch struct {
 		first int
 		items []*item
@@ -250,24 +234,36 @@ func (p *parser) array(dec *json.Decoder, key, def string) ([]*item, error) {
 	var items []*item
 	var err error
 	cur, size := batch{}, 0
-	for dec.More() {
-		// skip reads the item without copying it; raw is the input's own
-		// bytes between the offsets before and after it.
-		start := dec.InputOffset()
-		if err = dec.Decode(&skip{}); err != nil {
+	for {
+		off = skipSpace(p.data, off)
+		if len(items) == 0 && off < len(p.data) && p.data[off] == ']' {
+			off++
 			break
 		}
-		raw := bytes.TrimLeft(p.data[start:dec.InputOffset()], " \t\r\n,")
-		it := &item{raw: raw}
+		var end int
+		if end, err = skipValue(p.data, off); err != nil {
+			break
+		}
+		it := &item{raw: p.data[off:end]}
 		if len(cur.items) == 0 {
 			cur.first = len(items)
 		}
 		cur.items = append(cur.items, it)
 		items = append(items, it)
-		if size += len(raw); size >= 64<<10 {
+		if size += end - off; size >= 64<<10 {
 			jobs <- cur
 			cur, size = batch{}, 0
 		}
+		if off = skipSpace(p.data, end); off < len(p.data) && p.data[off] == ',' {
+			off++
+			continue
+		}
+		if off < len(p.data) && p.data[off] == ']' {
+			off++
+			break
+		}
+		err = errSyntax
+		break
 	}
 	if len(cur.items) > 0 {
 		jobs <- cur
@@ -275,19 +271,32 @@ func (p *parser) array(dec *json.Decoder, key, def string) ([]*item, error) {
 	close(jobs)
 	wg.Wait()
 	if err != nil {
-		return nil, p.syntax(err)
+		return nil, 0, p.syntax(err)
 	}
-	if _, err := dec.Token(); err != nil { // ]
-		return nil, p.syntax(err)
-	}
-	return items, nil
+	return items, off, nil
 }
 
-// item validates and converts one element; it frees the element's bytes,
-// generic tree and CycloneDX value before it returns.
+func skipSpace(data []byte, off int) int {
+	for off < len(data) {
+		switch data[off] {
+		case ' ', '\t', '\n', '\r':
+			off++
+		default:
+			return off
+		}
+	}
+	return off
+}
+
+// item reads, validates and converts one element; nothing of it but its bytes (a slice of the input,
+// kept for uniqueItems) and what was made of it outlives the call.
 func (p *parser) item(key string, i int, it *item, sch *jsonschema.Schema) {
-	raw := it.raw // a slice of the input, kept for uniqueItems
-	v, err := jsonschema.UnmarshalJSON(bytes.NewReader(raw))
+	// An item is at depth 2 of the document: in the top-level object and its array.
+	r := &treeReader{data: it.raw, depth: 2}
+	v, err := r.value()
+	if err == nil && r.off != len(it.raw) {
+		err = errSyntax
+	}
 	if err != nil {
 		it.err = err
 		return
@@ -310,69 +319,37 @@ func (p *parser) item(key string, i int, it *item, sch *jsonschema.Schema) {
 	if !p.decode || len(it.issues) > 0 {
 		return
 	}
+	o, _ := v.(map[string]any)
 	switch key {
 	case "components":
-		var c cdx.Component
-		if it.derr = json.Unmarshal(raw, &c); it.derr == nil {
-			var walk func(*cdx.Component)
-			walk = func(c *cdx.Component) {
-				it.comps = append(it.comps, fromComponent(c, nil))
-				if c.Components != nil {
-					for j := range *c.Components {
-						walk(&(*c.Components)[j])
-					}
-				}
-			}
-			walk(&c)
+		var walk func(object)
+		walk = func(c object) {
+			it.comps = append(it.comps, componentOf(c, nil))
+			objects(c, "components", walk)
 		}
+		walk(o)
 	case "services":
-		var s cdx.Service
-		if it.derr = json.Unmarshal(raw, &s); it.derr == nil {
-			var walk func(*cdx.Service)
-			walk = func(s *cdx.Service) {
-				it.comps = append(it.comps, fromService(s, nil))
-				if s.Services != nil {
-					for j := range *s.Services {
-						walk(&(*s.Services)[j])
-					}
-				}
-			}
-			walk(&s)
+		var walk func(object)
+		walk = func(s object) {
+			it.comps = append(it.comps, serviceOf(s, nil))
+			objects(s, "services", walk)
 		}
+		walk(o)
 	case "dependencies":
-		var d cdx.Dependency
-		if it.derr = json.Unmarshal(raw, &d); it.derr == nil {
-			dep := Dependency{Ref: d.Ref}
-			if d.Dependencies != nil && len(*d.Dependencies) > 0 {
-				dep.DependsOn = append([]string(nil), *d.Dependencies...)
-			}
-			it.dep = &dep
-		}
+		it.dep = &Dependency{Ref: str(o, "ref"), DependsOn: strList(o, "dependsOn")}
 	}
 }
 
-// peek returns the first byte of the value that starts after the member
-// name ending at off, skipping white space and the colon.
-func (p *parser) peek(off int64) byte {
-	for i := int(off); i < len(p.data); i++ {
-		switch c := p.data[i]; c {
-		case ' ', '\t', '\n', '\r', ':':
-		default:
-			return c
-		}
-	}
-	return 0
-}
-
-// syntax reports the syntax error err of the decoder. Its offset is where
-// the decoder stopped, which can be before the offending character, so
-// the document is scanned again (on this error path only) for the exact one.
+// syntax reports that the document is not JSON. The tree reader only knows that, so the document is
+// scanned again by encoding/json (on this error path only) for the exact message and position.
 func (p *parser) syntax(err error) error {
 	var se *json.SyntaxError
-	if errors.As(err, &se) || err == nil {
+	if errors.Is(err, errSyntax) || errors.As(err, &se) || err == nil {
 		if exact := json.Unmarshal(p.data, new(struct{})); exact != nil && errors.As(exact, &se) {
 			err = exact
-		} else if err == nil {
+		} else if exact := json.Unmarshal(p.data, new(any)); exact != nil {
+			err = exact
+		} else {
 			err = errors.New("invalid character after the end of the BOM")
 		}
 	}
@@ -428,11 +405,11 @@ func mix(z uint64) uint64 {
 // sameJSON reports whether the JSON texts a and b hold equal values; it is
 // asked only when their hashes match.
 func sameJSON(a, b []byte) bool {
-	va, err := jsonschema.UnmarshalJSON(bytes.NewReader(a))
+	va, err := readTree(a)
 	if err != nil {
 		return false
 	}
-	vb, err := jsonschema.UnmarshalJSON(bytes.NewReader(b))
+	vb, err := readTree(b)
 	if err != nil {
 		return false
 	}
