@@ -147,7 +147,7 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 		var created, updated []*system.Component
 		isNew, dirty := map[string]bool{}, map[string]bool{}
 		supplier := map[string]string{} // the stored supplier of the components changed
-		var links []string
+		var links []*system.Component
 		for _, c := range comps {
 			c.OrgID = imp.OrgID
 			if old := m.match(c); old != nil {
@@ -178,7 +178,7 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 			}
 			if !linked[c.ID] {
 				linked[c.ID] = true
-				links = append(links, c.ID)
+				links = append(links, c)
 				stats.Linked++
 			}
 		}
@@ -435,15 +435,21 @@ func (tx *Tx) updateComponents(ctx context.Context, orgID string, cs []*system.C
 	return nil
 }
 
-// insertLinks links the components ids to systemID with role, bomBatch rows a statement.
-func (tx *Tx) insertLinks(ctx context.Context, orgID, systemID, role string, ids []string, now time.Time) error {
-	b := tx.batch(`INSERT INTO system_components (org_id, system_id, component_id, role, notes, created_at) VALUES `,
-		`(?, ?, ?, ?, ?, ?)`, ``)
+// insertLinks links the components cs (as stored) to systemID with role, bomBatch rows a statement. Each
+// link gets its lower-case supplier and model keys (migration 0012) here, folded as SQL's lower() folds
+// them, so that the database's trigger has nothing to correct.
+func (tx *Tx) insertLinks(ctx context.Context, orgID, systemID, role string, cs []*system.Component, now time.Time) error {
+	b := tx.batch(`INSERT INTO system_components (org_id, system_id, component_id, role, notes, created_at, supplier_key, model_key) VALUES `,
+		`(?, ?, ?, ?, ?, ?, ?, ?)`, ``)
 	defer b.close()
-	return chunks(len(ids), bomBatch, func(lo, hi int) error {
-		args := make([]any, 0, (hi-lo)*6)
-		for _, id := range ids[lo:hi] {
-			args = append(args, orgID, systemID, id, role, "", now)
+	return chunks(len(cs), bomBatch, func(lo, hi int) error {
+		args := make([]any, 0, (hi-lo)*8)
+		for _, c := range cs[lo:hi] {
+			model := ""
+			if c.Kind == "model" {
+				model = asciiLower(c.Name)
+			}
+			args = append(args, orgID, systemID, c.ID, role, "", now, asciiLower(c.Supplier), model)
 		}
 		if err := b.exec(ctx, hi-lo, args); err != nil {
 			return fmt.Errorf("cannot link the components of the BOM: %w", err)
@@ -551,4 +557,14 @@ func (tx *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 		return nil, fmt.Errorf("cannot prepare a statement: %w", normalize(err))
 	}
 	return st, nil
+}
+
+// asciiLower folds A-Z to a-z and leaves every other character, as SQLite's lower() does.
+func asciiLower(s string) string {
+	return strings.Map(func(r rune) rune {
+		if 'A' <= r && r <= 'Z' {
+			return r + 'a' - 'A'
+		}
+		return r
+	}, s)
 }
