@@ -24,6 +24,9 @@ import (
 //   - Lists (environments, markets) separate their entries with ";".
 //   - Yes/no columns hold true, false, yes or no (any case); an empty cell is false.
 //   - One system a row; at most MaxImportSystems rows. Empty lines are skipped.
+//   - A cell that a spreadsheet would run as a formula (one starting with =, +, -, @, a tab or a carriage
+//     return) is written with an apostrophe before it, which spreadsheets hide, and read back without it;
+//     a cell of apostrophes before such a character gets one more, so that every value round-trips.
 
 // MaxImportSystems bounds the systems of one import, from CSV or JSON.
 const MaxImportSystems = 100_000
@@ -175,7 +178,7 @@ func decodeCSV(r io.Reader, maxRows int) (*CSVSystems, error) {
 			if !utf8.ValidString(cell) {
 				return nil, &LineError{Line: line, Err: aims.FieldError(cols[i].name, "The cell is not valid UTF-8 text.")}
 			}
-			if err := cols[i].set(&f, cell); err != nil {
+			if err := cols[i].set(&f, unguardCell(cell)); err != nil {
 				return nil, &LineError{Line: line, Err: err}
 			}
 		}
@@ -264,7 +267,7 @@ func (cw *CSVWriter) Write(f *Fields) error {
 		return err
 	}
 	for i, c := range csvColumns {
-		cw.row[i] = c.get(f)
+		cw.row[i] = guardCell(c.get(f))
 	}
 	return cw.w.Write(cw.row)
 }
@@ -284,4 +287,26 @@ func (cw *CSVWriter) Flush() error {
 	}
 	cw.w.Flush()
 	return cw.w.Error()
+}
+
+// formulaCell reports whether a spreadsheet would take s, after any apostrophes, for a formula.
+func formulaCell(s string) bool {
+	s = strings.TrimLeft(s, "'")
+	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
+}
+
+// guardCell keeps a spreadsheet from running s as a formula (CSV injection): it puts an apostrophe before
+// it. unguardCell takes it away again.
+func guardCell(s string) string {
+	if formulaCell(s) {
+		return "'" + s
+	}
+	return s
+}
+
+func unguardCell(s string) string {
+	if strings.HasPrefix(s, "'") && formulaCell(s) {
+		return s[1:]
+	}
+	return s
 }

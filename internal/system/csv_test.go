@@ -2,8 +2,10 @@ package system
 
 import (
 	"bytes"
+	"encoding/csv"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -125,6 +127,41 @@ func TestCSVRoundTrips(t *testing.T) {
 	}
 	if got := buf.String(); got != strings.Join(CSVColumns(), ",")+"\n" {
 		t.Fatalf("an empty export is %q, want the header alone", got)
+	}
+}
+
+// TestCSVCellsAreNotFormulas checks the guard against CSV injection: what a spreadsheet would run is
+// written behind an apostrophe, and every value still comes back as it was.
+func TestCSVCellsAreNotFormulas(t *testing.T) {
+	for _, tt := range []struct{ value, cell string }{
+		{"=HYPERLINK(\"http://evil\")", "'=HYPERLINK(\"http://evil\")"},
+		{"+1 555", "'+1 555"},
+		{"-2+3", "'-2+3"},
+		{"@SUM(A1)", "'@SUM(A1)"},
+		{"\tTab", "'\tTab"},
+		{"'=already guarded by hand", "''=already guarded by hand"},
+		{"'quoted", "'quoted"},
+		{"plain = text", "plain = text"},
+		{"", ""},
+	} {
+		var buf bytes.Buffer
+		if err := EncodeCSV(&buf, []Fields{{Name: "A", Purpose: tt.value}}); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(strings.NewReader(buf.String())).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := rows[1][slices.Index(CSVColumns(), "purpose")]; got != tt.cell {
+			t.Errorf("%q is written as %q, want %q", tt.value, got, tt.cell)
+		}
+		out, err := DecodeCSV(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := out.Fields[0].Purpose; got != tt.value {
+			t.Errorf("%q comes back as %q", tt.value, got)
+		}
 	}
 }
 
