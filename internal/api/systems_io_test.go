@@ -57,7 +57,7 @@ func TestSystemsAreImportedAllOrNothingAndExportedToImportAgain(t *testing.T) {
 		{"a name twice in the file is 409 on the second", systemsCSVCall("/api/v1/systems/import", alice.Token, "name,purpose\nA,x\nB,x\nA,y\n"),
 			409, "conflict", "name", "Line 4: \"A\" is the name of line 2 already"},
 		{"a name in use is 409", systemsCSVCall("/api/v1/systems/import", alice.Token, "name,purpose\nNew,x\nLumen Assist,y\n"),
-			409, "conflict", "name", "Lumen Assist"},
+			409, "conflict", "name", "Line 3: There is an AI system named \"Lumen Assist\" already."},
 		{"an owner of another organization is 400 on owner_id", systemsCSVCall("/api/v1/systems/import", alice.Token, "name,purpose,owner_id\nNew,x,"+bob.User.ID+"\n"),
 			400, "invalid", "owner_id", "member"},
 		{"a bad JSON item is 400 naming its position and field", call{method: "POST", path: "/api/v1/systems/import", token: alice.Token,

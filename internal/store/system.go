@@ -115,11 +115,15 @@ func sameName(err error, name string) error {
 
 // CreateSystems stores ss (each with its OrgID set) in one transaction, assigning ids, version 1 and
 // times, each with a history entry and an activity entry. A name in use is ECONFLICT on name; an owner
-// who is not a member is EINVALID on owner_id; either stores nothing.
+// who is not a member is EINVALID on owner_id; either stores nothing and is a *system.ImportError naming
+// the system at fault by its index in ss.
 func (db *DB) CreateSystems(ctx context.Context, ss []*system.System, reason string) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		for _, s := range ss {
+		for i, s := range ss {
 			if err := tx.checkOwner(ctx, s.OrgID, s.OwnerID); err != nil {
+				if aims.ErrorCode(err) == aims.EINVALID {
+					return &system.ImportError{Index: i, Err: err}
+				}
 				return err
 			}
 			now := db.now()
@@ -132,8 +136,11 @@ func (db *DB) CreateSystems(ctx context.Context, ss []*system.System, reason str
 				s.OwnerID, s.Team, listJSON(s.Environments), listJSON(s.Markets), s.Users, s.AffectedPeople, s.Automation,
 				s.HumanOversight, s.PersonalData, s.SpecialCategoryData, s.DataNotes, s.InteractsWithPeople, s.GeneratesContent,
 				s.Version, now, now)
+			if aims.ErrorCode(err) == aims.ECONFLICT {
+				return &system.ImportError{Index: i, Err: sameName(err, s.Name)}
+			}
 			if err != nil {
-				return fmt.Errorf("cannot store AI system: %w", sameName(err, s.Name))
+				return fmt.Errorf("cannot store AI system: %w", err)
 			}
 			stored, err := systemByID(ctx, tx.q(), s.OrgID, s.ID)
 			if err != nil {

@@ -239,7 +239,8 @@ func (f *Filter) check() error {
 // transaction.
 type Store interface {
 	// CreateSystems stores the new systems ss all or none, each with a history entry with reason. An
-	// owner who is not a member is EINVALID on owner_id.
+	// owner who is not a member is EINVALID on owner_id, a name in use ECONFLICT on name, both as an
+	// *ImportError with the index of the system at fault.
 	CreateSystems(ctx context.Context, ss []*System, reason string) error
 	// UpdateSystem stores s if its version is ifVersion (0: any), with reason in its history.
 	UpdateSystem(ctx context.Context, s *System, ifVersion int64, reason string) error
