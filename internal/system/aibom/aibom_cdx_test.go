@@ -8,9 +8,10 @@ import (
 	"strings"
 	"testing"
 
+	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/google/go-cmp/cmp"
 
-	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
 // The conversion that Parse made from the CycloneDX library's types until it converted the validated
@@ -371,7 +372,7 @@ func TestConversionMatchesCycloneDXLibrary(t *testing.T) {
 		"bert":        bertFixed(t),
 		"sd":          readFile(t, "valid-machine-learning-1.6.json"),
 		"rich export": rich.Bytes(),
-		"generated":   bigBOM(64 << 10),
+		"generated":   aibomtest.BigBOM(64 << 10),
 	}
 	for name, data := range docs {
 		t.Run(name, func(t *testing.T) {

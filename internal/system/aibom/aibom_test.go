@@ -4,17 +4,15 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/metrics"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
 const testdata = "../../../../shared/testdata/cyclonedx"
@@ -478,38 +476,15 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// bigBOM builds a CycloneDX 1.6 BOM of about size bytes.
-func bigBOM(size int) []byte {
-	var b bytes.Buffer
-	b.WriteString(`{"bomFormat":"CycloneDX","specVersion":"1.6","serialNumber":"urn:uuid:3e671687-395b-41f5-a30f-a58921a69b79","version":1,"components":[`)
-	var deps bytes.Buffer
-	for i := 0; b.Len()+deps.Len() < size; i++ {
-		if i > 0 {
-			b.WriteByte(',')
-			deps.WriteByte(',')
-		}
-		if i%10 == 0 {
-			fmt.Fprintf(&b, `{"bom-ref":"m%d","type":"machine-learning-model","name":"model-%d","version":"1.%d","licenses":[{"license":{"id":"Apache-2.0"}}],"modelCard":{"modelParameters":{"task":"text-classification","datasets":[{"ref":"d%d"}]},"quantitativeAnalysis":{"performanceMetrics":[{"type":"accuracy","value":"0.9"}]}}}`, i, i, i, i)
-		} else {
-			fmt.Fprintf(&b, `{"bom-ref":"c%d","type":"library","group":"org.example","name":"lib-%d","version":"1.0.%d","purl":"pkg:maven/org.example/lib-%d@1.0.%d","hashes":[{"alg":"SHA-256","content":"%064x"}],"licenses":[{"license":{"id":"MIT"}}]}`, i, i, i, i, i, i)
-		}
-		fmt.Fprintf(&deps, `{"ref":"c%d","dependsOn":["m%d"]}`, i, i/10*10)
-	}
-	b.WriteString(`],"dependencies":[`)
-	b.Write(deps.Bytes())
-	b.WriteString(`]}`)
-	return b.Bytes()
-}
-
 func BenchmarkParse20MB(b *testing.B) {
-	data := bigBOM(20 << 20)
+	data := aibomtest.BigBOM(20 << 20)
 	if _, err := Parse(bytes.NewReader(data), 64<<20); err != nil {
 		b.Fatal(err)
 	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	peak := heapPeak(b)
-	cpu0 := cpuTime()
+	peak := aibomtest.HeapPeak()
+	cpu0 := aibomtest.CPUTime()
 	b.ResetTimer()
 	for b.Loop() {
 		if _, err := Parse(bytes.NewReader(data), 64<<20); err != nil {
@@ -520,50 +495,5 @@ func BenchmarkParse20MB(b *testing.B) {
 	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MiB")
 	// CPU time says what a parse costs when other processes share the machine, and with ns/op how much
 	// of it ran in parallel.
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
-}
-
-// cpuTime is the CPU time (user and system) this process has used so far.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// heapPeak samples the bytes of live and not yet swept heap objects every
-// millisecond until the returned function is called, which returns the
-// highest sample above the level at the start (the input and the test's own
-// data), i.e. about the peak heap one Parse needs.
-func heapPeak(b *testing.B) func() uint64 {
-	runtime.GC()
-	sample := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
-	var top uint64
-	done, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
-		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				metrics.Read(s)
-				top = max(top, s[0].Value.Uint64())
-			}
-		}
-	}()
-	return func() uint64 {
-		close(done)
-		<-stopped
-		if top < base {
-			return 0
-		}
-		return top - base
-	}
+	b.ReportMetric((aibomtest.CPUTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 }
