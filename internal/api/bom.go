@@ -39,7 +39,7 @@ func (a *API) importBOM(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength > limit {
 		return aims.Errorf(aims.ETOOLARGE, "The BOM is larger than the limit of %d bytes.", limit)
 	}
-	imp, err := a.Systems.ImportBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, r.Body, r.URL.Query().Get("filename"))
+	imp, err := a.Systems.ImportBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, aibom.Sized(r.Body, r.ContentLength), r.URL.Query().Get("filename"))
 	var invalid *system.BOMInvalidError
 	if errors.As(err, &invalid) {
 		d := problem.From(r, err)

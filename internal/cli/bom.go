@@ -11,6 +11,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/system/aibom"
 )
 
 const bomUsage = "usage: aims bom import|export|diff --org SLUG --system ID|NAME ..."
@@ -76,7 +77,7 @@ func runBOMImport(ctx context.Context, env *Env, args []string) error {
 		bar = newProgress(env.Stderr, "importing "+file)
 		r = &progressReader{r: f, p: bar, size: st.Size()}
 	}
-	imp, err := svc.ImportBOM(operator(ctx), o.ID, s.ID, r, baseName(file))
+	imp, err := svc.ImportBOM(operator(ctx), o.ID, s.ID, aibom.Sized(r, st.Size()), baseName(file))
 	if bar != nil {
 		bar.set(100, "done")
 		bar.done()

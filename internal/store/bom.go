@@ -13,6 +13,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/system"
@@ -107,7 +110,7 @@ const bomBatch = 500
 // update and to link are then written with multi-row statements of bomBatch rows, each prepared once for
 // the transaction. The import gets one activity entry, whose counts summarize what it did; the stored
 // version with its inventory is the detailed record.
-func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []*system.Component, role string) error {
+func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []*system.Component, role string, ready func() error) error {
 	// The inventory is encoded while the components are written: both take a while for a large BOM,
 	// and the database works on another core.
 	type encoded struct {
@@ -128,7 +131,8 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 			return err
 		}
 		linked := map[string]bool{}
-		rows, err := tx.q().query(ctx, `SELECT component_id FROM system_components WHERE org_id = ? AND system_id = ?`, imp.OrgID, imp.SystemID)
+		// The system is the organization's (above): its links are read by the primary key alone.
+		rows, err := tx.q().query(ctx, `SELECT component_id FROM system_components WHERE system_id = ?`, imp.SystemID)
 		if err != nil {
 			return fmt.Errorf("cannot read the links of AI system %s: %w", imp.SystemID, err)
 		}
@@ -189,6 +193,9 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 			return err
 		}
 		if err := tx.insertLinks(ctx, imp.OrgID, imp.SystemID, role, links, now); err != nil {
+			return err
+		}
+		if err := ready(); err != nil {
 			return err
 		}
 		var last int64
@@ -308,14 +315,13 @@ func (tx *Tx) bomCandidates(ctx context.Context, orgID string, comps []*system.C
 		// takes minutes where a hashed array takes milliseconds.
 		err = read(`AND c.name = ANY(?)`, orgID, names)
 	} else {
-		err = chunks(len(names), bomBatch, func(lo, hi int) error {
-			args := make([]any, 0, hi-lo+1)
-			args = append(args, orgID)
-			for _, n := range names[lo:hi] {
-				args = append(args, n)
-			}
-			return read(`AND c.name IN (`+placeholders(hi-lo)+`)`, args...)
-		})
+		// One JSON array parameter, for the same reason: hundreds of statements of 500 names each took a
+		// quarter of a second for a BOM of 62,000 components.
+		list, jerr := json.Marshal(names)
+		if jerr != nil {
+			return nil, fmt.Errorf("cannot read components: %w", jerr)
+		}
+		err = read(`AND c.name IN (SELECT value FROM json_each(?))`, orgID, string(list))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("cannot read components: %w", err)
@@ -359,8 +365,26 @@ func updateFromBOM(old, c *system.Component, now time.Time) (bool, error) {
 	return true, nil
 }
 
-// insertComponents inserts cs, bomBatch rows a statement.
+// componentCopyColumns are the columns insertComponents copies on PostgreSQL, in the order of
+// componentCopyRow.
+var componentCopyColumns = []string{"id", "org_id", "kind", "name", "component_version", "supplier", "licence",
+	"description", "bom_ref", "details", "version", "created_at", "updated_at"}
+
+func componentCopyRow(c *system.Component) []any {
+	return []any{c.ID, c.OrgID, c.Kind, c.Name, c.ComponentVersion, c.Supplier, c.Licence, c.Description,
+		c.BOMRef, detailsText(c.Details), c.Version, c.CreatedAt, c.UpdatedAt}
+}
+
+// insertComponents inserts cs: with COPY on PostgreSQL, bomBatch rows a statement on SQLite.
 func (tx *Tx) insertComponents(ctx context.Context, cs []*system.Component) error {
+	if tx.db.dialect == Postgres {
+		if err := tx.copyRows(ctx, "components", componentCopyColumns, len(cs), func(i int) []any {
+			return componentCopyRow(cs[i])
+		}); err != nil {
+			return fmt.Errorf("cannot store the components of the BOM: %w", err)
+		}
+		return nil
+	}
 	const cols = 13
 	b := tx.batch(`INSERT INTO components (id, org_id, kind, name, component_version, supplier, licence, description,
 		bom_ref, details, version, created_at, updated_at) VALUES `, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ``)
@@ -368,8 +392,7 @@ func (tx *Tx) insertComponents(ctx context.Context, cs []*system.Component) erro
 	return chunks(len(cs), bomBatch, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
 		for _, c := range cs[lo:hi] {
-			args = append(args, c.ID, c.OrgID, c.Kind, c.Name, c.ComponentVersion, c.Supplier, c.Licence, c.Description,
-				c.BOMRef, detailsText(c.Details), c.Version, c.CreatedAt, c.UpdatedAt)
+			args = append(args, componentCopyRow(c)...)
 		}
 		if err := b.exec(ctx, hi-lo, args); err != nil {
 			if hi-lo == 1 {
@@ -435,10 +458,38 @@ func (tx *Tx) updateComponents(ctx context.Context, orgID string, cs []*system.C
 	return nil
 }
 
-// insertLinks links the components cs (as stored) to systemID with role, bomBatch rows a statement. Each
-// link gets its lower-case supplier and model keys (migration 0012) here, folded as SQL's lower() folds
-// them, so that the database's trigger has nothing to correct.
+// insertLinks links the components cs (as stored) to systemID with role, each with the lower-case
+// supplier and model keys of its component (migration 0012) folded as the database's lower() folds them
+// (see insertLink). On PostgreSQL, whose lower() follows the database's locale, the component ids are
+// copied to a temporary table and linked by one INSERT ... SELECT that folds the keys. On SQLite, whose
+// lower() folds ASCII letters only, the keys are folded here (asciiLower) and the links inserted bomBatch
+// rows a statement.
 func (tx *Tx) insertLinks(ctx context.Context, orgID, systemID, role string, cs []*system.Component, now time.Time) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	if tx.db.dialect == Postgres {
+		if _, err := tx.q().exec(ctx, `CREATE TEMPORARY TABLE bom_links (component_id TEXT NOT NULL) ON COMMIT DROP`); err != nil {
+			return fmt.Errorf("cannot link the components of the BOM: %w", err)
+		}
+		if err := tx.copyRows(ctx, "bom_links", []string{"component_id"}, len(cs), func(i int) []any {
+			return []any{cs[i].ID}
+		}); err != nil {
+			return fmt.Errorf("cannot link the components of the BOM: %w", err)
+		}
+		if _, err := tx.q().exec(ctx, `INSERT INTO system_components (org_id, system_id, component_id, role, notes,
+			created_at, supplier_key, model_key)
+			SELECT c.org_id, CAST(? AS TEXT), c.id, CAST(? AS TEXT), '', CAST(? AS TIMESTAMPTZ), lower(c.supplier),
+				CASE WHEN c.kind = 'model' THEN lower(c.name) ELSE '' END
+			FROM bom_links b JOIN components c ON c.id = b.component_id WHERE c.org_id = ?`,
+			systemID, role, now.UTC(), orgID); err != nil {
+			return fmt.Errorf("cannot link the components of the BOM: %w", normalize(err))
+		}
+		if _, err := tx.q().exec(ctx, `DROP TABLE bom_links`); err != nil {
+			return fmt.Errorf("cannot link the components of the BOM: %w", err)
+		}
+		return nil
+	}
 	b := tx.batch(`INSERT INTO system_components (org_id, system_id, component_id, role, notes, created_at, supplier_key, model_key) VALUES `,
 		`(?, ?, ?, ?, ?, ?, ?, ?)`, ``)
 	defer b.close()
@@ -453,6 +504,32 @@ func (tx *Tx) insertLinks(ctx context.Context, orgID, systemID, role string, cs 
 		}
 		if err := b.exec(ctx, hi-lo, args); err != nil {
 			return fmt.Errorf("cannot link the components of the BOM: %w", err)
+		}
+		return nil
+	})
+}
+
+// copyRows copies n rows, row(i) for each, into the named columns of table with PostgreSQL's COPY, in the
+// transaction: for tens of thousands of rows several times faster than multi-row INSERTs.
+func (tx *Tx) copyRows(ctx context.Context, table string, columns []string, n int, row func(i int) []any) error {
+	return tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("cannot copy rows: the connection is a %T, not pgx's", dc)
+		}
+		i := 0
+		copied, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, columns, pgx.CopyFromFunc(func() ([]any, error) {
+			if i == n {
+				return nil, nil
+			}
+			i++
+			return row(i - 1), nil
+		}))
+		if err != nil {
+			return normalize(err)
+		}
+		if copied != int64(n) {
+			return fmt.Errorf("copied %d rows of %d into %s", copied, n, table)
 		}
 		return nil
 	})
@@ -507,11 +584,6 @@ func chunks(n, size int, fn func(lo, hi int) error) error {
 		}
 	}
 	return nil
-}
-
-// placeholders returns n comma-separated ? placeholders.
-func placeholders(n int) string {
-	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
 }
 
 // BOMImports returns the imports of orgID's system systemID, newest first, without inventories.

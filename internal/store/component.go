@@ -211,9 +211,8 @@ func (db *DB) LinkComponent(ctx context.Context, l *system.Link) error {
 		switch {
 		case aims.ErrorCode(err) == aims.ENOTFOUND:
 			l.CreatedAt = db.now()
-			if _, err := tx.q().exec(ctx, `INSERT INTO system_components (org_id, system_id, component_id, role, notes, created_at)
-				VALUES (?, ?, ?, ?, ?, ?)`, l.OrgID, l.SystemID, l.ComponentID, l.Role, l.Notes, l.CreatedAt); err != nil {
-				return fmt.Errorf("cannot link component %s: %w", l.ComponentID, err)
+			if err := tx.insertLink(ctx, l); err != nil {
+				return err
 			}
 			stored, err := linkOf(ctx, tx.q(), l.OrgID, l.SystemID, l.ComponentID)
 			if err != nil {
@@ -300,4 +299,17 @@ func (db *DB) ComponentSystems(ctx context.Context, orgID, componentID string) (
 		var r system.SystemRef
 		return &r, sc.Scan(&r.ID, &r.Name, &r.Role)
 	})
+}
+
+// insertLink stores the new link l with the lower-case supplier and model keys of its component (0012),
+// folded by the database's lower() as the trigger components_keys folds them when the component changes.
+func (tx *Tx) insertLink(ctx context.Context, l *system.Link) error {
+	if _, err := tx.q().exec(ctx, `INSERT INTO system_components (org_id, system_id, component_id, role, notes, created_at,
+		supplier_key, model_key) VALUES (?, ?, ?, ?, ?, ?,
+		(SELECT lower(supplier) FROM components WHERE id = ?),
+		(SELECT CASE WHEN kind = 'model' THEN lower(name) ELSE '' END FROM components WHERE id = ?))`,
+		l.OrgID, l.SystemID, l.ComponentID, l.Role, l.Notes, l.CreatedAt, l.ComponentID, l.ComponentID); err != nil {
+		return fmt.Errorf("cannot link component %s: %w", l.ComponentID, err)
+	}
+	return nil
 }

@@ -41,6 +41,14 @@ type DB struct {
 	// on each connection it runs on.
 	stmts     sync.Map // stmtKey -> *sql.Stmt
 	stmtCount atomic.Int64
+
+	// On SQLite, checkpoints copy the write-ahead log back into the database file in the background (see
+	// checkpoints), so that no writer waits for one after its commit.
+	ckpt     *sql.DB
+	ckptWake chan struct{}
+	ckptStop chan struct{}
+	ckptDone chan struct{}
+	ckptOnce sync.Once
 }
 
 type stmtKey struct {
@@ -100,7 +108,7 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	path := filepath.Join(o.DataDir, "aims.db")
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
 		"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
-	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("cannot open sqlite writer: %w", err)
 	}
@@ -120,7 +128,47 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(maxOpen)
 	read.SetMaxIdleConns(maxOpen)
-	return &DB{dialect: SQLite, write: write, read: read, now: now}, nil
+	ckpt, err := sql.Open("sqlite", "file:"+path+"?"+pragmas)
+	if err != nil {
+		write.Close()
+		read.Close()
+		return nil, fmt.Errorf("cannot open sqlite checkpointer: %w", err)
+	}
+	ckpt.SetMaxOpenConns(1)
+	ckpt.SetMaxIdleConns(1)
+	db := &DB{dialect: SQLite, write: write, read: read, now: now, ckpt: ckpt,
+		ckptWake: make(chan struct{}, 1), ckptStop: make(chan struct{}), ckptDone: make(chan struct{})}
+	go db.checkpoints(filepath.Join(o.DataDir, "aims.db-wal"))
+	return db, nil
+}
+
+// checkpointPages is the size of the write-ahead log, in 4 KiB pages, past which a commit is followed by a
+// checkpoint: SQLite's own default for its automatic checkpoints.
+const checkpointPages = 1000
+
+// checkpoints runs SQLite's checkpoints on their own connection, which SQLite would otherwise run in the
+// writer after a commit that grows the write-ahead log past checkpointPages: after a large import that
+// took a tenth of a second or more of its caller's time, with every other writer waiting. A PASSIVE
+// checkpoint runs alongside readers and writers. After each commit (see WithTx) it checkpoints when the
+// log has grown past the threshold, at most once a second.
+func (db *DB) checkpoints(wal string) {
+	defer close(db.ckptDone)
+	for {
+		select {
+		case <-db.ckptStop:
+			return
+		case <-db.ckptWake:
+		}
+		if st, err := os.Stat(wal); err == nil && st.Size() >= checkpointPages*4096 {
+			// A checkpoint that cannot finish now (SQLITE_BUSY) is retried after the next commit.
+			_, _ = db.ckpt.Exec(`PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+		select {
+		case <-db.ckptStop:
+			return
+		case <-time.After(time.Second):
+		}
+	}
 }
 
 // Close closes every cached statement and connection.
@@ -129,7 +177,13 @@ func (db *DB) Close() error {
 		st.(*sql.Stmt).Close()
 		return true
 	})
-	err := db.write.Close()
+	var err error
+	if db.ckpt != nil {
+		db.ckptOnce.Do(func() { close(db.ckptStop) }) // Close may be called again
+		<-db.ckptDone
+		err = db.ckpt.Close()
+	}
+	err = errors.Join(err, db.write.Close())
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
 	}
@@ -178,8 +232,9 @@ type querier interface {
 
 // Tx is a write transaction. Its methods rebind placeholders like DB's.
 type Tx struct {
-	db *DB
-	tx *sql.Tx
+	db   *DB
+	tx   *sql.Tx
+	conn *sql.Conn // the connection tx runs on, for what database/sql cannot do (see copyRows)
 }
 
 // q is a querier that rebinds placeholders.
@@ -215,6 +270,10 @@ func (q q) prepared(ctx context.Context, query string) *sql.Stmt {
 }
 
 func (q q) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if q.pool != nil {
+		// A statement on a pool commits by itself.
+		defer q.db.committed()
+	}
 	if st := q.prepared(ctx, query); st != nil {
 		r, err := st.ExecContext(ctx, args...)
 		return r, normalize(err)
@@ -248,11 +307,16 @@ func (tx *Tx) q() q { return q{db: tx.db, x: tx.tx} }
 // WithTx runs fn in a write transaction, committing when fn returns nil and rolling back otherwise. On
 // SQLite the transaction starts IMMEDIATE on the single writer connection, so writers are serialized.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("cannot begin transaction: %w", normalize(err))
 	}
-	tx := &Tx{db: db, tx: sqlTx}
+	defer conn.Close()
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("cannot begin transaction: %w", normalize(err))
+	}
+	tx := &Tx{db: db, tx: sqlTx, conn: conn}
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -260,7 +324,18 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("cannot commit transaction: %w", normalize(err))
 	}
+	db.committed()
 	return nil
+}
+
+// committed tells the checkpointer (SQLite) that a write was committed.
+func (db *DB) committed() {
+	if db.ckptWake != nil {
+		select {
+		case db.ckptWake <- struct{}{}:
+		default: // a wake is pending already
+		}
+	}
 }
 
 // normalize turns driver errors that mean "already exists" into ECONFLICT, leaving others alone.

@@ -109,9 +109,8 @@ func (db *DB) SaveModelCardImport(ctx context.Context, imp *system.ModelCardImpo
 		switch {
 		case aims.ErrorCode(err) == aims.ENOTFOUND:
 			l.CreatedAt = now
-			if _, err := tx.q().exec(ctx, `INSERT INTO system_components (org_id, system_id, component_id, role, notes, created_at)
-				VALUES (?, ?, ?, ?, ?, ?)`, l.OrgID, l.SystemID, l.ComponentID, l.Role, l.Notes, l.CreatedAt); err != nil {
-				return fmt.Errorf("cannot link component %s: %w", l.ComponentID, err)
+			if err := tx.insertLink(ctx, l); err != nil {
+				return err
 			}
 			stored, err := linkOf(ctx, tx.q(), l.OrgID, l.SystemID, l.ComponentID)
 			if err != nil {

@@ -77,8 +77,9 @@ type BOMStore interface {
 	// with role unless linked already. The import gets one activity entry (record type bom_import, its id,
 	// and the counts of Stats); the stored version and its inventory are the detailed record of what the
 	// components became. It sets imp's ID, Seq, importer, ImportedAt and Stats. A system of another
-	// organization is ENOTFOUND. On any error nothing is stored.
-	SaveBOMImport(ctx context.Context, imp *BOMImport, comps []*Component, role string) error
+	// organization is ENOTFOUND. ready is called once the components are written, before the import is
+	// stored and committed; its error (returned as it is) aborts the import. On any error nothing is stored.
+	SaveBOMImport(ctx context.Context, imp *BOMImport, comps []*Component, role string, ready func() error) error
 	// BOMImports returns the imports of a system, newest first, without their inventories; ENOTFOUND when
 	// there is no such system.
 	BOMImports(ctx context.Context, orgID, systemID string) ([]*BOMImport, error)
@@ -134,19 +135,40 @@ func (s *Service) ImportBOM(ctx context.Context, orgID, systemID string, r io.Re
 	}
 	filename = cleanText(filename, 200, false)
 	h := sha256.New()
-	inv, err := aibom.Parse(io.TeeReader(r, h), s.BOMLimit())
+	doc, err := aibom.Read(aibom.Sized(io.TeeReader(r, h), aibom.SizeOf(r)), s.BOMLimit())
 	if err != nil {
 		return nil, bomError(err)
 	}
+	// The BOM is validated against the schema while its components are converted and written (in one
+	// transaction, committed only once it is found valid): for a large BOM the two take about as long,
+	// and each keeps a core busy. Whatever fails, a BOM found invalid is reported as such.
+	valid := make(chan error, 1)
+	go func() { valid <- doc.Validate() }()
+	verdict := sync.OnceValue(func() error {
+		if err := <-valid; err != nil {
+			return bomError(err)
+		}
+		return nil
+	})
+	fail := func(err error) (*BOMImport, error) {
+		if v := verdict(); v != nil {
+			return nil, v
+		}
+		return nil, err
+	}
+	inv, err := doc.Inventory()
+	if err != nil {
+		return fail(bomError(err))
+	}
 	comps, err := bomComponents(orgID, inv)
 	if err != nil {
-		return nil, err
+		return fail(err)
 	}
 	imp := &BOMImport{OrgID: orgID, SystemID: systemID, SpecVersion: inv.Metadata.SpecVersion,
 		SerialNumber: inv.Metadata.SerialNumber, BOMVersion: inv.Metadata.Version, Filename: filename,
 		SHA256: hex.EncodeToString(h.Sum(nil)), Components: len(inv.Components), Inventory: inv}
-	if err := s.store.SaveBOMImport(ctx, imp, comps, BOMRole); err != nil {
-		return nil, err
+	if err := s.store.SaveBOMImport(ctx, imp, comps, BOMRole, verdict); err != nil {
+		return fail(err)
 	}
 	return imp, nil
 }

@@ -136,7 +136,7 @@ func (w *Web) doImportBOM(rw http.ResponseWriter, r *http.Request, v *visit, sys
 		return nil, aims.FieldError("file", "The file could not be read.")
 	}
 	defer f.Close()
-	imp, err := w.Systems.ImportBOM(r.Context(), v.org.ID, systemID, f, h.Filename)
+	imp, err := w.Systems.ImportBOM(r.Context(), v.org.ID, systemID, aibom.Sized(f, h.Size), h.Filename)
 	if aims.ErrorCode(err) == aims.ETOOLARGE {
 		return nil, aims.FieldError("file", "%s", aims.ErrorMessage(err))
 	}

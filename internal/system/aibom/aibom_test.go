@@ -454,6 +454,7 @@ func FuzzParse(f *testing.F) {
 	f.Add(bertFixed(f))
 	f.Add([]byte(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[{"type":"data","name":"d","data":[{"type":"dataset"}]}]}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		checkDocument(t, data, 1<<20)
 		inv, err := Parse(bytes.NewReader(data), 1<<20)
 		if err != nil {
 			if inv != nil {

@@ -36,20 +36,24 @@ type item struct {
 	err    error // errSyntax, or a failure of the validator (not an issue of the document)
 }
 
-// parser validates one document and, when decode is set, converts it to an Inventory.
+// parser reads one document and, when validate is set, validates it; when decode is set, it converts it
+// to an Inventory.
 type parser struct {
-	schemas *schemaSet
-	data    []byte
-	decode  bool
-	seed    maphash.Seed
+	schemas  *schemaSet
+	data     []byte
+	validate bool
+	decode   bool
+	seed     maphash.Seed
 }
 
-// parse validates data against the CycloneDX 1.6 schema, item by item for the streamed arrays and as a
-// whole for the rest, and returns its inventory (nil when decode is false). The verdict is the same as
-// validating the whole document at once, except that duplicate items are compared by their canonical
-// JSON encoding.
-func parse(schemas *schemaSet, data []byte, decode bool) (*Inventory, error) {
-	p := &parser{schemas: schemas, data: data, decode: decode, seed: maphash.MakeSeed()}
+// parse validates data against the CycloneDX 1.6 schema (when validate is set), item by item for the
+// streamed arrays and as a whole for the rest, and returns its inventory (nil when decode is false). The
+// verdict is the same as validating the whole document at once, except that duplicate items are compared
+// by their canonical JSON encoding. Without validate, only a document that is not JSON or has an
+// unsupported specVersion is refused, and the inventory is what it would be with validate for a valid
+// document (see Document).
+func parse(schemas *schemaSet, data []byte, validate, decode bool) (*Inventory, error) {
+	p := &parser{schemas: schemas, data: data, validate: validate, decode: decode, seed: maphash.MakeSeed()}
 	return p.run()
 }
 
@@ -123,6 +127,16 @@ func (p *parser) run() (*Inventory, error) {
 	if v, ok := rest["specVersion"].(string); ok && v != "1.5" && v != "1.6" {
 		return nil, &InvalidError{Issues: []Issue{{Pointer: "/specVersion",
 			Message: fmt.Sprintf("unsupported specVersion %q: want 1.5 or 1.6", v)}}}
+	}
+	if !p.validate {
+		for _, items := range arrays {
+			for _, it := range items {
+				if it.err != nil {
+					return nil, fmt.Errorf("cannot read CycloneDX BOM: %w", it.err)
+				}
+			}
+		}
+		return p.inventory(rest, arrays), nil
 	}
 	var issues []Issue
 	more := false
@@ -301,21 +315,23 @@ func (p *parser) item(key string, i int, it *item, sch *jsonschema.Schema) {
 		it.err = err
 		return
 	}
-	if err := sch.Validate(v); err != nil {
-		var ve *jsonschema.ValidationError
-		if !errors.As(err, &ve) {
-			it.err = err
-			return
+	if p.validate {
+		if err := sch.Validate(v); err != nil {
+			var ve *jsonschema.ValidationError
+			if !errors.As(err, &ve) {
+				it.err = err
+				return
+			}
+			base := "/" + key + "/" + strconv.Itoa(i)
+			ie := issuesFrom(ve)
+			for _, is := range ie.Issues {
+				is.Pointer = base + is.Pointer
+				it.issues = append(it.issues, is)
+			}
+			it.more = ie.Truncated
 		}
-		base := "/" + key + "/" + strconv.Itoa(i)
-		ie := issuesFrom(ve)
-		for _, is := range ie.Issues {
-			is.Pointer = base + is.Pointer
-			it.issues = append(it.issues, is)
-		}
-		it.more = ie.Truncated
+		it.hash = hashJSON(p.seed, v)
 	}
-	it.hash = hashJSON(p.seed, v)
 	if !p.decode || len(it.issues) > 0 {
 		return
 	}
