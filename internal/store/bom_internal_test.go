@@ -1,14 +1,17 @@
 package store
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/json"
+	"io"
 	"testing"
 
 	"github.com/aimsproject/aims/internal/system/aibom"
 )
 
-// TestInventoryJSONIsJSONMarshal holds inventoryJSON to json.Marshal, byte for byte.
-func TestInventoryJSONIsJSONMarshal(t *testing.T) {
+// TestInventoryGzipIsJSONMarshal holds the stored inventory, uncompressed, to json.Marshal, byte for byte.
+func TestInventoryGzipIsJSONMarshal(t *testing.T) {
 	yes := true
 	full := &aibom.Inventory{
 		Metadata: aibom.Metadata{SpecVersion: "1.6", SerialNumber: "urn:uuid:x", Version: 2, Timestamp: "2024-01-01T00:00:00Z",
@@ -30,12 +33,20 @@ func TestInventoryJSONIsJSONMarshal(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got, err := inventoryJSON(inv)
+			gz, err := inventoryGzip(inv)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if got != string(want) {
-				t.Errorf("inventoryJSON =\n%s\nwant\n%s", got, want)
+			zr, err := gzip.NewReader(bytes.NewReader(gz))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := io.ReadAll(zr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != string(want) {
+				t.Errorf("inventory =\n%s\nwant\n%s", got, want)
 			}
 		})
 	}

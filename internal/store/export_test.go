@@ -1,6 +1,11 @@
 package store
 
-import "context"
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"io"
+)
 
 // LinkKeyFaults counts the component links whose supplier or model key (0012) is not what the database's
 // lower() makes of their component's supplier, kind and name.
@@ -20,4 +25,39 @@ func (db *DB) PageBytes(ctx context.Context) (int64, error) {
 	}
 	err := db.reader().row(ctx, `PRAGMA page_size`).Scan(&size)
 	return count * size, err
+}
+
+// StoreInventoriesAsText rewrites every BOM version's inventory as text, as versions imported before
+// migration 0016 hold it.
+func (db *DB) StoreInventoriesAsText(ctx context.Context) error {
+	rows, err := db.reader().query(ctx, `SELECT id, inventory_gzip FROM bom_imports WHERE inventory_gzip IS NOT NULL`)
+	if err != nil {
+		return err
+	}
+	type version struct {
+		id string
+		gz []byte
+	}
+	vs, err := collect(rows, func(sc scanner) (version, error) {
+		var v version
+		return v, sc.Scan(&v.id, &v.gz)
+	})
+	if err != nil {
+		return err
+	}
+	for _, v := range vs {
+		zr, err := gzip.NewReader(bytes.NewReader(v.gz))
+		if err != nil {
+			return err
+		}
+		text, err := io.ReadAll(zr)
+		if err != nil {
+			return err
+		}
+		if _, err := db.writer().exec(ctx, `UPDATE bom_imports SET inventory = ?, inventory_gzip = NULL WHERE id = ?`,
+			string(text), v.id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
