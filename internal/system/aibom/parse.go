@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 )
@@ -111,9 +112,10 @@ func Read(r io.Reader, limit int64) (*Document, error) {
 }
 
 // Validate checks the document as Parse does: nil, an *InvalidError with the document's faults, or
-// another error when the validator fails. It may run concurrently with Inventory.
+// another error when the validator fails. It may run concurrently with Inventory, and leaves one core
+// (of GOMAXPROCS) to the caller, which is meant to be storing the inventory meanwhile.
 func (d *Document) Validate() error {
-	_, err := parse(d.schemas, d.data, true, false)
+	_, err := parseOn(d.schemas, d.data, true, false, runtime.GOMAXPROCS(0)-1)
 	return err
 }
 

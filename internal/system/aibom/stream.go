@@ -43,6 +43,7 @@ type parser struct {
 	data     []byte
 	validate bool
 	decode   bool
+	workers  int // goroutines that read the items of an array
 	seed     maphash.Seed
 }
 
@@ -53,7 +54,13 @@ type parser struct {
 // unsupported specVersion is refused, and the inventory is what it would be with validate for a valid
 // document (see Document).
 func parse(schemas *schemaSet, data []byte, validate, decode bool) (*Inventory, error) {
-	p := &parser{schemas: schemas, data: data, validate: validate, decode: decode, seed: maphash.MakeSeed()}
+	return parseOn(schemas, data, validate, decode, runtime.GOMAXPROCS(0))
+}
+
+// parseOn is parse with the items read by workers goroutines.
+func parseOn(schemas *schemaSet, data []byte, validate, decode bool, workers int) (*Inventory, error) {
+	p := &parser{schemas: schemas, data: data, validate: validate, decode: decode, workers: max(1, workers),
+		seed: maphash.MakeSeed()}
 	return p.run()
 }
 
@@ -225,7 +232,7 @@ func (p *parser) inventory(rest map[string]any, arrays map[string][]*item) *Inve
 func (p *parser) array(key, def string, off int) ([]*item, int, error) {
 	off++ // [
 	sch := p.schemas.items[def]
-	workers := max(1, runtime.GOMAXPROCS(0))
+	workers := p.workers
 	// Items go to the workers in batches of about 64 KiB: a BOM may hold hundreds of thousands of small
 	// items, and one channel operation per item would cost more than validating it.
 	type batch struct {
