@@ -42,14 +42,15 @@ func scanBOMImport(sc scanner, dest ...any) (*system.BOMImport, error) {
 // bomMatcher finds the stored component a BOM component stands for: by bom_ref with the same kind and
 // name, else by kind, name and component version.
 type bomMatcher struct {
-	byRef map[string]*system.Component
-	byKey map[string]*system.Component
+	byRef map[matchKey]*system.Component // kind, bom-ref, name
+	byKey map[matchKey]*system.Component // kind, name, component version
 }
 
-func refKey(c *system.Component) string { return c.Kind + "\x00" + c.BOMRef + "\x00" + c.Name }
-func nameKey(c *system.Component) string {
-	return c.Kind + "\x00" + c.Name + "\x00" + c.ComponentVersion
-}
+// matchKey is three of a component's fields (a struct, so that no key is built for a lookup).
+type matchKey struct{ a, b, c string }
+
+func refKey(c *system.Component) matchKey  { return matchKey{c.Kind, c.BOMRef, c.Name} }
+func nameKey(c *system.Component) matchKey { return matchKey{c.Kind, c.Name, c.ComponentVersion} }
 
 func (m *bomMatcher) add(c *system.Component) {
 	if c.BOMRef != "" {
@@ -132,7 +133,7 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 		if err != nil {
 			return err
 		}
-		linked := map[string]bool{}
+		linked := make(map[string]bool, len(comps))
 		// The system is the organization's (above): its links are read by the primary key alone.
 		rows, err := tx.q().query(ctx, `SELECT component_id FROM system_components WHERE system_id = ?`, imp.SystemID)
 		if err != nil {
@@ -151,7 +152,7 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 		stats := &system.BOMStats{}
 		now := db.now()
 		var created, updated []*system.Component
-		isNew, dirty := map[string]bool{}, map[string]bool{}
+		isNew, dirty := make(map[string]bool, len(comps)), map[string]bool{}
 		supplier := map[string]string{} // the stored supplier of the components changed
 		var links []*system.Component
 		for _, c := range comps {
@@ -299,7 +300,7 @@ func writeInventory(w *bufio.Writer, inv *aibom.Inventory) error {
 // bomCandidates reads the components of orgID that comps may match, in the order they were created
 // (so that of two with the same bom-ref the newer wins, as when all were read), into a matcher.
 func (tx *Tx) bomCandidates(ctx context.Context, orgID string, comps []*system.Component) (*bomMatcher, error) {
-	m := &bomMatcher{byRef: map[string]*system.Component{}, byKey: map[string]*system.Component{}}
+	m := &bomMatcher{byRef: make(map[matchKey]*system.Component, len(comps)), byKey: make(map[matchKey]*system.Component, len(comps))}
 	seen := map[string]bool{}
 	var names []string
 	for _, c := range comps {

@@ -21,6 +21,9 @@ type treeReader struct {
 	data  []byte
 	off   int
 	depth int
+	// keys holds object member names the reader returns instead of a copy of each (see
+	// schemaSet.keys): a large BOM repeats the same few dozen names hundreds of thousands of times.
+	keys map[string]string
 }
 
 // readTree returns the value of data, which must hold exactly one JSON value (and white space).
@@ -96,7 +99,7 @@ func (r *treeReader) object() (any, error) {
 		if r.off >= len(r.data) || r.data[r.off] != '"' {
 			return nil, errSyntax
 		}
-		k, err := r.string()
+		k, err := r.text(r.keys)
 		if err != nil {
 			return nil, err
 		}
@@ -165,7 +168,10 @@ func (r *treeReader) array() (any, error) {
 // string reads a string. One of plain ASCII or valid UTF-8 without escapes, the common case, is copied
 // as it is; any other is decoded by encoding/json, so that escapes, surrogates and invalid UTF-8 come
 // out exactly as there.
-func (r *treeReader) string() (string, error) {
+func (r *treeReader) string() (string, error) { return r.text(nil) }
+
+// text reads a string as string does, returning the one in intern when there is one equal to it.
+func (r *treeReader) text(intern map[string]string) (string, error) {
 	start := r.off
 	r.off++ // "
 	plain := true
@@ -176,6 +182,9 @@ func (r *treeReader) string() (string, error) {
 			r.off++
 			raw := r.data[start+1 : r.off-1]
 			if plain || utf8.Valid(raw) && !hasByte(raw, '\\') {
+				if k, ok := intern[string(raw)]; ok {
+					return k, nil
+				}
 				return string(raw), nil
 			}
 			var s string

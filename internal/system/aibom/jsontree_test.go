@@ -2,6 +2,8 @@ package aibom
 
 import (
 	"bytes"
+	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -18,6 +20,7 @@ func FuzzReadTree(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Add(readFile(f, "valid-machine-learning-1.6.json"))
+	f.Add([]byte(`{"name":"x","n\u0061me":1,"bom-ref":{"bom-ref":[]},"unknown":true}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, err := readTree(data)
 		want, werr := jsonschema.UnmarshalJSON(bytes.NewReader(data))
@@ -28,6 +31,21 @@ func FuzzReadTree(f *testing.F) {
 			if d := cmp.Diff(want, got); d != "" {
 				t.Fatalf("values differ (-UnmarshalJSON +readTree):\n%s", d)
 			}
+		}
+		// The same with the schema's property names reused.
+		s, serr := compiled()
+		if serr != nil {
+			t.Fatal(serr)
+		}
+		r := &treeReader{data: data, keys: s.keys}
+		v, kerr := r.value()
+		if kerr == nil {
+			if r.space(); r.off != len(data) {
+				kerr = errSyntax
+			}
+		}
+		if (kerr != nil) != (err != nil) || err == nil && !cmp.Equal(got, v) {
+			t.Fatalf("with schema keys: %v, %v; without: %v, %v", v, kerr, got, err)
 		}
 	})
 }
@@ -49,5 +67,28 @@ func TestSkipValue(t *testing.T) {
 		if _, err := skipValue([]byte(in), 0); err == nil {
 			t.Errorf("skipValue(%q) found a value", in)
 		}
+	}
+}
+
+// TestSchemaKeys checks that the schema's property names are found for the tree reader to reuse, and
+// that a reused name is the one read.
+func TestSchemaKeys(t *testing.T) {
+	s, err := compiled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"bomFormat", "components", "bom-ref", "modelCard", "performanceMetrics", "dependsOn"} {
+		if s.keys[k] != k {
+			t.Errorf("schema key %q: %q", k, s.keys[k])
+		}
+	}
+	r := &treeReader{data: []byte(`{"name":"x","n\u0061me2":1,"bom-ref":"r","unknown":true}`), keys: s.keys}
+	v, err := r.value()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]any{"name": "x", "name2": json.Number("1"), "bom-ref": "r", "unknown": true}
+	if !reflect.DeepEqual(v, want) {
+		t.Errorf("read %v, want %v", v, want)
 	}
 }

@@ -80,6 +80,8 @@ type schemaSet struct {
 	// definition name (see streamed).
 	items   map[string]*jsonschema.Schema
 	spdxIDs map[string]bool
+	// keys are the names of the properties the schemas define, each mapped to itself (see treeReader).
+	keys map[string]string
 }
 
 func compileSchema() (*schemaSet, error) {
@@ -87,6 +89,7 @@ func compileSchema() (*schemaSet, error) {
 	c.DefaultDraft(jsonschema.Draft7)
 	c.UseRegexpEngine(regexpEngine)
 	var spdx any
+	keys := map[string]string{}
 	for url, name := range map[string]string{
 		bomSchemaURL:  "schema/bom-1.6.schema.json",
 		spdxSchemaURL: "schema/spdx.schema.json",
@@ -103,6 +106,7 @@ func compileSchema() (*schemaSet, error) {
 		if url == spdxSchemaURL {
 			spdx = doc
 		}
+		propertyNames(doc, keys)
 		if err := c.AddResource(url, doc); err != nil {
 			return nil, fmt.Errorf("cannot register schema %s: %w", url, err)
 		}
@@ -130,7 +134,26 @@ func compileSchema() (*schemaSet, error) {
 	if len(ids) == 0 {
 		return nil, errors.New("embedded SPDX schema has no license ids")
 	}
-	return &schemaSet{bom: sch, items: items, spdxIDs: ids}, nil
+	return &schemaSet{bom: sch, items: items, spdxIDs: ids, keys: keys}, nil
+}
+
+// propertyNames adds the names of the properties defined anywhere in the schema doc to keys.
+func propertyNames(doc any, keys map[string]string) {
+	switch v := doc.(type) {
+	case map[string]any:
+		if props, ok := v["properties"].(map[string]any); ok {
+			for k := range props {
+				keys[k] = k
+			}
+		}
+		for _, e := range v {
+			propertyNames(e, keys)
+		}
+	case []any:
+		for _, e := range v {
+			propertyNames(e, keys)
+		}
+	}
 }
 
 // hashPattern is the CycloneDX schema's pattern of a hash's content: 32, 40, 64, 96 or 128 hex digits.

@@ -65,7 +65,7 @@ func parseOn(schemas *schemaSet, data []byte, validate, decode bool, workers int
 }
 
 func (p *parser) run() (*Inventory, error) {
-	r := &treeReader{data: p.data, depth: 1}
+	r := &treeReader{data: p.data, depth: 1, keys: p.schemas.keys}
 	r.space()
 	if r.off >= len(p.data) || p.data[r.off] != '{' {
 		if _, err := readTree(p.data); err != nil && (r.off >= len(p.data) || p.data[r.off] != '[') {
@@ -313,7 +313,7 @@ func skipSpace(data []byte, off int) int {
 // kept for uniqueItems) and what was made of it outlives the call.
 func (p *parser) item(key string, i int, it *item, sch *jsonschema.Schema) {
 	// An item is at depth 2 of the document: in the top-level object and its array.
-	r := &treeReader{data: it.raw, depth: 2}
+	r := &treeReader{data: it.raw, depth: 2, keys: p.schemas.keys}
 	v, err := r.value()
 	if err == nil && r.off != len(it.raw) {
 		err = errSyntax
