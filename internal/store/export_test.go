@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"context"
 	"io"
+	"strings"
 )
 
 // LinkKeyFaults counts the component links whose supplier or model key (0012) is not what the database's
@@ -60,4 +61,18 @@ func (db *DB) StoreInventoriesAsText(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// LinkKeyPlan returns SQLite's plan of the query of the systems by a link key (see linkKeyQuery).
+func (db *DB) LinkKeyPlan(ctx context.Context, col string) (string, error) {
+	rows, err := db.reader().query(ctx, `EXPLAIN QUERY PLAN `+linkKeyQuery(col), "org", "x")
+	if err != nil {
+		return "", err
+	}
+	lines, err := collect(rows, func(sc scanner) (string, error) {
+		var id, parent, unused int
+		var detail string
+		return detail, sc.Scan(&id, &parent, &unused, &detail)
+	})
+	return strings.Join(lines, "\n"), err
 }

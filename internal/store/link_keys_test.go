@@ -7,6 +7,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -95,5 +96,24 @@ func TestLinkKeysOnEveryPath(t *testing.T) {
 	check("a change of the component")
 	if n := count(system.Filter{Model: "Ölmodell-8B", Supplier: "zwei ki"}); n != 2 {
 		t.Errorf("systems with the renamed model of ZWEI KI: %d, want 2", n)
+	}
+}
+
+// TestLinkKeyFiltersUseTheirIndexes checks SQLite's plan of the supplier and model filters: each reads
+// its partial index (0018), not every link.
+func TestLinkKeyFiltersUseTheirIndexes(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	if db.Dialect() != store.SQLite {
+		t.Skip("PostgreSQL plans by its statistics; BenchmarkListSystems measures its filters")
+	}
+	for col, index := range map[string]string{"supplier_key": "system_components_supplier", "model_key": "system_components_model"} {
+		plan, err := db.LinkKeyPlan(context.Background(), col)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(plan, "USING COVERING INDEX "+index) {
+			t.Errorf("plan of the %s filter:\n%s\nwant it to use %s", col, plan, index)
+		}
 	}
 }

@@ -27,7 +27,7 @@ func (db *DB) componentConditions(ctx context.Context, orgID string, f system.Fi
 		if c.v == "" {
 			continue
 		}
-		sub := `SELECT l.system_id FROM system_components l WHERE l.org_id = ? AND l.` + c.col + ` = lower(CAST(? AS TEXT))`
+		sub := linkKeyQuery(c.col)
 		// First count the systems in the index alone; only few are then looked up, by name (unique in the
 		// organization): the index on (org_id, name) finds each, in the list's order, where a list of ids
 		// would make SQLite (which has no statistics) walk every system by name.
@@ -38,7 +38,8 @@ func (db *DB) componentConditions(ctx context.Context, orgID string, f system.Fi
 		if len(found) > 0 && len(found) <= fewSystems {
 			// found now holds the systems' names.
 			if found, err = db.texts(ctx, `SELECT DISTINCT x.name FROM system_components l CROSS JOIN systems x
-				WHERE l.org_id = ? AND l.`+c.col+` = lower(CAST(? AS TEXT)) AND x.id = l.system_id AND x.org_id = l.org_id`, orgID, c.v); err != nil {
+				WHERE l.org_id = ? AND l.`+c.col+` = lower(CAST(? AS TEXT)) AND l.`+c.col+` <> ''
+				AND x.id = l.system_id AND x.org_id = l.org_id`, orgID, c.v); err != nil {
 				return nil, fmt.Errorf("cannot find the systems by %s: %w", c.col, err)
 			}
 		}
@@ -62,6 +63,14 @@ func (db *DB) componentConditions(ctx context.Context, orgID string, f system.Fi
 		}
 	}
 	return conds, nil
+}
+
+// linkKeyQuery selects the systems of an organization (the first argument) with a link whose key col
+// (supplier_key or model_key) is the lower-case form of the second. It also says that the key is not
+// empty, so that the databases use the partial indexes of 0018.
+func linkKeyQuery(col string) string {
+	return `SELECT l.system_id FROM system_components l WHERE l.org_id = ? AND l.` + col + ` = lower(CAST(? AS TEXT))
+		AND l.` + col + ` <> ''`
 }
 
 // texts returns the one text column of the rows of query.
