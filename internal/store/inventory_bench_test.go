@@ -31,7 +31,7 @@ const (
 	benchUsers      = 50
 	benchSuppliers  = 100
 	benchPopular    = 200 // shared models, the first components
-	benchSeedFormat = 1   // bump when the seeded data changes, to rebuild the cached SQLite file
+	benchSeedFormat = 2   // bump when the seeded data changes, to rebuild the cached SQLite file
 )
 
 var benchWords = []string{"forecasts", "demand", "ranks", "support", "tickets", "screens", "applications", "detects",
@@ -53,29 +53,30 @@ func BenchmarkListSystems(b *testing.B) {
 	for _, tc := range []struct {
 		name string
 		f    system.Filter
+		full bool // the filter matches a page or more: a page with fewer rows means the seed is wrong
 	}{
-		{"none", system.Filter{}},
-		{"stage", system.Filter{Stage: "deployment"}},
-		{"owner", system.Filter{OwnerID: ownerID}},
-		{"q", system.Filter{Query: "fraud"}},
-		{"supplier", system.Filter{Supplier: "supplier 042"}},
-		{"model", system.Filter{Model: "shared model 042"}},
-		{"sort_updated", system.Filter{Sort: "updated"}},
-		{"supplier_rare", system.Filter{Supplier: "Nobody Inc"}},
-		{"q_rare", system.Filter{Query: "no such words"}},
+		{"none", system.Filter{}, true},
+		{"stage", system.Filter{Stage: "deployment"}, true},
+		{"owner", system.Filter{OwnerID: ownerID}, true},
+		{"q", system.Filter{Query: "fraud"}, true},
+		{"supplier", system.Filter{Supplier: "supplier 042"}, true},
+		{"model", system.Filter{Model: "shared model 042"}, true},
+		{"sort_updated", system.Filter{Sort: "updated"}, true},
+		{"supplier_rare", system.Filter{Supplier: "Nobody Inc"}, false},
+		{"q_rare", system.Filter{Query: "no such words"}, false},
 		// Text search with terms that match few systems or none: each must be one short read, not a
 		// walk of every system. "stem 0424" is in about five names, "m 07919" in one.
-		{"q_few", system.Filter{Query: "stem 0424"}},
-		{"q_one", system.Filter{Query: "m 07919"}},
-		{"q_absent", system.Filter{Query: "xylophone"}},
-		{"q_absent_updated", system.Filter{Query: "xylophone", Sort: "updated"}},
-		{"q_few_stage", system.Filter{Query: "stem 0424", Stage: "deployment"}},
-		{"q_updated", system.Filter{Query: "fraud", Sort: "updated"}},
-		{"q_common_stage", system.Filter{Query: "fraud", Stage: "deployment"}},
+		{"q_few", system.Filter{Query: "stem 0424"}, false},
+		{"q_one", system.Filter{Query: "m 07919"}, false},
+		{"q_absent", system.Filter{Query: "xylophone"}, false},
+		{"q_absent_updated", system.Filter{Query: "xylophone", Sort: "updated"}, false},
+		{"q_few_stage", system.Filter{Query: "stem 0424", Stage: "deployment"}, false},
+		{"q_updated", system.Filter{Query: "fraud", Sort: "updated"}, true},
+		{"q_common_stage", system.Filter{Query: "fraud", Stage: "deployment"}, true},
 		// Terms of one or two characters cannot use the trigram index: a common one stops early, an
 		// absent one walks every system.
-		{"q_short", system.Filter{Query: "fr"}},
-		{"q_short_absent", system.Filter{Query: "zq"}},
+		{"q_short", system.Filter{Query: "fr"}, true},
+		{"q_short_absent", system.Filter{Query: "zq"}, false},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			var took []time.Duration
@@ -93,6 +94,9 @@ func BenchmarkListSystems(b *testing.B) {
 			pct := func(p float64) float64 {
 				i := min(len(took)-1, int(float64(len(took))*p))
 				return float64(took[i].Microseconds()) / 1000
+			}
+			if tc.full && n != 50 {
+				b.Fatalf("%+v lists %d systems, want a page of 50", tc.f, n)
 			}
 			b.ReportMetric(pct(0.50), "p50-ms")
 			b.ReportMetric(pct(0.99), "p99-ms")
@@ -207,6 +211,8 @@ func seedInventory(b *testing.B, db *store.DB) (string, []string) {
 
 	kinds := []string{"model", "dataset", "dataset", "dataset", "tool", "tool", "service", "compute", "human", "other"}
 	compIDs := make([]string, benchComponents)
+	// The links' supplier and model keys (0012), which the store writes with each link (0015).
+	supplierKeys, modelKeys := make([]string, benchComponents), make([]string, benchComponents)
 	for i := range compIDs {
 		compIDs[i] = aims.NewID()
 		kind, name := kinds[i%len(kinds)], ""
@@ -215,8 +221,13 @@ func seedInventory(b *testing.B, db *store.DB) (string, []string) {
 		} else {
 			name = fmt.Sprintf("%s %06d", kind, i)
 		}
+		supplier := fmt.Sprintf("Supplier %03d", rng.IntN(benchSuppliers))
+		supplierKeys[i] = strings.ToLower(supplier)
+		if kind == "model" {
+			modelKeys[i] = strings.ToLower(name)
+		}
 		ins.row("components", "id, org_id, kind, name, component_version, supplier, licence, description, bom_ref, details, version, created_at, updated_at",
-			compIDs[i], o.ID, kind, name, "1", fmt.Sprintf("Supplier %03d", rng.IntN(benchSuppliers)), "Apache-2.0", "", "", "{}", 1, now, now)
+			compIDs[i], o.ID, kind, name, "1", supplier, "Apache-2.0", "", "", "{}", 1, now, now)
 	}
 	ins.flush()
 
@@ -241,12 +252,13 @@ func seedInventory(b *testing.B, db *store.DB) (string, []string) {
 
 	// Each system uses one of the shared models and nine components of its own.
 	own := benchComponents - benchPopular
+	const linkCols = "org_id, system_id, component_id, role, notes, created_at, supplier_key, model_key"
 	for i, sid := range sysIDs {
-		ins.row("system_components", "org_id, system_id, component_id, role, notes, created_at", o.ID, sid,
-			compIDs[rng.IntN(benchPopular)], "model", "", now)
+		m := rng.IntN(benchPopular)
+		ins.row("system_components", linkCols, o.ID, sid, compIDs[m], "model", "", now, supplierKeys[m], modelKeys[m])
 		for k := 1; k < benchLinks; k++ {
 			c := benchPopular + ((i*(benchLinks-1)+k-1)*7919)%own
-			ins.row("system_components", "org_id, system_id, component_id, role, notes, created_at", o.ID, sid, compIDs[c], "", "", now)
+			ins.row("system_components", linkCols, o.ID, sid, compIDs[c], "", "", now, supplierKeys[c], modelKeys[c])
 		}
 	}
 	ins.flush()
