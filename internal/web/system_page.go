@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strings"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
@@ -16,8 +17,12 @@ type SystemPage struct {
 	Components []*system.SystemComponent
 	History    []*system.Change
 	CanEdit    bool
-	// LinkChoices are the components the "link existing" form offers (the first ones by name).
+	// LinkChoices are the components the "link existing" form offers: the first linkComponentsShown by
+	// name that match LinkQuery (name or supplier; all when empty), less those the system uses.
 	LinkChoices []*system.Component
+	LinkQuery   string
+	// LinkMore says that more components match than are offered.
+	LinkMore bool
 	// Classification is the system's EU AI Act classification, nil while it has none.
 	Classification *system.Classification
 	// LatestBOM is the newest imported CycloneDX BOM (without its inventory), nil while there is none.
@@ -57,10 +62,13 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 		p.LatestBOM = boms[0]
 	}
 	if p.CanEdit {
-		all, _, err := w.Systems.Components(ctx, v.org.ID, system.ComponentFilter{}, pageOf("", linkComponentsShown))
+		p.LinkQuery = strings.TrimSpace(r.URL.Query().Get("link_q"))
+		all, next, err := w.Systems.Components(ctx, v.org.ID, system.ComponentFilter{Query: p.LinkQuery},
+			pageOf("", linkComponentsShown))
 		if err != nil {
 			return err
 		}
+		p.LinkMore = next != ""
 		// A component the system uses already is not offered again.
 		for _, c := range all {
 			if !slices.ContainsFunc(cs, func(sc *system.SystemComponent) bool { return sc.ID == c.ID }) {
