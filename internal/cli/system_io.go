@@ -81,7 +81,8 @@ func runSystemImport(ctx context.Context, env *Env, args []string) error {
 	defer db.Close()
 	svc := system.NewService(db)
 	if bar != nil {
-		bar.set(50, "checking and storing")
+		bar.set(50, "checking")
+		svc.ImportProgress = func(stored, total int) { bar.set(50+50*stored/total, "storing") }
 	}
 	var ss []*system.System
 	var fields []system.Fields

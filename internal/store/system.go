@@ -117,9 +117,12 @@ func sameName(err error, name string) error {
 // times, each with a history entry and an activity entry. A name in use is ECONFLICT on name; an owner
 // who is not a member is EINVALID on owner_id; either stores nothing and is a *system.ImportError naming
 // the system at fault by its index in ss.
-func (db *DB) CreateSystems(ctx context.Context, ss []*system.System, reason string) error {
+func (db *DB) CreateSystems(ctx context.Context, ss []*system.System, reason string, progress func(stored int)) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		for i, s := range ss {
+			if progress != nil && i > 0 && i%progressEvery == 0 {
+				progress(i)
+			}
 			if err := tx.checkOwner(ctx, s.OrgID, s.OwnerID); err != nil {
 				if aims.ErrorCode(err) == aims.EINVALID {
 					return &system.ImportError{Index: i, Err: err}
@@ -154,9 +157,15 @@ func (db *DB) CreateSystems(ctx context.Context, ss []*system.System, reason str
 				return err
 			}
 		}
+		if progress != nil {
+			progress(len(ss))
+		}
 		return nil
 	})
 }
+
+// progressEvery is how many rows a bulk write stores between two reports of its progress.
+const progressEvery = 250
 
 // UpdateSystem stores s if the stored version is ifVersion (0: any), bumping it, with reason in its
 // history; EPRECONDITION otherwise. s is updated to what was stored.

@@ -16,6 +16,9 @@ type Service struct {
 	// BOMMaxBytes bounds an imported CycloneDX BOM (configuration key bom_max_bytes); 0 means
 	// DefaultBOMMaxBytes.
 	BOMMaxBytes int64
+	// ImportProgress, when set, is told how many of the systems of a bulk import (Import, ImportCSV,
+	// ImportChecked) are stored, now and then while they are: a progress bar for tens of thousands.
+	ImportProgress func(stored, total int)
 }
 
 // NewService returns a Service over st.
@@ -43,7 +46,11 @@ func (s *Service) Import(ctx context.Context, orgID string, fs []Fields) ([]*Sys
 	if len(ss) == 0 {
 		return ss, nil
 	}
-	if err := s.store.CreateSystems(ctx, ss, "Created."); err != nil {
+	var progress func(int)
+	if s.ImportProgress != nil {
+		progress = func(n int) { s.ImportProgress(n, len(ss)) }
+	}
+	if err := s.store.CreateSystems(ctx, ss, "Created.", progress); err != nil {
 		return nil, err
 	}
 	return ss, nil

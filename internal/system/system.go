@@ -240,8 +240,9 @@ func (f *Filter) check() error {
 type Store interface {
 	// CreateSystems stores the new systems ss all or none, each with a history entry with reason. An
 	// owner who is not a member is EINVALID on owner_id, a name in use ECONFLICT on name, both as an
-	// *ImportError with the index of the system at fault.
-	CreateSystems(ctx context.Context, ss []*System, reason string) error
+	// *ImportError with the index of the system at fault. progress, when not nil, is told now and then
+	// how many are stored (not yet committed).
+	CreateSystems(ctx context.Context, ss []*System, reason string, progress func(stored int)) error
 	// UpdateSystem stores s if its version is ifVersion (0: any), with reason in its history.
 	UpdateSystem(ctx context.Context, s *System, ifVersion int64, reason string) error
 	DeleteSystem(ctx context.Context, orgID, id string) error
