@@ -502,6 +502,11 @@ func TestImportBOMUpdatesInBulk(t *testing.T) {
 	if *third.Stats != (system.BOMStats{Unchanged: n}) {
 		t.Errorf("third import stats = %+v", third.Stats)
 	}
+	// A BOM of fewer components than the organization holds is matched by its names, not by reading them all.
+	few := f.importBytes(t, manyBOM(2, "2.0", func(int) string { return "Acme" }), "v4.json")
+	if *few.Stats != (system.BOMStats{Unchanged: 2}) {
+		t.Errorf("import of 2 of %d components: stats = %+v", n, few.Stats)
+	}
 }
 
 // TestImportBOMIsAllOrNothing makes the database refuse the link of the last component of a BOM of
