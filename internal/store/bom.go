@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -497,6 +498,34 @@ func (tx *Tx) insertLinks(ctx context.Context, orgID, systemID, role string, cs 
 		return nil
 	}
 	if tx.db.dialect == Postgres {
+		// Where lower() folds ASCII letters as asciiLower does (any locale but a Turkish one), the links
+		// of components whose supplier and name are ASCII, nearly all, are copied with their keys
+		// straight into the table; the others go through a temporary table and lower().
+		var folds bool
+		if err := tx.q().row(ctx, `SELECT lower(CAST(? AS TEXT)) = ?`, asciiUpper, asciiLower(asciiUpper)).Scan(&folds); err != nil {
+			return fmt.Errorf("cannot link the components of the BOM: %w", err)
+		}
+		var rest []*system.Component
+		if folds {
+			var plain []*system.Component
+			for _, c := range cs {
+				if isASCII(c.Supplier) && isASCII(c.Name) {
+					plain = append(plain, c)
+				} else {
+					rest = append(rest, c)
+				}
+			}
+			if err := tx.copyRows(ctx, "system_components", []string{"org_id", "system_id", "component_id", "role", "notes",
+				"created_at", "supplier_key", "model_key"}, len(plain), func(i int) []any {
+				c := plain[i]
+				return []any{orgID, systemID, c.ID, role, "", now.UTC(), asciiLower(c.Supplier), modelKey(c)}
+			}); err != nil {
+				return fmt.Errorf("cannot link the components of the BOM: %w", err)
+			}
+			if cs = rest; len(cs) == 0 {
+				return nil
+			}
+		}
 		if _, err := tx.q().exec(ctx, `CREATE TEMPORARY TABLE bom_links (component_id TEXT NOT NULL) ON COMMIT DROP`); err != nil {
 			return fmt.Errorf("cannot link the components of the BOM: %w", err)
 		}
@@ -521,11 +550,7 @@ func (tx *Tx) insertLinks(ctx context.Context, orgID, systemID, role string, cs 
 	return chunks(len(cs), jsonBatch, func(lo, hi int) error {
 		rows := make([][3]string, 0, hi-lo)
 		for _, c := range cs[lo:hi] {
-			model := ""
-			if c.Kind == "model" {
-				model = asciiLower(c.Name)
-			}
-			rows = append(rows, [3]string{c.ID, asciiLower(c.Supplier), model})
+			rows = append(rows, [3]string{c.ID, asciiLower(c.Supplier), modelKey(c)})
 		}
 		list, err := json.Marshal(rows)
 		if err != nil {
@@ -670,6 +695,27 @@ func (tx *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 		return nil, fmt.Errorf("cannot prepare a statement: %w", normalize(err))
 	}
 	return st, nil
+}
+
+// modelKey is the model key (0012) of a link to c folded by asciiLower: its name if a model, else empty.
+func modelKey(c *system.Component) string {
+	if c.Kind == "model" {
+		return asciiLower(c.Name)
+	}
+	return ""
+}
+
+// asciiUpper holds the letters asciiLower folds, to ask a database whether its lower() folds them alike.
+const asciiUpper = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+// isASCII reports whether s holds ASCII characters only.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // asciiLower folds A-Z to a-z and leaves every other character, as SQLite's lower() does.
