@@ -122,7 +122,7 @@ func (pr *progressReader) Read(b []byte) (int, error) {
 	pr.read += int64(n)
 	step := "reading"
 	if err == io.EOF || pr.read >= pr.size {
-		step = "validating"
+		step = "validating and storing"
 	}
 	pr.p.set(int(90*pr.read/max(pr.size, 1)), step)
 	return n, err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/system"
 )
 
 // TestBrowserInventory drives headless Chromium through the journey of an AI system as a contributor
@@ -36,6 +37,16 @@ func TestBrowserInventory(t *testing.T) {
 	f := apptest.New(t)
 	lumen := f.Org(t, "lumen-labs")
 	f.User(t, "priya@lumen.example", lumen, aims.RoleContributor)
+	// A component of the organization that no system uses yet, to find and link from the system page.
+	zephyr, err := f.Systems.CreateComponent(f.Ctx, lumen.ID, system.ComponentFields{Kind: "model", Name: "Zephyr 7B",
+		Supplier: "Hugging Face"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Systems.CreateComponent(f.Ctx, lumen.ID, system.ComponentFields{Kind: "model", Name: "Llama Guard 3",
+		Supplier: "Meta"}); err != nil {
+		t.Fatal(err)
+	}
 
 	b := newChrome(t, exe, 1360, 900, 60*time.Second)
 	ctx, step, textOf, shot := b.ctx, b.step, b.text, b.shot
@@ -185,6 +196,23 @@ func TestBrowserInventory(t *testing.T) {
 	contains("the system's class", textOf(`#eu-class`), "High")
 	contains("the system's components", textOf(`section[aria-labelledby="components-title"]`), "gpt-4o")
 	shot("inventory-system")
+
+	step("find a component to link by its supplier",
+		chromedp.SendKeys(chromedp.CSS(`#link-q`), "hugging face"),
+		chromedp.Click(chromedp.CSS(`form[role=search] button[type=submit]`)),
+		// The page after the search, not the one before (which has the same form).
+		chromedp.WaitVisible(chromedp.CSS(`#link-q[value="hugging face"]`)),
+	)
+	if found := textOf(`#link-component`); !strings.Contains(found, "Zephyr 7B (Model)") || strings.Contains(found, "Llama Guard") {
+		t.Errorf("searching for hugging face offers %q; want Zephyr 7B alone", found)
+	}
+	shot("inventory-link-search")
+	step("link it as the fallback model",
+		chromedp.SendKeys(chromedp.CSS(`#link-role`), "fallback model"),
+		chromedp.Click(chromedp.CSS(`form[aria-label="Link an existing component"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`section[aria-labelledby="components-title"] a[href="/components/`+zephyr.ID+`"]`)),
+	)
+	contains("the system's components", textOf(`section[aria-labelledby="components-title"]`), "Zephyr 7B", "fallback model", "gpt-4o")
 
 	step("open the system card",
 		chromedp.Click(chromedp.CSS(`.header-actions a[href$="/card"]`)),
