@@ -309,14 +309,16 @@ const searchScanAbove = 1000
 //
 // On SQLite a term of three or more characters is looked up in the trigram index system_search
 // (migration 0013) as one FTS5 phrase, which matches exactly the names and purposes that hold it, with
-// case folded in any script. When at most searchScanAbove of orgID's systems hold it, the condition picks
-// them by rowid and byIndex is true: ListSystems then reads only those and sorts them. When more hold
-// it, or the term is shorter than three characters (trigrams cannot find it), the condition is a GLOB
-// whose letters each match their every case (SQLite's own lower() and LIKE fold ASCII only), checked
-// while walking the systems in order: the holders are frequent, so a page is found early. A short term
-// that no system holds thus reads every system of the organization. FTS5 and the GLOB (Go's simple case
-// folding) agree on the letters of living scripts; they may differ on a few letters with unusual case
-// mappings (such as the long s or the Kelvin sign), which the GLOB takes as equal to s and k.
+// case folded in any script. A shorter term, which trigrams cannot find, is looked for in the index's own
+// copy of the names and purposes (a scan, but of compact rows in one piece: about 35 ms for 50,000
+// systems where walking the systems took 290 ms): with LIKE when it is ASCII, otherwise with a GLOB whose
+// letters each match their every case (SQLite's own lower() and LIKE fold ASCII only). When at most
+// searchScanAbove of orgID's systems hold the term, the condition names them and byIndex is true:
+// ListSystems then reads only those and sorts them. When more hold it, the condition is that GLOB,
+// checked while walking the systems in order: the holders are frequent, so a page is found early. FTS5
+// and the GLOB (Go's simple case folding) agree on the letters of living scripts; they may differ on a
+// few letters with unusual case mappings (such as the long s or the Kelvin sign), which the GLOB takes as
+// equal to s and k.
 //
 // On PostgreSQL it is a LIKE on lower(name) and lower(purpose), which the pg_trgm indexes of migration
 // 0013 serve when the extension is there. The pattern is lowered by the same lower() as the columns, so
@@ -327,23 +329,9 @@ func (db *DB) searchCondition(ctx context.Context, orgID, term string) (cond str
 		return `(lower(s.name) LIKE lower(CAST(? AS TEXT)) ESCAPE '\' OR lower(s.purpose) LIKE lower(CAST(? AS TEXT)) ESCAPE '\')`,
 			[]any{pat, pat}, false, nil
 	}
-	if utf8.RuneCountInString(term) >= 3 {
-		phrase := `"` + strings.ReplaceAll(term, `"`, `""`) + `"`
-		// orgID's holders in the index; CROSS JOIN keeps SQLite from starting at another table.
-		var n int
-		if err := db.reader().row(ctx, `SELECT count(*) FROM (SELECT 1 FROM system_search f CROSS JOIN system_search_rows r
-			WHERE f.system_search MATCH ? AND r.id = f.rowid AND r.org_id = ? LIMIT ?)`, phrase, orgID, searchScanAbove+1).Scan(&n); err != nil {
-			return "", nil, false, fmt.Errorf("cannot search AI systems: %w", err)
-		}
-		if n <= searchScanAbove {
-			// The systems' rowids are looked up afresh by id (VACUUM may renumber them).
-			return `s.rowid IN (SELECT h.rowid FROM system_search f CROSS JOIN system_search_rows r CROSS JOIN systems h
-				WHERE f.system_search MATCH ? AND r.id = f.rowid AND r.org_id = ? AND h.id = r.system_id)`,
-				[]any{phrase, orgID}, true, nil
-		}
-	}
-	var pat strings.Builder
-	pat.WriteByte('*')
+	// GLOB whose letters each match their every case.
+	var glob strings.Builder
+	glob.WriteByte('*')
 	for _, r := range term {
 		cases := []rune{r}
 		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
@@ -351,15 +339,46 @@ func (db *DB) searchCondition(ctx context.Context, orgID, term string) (cond str
 		}
 		switch {
 		case len(cases) > 1:
-			pat.WriteString("[" + string(cases) + "]")
+			glob.WriteString("[" + string(cases) + "]")
 		case r == '*' || r == '?' || r == '[':
-			pat.WriteString("[" + string(r) + "]")
+			glob.WriteString("[" + string(r) + "]")
 		default:
-			pat.WriteRune(r)
+			glob.WriteRune(r)
 		}
 	}
-	pat.WriteByte('*')
-	return `(s.name GLOB ? OR s.purpose GLOB ?)`, []any{pat.String(), pat.String()}, false, nil
+	glob.WriteByte('*')
+	// match finds the holders in system_search (f): the trigram index for three characters or more; for
+	// fewer, a scan of the index's own copy of the names and purposes, compact and in one piece, which
+	// takes a fraction of the walk of the systems (LIKE, which folds ASCII letters, for an ASCII term).
+	var match string
+	var margs []any
+	switch {
+	case utf8.RuneCountInString(term) >= 3:
+		match, margs = `f.system_search MATCH ?`, []any{`"` + strings.ReplaceAll(term, `"`, `""`) + `"`}
+	case isASCII(term):
+		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(term) + "%"
+		match, margs = `(f.name LIKE ? ESCAPE '\' OR f.purpose LIKE ? ESCAPE '\')`, []any{like, like}
+	default:
+		match, margs = `(f.name GLOB ? OR f.purpose GLOB ?)`, []any{glob.String(), glob.String()}
+	}
+	// orgID's holders in the index, read once; CROSS JOIN keeps SQLite from starting at another table.
+	ids, err := db.texts(ctx, `SELECT r.system_id FROM system_search f CROSS JOIN system_search_rows r
+		WHERE `+match+` AND r.id = f.rowid AND r.org_id = ? LIMIT ?`, append(margs, orgID, searchScanAbove+1)...)
+	if err != nil {
+		return "", nil, false, fmt.Errorf("cannot search AI systems: %w", err)
+	}
+	switch {
+	case len(ids) == 0:
+		return `1 = 0`, nil, true, nil
+	case len(ids) <= searchScanAbove:
+		list, err := json.Marshal(ids)
+		if err != nil {
+			return "", nil, false, fmt.Errorf("cannot search AI systems: %w", err)
+		}
+		// The systems' rowids are looked up afresh by id (VACUUM may renumber them).
+		return `s.rowid IN (SELECT h.rowid FROM systems h WHERE h.id IN (SELECT value FROM json_each(?)))`, []any{string(list)}, true, nil
+	}
+	return `(s.name GLOB ? OR s.purpose GLOB ?)`, []any{glob.String(), glob.String()}, false, nil
 }
 
 // SystemChanges returns the history of orgID's system id, newest first; ENOTFOUND when there is no such
