@@ -320,14 +320,17 @@ const searchScanAbove = 1000
 // few letters with unusual case mappings (such as the long s or the Kelvin sign), which the GLOB takes as
 // equal to s and k.
 //
-// On PostgreSQL it is a LIKE on lower(name) and lower(purpose), which the pg_trgm indexes of migration
-// 0013 serve when the extension is there. The pattern is lowered by the same lower() as the columns, so
-// case is folded as the database's locale folds it (any script under a UTF-8 locale, ASCII only under C).
+// On PostgreSQL it is a LIKE on search_text, the name and purpose lower-cased in one stored column
+// (migration 0019), which a pg_trgm index serves when the extension is there. The pattern is lowered by
+// the same lower() as the column, so case is folded as the database's locale folds it (any script under a
+// UTF-8 locale, ASCII only under C).
 func (db *DB) searchCondition(ctx context.Context, orgID, term string) (cond string, args []any, byIndex bool, err error) {
 	if db.dialect == Postgres {
+		if strings.ContainsRune(term, '\x1f') {
+			return `1 = 0`, nil, false, nil // the separator of search_text, in no name or purpose
+		}
 		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(term) + "%"
-		return `(lower(s.name) LIKE lower(CAST(? AS TEXT)) ESCAPE '\' OR lower(s.purpose) LIKE lower(CAST(? AS TEXT)) ESCAPE '\')`,
-			[]any{pat, pat}, false, nil
+		return `s.search_text LIKE lower(CAST(? AS TEXT)) ESCAPE '\'`, []any{pat}, false, nil
 	}
 	// GLOB whose letters each match their every case.
 	var glob strings.Builder
