@@ -310,7 +310,7 @@ const searchScanAbove = 1000
 // On SQLite a term of three or more characters is looked up in the trigram index system_search
 // (migration 0013) as one FTS5 phrase, which matches exactly the names and purposes that hold it, with
 // case folded in any script. A shorter term, which trigrams cannot find, is looked for in the index's own
-// copy of the names and purposes (a scan, but of compact rows in one piece: about 35 ms for 50,000
+// copy of the names and purposes (a scan, but of compact rows in one piece: about 15 ms for 50,000
 // systems where walking the systems took 290 ms): with LIKE when it is ASCII, otherwise with a GLOB whose
 // letters each match their every case (SQLite's own lower() and LIKE fold ASCII only). When at most
 // searchScanAbove of orgID's systems hold the term, the condition names them and byIndex is true:
@@ -353,19 +353,22 @@ func (db *DB) searchCondition(ctx context.Context, orgID, term string) (cond str
 	// match finds the holders in system_search (f): the trigram index for three characters or more; for
 	// fewer, a scan of the index's own copy of the names and purposes, compact and in one piece, which
 	// takes a fraction of the walk of the systems (LIKE, which folds ASCII letters, for an ASCII term).
-	var match string
+	// The copy is FTS5's content table (its columns c0 and c1 are name and purpose, its rowid the index's;
+	// see "Shadow tables" in SQLite's FTS5 documentation): read directly it takes half the time of a scan
+	// through the index's own interface.
+	src, match := "system_search", ""
 	var margs []any
 	switch {
 	case utf8.RuneCountInString(term) >= 3:
 		match, margs = `f.system_search MATCH ?`, []any{`"` + strings.ReplaceAll(term, `"`, `""`) + `"`}
 	case isASCII(term):
 		like := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(term) + "%"
-		match, margs = `(f.name LIKE ? ESCAPE '\' OR f.purpose LIKE ? ESCAPE '\')`, []any{like, like}
+		src, match, margs = "system_search_content", `(f.c0 LIKE ? ESCAPE '\' OR f.c1 LIKE ? ESCAPE '\')`, []any{like, like}
 	default:
-		match, margs = `(f.name GLOB ? OR f.purpose GLOB ?)`, []any{glob.String(), glob.String()}
+		src, match, margs = "system_search_content", `(f.c0 GLOB ? OR f.c1 GLOB ?)`, []any{glob.String(), glob.String()}
 	}
 	// orgID's holders in the index, read once; CROSS JOIN keeps SQLite from starting at another table.
-	ids, err := db.texts(ctx, `SELECT r.system_id FROM system_search f CROSS JOIN system_search_rows r
+	ids, err := db.texts(ctx, `SELECT r.system_id FROM `+src+` f CROSS JOIN system_search_rows r
 		WHERE `+match+` AND r.id = f.rowid AND r.org_id = ? LIMIT ?`, append(margs, orgID, searchScanAbove+1)...)
 	if err != nil {
 		return "", nil, false, fmt.Errorf("cannot search AI systems: %w", err)
