@@ -241,10 +241,7 @@ func inventoryGzip(inv *aibom.Inventory) ([]byte, error) {
 		return nil, err
 	}
 	bw := bufio.NewWriterSize(zw, 64<<10)
-	if err := writeInventory(bw, inv); err != nil {
-		return nil, err
-	}
-	if err := bw.Flush(); err != nil {
+	if err := writeInventory(bw, inv); err != nil { // flushes bw
 		return nil, err
 	}
 	if err := zw.Close(); err != nil {
@@ -257,8 +254,8 @@ func inventoryGzip(inv *aibom.Inventory) ([]byte, error) {
 // of a large inventory is never held whole.
 func writeInventory(w *bufio.Writer, inv *aibom.Inventory) error {
 	if inv == nil {
-		_, err := w.WriteString("null")
-		return err
+		w.WriteString("null")
+		return w.Flush()
 	}
 	meta, err := json.Marshal(&inv.Metadata)
 	if err != nil {
