@@ -143,7 +143,6 @@ func (s *Service) ImportBOM(ctx context.Context, orgID, systemID string, r io.Re
 	// transaction, committed only once it is found valid): for a large BOM the two take about as long,
 	// and each keeps a core busy. Whatever fails, a BOM found invalid is reported as such.
 	valid := make(chan error, 1)
-	go func() { valid <- doc.Validate() }()
 	verdict := sync.OnceValue(func() error {
 		if err := <-valid; err != nil {
 			return bomError(err)
@@ -157,6 +156,8 @@ func (s *Service) ImportBOM(ctx context.Context, orgID, systemID string, r io.Re
 		return nil, err
 	}
 	inv, err := doc.Inventory()
+	// Validation starts once the items are read (on all cores) and runs while they are stored.
+	go func() { valid <- doc.Validate() }()
 	if err != nil {
 		return fail(bomError(err))
 	}
