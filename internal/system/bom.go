@@ -77,8 +77,10 @@ type BOMStore interface {
 	// with role unless linked already. The import gets one activity entry (record type bom_import, its id,
 	// and the counts of Stats); the stored version and its inventory are the detailed record of what the
 	// components became. It sets imp's ID, Seq, importer, ImportedAt and Stats. A system of another
-	// organization is ENOTFOUND. ready is called once the components are written, before the import is
-	// stored and committed; its error (returned as it is) aborts the import. On any error nothing is stored.
+	// organization is ENOTFOUND. ready says whether the import may be committed, blocking until it knows
+	// (the schema validation running meanwhile); it is asked once the components are written, before the
+	// import is stored and committed, and its error (returned as it is) aborts the import. It may be
+	// asked more than once, from any goroutine, and gives the same answer. On any error nothing is stored.
 	SaveBOMImport(ctx context.Context, imp *BOMImport, comps []*Component, role string, ready func() error) error
 	// BOMImports returns the imports of a system, newest first, without their inventories; ENOTFOUND when
 	// there is no such system.
