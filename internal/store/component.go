@@ -182,7 +182,7 @@ func (db *DB) ListComponents(ctx context.Context, orgID string, f system.Compone
 		if err != nil {
 			return nil, "", aims.FieldError("cursor", "The cursor is not valid.")
 		}
-		add(`(c.name > ? OR (c.name = ? AND c.id > ?))`, last.Name, last.Name, last.ID)
+		add(`(c.name, c.id) > (?, ?)`, last.Name, last.ID) // a row value: where to start in the index (see ListSystems)
 	}
 	args = append(args, limit+1)
 	rows, err := db.reader().query(ctx, componentSelect+where.String()+` ORDER BY c.name, c.id LIMIT ?`, args...)

@@ -76,3 +76,10 @@ func (db *DB) LinkKeyPlan(ctx context.Context, col string) (string, error) {
 	})
 	return strings.Join(lines, "\n"), err
 }
+
+// CursorAt returns the cursor of the page of orgID's systems (by name) that starts after the first n.
+func (db *DB) CursorAt(ctx context.Context, orgID string, n int) (string, error) {
+	var id string
+	err := db.reader().row(ctx, `SELECT id FROM systems WHERE org_id = ? ORDER BY name, id LIMIT 1 OFFSET ?`, orgID, n-1).Scan(&id)
+	return encodeCursor(id), err
+}

@@ -282,10 +282,12 @@ func (db *DB) ListSystems(ctx context.Context, orgID string, f system.Filter, p 
 		if err != nil {
 			return nil, "", aims.FieldError("cursor", "The cursor is not valid.")
 		}
+		// A row value, which both databases take as where to start in the index of the order; the same
+		// written with OR made them walk the pages before it (16 ms, growing, for the page after 40,000).
 		if f.Sort == "updated" {
-			add(`(s.updated_at < ? OR (s.updated_at = ? AND s.id < ?))`, last.UpdatedAt, last.UpdatedAt, last.ID)
+			add(`(s.updated_at, s.id) < (?, ?)`, last.UpdatedAt, last.ID)
 		} else {
-			add(`(s.name > ? OR (s.name = ? AND s.id > ?))`, last.Name, last.Name, last.ID)
+			add(`(s.name, s.id) > (?, ?)`, last.Name, last.ID)
 		}
 	}
 	args = append(args, limit+1)
