@@ -6,8 +6,6 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
-	"github.com/aimsproject/aims/internal/store"
-	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -18,14 +16,7 @@ import (
 func TestLinksSurviveTheirMigrations(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := store.Open(ctx, storetest.Options(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.MigrateTo(ctx, 14); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigratedTo(t, 14)
 	org := newOrg(t, db, "links")
 	actx := aims.WithActor(ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test", OrgID: org.ID})
 	svc := system.NewService(db)

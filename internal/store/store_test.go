@@ -23,6 +23,21 @@ func newOrg(t *testing.T, db *store.DB, slug string) *account.Organization {
 	return o
 }
 
+// openMigratedTo opens a fresh test store migrated up to version only, as an older aims left it.
+func openMigratedTo(t *testing.T, version int) *store.DB {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, storetest.Options(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.MigrateTo(ctx, version); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
 func TestMigrateIsIdempotentAndRecorded(t *testing.T) {
 	db := storetest.Open(t)
 	ctx := context.Background()

@@ -9,7 +9,6 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
-	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -196,14 +195,7 @@ func TestSystemSearch(t *testing.T) {
 func TestSystemSearchFindsSystemsFromBeforeTheMigration(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db, err := store.Open(ctx, storetest.Options(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if _, err := db.MigrateTo(ctx, 12); err != nil {
-		t.Fatal(err)
-	}
+	db := openMigratedTo(t, 12)
 	org := newOrg(t, db, "acme")
 	actx := aims.WithActor(ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test", OrgID: org.ID})
 	svc := system.NewService(db)
