@@ -2,13 +2,10 @@ package demo_test
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 
 	"github.com/aimsproject/aims/internal/account"
-	"github.com/aimsproject/aims/internal/demo"
-	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/aibom"
 )
@@ -17,25 +14,7 @@ import (
 // versions whose diff shows the release's changes, and that its export validates.
 func TestLumenAssistHasTwoBOMVersionsWithADiff(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t)
-	ctx := context.Background()
-	accts := account.NewService(db, db.Now)
-	systems := system.NewService(db)
-	for range 2 {
-		if _, err := demo.Load(ctx, accts, db); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.LoadSystems(ctx, systems, db); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.LoadBOMs(ctx, systems, db); err != nil {
-			t.Fatal(err)
-		}
-	}
-	org, err := db.OrganizationBySlug(ctx, demo.OrgSlug)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, systems, org := loadTwice(t, true)
 	ss, _, err := systems.List(ctx, org.ID, system.Filter{Query: "Lumen Assist"}, account.Page{Limit: 10})
 	if err != nil || len(ss) != 1 {
 		t.Fatalf("systems %v, %v", ss, err)

@@ -2,14 +2,11 @@ package demo_test
 
 import (
 	"bytes"
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aimsproject/aims/internal/account"
-	"github.com/aimsproject/aims/internal/demo"
-	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
@@ -18,22 +15,7 @@ import (
 // third-party base model has one model card, whose results and limitations its system card shows.
 func TestLumenAssistsSystemCardShowsItsBaseModelsResults(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t)
-	ctx := context.Background()
-	accts := account.NewService(db, db.Now)
-	systems := system.NewService(db)
-	for range 2 {
-		if _, err := demo.Load(ctx, accts, db); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.LoadSystems(ctx, systems, db); err != nil {
-			t.Fatal(err)
-		}
-	}
-	org, err := db.OrganizationBySlug(ctx, demo.OrgSlug)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, systems, org := loadTwice(t, false)
 	ss, _, err := systems.List(ctx, org.ID, system.Filter{Query: "Lumen Assist"}, account.Page{Limit: 10})
 	if err != nil || len(ss) != 1 {
 		t.Fatalf("systems %v, %v", ss, err)

@@ -1,12 +1,9 @@
 package demo_test
 
 import (
-	"context"
 	"testing"
 
 	"github.com/aimsproject/aims/internal/account"
-	"github.com/aimsproject/aims/internal/demo"
-	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -14,22 +11,7 @@ import (
 // scenarios describe, with their owners and Art. 50 facts.
 func TestTheDemoSystemsAreRegisteredOnce(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t)
-	ctx := context.Background()
-	accts := account.NewService(db, db.Now)
-	systems := system.NewService(db)
-	for range 2 {
-		if _, err := demo.Load(ctx, accts, db); err != nil {
-			t.Fatal(err)
-		}
-		if err := demo.LoadSystems(ctx, systems, db); err != nil {
-			t.Fatal(err)
-		}
-	}
-	org, err := db.OrganizationBySlug(ctx, demo.OrgSlug)
-	if err != nil {
-		t.Fatal(err)
-	}
+	ctx, systems, org := loadTwice(t, false)
 	ss, _, err := systems.List(ctx, org.ID, system.Filter{}, account.Page{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
