@@ -14,7 +14,7 @@ import (
 	"github.com/aimsproject/aims/internal/system/aibom"
 )
 
-const cyclonedx = "../../../shared/testdata/cyclonedx"
+const cyclonedx = "../../testdata/cyclonedx"
 
 func readCycloneDX(t *testing.T, name string) []byte {
 	t.Helper()

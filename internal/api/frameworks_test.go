@@ -16,9 +16,9 @@ import (
 
 func oscalTestFile(t *testing.T, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "testdata", "oscal", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "oscal", name))
 	if err != nil {
-		t.Fatalf("the shared test data must sit beside the repository (../shared/testdata): %v", err)
+		t.Fatalf("cannot read test data in testdata/ at the repository root: %v", err)
 	}
 	return b
 }

@@ -14,7 +14,7 @@ import (
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
 
-const modelCardDir = "../../../shared/testdata/modelcards"
+const modelCardDir = "../../testdata/modelcards"
 
 // importCard posts a model card for system id as text/markdown.
 func (e *env) importCard(t *testing.T, token, systemID, query, card string) *response {

@@ -4,10 +4,10 @@ import (
 	"path/filepath"
 )
 
-// oscalTestData is the absolute path of the shared OSCAL test files (../shared/testdata/oscal), which
+// oscalTestData is the absolute path of the OSCAL test files (testdata/oscal at the repository root), which
 // scripts reach as $OSCAL.
 func oscalTestData() string {
-	dir, err := filepath.Abs(filepath.Join("..", "..", "..", "shared", "testdata", "oscal"))
+	dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "oscal"))
 	if err != nil {
 		return ""
 	}

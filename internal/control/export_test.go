@@ -296,7 +296,7 @@ func cp1252(s string) []byte {
 }
 
 // componentSchema compiles the official OSCAL component-definition schema (testdata, a byte-identical
-// copy of ../../../shared/testdata/oscal/schemas/oscal_component_schema.json).
+// copy of ../../../testdata/oscal/schemas/oscal_component_schema.json).
 func componentSchema(t *testing.T) *jsonschema.Schema {
 	t.Helper()
 	f, err := os.Open("testdata/oscal_component_schema.json")

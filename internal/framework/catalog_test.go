@@ -9,12 +9,12 @@ import (
 	"github.com/aimsproject/aims/internal/framework"
 )
 
-// reference reads a CSV from ../shared/reference, the project's checked facts.
+// reference reads a CSV from testdata/reference, the project's checked facts.
 func reference(t *testing.T, name string) []map[string]string {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "..", "shared", "reference", name))
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "reference", name))
 	if err != nil {
-		t.Fatalf("the reference facts must sit beside the repository (../shared/reference): %v", err)
+		t.Fatalf("the reference facts must sit beside the repository (testdata/reference): %v", err)
 	}
 	defer f.Close()
 	recs, err := csv.NewReader(f).ReadAll()

@@ -52,7 +52,7 @@ func FuzzParseCSV(f *testing.F) {
 // FuzzOSCALCatalog: any input is refused with an *oscal.InvalidError or converts into requirements with
 // unique refs, or an *ImportError; it never panics, and export of the result validates.
 func FuzzOSCALCatalog(f *testing.F) {
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "testdata", "oscal", "basic-catalog.json"))
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "oscal", "basic-catalog.json"))
 	if err != nil {
 		f.Fatal(err)
 	}

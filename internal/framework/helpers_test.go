@@ -14,12 +14,12 @@ import (
 	"github.com/aimsproject/aims/internal/storetest"
 )
 
-// oscalFile reads a file of ../shared/testdata/oscal, the real OSCAL content the tests import.
+// oscalFile reads a file of testdata/oscal, the real OSCAL content the tests import.
 func oscalFile(t testing.TB, name string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "testdata", "oscal", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "oscal", name))
 	if err != nil {
-		t.Fatalf("the shared test data must sit beside the repository (../shared/testdata): %v", err)
+		t.Fatalf("cannot read test data in testdata/ at the repository root: %v", err)
 	}
 	return b
 }

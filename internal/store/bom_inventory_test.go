@@ -25,7 +25,7 @@ func TestBOMInventoryReadsBothWays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile("../../../shared/testdata/cyclonedx/mlbom-model-foundationmodels-gpt-4o.bom.json")
+	data, err := os.ReadFile("../../testdata/cyclonedx/mlbom-model-foundationmodels-gpt-4o.bom.json")
 	if err != nil {
 		t.Fatal(err)
 	}

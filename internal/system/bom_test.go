@@ -21,7 +21,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-const boms = "../../../shared/testdata/cyclonedx"
+const boms = "../../testdata/cyclonedx"
 
 // assistantBOM is a small ML-BOM with a fine-tuned model, its base model, a dataset, a library and a
 // hosted service.

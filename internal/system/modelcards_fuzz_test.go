@@ -14,7 +14,7 @@ import (
 // anything: whatever the card holds, the component's fields come out valid or refused with EINVALID, and
 // nothing panics.
 func FuzzModelCardFillsAComponent(f *testing.F) {
-	files, _ := filepath.Glob("../../../shared/testdata/modelcards/*.md")
+	files, _ := filepath.Glob("../../testdata/modelcards/*.md")
 	for _, name := range files {
 		if b, err := os.ReadFile(name); err == nil {
 			f.Add(b)

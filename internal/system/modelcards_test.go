@@ -16,7 +16,7 @@ import (
 	"github.com/aimsproject/aims/internal/system"
 )
 
-const cards = "../../../shared/testdata/modelcards"
+const cards = "../../testdata/modelcards"
 
 type fixture struct {
 	db    *store.DB

@@ -13,7 +13,7 @@ import (
 	"github.com/aimsproject/aims/internal/system/aibom"
 )
 
-const cyclonedx = "../../../shared/testdata/cyclonedx/"
+const cyclonedx = "../../testdata/cyclonedx/"
 
 // prepareBOM fills in the matrix's request for the BOM routes: each addresses a fresh system of target
 // with one imported BOM.

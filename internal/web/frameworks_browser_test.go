@@ -37,7 +37,7 @@ func TestBrowserCatalogTour(t *testing.T) {
 		Rationale: "Both ask for testing before release."}); err != nil {
 		t.Fatal(err)
 	}
-	catalog, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "testdata", "oscal", "NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json"))
+	catalog, err := os.ReadFile(filepath.Join("..", "..", "testdata", "oscal", "NIST_SP-800-53_rev5_LOW-baseline-resolved-profile_catalog.json"))
 	if err != nil {
 		t.Fatal(err)
 	}

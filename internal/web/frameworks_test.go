@@ -58,9 +58,9 @@ func (b *browser) upload(path string, fields map[string]string, files map[string
 
 func sharedOSCAL(t testing.TB, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "..", "..", "shared", "testdata", "oscal", name))
+	b, err := os.ReadFile(filepath.Join("..", "..", "testdata", "oscal", name))
 	if err != nil {
-		t.Fatalf("the shared test data must sit beside the repository (../shared/testdata): %v", err)
+		t.Fatalf("cannot read test data in testdata/ at the repository root: %v", err)
 	}
 	return string(b)
 }

@@ -13,7 +13,7 @@ import (
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
 
-const emotionCard = "../../../shared/testdata/modelcards/2en_distilbert-base-uncased-finetuned-emotion.README.md"
+const emotionCard = "../../testdata/modelcards/2en_distilbert-base-uncased-finetuned-emotion.README.md"
 
 // prepareModelCards fills in the matrix's request for the routes of system cards and model cards: each
 // addresses a fresh system of target (with an imported model card).

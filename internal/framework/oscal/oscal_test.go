@@ -33,7 +33,7 @@ func TestLabelPrefersTheLabelWithoutAClass(t *testing.T) {
 
 func TestParseTellsCatalogsFromProfilesAndListsProblems(t *testing.T) {
 	var v oscal.Validator
-	dir := filepath.Join("..", "..", "..", "..", "shared", "testdata", "oscal")
+	dir := filepath.Join("..", "..", "..", "testdata", "oscal")
 	for name, profile := range map[string]bool{"basic-catalog.json": false, "NIST_SP-800-53_rev5_LOW-baseline_profile.json": true} {
 		b, err := os.ReadFile(filepath.Join(dir, name))
 		if err != nil {

@@ -15,7 +15,7 @@ import (
 )
 
 // The official OSCAL 1.2.1 JSON schemas of catalogs and profiles, byte-identical to the release schemas
-// (see ../../../../shared/testdata/SOURCES.md for their provenance).
+// (see ../../../testdata/SOURCES.md for their provenance).
 //
 //go:embed schemas/oscal_catalog_schema.json schemas/oscal_profile_schema.json
 var schemaFiles embed.FS

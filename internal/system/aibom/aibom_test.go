@@ -15,7 +15,7 @@ import (
 	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
-const testdata = "../../../../shared/testdata/cyclonedx"
+const testdata = "../../../testdata/cyclonedx"
 
 const limit = 32 << 20
 

@@ -11,7 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-const testdata = "../../../../shared/testdata/modelcards"
+const testdata = "../../../testdata/modelcards"
 
 func parseFile(t testing.TB, name string) *Card {
 	t.Helper()
