@@ -74,7 +74,7 @@ func startServe(t *testing.T, env map[string]string, args ...string) *server {
 	go func() {
 		s.done <- cli.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), func(k string) string { return env[k] }, nil, io.Discard, s.stderr)
 	}()
-	deadline := time.Now().Add(15 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute) // generous: a loaded CI machine migrates and loads the demo slowly
 	for time.Now().Before(deadline) {
 		if m := listening.FindStringSubmatch(s.stderr.String()); m != nil {
 			s.URL = m[1]
