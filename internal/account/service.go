@@ -199,8 +199,9 @@ func (s *Service) recheckPassword(ctx context.Context, u *User, password, field 
 	return nil
 }
 
-// AddMember gives the user with email a role in orgID. Only an owner may make another owner; the caller's
-// role is taken from ctx's actor.
+// AddMember gives the user with email a role in orgID at once, without their consent. It is for operators
+// (aims user create), the demo and tests: the API and the web invite people instead (CreateInvitation).
+// Only an owner may make another owner; the caller's role is taken from ctx's actor.
 func (s *Service) AddMember(ctx context.Context, orgID, email string, role aims.Role) (*Membership, error) {
 	email, err := NormalizeEmail(email, "email")
 	if err != nil {
