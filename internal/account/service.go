@@ -42,6 +42,9 @@ func NewService(st Store, now aims.Clock) *Service {
 		LoginWindow: 15 * time.Minute, MaxAccountFailures: 5, MaxAddressFailures: 30}
 }
 
+// Now returns the service's current time, by which sessions, tokens and invitations expire.
+func (s *Service) Now() time.Time { return s.now() }
+
 // Store returns the service's store.
 func (s *Service) Store() Store { return s.store }
 
