@@ -5,6 +5,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/authn"
 )
 
 // invitationJSON is an invitation with its state at the time of the answer.
@@ -65,7 +66,7 @@ func (a *API) createInvitation(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", "/api/v1/invitations/"+inv.ID)
 	return writeResource(w, http.StatusCreated, inv.Version, createdInvitation{Invitation: a.invitationJSON(inv),
-		Secret: secret, Link: account.InvitationLink(BaseURL(a.PublicURL, r), secret)})
+		Secret: secret, Link: account.InvitationLink(authn.BaseURL(a.PublicURL, r), secret)})
 }
 
 func (a *API) getInvitation(w http.ResponseWriter, r *http.Request) error {
@@ -116,17 +117,4 @@ func (a *API) acceptInvitation(w http.ResponseWriter, r *http.Request) error {
 	}
 	w.Header().Set("Location", "/api/v1/members/"+m.ID)
 	return writeResource(w, http.StatusCreated, m.Version, m)
-}
-
-// BaseURL returns the URL people reach aims at: publicURL when set, otherwise the scheme and host that r
-// was sent to.
-func BaseURL(publicURL string, r *http.Request) string {
-	if publicURL != "" {
-		return publicURL
-	}
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
 }
