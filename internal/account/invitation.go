@@ -205,28 +205,32 @@ func (s *Service) AcceptInvitation(ctx context.Context, secret, userID string) (
 }
 
 // SignUpWithInvitation creates the invitee's account, with the invited email address, name and password,
-// and accepts the invitation with it. An address that has an account already is ECONFLICT on email (log in
-// instead). It returns the new user, who still has to log in.
-func (s *Service) SignUpWithInvitation(ctx context.Context, secret, name, password string) (*User, *Membership, error) {
+// accepts the invitation with it, and starts a session in the organization joined, whose secret it returns
+// like Login. An address that has an account already is ECONFLICT on email (log in instead).
+func (s *Service) SignUpWithInvitation(ctx context.Context, secret, name, password string) (string, *Session, *Membership, error) {
 	inv, err := s.OpenInvitation(ctx, secret)
 	if err != nil {
-		return nil, nil, err
+		return "", nil, nil, err
 	}
 	if err := ValidatePassword(password, "password"); err != nil {
-		return nil, nil, err
+		return "", nil, nil, err
 	}
 	if _, err := s.store.UserByEmail(ctx, inv.Email); err == nil {
-		return nil, nil, &aims.Error{Code: aims.ECONFLICT, Message: "An account with this email exists already: log in to accept the invitation.", Field: "email"}
+		return "", nil, nil, &aims.Error{Code: aims.ECONFLICT, Message: "An account with this email exists already: log in to accept the invitation.", Field: "email"}
 	}
 	u, err := s.CreateUser(ctx, inv.Email, name, password)
 	if err != nil {
-		return nil, nil, err
+		return "", nil, nil, err
 	}
 	m, err := s.AcceptInvitation(ctx, secret, u.ID)
 	if err != nil {
-		return nil, nil, err
+		return "", nil, nil, err
 	}
-	return u, m, nil
+	sessSecret, sess, err := s.startSession(ctx, u.ID, m.OrgID, false)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	return sessSecret, sess, m, nil
 }
 
 // ListInvitations returns a page of orgID's invitations, newest first, whatever their state.

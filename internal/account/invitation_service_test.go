@@ -260,19 +260,21 @@ func TestSigningUpWithAnInvitation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = e.svc.SignUpWithInvitation(e.sys, secret, "Nina", "short")
+	_, _, _, err = e.svc.SignUpWithInvitation(e.sys, secret, "Nina", "short")
 	wantCode(t, err, aims.EINVALID)
-	u, m, err := e.svc.SignUpWithInvitation(e.sys, secret, "Nina", password)
+	sessSecret, sess, m, err := e.svc.SignUpWithInvitation(e.sys, secret, "Nina", password)
 	if err != nil {
 		t.Fatalf("SignUpWithInvitation: %v", err)
 	}
-	if u.Email != "new@example.com" || u.Name != "Nina" || m.OrgID != acme.ID || m.Role != aims.RoleContributor {
-		t.Fatalf("user %+v, membership %+v", u, m)
+	got, u, err := e.svc.Authenticate(e.sys, sessSecret)
+	if err != nil || got.OrgID != acme.ID || sess.OrgID != acme.ID || u.Email != "new@example.com" || u.Name != "Nina" ||
+		m.OrgID != acme.ID || m.Role != aims.RoleContributor || m.UserID != u.ID {
+		t.Fatalf("session %+v, user %+v, membership %+v, %v", got, u, m, err)
 	}
 	if _, sess, err := e.svc.Login(e.sys, u.Email, password, "192.0.2.1", ""); err != nil || sess.OrgID != acme.ID {
 		t.Fatalf("the new user's login: %+v, %v", sess, err)
 	}
-	_, _, err = e.svc.SignUpWithInvitation(e.sys, secret, "Nina again", password)
+	_, _, _, err = e.svc.SignUpWithInvitation(e.sys, secret, "Nina again", password)
 	wantCode(t, err, aims.ECONFLICT)
 
 	e.user(t, "old@example.com", "Old")
@@ -280,7 +282,7 @@ func TestSigningUpWithAnInvitation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = e.svc.SignUpWithInvitation(e.sys, again, "Impostor", password)
+	_, _, _, err = e.svc.SignUpWithInvitation(e.sys, again, "Impostor", password)
 	wantCode(t, err, aims.ECONFLICT)
 }
 

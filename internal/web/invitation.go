@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
@@ -17,6 +18,9 @@ type InvitationPage struct {
 	Secret     string
 	// User is the logged-in visitor, or nil.
 	User *account.User
+	// OtherAddress is set when the visitor is logged in with another address than the invited one, and
+	// so cannot accept.
+	OtherAddress bool
 	// LoginURL logs in and comes back here.
 	LoginURL string
 	Name     string
@@ -38,7 +42,7 @@ func (w *Web) renderInvitation(rw http.ResponseWriter, r *http.Request, status i
 	p := InvitationPage{Layout: w.layout(rw, r, nil, "Join "+inv.OrgName, ""), Invitation: inv, Secret: secret,
 		LoginURL: "/login?next=" + url.QueryEscape(account.InvitationPath(secret)), Name: name, Err: fe}
 	if v, err := w.authenticate(r); err == nil {
-		p.User = v.user
+		p.User, p.OtherAddress = v.user, !strings.EqualFold(v.user.Email, inv.Email)
 	}
 	return w.render(rw, r, status, "invitation", p)
 }
@@ -78,9 +82,10 @@ func (w *Web) signUp(rw http.ResponseWriter, r *http.Request, _ *visit) error {
 	if password != r.PostFormValue("confirm") {
 		err = aims.FieldError("confirm", "The two passwords are not the same.")
 	}
-	var u *account.User
+	var sessSecret string
+	var sess *account.Session
 	if err == nil {
-		u, _, err = w.Accounts.SignUpWithInvitation(r.Context(), secret, name, password)
+		sessSecret, sess, _, err = w.Accounts.SignUpWithInvitation(r.Context(), secret, name, password)
 	}
 	if err != nil {
 		fe, status, ok := formError(err, "name", "password", "confirm")
@@ -92,9 +97,8 @@ func (w *Web) signUp(rw http.ResponseWriter, r *http.Request, _ *visit) error {
 		}
 		return w.renderInvitation(rw, r, status, name, fe)
 	}
-	sessSecret, sess, err := w.Accounts.Login(r.Context(), u.Email, password, w.Auth.ClientAddr(r), w.Auth.SessionSecret(r))
-	if err != nil {
-		return err
+	if old := w.Auth.SessionSecret(r); old != "" {
+		_ = w.Accounts.Logout(r.Context(), old) // a new identity gets a new session identifier
 	}
 	w.Auth.SetSession(rw, sessSecret, sess.ExpiresAt)
 	w.flash(rw, flashOK, "Welcome to aims: your account is ready.")
