@@ -105,6 +105,8 @@ func TestAnInvitationLinkLetsTheInviteeJoin(t *testing.T) {
 		p = mallory.post(path+"/accept", nil)
 		expect(t, p, http.StatusForbidden, "")
 		mustContain(t, p, "This invitation was sent to another email address.")
+		expect(t, mallory.post("/logout", url.Values{"next": {path}}), http.StatusSeeOther, path)
+		mustContain(t, mallory.get(path), "Log in to accept")
 
 		bob := browserAs(t, f, newUser(t, f, "bob@example.com", f.Org(t, "bobs"), aims.RoleOwner), nil)
 		expect(t, bob.post(path+"/accept", nil), http.StatusSeeOther, "/")
