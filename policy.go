@@ -54,6 +54,7 @@ type Resource string
 const (
 	ResOrganization Resource = "organization" // the organization's profile and settings
 	ResMember       Resource = "member"       // memberships and their roles
+	ResInvitation   Resource = "invitation"   // invitations to join: they name people not yet members
 	ResToken        Resource = "token"        // API tokens; the token service also limits non-admins to their own
 	ResActivity     Resource = "activity"     // the activity trail; append-only, so only read
 	ResRecord       Resource = "record"       // the management system's records (context, policies, risks, ...)
@@ -70,6 +71,7 @@ const (
 var policy = map[Resource]map[Action]Role{
 	ResOrganization: {ActionRead: RoleViewer, ActionUpdate: RoleAdmin, ActionDelete: RoleOwner},
 	ResMember:       {ActionRead: RoleViewer, ActionCreate: RoleAdmin, ActionUpdate: RoleAdmin, ActionDelete: RoleAdmin},
+	ResInvitation:   {ActionRead: RoleAdmin, ActionCreate: RoleAdmin, ActionDelete: RoleAdmin},
 	ResToken:        {ActionRead: RoleAuditor, ActionCreate: RoleContributor, ActionDelete: RoleContributor},
 	ResActivity:     {ActionRead: RoleAuditor},
 	ResRecord: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor,

@@ -23,15 +23,17 @@ type Organization struct {
 
 // User is a person who can log in. A user belongs to organizations through memberships.
 type User struct {
-	ID           string    `json:"id"`
-	Email        string    `json:"email"`
-	Name         string    `json:"name"`
-	PasswordHash string    `json:"-"`
-	TOTPSecret   string    `json:"-"`
-	TOTPEnabled  bool      `json:"totp_enabled"`
-	Version      int64     `json:"version"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
+	ID           string `json:"id"`
+	Email        string `json:"email"`
+	Name         string `json:"name"`
+	PasswordHash string `json:"-"`
+	TOTPSecret   string `json:"-"`
+	TOTPEnabled  bool   `json:"totp_enabled"`
+	// LastOrgID is the organization the user last worked in, where their next login lands.
+	LastOrgID string    `json:"-"`
+	Version   int64     `json:"version"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Membership gives a user a role in an organization. The user and organization names are filled in by the
@@ -104,6 +106,7 @@ type Store interface {
 	UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error)
 	UserByID(ctx context.Context, id string) (*User, error)
 	UserByEmail(ctx context.Context, email string) (*User, error)
+	SetLastOrganization(ctx context.Context, userID, orgID string) error
 
 	CreateMembership(ctx context.Context, m *Membership) error
 	UpdateMembership(ctx context.Context, m *Membership, ifVersion int64) error
@@ -113,6 +116,13 @@ type Store interface {
 	MembershipsOfUser(ctx context.Context, userID string) ([]*Membership, error)
 	ListMembers(ctx context.Context, orgID string, p Page) ([]*Membership, string, error)
 	CountOwners(ctx context.Context, orgID string) (int, error)
+
+	CreateInvitation(ctx context.Context, inv *Invitation) error
+	InvitationByID(ctx context.Context, orgID, id string) (*Invitation, error)
+	InvitationByHash(ctx context.Context, hash string) (*Invitation, error)
+	ListInvitations(ctx context.Context, orgID string, p Page) ([]*Invitation, string, error)
+	RevokeInvitation(ctx context.Context, orgID, id string, ifVersion int64) (*Invitation, error)
+	AcceptInvitation(ctx context.Context, id, userID string, at time.Time) (*Membership, error)
 
 	CreateSession(ctx context.Context, s *Session) error
 	SessionByHash(ctx context.Context, hash string) (*Session, error)

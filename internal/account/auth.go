@@ -59,13 +59,27 @@ func (s *Service) Login(ctx context.Context, email, password, addr, previous str
 			return "", nil, err
 		}
 	}
-	orgID := ""
-	if ms, err := s.store.MembershipsOfUser(ctx, u.ID); err != nil {
+	orgID, err := s.landingOrganization(ctx, u)
+	if err != nil {
 		return "", nil, err
-	} else if len(ms) > 0 {
-		orgID = ms[0].OrgID
 	}
 	return s.startSession(ctx, u.ID, orgID, u.TOTPEnabled)
+}
+
+// landingOrganization returns the organization a login starts in: the one the user last worked in, or,
+// when they are no longer a member there (or never switched), the first of theirs by slug; "" when they
+// belong to none.
+func (s *Service) landingOrganization(ctx context.Context, u *User) (string, error) {
+	ms, err := s.store.MembershipsOfUser(ctx, u.ID)
+	if err != nil || len(ms) == 0 {
+		return "", err
+	}
+	for _, m := range ms {
+		if m.OrgID == u.LastOrgID {
+			return m.OrgID, nil
+		}
+	}
+	return ms[0].OrgID, nil
 }
 
 // dummyHash returns a hash to check unknown accounts' passwords against, made on first use so that
@@ -173,13 +187,17 @@ func (s *Service) session(ctx context.Context, secret string, allowPending bool)
 	return sess, u, nil
 }
 
-// SwitchOrganization makes the session work in orgID, which the user must belong to (ENOTFOUND otherwise).
+// SwitchOrganization makes the session work in orgID, which the user must belong to (ENOTFOUND otherwise),
+// and remembers it as the user's last used organization, where their next login lands.
 func (s *Service) SwitchOrganization(ctx context.Context, sess *Session, orgID string) error {
 	if _, err := s.store.MembershipOf(ctx, orgID, sess.UserID); err != nil {
 		return err
 	}
 	sess.OrgID = orgID
-	return s.store.UpdateSession(ctx, sess)
+	if err := s.store.UpdateSession(ctx, sess); err != nil {
+		return err
+	}
+	return s.store.SetLastOrganization(ctx, sess.UserID, orgID)
 }
 
 // Logout ends the session whose cookie value is secret.

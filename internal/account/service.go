@@ -42,6 +42,9 @@ func NewService(st Store, now aims.Clock) *Service {
 		LoginWindow: 15 * time.Minute, MaxAccountFailures: 5, MaxAddressFailures: 30}
 }
 
+// Now returns the service's current time, by which sessions, tokens and invitations expire.
+func (s *Service) Now() time.Time { return s.now() }
+
 // Store returns the service's store.
 func (s *Service) Store() Store { return s.store }
 
@@ -199,8 +202,9 @@ func (s *Service) recheckPassword(ctx context.Context, u *User, password, field 
 	return nil
 }
 
-// AddMember gives the user with email a role in orgID. Only an owner may make another owner; the caller's
-// role is taken from ctx's actor.
+// AddMember gives the user with email a role in orgID at once, without their consent. It is for operators
+// (aims user create), the demo and tests: the API and the web invite people instead (CreateInvitation).
+// Only an owner may make another owner; the caller's role is taken from ctx's actor.
 func (s *Service) AddMember(ctx context.Context, orgID, email string, role aims.Role) (*Membership, error) {
 	email, err := NormalizeEmail(email, "email")
 	if err != nil {

@@ -36,6 +36,7 @@ const (
 	ActionUpdate = "update"
 	ActionDelete = "delete"
 	ActionRevoke = "revoke"
+	ActionAccept = "accept"
 )
 
 // GenesisHash is the prev_hash of an organization's first entry.

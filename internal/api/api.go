@@ -27,16 +27,21 @@ type API struct {
 	Frameworks *framework.Service
 	// Systems serves the AI system inventory.
 	Systems *system.Service
+	// PublicURL starts invitation links; empty takes the request's scheme and host.
+	PublicURL string
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),
-// and its handler. Public routes need no authentication.
+// and its handler. Public routes need no authentication. Person routes need an authenticated user (a
+// session, whether or not its user is a member of an organization, or an API token) but no role: accepting
+// an invitation, which is how someone becomes a member.
 type Route struct {
 	Method   string
 	Path     string
 	Action   aims.Action
 	Resource aims.Resource
 	Public   bool
+	Person   bool
 	Handle   func(w http.ResponseWriter, r *http.Request) error
 }
 
@@ -59,6 +64,19 @@ func (a *API) Register(mux *http.ServeMux) {
 func (a *API) wrap(rt Route) http.Handler {
 	if rt.Public {
 		return a.handle(rt.Handle)
+	}
+	if rt.Person {
+		return a.handle(func(w http.ResponseWriter, r *http.Request) error {
+			res, err := a.Auth.Authenticate(r.Context(), r)
+			switch {
+			case err == nil:
+			case aims.ErrorCode(err) == aims.EFORBIDDEN && res != nil && res.User != nil:
+				res.Actor = aims.Actor{Kind: aims.ActorUser, ID: res.User.ID, Name: res.User.Name, UserID: res.User.ID}
+			default:
+				return err
+			}
+			return rt.Handle(w, r.WithContext(aims.WithActor(r.Context(), res.Actor)))
+		})
 	}
 	return a.handle(func(w http.ResponseWriter, r *http.Request) error {
 		res, err := a.Auth.Authenticate(r.Context(), r)

@@ -19,25 +19,31 @@ import (
 // to the policy that the specification does not make fails this test.
 //
 // Everyone reads the organization, themselves and the members; only admins and owners change the
-// organization and its members; auditors and above read tokens and the activity trail; contributors and
+// organization and its members, and invite people (the invitations name people not yet members, so only
+// they read them); accepting an invitation needs no role, only a logged-in person ("person": tested in
+// invitations_test.go); auditors and above read tokens and the activity trail; contributors and
 // above create and revoke tokens (non-admins only their own, tested in tokens_test.go).
 var allowedRoles = map[string]string{
-	"GET /api/v1/me":              "owner admin manager contributor auditor viewer",
-	"GET /api/v1/organization":    "owner admin manager contributor auditor viewer",
-	"PATCH /api/v1/organization":  "owner admin",
-	"GET /api/v1/members":         "owner admin manager contributor auditor viewer",
-	"POST /api/v1/members":        "owner admin",
-	"GET /api/v1/members/{id}":    "owner admin manager contributor auditor viewer",
-	"PATCH /api/v1/members/{id}":  "owner admin",
-	"DELETE /api/v1/members/{id}": "owner admin",
-	"GET /api/v1/tokens":          "owner admin manager contributor auditor",
-	"POST /api/v1/tokens":         "owner admin manager contributor",
-	"GET /api/v1/tokens/{id}":     "owner admin manager contributor auditor",
-	"DELETE /api/v1/tokens/{id}":  "owner admin manager contributor",
-	"GET /api/v1/activity":        "owner admin manager contributor auditor",
-	"GET /api/v1/activity/export": "owner admin manager contributor auditor",
-	"GET /api/v1/activity/verify": "owner admin manager contributor auditor",
-	"GET /api/v1/openapi.json":    "public",
+	"GET /api/v1/me":                  "owner admin manager contributor auditor viewer",
+	"GET /api/v1/organization":        "owner admin manager contributor auditor viewer",
+	"PATCH /api/v1/organization":      "owner admin",
+	"GET /api/v1/members":             "owner admin manager contributor auditor viewer",
+	"GET /api/v1/members/{id}":        "owner admin manager contributor auditor viewer",
+	"PATCH /api/v1/members/{id}":      "owner admin",
+	"DELETE /api/v1/members/{id}":     "owner admin",
+	"GET /api/v1/invitations":         "owner admin",
+	"POST /api/v1/invitations":        "owner admin",
+	"GET /api/v1/invitations/{id}":    "owner admin",
+	"DELETE /api/v1/invitations/{id}": "owner admin",
+	"POST /api/v1/invitations/accept": "person",
+	"GET /api/v1/tokens":              "owner admin manager contributor auditor",
+	"POST /api/v1/tokens":             "owner admin manager contributor",
+	"GET /api/v1/tokens/{id}":         "owner admin manager contributor auditor",
+	"DELETE /api/v1/tokens/{id}":      "owner admin manager contributor",
+	"GET /api/v1/activity":            "owner admin manager contributor auditor",
+	"GET /api/v1/activity/export":     "owner admin manager contributor auditor",
+	"GET /api/v1/activity/verify":     "owner admin manager contributor auditor",
+	"GET /api/v1/openapi.json":        "public",
 
 	// Everyone reads the AI roles, the controls, the SoA with its versions, differences and exports, and
 	// the coverage; managers and above declare the AI roles, add controls to the SoA or take them out, and
@@ -131,6 +137,8 @@ func TestTheMatrixCoversEveryRoute(t *testing.T) {
 			t.Errorf("route %s is not in the authorization matrix", p)
 		case rt.Public != (allowed == "public"):
 			t.Errorf("route %s: public is %v, the matrix says %q", p, rt.Public, allowed)
+		case rt.Person != (allowed == "person"):
+			t.Errorf("route %s: person is %v, the matrix says %q", p, rt.Person, allowed)
 		}
 	}
 	for p := range allowedRoles {
@@ -160,7 +168,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 	patterns := make([]string, 0, len(allowedRoles))
 	for p, allowed := range allowedRoles {
-		if allowed != "public" {
+		if allowed != "public" && allowed != "person" {
 			patterns = append(patterns, p)
 		}
 	}
@@ -278,16 +286,55 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 				}
 			}
 		}
-	case "POST /api/v1/members":
+	case "POST /api/v1/invitations":
 		u := e.newUser(t)
 		c.body = map[string]any{"email": u.Email, "role": "viewer"}
 		return c, func(t *testing.T, res *response, changed bool) {
 			ms, err := e.DB.MembershipsOfUser(e.Ctx, u.ID)
+			if err != nil || len(ms) != 0 {
+				t.Errorf("the invited user is a member before accepting: %d, %v", len(ms), err)
+			}
+			is, _, err := e.Accounts.ListInvitations(e.Ctx, callerOrg, account.Page{Limit: 500})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if changed != (len(ms) == 1) || (changed && ms[0].OrgID != callerOrg) {
-				t.Errorf("the new user's memberships after the call: %d (changed %v)", len(ms), changed)
+			found := slices.ContainsFunc(is, func(i *account.Invitation) bool { return i.Email == u.Email })
+			if changed != found {
+				t.Errorf("an invitation for the user in the caller's organization: %v (changed %v)", found, changed)
+			}
+		}
+	case "GET /api/v1/invitations":
+		return c, func(t *testing.T, res *response, _ bool) {
+			if res.status == 200 {
+				var l invitationList
+				res.decode(t, &l)
+				for _, inv := range l.Items {
+					if _, err := e.DB.InvitationByID(e.Ctx, callerOrg, inv.ID); err != nil {
+						t.Errorf("listed invitation %s, which is not the caller's organization's: %v", inv.ID, err)
+					}
+				}
+			}
+		}
+	case "GET /api/v1/invitations/{id}", "DELETE /api/v1/invitations/{id}":
+		_, inv, err := e.Accounts.CreateInvitation(e.Ctx, org.ID, "matrix"+aims.NewID()+"@example.com", aims.RoleViewer, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.path = "/api/v1/invitations/" + inv.ID
+		return c, func(t *testing.T, res *response, changed bool) {
+			cur, err := e.DB.InvitationByID(e.Ctx, org.ID, inv.ID)
+			if err != nil {
+				t.Fatalf("the invitation after the call: %v", err)
+			}
+			if method == "DELETE" && changed != (cur.RevokedAt != nil) {
+				t.Errorf("the invitation after the call: %+v (changed %v)", cur, changed)
+			}
+			if method == "GET" && res.status == 200 {
+				var got invitationBody
+				res.decode(t, &got)
+				if got.ID != inv.ID {
+					t.Errorf("read invitation %s, want %s", got.ID, inv.ID)
+				}
 			}
 		}
 	case "GET /api/v1/members/{id}":

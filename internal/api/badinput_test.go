@@ -56,7 +56,7 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		c.header = h
 		return c
 	}
-	addMember := call{method: "POST", path: "/api/v1/members", token: admin.Token, body: map[string]any{"email": newcomer.Email, "role": "viewer"}}
+	addMember := call{method: "POST", path: "/api/v1/invitations", token: admin.Token, body: map[string]any{"email": newcomer.Email, "role": "viewer"}}
 	removeViewer := call{method: "DELETE", path: "/api/v1/members/" + viewer.ID, token: admin.Token}
 	get := func(path, token string) call { return call{method: "GET", path: path, token: token} }
 
@@ -80,7 +80,7 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		{"text/plain is 415", off(patchOrg(`{"name":"x"}`, "Content-Type", "text/plain")), 415, "media_type", ""},
 		{"a body without Content-Type is 415", off(patchOrg(`{"name":"x"}`, "Content-Type", "")), 415, "media_type", ""},
 		{"a malformed Content-Type is 415", patchOrg(`{"name":"x"}`, "Content-Type", "application/json; charset"), 415, "media_type", ""},
-		{"a wrong type when adding a member is 400 naming the field", off(call{method: "POST", path: "/api/v1/members", token: admin.Token,
+		{"a wrong type when inviting a member is 400 naming the field", off(call{method: "POST", path: "/api/v1/invitations", token: admin.Token,
 			body: `{"email": ["a@example.com"], "role": "viewer"}`}), 400, "invalid", "email"},
 		{"an unknown field when creating a token is 400 naming it", off(call{method: "POST", path: "/api/v1/tokens", token: admin.Token,
 			body: `{"name": "x", "scopes": ["all"]}`}), 400, "invalid", "scopes"},

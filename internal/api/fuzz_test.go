@@ -17,7 +17,7 @@ import (
 
 // decodeTargets returns a fresh value of every request body type of the API.
 func decodeTargets() []any {
-	return []any{&addMemberRequest{}, &updateMemberRequest{}, &createTokenRequest{}, &account.OrganizationUpdate{}}
+	return []any{&createInvitationRequest{}, &acceptInvitationRequest{}, &updateMemberRequest{}, &createTokenRequest{}, &account.OrganizationUpdate{}}
 }
 
 // FuzzDecodeJSON feeds arbitrary bodies to DecodeJSON for every request type. It must never panic, must
@@ -25,7 +25,7 @@ func decodeTargets() []any {
 // through encoding/json unchanged.
 func FuzzDecodeJSON(f *testing.F) {
 	for _, seed := range []string{
-		`{"email":"a@example.com","role":"viewer"}`,
+		`{"email":"a@example.com","role":"viewer"}`, `{"email":"a@example.com","role":"viewer","expires_in":"7d"}`, `{"token":"aims_inv_x"}`,
 		`{"role":"owner"}`,
 		`{"name":"ci","role":"contributor","expires_in":"90d"}`,
 		`{"name":"Acme","require_totp":true}`,

@@ -19,27 +19,6 @@ func (a *API) listMembers(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, List[*account.Membership]{Items: items(ms), NextCursor: next})
 }
 
-type addMemberRequest struct {
-	Email string    `json:"email"`
-	Role  aims.Role `json:"role"`
-}
-
-func (a *API) addMember(w http.ResponseWriter, r *http.Request) error {
-	var req addMemberRequest
-	if err := decode(w, r, &req); err != nil {
-		return err
-	}
-	if _, err := aims.ParseRole(string(req.Role), "role"); err != nil {
-		return err
-	}
-	m, err := a.Accounts.AddMember(r.Context(), aims.ActorFrom(r.Context()).OrgID, req.Email, req.Role)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Location", "/api/v1/members/"+m.ID)
-	return writeResource(w, http.StatusCreated, m.Version, m)
-}
-
 func (a *API) getMember(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "Member")
 	if err != nil {

@@ -18,10 +18,15 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPatch, Path: "/api/v1/organization", Action: update, Resource: aims.ResOrganization, Handle: a.updateOrganization},
 
 		{Method: http.MethodGet, Path: "/api/v1/members", Action: read, Resource: aims.ResMember, Handle: a.listMembers},
-		{Method: http.MethodPost, Path: "/api/v1/members", Action: create, Resource: aims.ResMember, Handle: a.addMember},
 		{Method: http.MethodGet, Path: "/api/v1/members/{id}", Action: read, Resource: aims.ResMember, Handle: a.getMember},
 		{Method: http.MethodPatch, Path: "/api/v1/members/{id}", Action: update, Resource: aims.ResMember, Handle: a.updateMember},
 		{Method: http.MethodDelete, Path: "/api/v1/members/{id}", Action: del, Resource: aims.ResMember, Handle: a.removeMember},
+
+		{Method: http.MethodGet, Path: "/api/v1/invitations", Action: read, Resource: aims.ResInvitation, Handle: a.listInvitations},
+		{Method: http.MethodPost, Path: "/api/v1/invitations", Action: create, Resource: aims.ResInvitation, Handle: a.createInvitation},
+		{Method: http.MethodGet, Path: "/api/v1/invitations/{id}", Action: read, Resource: aims.ResInvitation, Handle: a.getInvitation},
+		{Method: http.MethodDelete, Path: "/api/v1/invitations/{id}", Action: del, Resource: aims.ResInvitation, Handle: a.revokeInvitation},
+		{Method: http.MethodPost, Path: "/api/v1/invitations/accept", Person: true, Handle: a.acceptInvitation},
 
 		{Method: http.MethodGet, Path: "/api/v1/tokens", Action: read, Resource: aims.ResToken, Handle: a.listTokens},
 		{Method: http.MethodPost, Path: "/api/v1/tokens", Action: create, Resource: aims.ResToken, Handle: a.createToken},

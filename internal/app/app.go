@@ -29,6 +29,9 @@ type Options struct {
 	Catalog *framework.Catalog
 	// Accounts, when set, replaces the default account service (tests shorten its timeouts).
 	Accounts *account.Service
+	// PublicURL is the URL people reach aims at; invitation links start with it. When empty they start
+	// with the scheme and host of the request that made them.
+	PublicURL string
 	// BOMMaxBytes bounds an imported CycloneDX BOM; 0 means system.DefaultBOMMaxBytes.
 	BOMMaxBytes int64
 }
@@ -74,6 +77,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Controls = control.NewService(db, cat, db.Now)
 	a.API = &api.API{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks}
 	a.API.Controls = a.Controls
+	a.API.PublicURL = o.PublicURL
 	a.Systems = system.NewService(db)
 	a.Systems.BOMMaxBytes = o.BOMMaxBytes
 	a.API.Systems = a.Systems
@@ -82,6 +86,7 @@ func New(db *store.DB, o Options) (*App, error) {
 		return nil, err
 	}
 	w.Frameworks = a.Frameworks
+	w.PublicURL = o.PublicURL
 	w.Controls = a.Controls
 	w.Systems = a.Systems
 	a.Web = w

@@ -47,6 +47,19 @@ func (a *Authenticator) ClientAddr(r *http.Request) string {
 	return host
 }
 
+// BaseURL returns the URL people reach aims at, for links that leave aims (invitations): publicURL when
+// set, otherwise the scheme and host that r was sent to.
+func BaseURL(publicURL string, r *http.Request) string {
+	if publicURL != "" {
+		return publicURL
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
 // Result is an authenticated request: the actor, and for a browser session the session and user.
 type Result struct {
 	Actor   aims.Actor

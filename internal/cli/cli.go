@@ -38,6 +38,7 @@ func commands() []command {
 		{"serve", "run the web UI and API", runServe},
 		{"migrate", "apply database migrations", runMigrate},
 		{"user", "create users and give them roles (user create)", runUser},
+		{"invite", "invite someone to an organization with a link they accept (invite create)", runInvite},
 		{"token", "create API tokens for scripts and CI (token create)", runToken},
 		{"audit", "verify or export the activity trail (audit verify, audit export)", runAudit},
 		{"soa", "show or export the Statement of Applicability (soa show, soa export)", runSoA},

@@ -9,11 +9,11 @@ import (
 	"github.com/aimsproject/aims/internal/activity"
 )
 
-const userColumns = `id, email, name, password_hash, totp_secret, totp_enabled, version, created_at, updated_at`
+const userColumns = `id, email, name, password_hash, totp_secret, totp_enabled, version, created_at, updated_at, last_org_id`
 
 func scanUser(s scanner) (*account.User, error) {
 	var u account.User
-	if err := s.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.TOTPSecret, &u.TOTPEnabled, &u.Version, &u.CreatedAt, &u.UpdatedAt); err != nil {
+	if err := s.Scan(&u.ID, &u.Email, &u.Name, &u.PasswordHash, &u.TOTPSecret, &u.TOTPEnabled, &u.Version, &u.CreatedAt, &u.UpdatedAt, &u.LastOrgID); err != nil {
 		return nil, err
 	}
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
@@ -27,8 +27,8 @@ func (db *DB) CreateUser(ctx context.Context, u *account.User) error {
 		u.ID, u.Version = aims.NewID(), 1
 		now := db.now()
 		u.CreatedAt, u.UpdatedAt = now, now
-		_, err := tx.q().exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			u.ID, u.Email, u.Name, u.PasswordHash, u.TOTPSecret, u.TOTPEnabled, u.Version, u.CreatedAt, u.UpdatedAt)
+		_, err := tx.q().exec(ctx, `INSERT INTO users (`+userColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			u.ID, u.Email, u.Name, u.PasswordHash, u.TOTPSecret, u.TOTPEnabled, u.Version, u.CreatedAt, u.UpdatedAt, u.LastOrgID)
 		if aims.ErrorCode(err) == aims.ECONFLICT {
 			return &aims.Error{Code: aims.ECONFLICT, Message: "A user with this email exists already.", Field: "email"}
 		}
@@ -105,6 +105,15 @@ func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int
 	err := db.reader().row(ctx, `SELECT count(*) FROM users`).Scan(&n)
 	return n, err
+}
+
+// SetLastOrganization remembers orgID as the organization userID last worked in. It is bookkeeping, not a
+// change of the user's record, so it writes no activity entry and leaves the version alone.
+func (db *DB) SetLastOrganization(ctx context.Context, userID, orgID string) error {
+	if _, err := db.writer().exec(ctx, `UPDATE users SET last_org_id = ? WHERE id = ?`, orgID, userID); err != nil {
+		return fmt.Errorf("cannot record the last organization: %w", err)
+	}
+	return nil
 }
 
 // UseTOTPStep records that userID logged in with the TOTP code of time step, and reports false (changing

@@ -85,7 +85,7 @@ func (w *Web) static(rw http.ResponseWriter, r *http.Request, _ *visit) error {
 
 // pageNames lists every page template; New fails if one is missing or does not define "page".
 var pageNames = []string{
-	"login", "login_totp", "dashboard", "area", "members", "tokens", "token_created", "activity",
+	"login", "login_totp", "invitation", "dashboard", "area", "members", "tokens", "token_created", "activity",
 	"account", "totp_setup", "settings", "error",
 	"planning", "soa", "control", "ai_roles", "soa_versions", "soa_version", "soa_diff", "coverage", "clauses",
 	"frameworks", "framework", "requirement",

@@ -33,6 +33,9 @@ var webMatrix = []struct {
 	{"GET /login/totp", "YYYYYY", true},
 	{"POST /login/totp", "YYYYYY", true},
 	{"POST /logout", "YYYYYY", true},
+	{"GET /invitations/{token}", "YYYYYY", true},
+	{"POST /invitations/{token}/signup", "YYYYYY", true},
+	{"POST /invitations/{token}/accept", "YYYYYY", true},
 
 	{"POST /logout/everywhere", "YYYYYY", true},
 	{"POST /switch-org", "YYYYYY", false},
@@ -52,7 +55,8 @@ var webMatrix = []struct {
 	{"GET /improvement", "YYYYYY", false},
 
 	{"GET /members", "YYYYYY", false},
-	{"POST /members", "YYNNNN", false},
+	{"POST /members/invitations", "YYNNNN", false},
+	{"POST /members/invitations/{id}/revoke", "YYNNNN", false},
 	{"POST /members/{id}/role", "YYNNNN", false},
 	{"POST /members/{id}/remove", "YYNNNN", false},
 
@@ -233,10 +237,39 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 			r.okStatus, r.alsoOK = http.StatusBadRequest, http.StatusTooManyRequests
 		case "GET /{$}":
 			r.path = "/"
-		case "POST /members":
+		case "POST /members/invitations":
 			r.form.Set("email", fresh(t, nil).UserEmail)
 			r.form.Set("role", "viewer")
+			r.form.Set("expires", "7d")
+			r.okStatus = http.StatusOK // the link is shown on the response itself
+		case "POST /members/invitations/{id}/revoke":
+			_, inv, err := f.Accounts.CreateInvitation(f.Ctx, target.ID, fmt.Sprintf("invited-%d@example.com", seq.Add(1)), aims.RoleViewer, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.path = "/members/invitations/" + inv.ID + "/revoke"
+			r.form.Set("version", fmt.Sprint(inv.Version))
 			r.okLocation = "/members"
+		case "GET /invitations/{token}", "POST /invitations/{token}/signup", "POST /invitations/{token}/accept":
+			// An invitation of a fresh organization for the visitor's own address: anyone with the link may
+			// open it, and anyone logged in as the invitee may accept it, whatever their role elsewhere.
+			// Signing up reaches the handler, which refuses the short password without hashing anything.
+			inviting := f.Org(t, fmt.Sprintf("inviting-%d", seq.Add(1)))
+			secret, _, err := f.Accounts.CreateInvitation(f.Ctx, inviting.ID, u.Email, aims.RoleViewer, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r.path = account.InvitationPath(secret) + strings.TrimPrefix(path, "/invitations/{token}")
+			switch method {
+			case http.MethodPost:
+				r.okLocation = "/"
+			}
+			if route == "POST /invitations/{token}/signup" {
+				r.form.Set("name", "Matrix")
+				r.form.Set("password", "short")
+				r.form.Set("confirm", "short")
+				r.okStatus, r.okLocation = http.StatusBadRequest, ""
+			}
 		case "POST /members/{id}/role":
 			m := fresh(t, target)
 			r.path = "/members/" + m.ID + "/role"

@@ -178,12 +178,24 @@ func TestBrowserJourney(t *testing.T) {
 		}
 		step("send a form with errors",
 			chromedp.Navigate(base+"/members"),
-			chromedp.WaitVisible(chromedp.CSS(`#add-email`)),
-			chromedp.SendKeys(chromedp.CSS(`#add-email`), "nobody@example.com"),
-			chromedp.Click(chromedp.CSS(`form[action="/members"] button[type=submit]`)),
-			chromedp.WaitVisible(chromedp.CSS(`#add-email-error`)),
+			chromedp.WaitVisible(chromedp.CSS(`#invite-email`)),
+			chromedp.SendKeys(chromedp.CSS(`#invite-email`), "nobody"),
+			chromedp.Click(chromedp.CSS(`form[action="/members/invitations"] button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#invite-email-error`)),
 		)
 		shot("members-error")
+		step("invite someone",
+			chromedp.SetValue(chromedp.CSS(`#invite-email`), "newcomer@example.com"),
+			chromedp.Click(chromedp.CSS(`form[action="/members/invitations"] button[type=submit]`)),
+			chromedp.WaitVisible(chromedp.CSS(`#invitation-link`)),
+		)
+		shot("members-invited")
+		link, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.getElementById('invitation-link').value`))
+		if err != nil || !strings.Contains(link, "/invitations/aims_inv_") {
+			t.Fatalf("the invitation link is %q (%v)", link, err)
+		}
+		step("see the invitation", chromedp.Navigate(link), chromedp.WaitVisible(chromedp.CSS(`form[action="/logout"]`)))
+		shot("invitation")
 	}
 
 }

@@ -18,15 +18,20 @@ func TestCrossOriginFormsAreRefused(t *testing.T) {
 	owner := newUser(t, f, "owner@example.com", org, aims.RoleOwner)
 	f.User(t, "grace@example.com", nil, "")
 	m, _ := f.DB.MembershipOf(f.Ctx, org.ID, owner.ID)
+	invitation, _, err := f.Accounts.CreateInvitation(f.Ctx, org.ID, "newcomer@example.com", aims.RoleOwner, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	forms := []struct {
 		path string
 		form url.Values
 	}{
-		{"/members", url.Values{"email": {"grace@example.com"}, "role": {"owner"}}},
+		{"/members/invitations", url.Values{"email": {"grace@example.com"}, "role": {"owner"}, "expires": {"7d"}}},
 		{"/members/" + m.ID + "/role", url.Values{"role": {"viewer"}, "version": {"1"}}},
 		{"/tokens", url.Values{"name": {"stolen"}, "role": {"owner"}, "expires": {"never"}}},
 		{"/settings", url.Values{"name": {"Pwned"}, "version": {"1"}}},
 		{"/logout/everywhere", nil},
+		{"/invitations/" + invitation + "/signup", url.Values{"name": {"N"}, "password": {apptest.Password}, "confirm": {apptest.Password}}},
 		{"/account/totp/disable", url.Values{"password": {apptest.Password}}},
 		{"/login", url.Values{"email": {"owner@example.com"}, "password": {apptest.Password}}},
 	}

@@ -11,7 +11,12 @@ func (w *Web) logout(rw http.ResponseWriter, r *http.Request, _ *visit) error {
 	}
 	w.Auth.ClearSession(rw)
 	w.flash(rw, flashOK, "You have logged out.")
-	http.Redirect(rw, r, "/login", http.StatusSeeOther)
+	// An invitation page logs out someone with the wrong address and comes back, to log in as the invitee.
+	target := "/login"
+	if next := r.PostFormValue("next"); next != "" {
+		target = nextPath(next)
+	}
+	http.Redirect(rw, r, target, http.StatusSeeOther)
 	return nil
 }
 

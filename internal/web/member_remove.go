@@ -21,7 +21,7 @@ func (w *Web) removeMember(rw http.ResponseWriter, r *http.Request, v *visit) er
 		if !ok {
 			return err
 		}
-		return w.renderMembers(rw, r, v, status, "", AddMemberForm{Role: aims.RoleViewer}, &MemberEdit{ID: id, Role: m.Role, Err: fe})
+		return w.renderMembers(rw, r, v, status, "", InviteForm{Role: aims.RoleViewer, Expires: "7d"}, &MemberEdit{ID: id, Role: m.Role, Err: fe}, nil)
 	}
 	w.flash(rw, flashOK, m.UserEmail+" is no longer a member; their API tokens here are revoked.")
 	target := "/members"

@@ -38,7 +38,7 @@ func (w *Web) changeRole(rw http.ResponseWriter, r *http.Request, v *visit) erro
 			fe.Message = "Someone else changed this membership while you were editing. The row below now carries the current version; save again to apply your choice."
 		}
 		edit.Err = fe
-		return w.renderMembers(rw, r, v, status, "", AddMemberForm{Role: aims.RoleViewer}, edit)
+		return w.renderMembers(rw, r, v, status, "", InviteForm{Role: aims.RoleViewer, Expires: "7d"}, edit, nil)
 	}
 	w.flash(rw, flashOK, m.UserEmail+" is now "+string(m.Role)+".")
 	http.Redirect(rw, r, "/members", http.StatusSeeOther)

@@ -18,33 +18,43 @@ func TestMembers(t *testing.T) {
 	newUser(t, f, "grace@example.com", nil, "")
 	b := browserAs(t, f, admin, org)
 
-	t.Run("an admin adds a member", func(t *testing.T) {
-		p := b.post("/members", url.Values{"email": {"Grace@example.com"}, "role": {"contributor"}})
-		expect(t, p, http.StatusSeeOther, "/members")
-		p = b.get("/members")
-		mustContain(t, p, "grace@example.com is now a member, as contributor.", "grace@example.com")
+	t.Run("an admin invites a member, who joins on accepting", func(t *testing.T) {
+		p := b.post("/members/invitations", url.Values{"email": {"Grace@example.com"}, "role": {"contributor"}, "expires": {"7d"}})
+		expect(t, p, http.StatusOK, "")
+		mustContain(t, p, "Copy the link now", "aims does not send email yet")
+		link := invitationLink(t, p)
+		if _, err := f.DB.MembershipOf(f.Ctx, org.ID, f.User(t, "grace@example.com", nil, "").ID); aims.ErrorCode(err) != aims.ENOTFOUND {
+			t.Fatalf("grace is a member before accepting: %v", err)
+		}
+		g := browserAs(t, f, f.User(t, "grace@example.com", nil, ""), nil)
+		expect(t, g.post(strings.TrimPrefix(link, f.Srv.URL)+"/accept", nil), http.StatusSeeOther, "/")
+		mustContain(t, b.get("/members"), "grace@example.com")
 	})
-	t.Run("adding an unknown email is refused beside the email field, keeping the values", func(t *testing.T) {
-		p := b.post("/members", url.Values{"email": {"nobody@example.com"}, "role": {"auditor"}})
+	t.Run("inviting with a malformed email is refused beside the email field, keeping the values", func(t *testing.T) {
+		p := b.post("/members/invitations", url.Values{"email": {"nobody"}, "role": {"auditor"}, "expires": {"7d"}})
 		expect(t, p, http.StatusBadRequest, "")
-		mustContain(t, p, "No user has this email")
-		if !strings.Contains(p.Body, `value="nobody@example.com"`) || !strings.Contains(p.Body, `<option value="auditor" selected>`) {
+		mustContain(t, p, "Enter an email address")
+		if !strings.Contains(p.Body, `value="nobody"`) || !strings.Contains(p.Body, `<option value="auditor" selected>`) {
 			t.Error("the form lost its values")
 		}
-		if !strings.Contains(p.Body, `aria-describedby="add-email-error"`) {
+		if !strings.Contains(p.Body, `aria-describedby="invite-email-error"`) {
 			t.Error("the error is not tied to the email field")
 		}
 	})
-	t.Run("adding a member twice is refused", func(t *testing.T) {
-		p := b.post("/members", url.Values{"email": {"grace@example.com"}, "role": {"viewer"}})
+	t.Run("inviting a member is refused", func(t *testing.T) {
+		p := b.post("/members/invitations", url.Values{"email": {"grace@example.com"}, "role": {"viewer"}, "expires": {"7d"}})
 		expect(t, p, http.StatusConflict, "")
-		mustContain(t, p, "This user is a member already.")
+		mustContain(t, p, "This person is a member already.")
 	})
-	t.Run("an admin may not make an owner", func(t *testing.T) {
-		newUser(t, f, "olga@example.com", nil, "")
-		p := b.post("/members", url.Values{"email": {"olga@example.com"}, "role": {"owner"}})
+	t.Run("an admin may not invite an owner", func(t *testing.T) {
+		p := b.post("/members/invitations", url.Values{"email": {"olga@example.com"}, "role": {"owner"}, "expires": {"7d"}})
 		expect(t, p, http.StatusForbidden, "")
 		mustContain(t, p, "Only an owner can grant or remove the owner role.")
+	})
+	t.Run("a lifetime the form does not offer is refused", func(t *testing.T) {
+		p := b.post("/members/invitations", url.Values{"email": {"olga@example.com"}, "role": {"viewer"}, "expires": {"365d"}})
+		expect(t, p, http.StatusBadRequest, "")
+		mustContain(t, p, "Choose one of the offered lifetimes.")
 	})
 
 	m, err := f.DB.MembershipOf(f.Ctx, org.ID, f.User(t, "grace@example.com", nil, "").ID)
@@ -84,7 +94,7 @@ func TestMembers(t *testing.T) {
 		p := v.get("/members")
 		expect(t, p, http.StatusOK, "")
 		mustContain(t, p, "grace@example.com", "admin@example.com")
-		for _, form := range []string{`action="/members"`, `action="` + rolePath + `"`, `action="` + removePath + `"`} {
+		for _, form := range []string{`action="/members/invitations"`, `action="` + rolePath + `"`, `action="` + removePath + `"`} {
 			if strings.Contains(p.Body, form) {
 				t.Errorf("a viewer sees the form %s", form)
 			}

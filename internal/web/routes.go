@@ -10,10 +10,12 @@ import (
 type Access int
 
 const (
-	// Public routes need no session: the login pages, logging out and static files.
+	// Public routes need no session: the login pages, logging out, static files, and an invitation's page
+	// and account creation.
 	Public Access = iota
-	// SignedIn routes need a session but no role: a person's own account, and switching organization,
-	// which must work even when they are no longer a member of the session's organization.
+	// SignedIn routes need a session but no role: a person's own account, switching organization, which
+	// must work even when they are no longer a member of the session's organization, and accepting an
+	// invitation, which is how one becomes a member.
 	SignedIn
 	// Member routes need the session's user to be a member of its organization with a role that
 	// aims.Authorize allows the route's Action on its Resource.
@@ -45,9 +47,12 @@ func (w *Web) Routes() []Route {
 		{Method: get, Path: "/login/totp", Access: Public, handle: w.loginTOTPPage},
 		{Method: post, Path: "/login/totp", Access: Public, handle: w.loginTOTP},
 		{Method: post, Path: "/logout", Access: Public, handle: w.logout},
+		{Method: get, Path: "/invitations/{token}", Access: Public, handle: w.invitationPage},
+		{Method: post, Path: "/invitations/{token}/signup", Access: Public, handle: w.signUp},
 
 		{Method: post, Path: "/logout/everywhere", Access: SignedIn, handle: w.logoutEverywhere},
 		{Method: post, Path: "/switch-org", Access: SignedIn, handle: w.switchOrg},
+		{Method: post, Path: "/invitations/{token}/accept", Access: SignedIn, handle: w.acceptInvitation},
 		{Method: get, Path: "/account", Access: SignedIn, handle: w.accountPage},
 		{Method: post, Path: "/account/password", Access: SignedIn, handle: w.changePassword},
 		{Method: get, Path: "/account/totp", Access: SignedIn, handle: w.totpSetupPage},
@@ -57,7 +62,8 @@ func (w *Web) Routes() []Route {
 		{Method: get, Path: "/{$}", Access: Member, Action: read, Resource: aims.ResOrganization, handle: w.dashboard},
 
 		{Method: get, Path: "/members", Access: Member, Action: read, Resource: aims.ResMember, handle: w.membersPage},
-		{Method: post, Path: "/members", Access: Member, Action: create, Resource: aims.ResMember, handle: w.addMember},
+		{Method: post, Path: "/members/invitations", Access: Member, Action: create, Resource: aims.ResInvitation, handle: w.invite},
+		{Method: post, Path: "/members/invitations/{id}/revoke", Access: Member, Action: del, Resource: aims.ResInvitation, handle: w.revokeInvitation},
 		{Method: post, Path: "/members/{id}/role", Access: Member, Action: update, Resource: aims.ResMember, handle: w.changeRole},
 		{Method: post, Path: "/members/{id}/remove", Access: Member, Action: del, Resource: aims.ResMember, handle: w.removeMember},
 

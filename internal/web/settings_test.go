@@ -156,7 +156,7 @@ func TestSwitchOrganization(t *testing.T) {
 		p := b.post("/switch-org", url.Values{"org": {globex.ID}, "back": {"/members"}})
 		expect(t, p, http.StatusSeeOther, "/members")
 		p = b.get("/members")
-		mustContain(t, p, "You are now working in "+globex.Name+".", "Add a member")
+		mustContain(t, p, "You are now working in "+globex.Name+".", "Invite someone")
 	})
 	t.Run("switching to another's organization is refused", func(t *testing.T) {
 		p := b.post("/switch-org", url.Values{"org": {initech.ID}, "back": {"/"}})

@@ -34,6 +34,8 @@ type Web struct {
 	Systems *system.Service
 	// Frameworks serves the catalog pages: frameworks, requirements, mappings and licensed texts.
 	Frameworks *framework.Service
+	// PublicURL starts invitation links; empty takes the request's scheme and host.
+	PublicURL string
 
 	assets *assets
 	pages  map[string]*template.Template
