@@ -75,6 +75,8 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 		{"a repeated field is 400 naming it", unseen(patchOrg(`{"name":"x","name":"y"}`)), 400, "invalid", "name"},
 		{"a body over 1 MiB is 413", off(patchOrg(big)), 413, "too_large", ""},
 		{"invalid UTF-8 is 400, never stored altered", unseen(patchOrg("{\"name\":\"Acme \xff\"}")), 400, "invalid", ""},
+		{"a lone high surrogate is 400 naming the field, never stored altered", unseen(patchOrg(`{"name":"Acme \ud800"}`)), 400, "invalid", "name"},
+		{"a lone low surrogate is 400 naming the field, never stored altered", unseen(patchOrg(`{"name":"\udc00 Acme"}`)), 400, "invalid", "name"},
 		{"a weak ETag in If-Match is 412", patchOrg(`{"name":"x"}`, "If-Match", `W/"1"`), 412, "precondition", ""},
 		{"a body that is not JSON is 415", off(patchOrg("name=x", "Content-Type", "application/x-www-form-urlencoded")), 415, "media_type", ""},
 		{"text/plain is 415", off(patchOrg(`{"name":"x"}`, "Content-Type", "text/plain")), 415, "media_type", ""},
@@ -155,6 +157,12 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 	}
 	t.Run("a same-origin PATCH from a browser is allowed", func(t *testing.T) {
 		e.send(t, sameOrigin).want(t, http.StatusOK)
+	})
+	t.Run("a whole surrogate pair is a character and is stored as one", func(t *testing.T) {
+		e.send(t, patchOrg(`{"name":"Acme \ud83d\ude00"}`)).want(t, http.StatusOK)
+		if o, _ := e.DB.OrganizationByID(e.Ctx, acme.ID); o.Name != "Acme 😀" {
+			t.Fatalf("the organization is named %q", o.Name)
+		}
 	})
 }
 

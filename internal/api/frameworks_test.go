@@ -291,3 +291,25 @@ func mustJSON(t *testing.T, v any) []byte {
 	}
 	return b
 }
+
+func TestAFrameworkCSVExportDoesNotCarryFormulas(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acme := e.org(t, "acme")
+	manager := e.member(t, acme, aims.RoleManager)
+	in := "ref,title,text\nA,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",+cmd|' /C calc'!A0\nB,@SUM(1),-1\n"
+	e.send(t, csvCall("POST", "/api/v1/frameworks?key=sheet", manager.Token, in)).want(t, 201)
+	res := e.do(t, "GET", "/api/v1/frameworks/sheet/export?format=csv", manager.Token, nil).want(t, 200)
+	want := "ref,title,parent_ref,kind,text,assessable\n" +
+		"A,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",,control,'+cmd|' /C calc'!A0,yes\n" +
+		"B,'@SUM(1),,control,'-1,yes\n"
+	if string(res.body) != want {
+		t.Fatalf("CSV export\n%s\nwant\n%s", res.body, want)
+	}
+	// The export imports back as it was, without the apostrophes.
+	e.send(t, csvCall("POST", "/api/v1/frameworks?key=again", manager.Token, string(res.body))).want(t, 201)
+	again := e.do(t, "GET", "/api/v1/frameworks/again/export?format=csv", manager.Token, nil).want(t, 200)
+	if string(again.body) != want {
+		t.Fatalf("CSV export after a round trip\n%s\nwant\n%s", again.body, want)
+	}
+}

@@ -31,7 +31,8 @@ func decode(w http.ResponseWriter, r *http.Request, dst any) error {
 }
 
 // DecodeJSON decodes exactly one JSON value from body into dst, rejecting unknown fields (matched
-// exactly: encoding/json alone would take "Name" for "name"), repeated fields and trailing data, and turns
+// exactly: encoding/json alone would take "Name" for "name"), repeated fields, trailing data and half a
+// UTF-16 surrogate pair escaped on its own ("\ud800", see aims.CheckJSONSurrogates), and turns
 // decoding failures into EINVALID (or ETOOLARGE) errors that name the field.
 func DecodeJSON(body io.Reader, dst any) error {
 	data, err := io.ReadAll(body)
@@ -53,6 +54,10 @@ func DecodeJSON(body io.Reader, dst any) error {
 			return decodeError(err)
 		}
 		return aims.Errorf(aims.EINVALID, "The request body must hold one JSON value and nothing after it.")
+	}
+	if err := aims.CheckJSONSurrogates(data); err != nil {
+		// Like invalid UTF-8, encoding/json would store U+FFFD for it without a word.
+		return err
 	}
 	return exactFields(data, dst)
 }

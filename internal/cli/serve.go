@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"time"
 
 	"github.com/aimsproject/aims"
@@ -61,6 +62,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if c.Demo {
+		demoStart := time.Now()
 		logins, err := demo.Load(ctx, accts, db)
 		if err != nil {
 			return fmt.Errorf("cannot load the demo organization: %w", err)
@@ -74,6 +76,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		if err := demo.LoadBOMs(ctx, a.Systems, db); err != nil {
 			return fmt.Errorf("cannot load the demo BOMs: %w", err)
 		}
+		log.Info("loaded the demo organization", "org", demo.OrgSlug, "load_ms", time.Since(demoStart).Milliseconds())
 		fmt.Fprintf(env.Stderr, "Demo organization %q is loaded. Log in as any of these (password %q):\n", demo.OrgSlug, demo.Password)
 		for _, l := range logins {
 			fmt.Fprintf(env.Stderr, "  %-28s %s\n", l.Email, l.Description)
@@ -85,6 +88,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			"  AIMS_PASSWORD='a long passphrase' aims user create --email you@example.com --org your-org --role owner%s\n",
 			storeFlagsHint(c.DatabaseURL, c.DataDir))
 	}
+
+	// Start-up (the catalog, migrations, the demo and its password hash) allocates far more than a server
+	// at rest holds; hand it back to the operating system now rather than over the next minutes.
+	debug.FreeOSMemory()
 
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {

@@ -24,7 +24,7 @@ func openStoreWith(ctx context.Context, c *config.Config, migrate bool, log *slo
 	if err := c.Validate(); err != nil {
 		return nil, usageError("%s", err)
 	}
-	db, err := store.Open(ctx, store.Options{URL: c.DatabaseURL, DataDir: c.DataDir})
+	db, err := store.Open(ctx, store.Options{URL: c.DatabaseURL, DataDir: c.DataDir, Synchronous: c.SQLiteSynchronous})
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	if err := c.Validate(); err != nil {
 		return usageError("%s", err)
 	}
-	db, err := store.Open(ctx, store.Options{URL: c.DatabaseURL, DataDir: c.DataDir})
+	db, err := store.Open(ctx, store.Options{URL: c.DatabaseURL, DataDir: c.DataDir, Synchronous: c.SQLiteSynchronous})
 	if err != nil {
 		return err
 	}

@@ -29,12 +29,15 @@ type Config struct {
 	ShutdownTimeout time.Duration // how long in-flight requests may take to finish on SIGTERM
 	TrustProxy      bool          // take the client address from X-Forwarded-For (behind a trusted proxy)
 	BOMMaxBytes     int64         // bom_max_bytes: the largest CycloneDX BOM an import takes
+	// SQLiteSynchronous is SQLite's synchronous setting, normal or full: see store.Options.Synchronous.
+	SQLiteSynchronous string
 }
 
 // Default returns the configuration before environment and flags.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
-		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20}
+		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
+		SQLiteSynchronous: "normal"}
 }
 
 // Getenv reads an environment variable; tests pass their own.
@@ -72,6 +75,7 @@ func (c *Config) FromEnv(getenv Getenv) error {
 	str("AIMS_TLS_KEY", &c.TLSKey)
 	str("AIMS_LOG_LEVEL", &c.LogLevel)
 	str("AIMS_LOG_FORMAT", &c.LogFormat)
+	str("AIMS_SQLITE_SYNCHRONOUS", &c.SQLiteSynchronous)
 	url, err := secret(getenv, "AIMS_DATABASE_URL")
 	if err != nil {
 		return err
@@ -108,10 +112,12 @@ func (c *Config) FromEnv(getenv Getenv) error {
 	return nil
 }
 
-// StoreFlags registers the flags that choose the store (--data, --database) on fs.
+// StoreFlags registers the flags that choose and tune the store (--data, --database, --sqlite-synchronous) on fs.
 func (c *Config) StoreFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.DataDir, "data", c.DataDir, "data directory for the embedded SQLite database (AIMS_DATA)")
 	fs.StringVar(&c.DatabaseURL, "database", c.DatabaseURL, "PostgreSQL URL; overrides --data (AIMS_DATABASE_URL, AIMS_DATABASE_URL_FILE)")
+	fs.StringVar(&c.SQLiteSynchronous, "sqlite-synchronous", c.SQLiteSynchronous,
+		"normal or full: full makes SQLite sync the disk on every commit, so no committed change is lost to a power cut, at the cost of slower writes (AIMS_SQLITE_SYNCHRONOUS)")
 }
 
 // ServeFlags registers the flags of aims serve on fs.
@@ -164,6 +170,11 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "json" && c.LogFormat != "text" {
 		return fmt.Errorf("--log-format must be json or text, not %q", c.LogFormat)
+	}
+	switch c.SQLiteSynchronous {
+	case "normal", "full":
+	default:
+		return fmt.Errorf("--sqlite-synchronous must be normal or full, not %q", c.SQLiteSynchronous)
 	}
 	if c.BOMMaxBytes <= 0 {
 		return fmt.Errorf("--bom-max-bytes must be a positive number of bytes")

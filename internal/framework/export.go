@@ -3,7 +3,6 @@ package framework
 import (
 	"bufio"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -13,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/csvsafe"
 	"github.com/aimsproject/aims/internal/framework/oscal"
 )
 
@@ -63,7 +63,7 @@ func (s *Service) WriteExport(ctx context.Context, w io.Writer, orgID string, f 
 }
 
 func writeCSV(w io.Writer, nodes []Node) error {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	if err := cw.Write(CSVColumns); err != nil {
 		return err
 	}
@@ -76,8 +76,7 @@ func writeCSV(w io.Writer, nodes []Node) error {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
+	return cw.Flush()
 }
 
 // writeOSCAL writes the catalog's frame and then each top-level subtree as it is built.

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/aimsproject/aims/internal/csvsafe"
 )
 
 // CSVColumns are the columns of a framework as CSV, which ParseCSV reads and exports write. The first
@@ -20,6 +22,9 @@ import (
 //	text        its text, any number of lines
 //	assessable  yes or no (also true/false, 1/0): whether it is a requirement to meet rather than a heading;
 //	            default yes, except for the kinds group, function and category
+//
+// A cell that a spreadsheet would run as a formula is written with an apostrophe before it and read back
+// without it (see csvsafe), so that an export opens safely and imports back as it was.
 var CSVColumns = []string{"ref", "title", "parent_ref", "kind", "text", "assessable"}
 
 // Kinds lists the kinds of requirement a CSV file may name.
@@ -41,9 +46,10 @@ func ParseCSV(data []byte) ([]*Requirement, error) {
 	var reqs []*Requirement
 	lineOf := map[string]int{}
 	for _, row := range rows {
-		r := &Requirement{Ref: strings.TrimSpace(row.get("ref")), Title: oneLine(row.get("title")),
-			ParentRef: strings.TrimSpace(row.get("parent_ref")), Kind: strings.TrimSpace(row.get("kind")),
-			Text: strings.TrimSpace(row.get("text"))}
+		get := func(col string) string { return csvsafe.Unguard(row.get(col)) }
+		r := &Requirement{Ref: strings.TrimSpace(get("ref")), Title: oneLine(get("title")),
+			ParentRef: strings.TrimSpace(get("parent_ref")), Kind: strings.TrimSpace(get("kind")),
+			Text: strings.TrimSpace(get("text"))}
 		switch {
 		case r.Ref == "":
 			bad(row.line, "ref is empty")
@@ -67,14 +73,14 @@ func ParseCSV(data []byte) ([]*Requirement, error) {
 			bad(row.line, "kind %q is not one of %s", r.Kind, strings.Join(Kinds, ", "))
 		}
 		r.Assessable = r.Kind != ReqGroup && r.Kind != ReqFunction && r.Kind != ReqCategory
-		switch strings.ToLower(strings.TrimSpace(row.get("assessable"))) {
+		switch strings.ToLower(strings.TrimSpace(get("assessable"))) {
 		case "":
 		case "yes", "true", "1":
 			r.Assessable = true
 		case "no", "false", "0":
 			r.Assessable = false
 		default:
-			bad(row.line, "assessable is %q; use yes or no", row.get("assessable"))
+			bad(row.line, "assessable is %q; use yes or no", get("assessable"))
 		}
 		reqs = append(reqs, r)
 	}

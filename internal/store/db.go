@@ -69,6 +69,11 @@ type Options struct {
 	Clock aims.Clock
 	// MaxOpen bounds the reader pool (and the PostgreSQL pool); 0 means a default.
 	MaxOpen int
+	// Synchronous is SQLite's synchronous setting on every connection: "normal" (or empty) or "full".
+	// In WAL mode NORMAL syncs the disk only at checkpoints, so a power cut or operating-system crash can
+	// lose the last transactions committed before it (never corrupt the database); FULL syncs on every
+	// commit, so none is lost, and writes are slower. PostgreSQL ignores it.
+	Synchronous string
 }
 
 // Open connects to the database described by o. It does not migrate; see Migrate and SchemaStatus.
@@ -102,12 +107,21 @@ func Open(ctx context.Context, o Options) (*DB, error) {
 	if o.DataDir == "" {
 		return nil, aims.Errorf(aims.EINVALID, "a data directory or a database URL is required")
 	}
+	var synchronous string
+	switch strings.ToLower(o.Synchronous) {
+	case "", "normal":
+		synchronous = "NORMAL"
+	case "full":
+		synchronous = "FULL"
+	default:
+		return nil, aims.Errorf(aims.EINVALID, "the SQLite synchronous setting must be normal or full, not %q", o.Synchronous)
+	}
 	if err := os.MkdirAll(o.DataDir, 0o700); err != nil {
 		return nil, fmt.Errorf("cannot create data directory: %w", err)
 	}
 	path := filepath.Join(o.DataDir, "aims.db")
 	pragmas := "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)" +
-		"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+		"&_pragma=synchronous(" + synchronous + ")&_time_format=sqlite"
 	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=wal_autocheckpoint(0)&_txlock=immediate")
 	if err != nil {
 		return nil, fmt.Errorf("cannot open sqlite writer: %w", err)

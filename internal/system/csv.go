@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/csvsafe"
 )
 
 // The CSV layout of the AI system inventory, as `aims system export --format csv` writes it and every
@@ -178,7 +179,7 @@ func decodeCSV(r io.Reader, maxRows int) (*CSVSystems, error) {
 			if !utf8.ValidString(cell) {
 				return nil, &LineError{Line: line, Err: aims.FieldError(cols[i].name, "The cell is not valid UTF-8 text.")}
 			}
-			if err := cols[i].set(&f, unguardCell(cell)); err != nil {
+			if err := cols[i].set(&f, csvsafe.Unguard(cell)); err != nil {
 				return nil, &LineError{Line: line, Err: err}
 			}
 		}
@@ -251,14 +252,14 @@ func EncodeCSV(w io.Writer, fs []Fields) error {
 // CSVWriter writes systems in the CSV layout one at a time, the header before the first, so that an
 // export need not hold the whole inventory.
 type CSVWriter struct {
-	w      *csv.Writer
+	w      *csvsafe.Writer
 	header bool
 	row    []string
 }
 
 // NewCSVWriter returns a CSVWriter on w.
 func NewCSVWriter(w io.Writer) *CSVWriter {
-	return &CSVWriter{w: csv.NewWriter(w), row: make([]string, len(csvColumns))}
+	return &CSVWriter{w: csvsafe.NewWriter(w), row: make([]string, len(csvColumns))}
 }
 
 // Write writes f as one row (after the header, on the first call).
@@ -267,7 +268,7 @@ func (cw *CSVWriter) Write(f *Fields) error {
 		return err
 	}
 	for i, c := range csvColumns {
-		cw.row[i] = guardCell(c.get(f))
+		cw.row[i] = c.get(f)
 	}
 	return cw.w.Write(cw.row)
 }
@@ -285,28 +286,5 @@ func (cw *CSVWriter) Flush() error {
 	if err := cw.writeHeader(); err != nil {
 		return err
 	}
-	cw.w.Flush()
-	return cw.w.Error()
-}
-
-// formulaCell reports whether a spreadsheet would take s, after any apostrophes, for a formula.
-func formulaCell(s string) bool {
-	s = strings.TrimLeft(s, "'")
-	return s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0]))
-}
-
-// guardCell keeps a spreadsheet from running s as a formula (CSV injection): it puts an apostrophe before
-// it. unguardCell takes it away again.
-func guardCell(s string) string {
-	if formulaCell(s) {
-		return "'" + s
-	}
-	return s
-}
-
-func unguardCell(s string) string {
-	if strings.HasPrefix(s, "'") && formulaCell(s) {
-		return s[1:]
-	}
-	return s
+	return cw.w.Flush()
 }

@@ -122,6 +122,15 @@ func TestAManagerImportsBrowsesAndDeletesAFramework(t *testing.T) {
 		p.Header.Get("Content-Disposition") != `attachment; filename="low-baseline.csv"` {
 		t.Errorf("CSV export %q, %v", p.Body[:min(80, len(p.Body))], p.Header)
 	}
+	// A cell a spreadsheet would run as a formula is exported with an apostrophe before it.
+	p = b.upload("/frameworks", map[string]string{"key": "sheet"}, map[string][2]string{
+		"file": {"sheet.csv", "ref,title\nA,\"=HYPERLINK(\"\"http://evil.example\"\")\"\nB,+cmd|calc\n"}})
+	expect(t, p, http.StatusSeeOther, "/frameworks/sheet")
+	p = b.get("/frameworks/sheet/export?format=csv")
+	expect(t, p, http.StatusOK, "")
+	if want := "ref,title,parent_ref,kind,text,assessable\nA,\"'=HYPERLINK(\"\"http://evil.example\"\")\",,control,,yes\nB,'+cmd|calc,,control,,yes\n"; p.Body != want {
+		t.Errorf("CSV export %q, want %q", p.Body, want)
+	}
 	p = b.get("/frameworks/low-baseline/export?format=pdf")
 	expect(t, p, http.StatusBadRequest, "")
 	p = b.post("/frameworks/low-baseline/delete", url.Values{"revision": {"7"}})

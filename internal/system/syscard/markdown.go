@@ -4,15 +4,47 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 )
 
 // notStated stands for a text the inventory does not hold yet.
 const notStated = "Not stated."
 
-// mdEscaper keeps text from the inventory or a model card from turning into HTML when the Markdown is
-// rendered: a name like "<script>" stays text.
-var mdEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+// mdInline escapes, anywhere in a text from the inventory or a model card, what Markdown would read as
+// syntax: HTML and autolinks (<, >, & as entities, so that "<script>" stays text), link, image, footnote and
+// reference syntax ([ and ]; "![x](http://...)" and "[x](javascript:...)" stay text), code (`), emphasis
+// (*, _), strikethrough (~), table cells (|) and the backslash itself.
+var mdInline = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `\`, `\\`, "`", "\\`", "*", `\*`,
+	"_", `\_`, "~", `\~`, "[", `\[`, "]", `\]`, "|", `\|`)
+
+// mdBlockStart matches what would start a block at the beginning of a line: a heading (# to ######), a list
+// item (-, +, or a number with . or ), each followed by a space or the end), a thematic break or setext
+// underline (a line of - or of =).
+var mdBlockStart = regexp.MustCompile(`^(?:#{1,6}|[-+]|[0-9]{1,9}[.)])(?:[ \t]|$)|^(?:-[ \t-]*|=+[ \t]*)$`)
+
+// mdEscapeLine escapes one line of user text for Markdown: leading white space is dropped (it would make
+// code), then block syntax at its start and inline syntax anywhere are escaped.
+func mdEscapeLine(line string) string {
+	line = mdInline.Replace(strings.TrimLeft(line, " \t"))
+	if mdBlockStart.MatchString(line) {
+		if i := strings.IndexAny(line, ".)"); line[0] >= '0' && line[0] <= '9' && i > 0 {
+			return line[:i] + `\` + line[i:]
+		}
+		return `\` + line
+	}
+	return line
+}
+
+// mdLines escapes every line of s for Markdown, keeping its line breaks (and so its paragraphs). A carriage
+// return alone ends a line in Markdown too, so it becomes a line feed.
+func mdLines(s string) string {
+	lines := strings.Split(strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n"), "\n")
+	for i, l := range lines {
+		lines[i] = mdEscapeLine(l)
+	}
+	return strings.Join(lines, "\n")
+}
 
 // mdText escapes s for a Markdown paragraph, or says it is not stated.
 func mdText(s string) string {
@@ -20,20 +52,19 @@ func mdText(s string) string {
 	if s == "" {
 		return "_" + notStated + "_"
 	}
-	return mdEscaper.Replace(s)
+	return mdLines(s)
 }
 
 // mdCell escapes s for a cell of a Markdown table: one line, no bar.
 func mdCell(s string) string {
-	s = strings.Join(strings.Fields(s), " ")
-	if s == "" {
+	if s = mdLine(s); s == "" {
 		return "—"
 	}
-	return strings.ReplaceAll(mdEscaper.Replace(s), "|", `\|`)
+	return s
 }
 
-// mdLine escapes s for a heading or a list item: one line.
-func mdLine(s string) string { return mdEscaper.Replace(strings.Join(strings.Fields(s), " ")) }
+// mdLine escapes s for a heading, a list item or a line of its own: one line.
+func mdLine(s string) string { return mdEscapeLine(strings.Join(strings.Fields(s), " ")) }
 
 func yesNo(b bool) string {
 	if b {
@@ -139,7 +170,7 @@ func (c *Card) WriteMarkdown(w io.Writer) error {
 		p("_The models' cards state no limitations. That does not mean there are none._\n\n")
 	}
 	for _, l := range c.Limitations {
-		p("### %s\n\n%s\n\n", mdLine(l.Model), mdEscaper.Replace(l.Text))
+		p("### %s\n\n%s\n\n", mdLine(l.Model), mdLines(l.Text))
 	}
 
 	p("## Data it handles\n\n")

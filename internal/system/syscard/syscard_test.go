@@ -53,7 +53,7 @@ func TestTheCardHasEverySectionUsersNeed(t *testing.T) {
 	for _, want := range []string{
 		"# System card: Helper &lt;script&gt;alert(1)&lt;/script&gt;\n",
 		"Acme · version 3 · Active · Operation and monitoring · made 4 March 2026",
-		"## What it is for", "**Purpose.** Answers customer questions | fast.", "**Intended use.** Support staff draft replies.",
+		"## What it is for", `**Purpose.** Answers customer questions \| fast.`, "**Intended use.** Support staff draft replies.",
 		"## What it must not be used for\n\nLegal advice.",
 		"- **Users:** Support agents", "- **People affected:** Customers", "- **Interacts with people directly:** Yes",
 		"**Level of automation.** Suggests; a person sends.", "**Human oversight.** Every reply is read before it is sent.",
@@ -140,5 +140,91 @@ func TestThePolicyAllowsExactlyTheInlineStyle(t *testing.T) {
 	}
 	if !strings.Contains(p, "default-src 'none'") || !strings.Contains(p, "style-src 'sha256-") || strings.Contains(p, "unsafe") {
 		t.Errorf("policy %q", p)
+	}
+}
+
+// hostile is a text that would be links, an image, HTML, code, emphasis and table cells if a Markdown
+// renderer read it as syntax, and headings, list items, code and rules when it has several lines.
+const hostile = "[x](javascript:alert(1)) ![](http://evil.example/i.png) <img src=x> [ref]: http://evil.example `code` *em* _em_ ~~s~~ a|b \\"
+
+const hostileLines = hostile + "\n# evilheading\n- evilitem\n+ evilitem\n12. evilitem\n3) evilitem\n    evilcode\n---\n===\n```\n> evilquote\r# evilcr\n\n\tevilcode"
+
+func hostileInput() syscard.Input {
+	h, hl := hostile, hostileLines
+	at := time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC)
+	details, _ := json.Marshal(map[string]string{"base_model": h, "training_data": h, "model_card_url": "javascript:alert(1)"})
+	dsDetails, _ := json.Marshal(map[string]string{"source": h, "provider": h, "licence": h})
+	s := &system.System{ID: "x", Version: 1, UpdatedAt: at, Fields: system.Fields{Name: h, Purpose: hl, IntendedUse: hl,
+		ForeseeableMisuse: hl, Users: h, AffectedPeople: h, Automation: hl, HumanOversight: hl, Stage: h, Status: h, Team: h,
+		Markets: []string{h}, Environments: []string{h}, DataNotes: hl, AIRole: h, EURole: h}, OwnerName: h}
+	model := &system.SystemComponent{Component: system.Component{ID: "m1", Kind: "model", Name: h, ComponentVersion: h,
+		Supplier: h, Licence: h, Details: details}, Role: h}
+	data := &system.SystemComponent{Component: system.Component{ID: "d1", Kind: "dataset", Name: h, Details: dsDetails}, Role: h}
+	tool := &system.SystemComponent{Component: system.Component{ID: "t1", Kind: h, Name: h, Supplier: h, Licence: h, Details: json.RawMessage(`{}`)}, Role: h}
+	cards := map[string]*system.ModelCard{"m1": {ComponentID: "m1", Number: 1, ImportedAt: at, Card: system.ModelCardData{
+		Limitations: hl, Results: []system.EvalResult{{Task: h, Dataset: h, Config: h, Split: h, MetricName: h, Value: h}}}}}
+	return syscard.Input{Organization: h, System: s, Components: []*system.SystemComponent{tool, data, model}, ModelCards: cards,
+		Classification: &syscard.ClassificationSummary{Class: h, Reasoning: []string{hl}, TransparencyDuties: []string{h}}, Generated: at}
+}
+
+// unescaped returns the index of the first c in s that no backslash escapes, or -1.
+func unescaped(s string, c byte) int {
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '\\':
+			i++
+		case c:
+			return i
+		}
+	}
+	return -1
+}
+
+func TestTheMarkdownCardKeepsEveryUserTextAsText(t *testing.T) {
+	md, _ := render(t, syscard.Build(hostileInput()))
+	// The card's own Markdown uses none of these, so any that is not escaped comes from a user's text.
+	for _, c := range []byte("[]<`~") {
+		if i := unescaped(md, c); i >= 0 {
+			t.Errorf("an unescaped %q in the Markdown: %q", c, md[max(0, i-40):min(len(md), i+40)])
+		}
+	}
+	for _, bad := range []string{"![](http", "<img", "*em*", "_em_"} {
+		if strings.Contains(md, bad) {
+			t.Errorf("the Markdown holds %q", bad)
+		}
+	}
+	if n := strings.Count(md, `\[x\](javascript:alert(1)) !\[\](http://evil.example/i.png) &lt;img src=x&gt; \[ref\]: http://evil.example \`+"`code\\`"+` \*em\* \_em\_ \~\~s\~\~ a\|b \\`); n < 40 {
+		t.Errorf("the escaped text appears %d times, want every user text (40 or more):\n%s", n, md)
+	}
+	for _, line := range strings.FieldsFunc(md, func(r rune) bool { return r == '\n' || r == '\r' }) {
+		if strings.HasPrefix(line, "|") {
+			if n := strings.Count(line, "|") - strings.Count(line, `\|`); n != 6 && n != 7 && n != 8 {
+				t.Errorf("a table row has %d cell bars: %q", n, line)
+			}
+			continue
+		}
+		for _, bad := range []string{"# evil", "- evil", "+ evil", "12. evil", "3) evil", "---", "===", "```", " ", "\t", "> evil"} {
+			if strings.HasPrefix(line, bad) {
+				t.Errorf("a line of the Markdown starts with %q: %q", bad, line)
+			}
+		}
+	}
+	for _, want := range []string{"\n\\# evilheading\n", "\n\\- evilitem\n", "\n\\+ evilitem\n", "\n12\\. evilitem\n", "\n3\\) evilitem\n",
+		"\nevilcode\n", "\n\\---\n", "\n\\===\n", "\n\\`\\`\\`\n", "\n&gt; evilquote\n\\# evilcr\n"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("the Markdown lacks %q", want)
+		}
+	}
+}
+
+func TestTheHTMLCardKeepsEveryUserTextAsText(t *testing.T) {
+	_, html := render(t, syscard.Build(hostileInput()))
+	for _, bad := range []string{"<img", `href="javascript`, `href="http://evil`} {
+		if strings.Contains(html, bad) {
+			t.Errorf("the HTML holds %q", bad)
+		}
+	}
+	if !strings.Contains(html, "[x](javascript:alert(1)) ![](http://evil.example/i.png) &lt;img src=x&gt;") {
+		t.Errorf("the HTML does not show the text as it was")
 	}
 }
