@@ -28,8 +28,10 @@ func GenerateKeyFiles(path string) (ed25519.PublicKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot encode the public key: %w", err)
 	}
-	if _, err := os.Stat(path + ".pub"); err == nil {
-		return nil, fmt.Errorf("%s exists already; refusing to overwrite it", path+".pub")
+	for _, p := range []string{path, path + ".pub"} {
+		if _, err := os.Lstat(p); err == nil {
+			return nil, fmt.Errorf("%s exists already; refusing to overwrite it", p)
+		}
 	}
 	if err := writeNew(path, 0o600, pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: privDER})); err != nil {
 		return nil, err
