@@ -63,15 +63,24 @@ type CheckpointStatus struct {
 	Problem string
 }
 
-// Latest returns the status of slug's newest checkpoint in the directory, or nil when it has none. Its
-// Verifier pass reads the whole trail once.
+// Latest returns the status of slug's newest checkpoint in the directory, or nil when it has none. Problem
+// texts name no server path. Its Verifier pass reads the whole trail once.
 func (c *Checkpoints) Latest(ctx context.Context, r ChainReader, orgID, slug string) (*CheckpointStatus, error) {
 	name, err := c.Dir.Latest(slug)
-	if err != nil || name == "" {
-		return nil, err
+	if err != nil {
+		return &CheckpointStatus{Problem: "the checkpoint directory cannot be read"}, nil
+	}
+	if name == "" {
+		return nil, nil
 	}
 	st := &CheckpointStatus{File: name}
-	cp, err := ReadCheckpointFile(name)
+	f, err := os.Open(name)
+	if err != nil {
+		st.Problem = "the checkpoint file cannot be read"
+		return st, nil
+	}
+	cp, err := DecodeCheckpoint(f)
+	f.Close()
 	if err != nil {
 		st.Problem = err.Error()
 		return st, nil
@@ -86,7 +95,7 @@ func (c *Checkpoints) Latest(ctx context.Context, r ChainReader, orgID, slug str
 	err = r.VerifyActivityWith(ctx, orgID, v)
 	var br *Break
 	if err != nil && !errors.As(err, &br) {
-		return nil, fmt.Errorf("cannot verify the activity trail against %s: %w", name, err)
+		return nil, fmt.Errorf("cannot verify the activity trail against checkpoint %s: %w", name, err)
 	}
 	if err := cp.Check(v); err != nil {
 		st.Problem = err.Error()

@@ -22,22 +22,23 @@ import (
 // organization and its members; auditors and above read tokens and the activity trail; contributors and
 // above create and revoke tokens (non-admins only their own, tested in tokens_test.go).
 var allowedRoles = map[string]string{
-	"GET /api/v1/me":              "owner admin manager contributor auditor viewer",
-	"GET /api/v1/organization":    "owner admin manager contributor auditor viewer",
-	"PATCH /api/v1/organization":  "owner admin",
-	"GET /api/v1/members":         "owner admin manager contributor auditor viewer",
-	"POST /api/v1/members":        "owner admin",
-	"GET /api/v1/members/{id}":    "owner admin manager contributor auditor viewer",
-	"PATCH /api/v1/members/{id}":  "owner admin",
-	"DELETE /api/v1/members/{id}": "owner admin",
-	"GET /api/v1/tokens":          "owner admin manager contributor auditor",
-	"POST /api/v1/tokens":         "owner admin manager contributor",
-	"GET /api/v1/tokens/{id}":     "owner admin manager contributor auditor",
-	"DELETE /api/v1/tokens/{id}":  "owner admin manager contributor",
-	"GET /api/v1/activity":        "owner admin manager contributor auditor",
-	"GET /api/v1/activity/export": "owner admin manager contributor auditor",
-	"GET /api/v1/activity/verify": "owner admin manager contributor auditor",
-	"GET /api/v1/openapi.json":    "public",
+	"GET /api/v1/me":                  "owner admin manager contributor auditor viewer",
+	"GET /api/v1/organization":        "owner admin manager contributor auditor viewer",
+	"PATCH /api/v1/organization":      "owner admin",
+	"GET /api/v1/members":             "owner admin manager contributor auditor viewer",
+	"POST /api/v1/members":            "owner admin",
+	"GET /api/v1/members/{id}":        "owner admin manager contributor auditor viewer",
+	"PATCH /api/v1/members/{id}":      "owner admin",
+	"DELETE /api/v1/members/{id}":     "owner admin",
+	"GET /api/v1/tokens":              "owner admin manager contributor auditor",
+	"POST /api/v1/tokens":             "owner admin manager contributor",
+	"GET /api/v1/tokens/{id}":         "owner admin manager contributor auditor",
+	"DELETE /api/v1/tokens/{id}":      "owner admin manager contributor",
+	"GET /api/v1/activity":            "owner admin manager contributor auditor",
+	"GET /api/v1/activity/export":     "owner admin manager contributor auditor",
+	"GET /api/v1/activity/verify":     "owner admin manager contributor auditor",
+	"GET /api/v1/activity/checkpoint": "owner admin manager contributor auditor",
+	"GET /api/v1/openapi.json":        "public",
 
 	// Everyone reads the AI roles, the controls, the SoA with its versions, differences and exports, and
 	// the coverage; managers and above declare the AI roles, add controls to the SoA or take them out, and
@@ -402,6 +403,16 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 				res.decode(t, &r)
 				if !r.OK || r.Entries != int64(e.activityCount(t, callerOrg)) {
 					t.Errorf("verify = %+v for the caller's organization", r)
+				}
+			}
+		}
+	case "GET /api/v1/activity/checkpoint":
+		return c, func(t *testing.T, res *response, _ bool) {
+			if res.status == 200 {
+				var st checkpointStatus
+				res.decode(t, &st)
+				if st.Checkpoint != nil && st.Checkpoint.OrgID != callerOrg {
+					t.Errorf("the checkpoint of organization %s", st.Checkpoint.OrgID)
 				}
 			}
 		}

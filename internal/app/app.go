@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/api"
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
@@ -31,6 +32,9 @@ type Options struct {
 	Accounts *account.Service
 	// BOMMaxBytes bounds an imported CycloneDX BOM; 0 means system.DefaultBOMMaxBytes.
 	BOMMaxBytes int64
+	// Checkpoints, when set, is where the server writes signed checkpoints of the activity trails; the API
+	// and the activity page tell whether each trail extends its latest one.
+	Checkpoints *activity.Checkpoints
 }
 
 // App is a fully assembled aims.
@@ -74,6 +78,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Controls = control.NewService(db, cat, db.Now)
 	a.API = &api.API{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks}
 	a.API.Controls = a.Controls
+	a.API.Checkpoints = o.Checkpoints
 	a.Systems = system.NewService(db)
 	a.Systems.BOMMaxBytes = o.BOMMaxBytes
 	a.API.Systems = a.Systems
