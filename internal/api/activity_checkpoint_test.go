@@ -10,7 +10,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/activity"
-	"github.com/aimsproject/aims/internal/store"
+	"github.com/aimsproject/aims/internal/storetest"
 )
 
 type checkpointStatus struct {
@@ -71,7 +71,9 @@ func TestTheTrailIsCheckedAgainstTheLatestCheckpoint(t *testing.T) {
 		t.Fatalf("a growing trail: %+v, want it to extend the checkpoint of %d entries", st, total)
 	}
 
-	recomputeTrail(t, e, acme.ID)
+	if err := storetest.RecomputeTrail(e.Ctx, e.DB, acme.ID); err != nil {
+		t.Fatal(err)
+	}
 	var r verifyResult
 	e.do(t, "GET", "/api/v1/activity/verify", auditor.Token, nil).want(t, http.StatusOK).decode(t, &r)
 	if !r.OK {
@@ -81,41 +83,5 @@ func TestTheTrailIsCheckedAgainstTheLatestCheckpoint(t *testing.T) {
 	e.do(t, "GET", "/api/v1/activity/checkpoint", auditor.Token, nil).want(t, http.StatusOK).decode(t, &st)
 	if st.Extends || !strings.Contains(st.Problem, "no longer has the head hash") {
 		t.Fatalf("after the chain was recomputed: %+v, want extends false and why", st)
-	}
-}
-
-// recomputeTrail alters entry 2 of orgID's trail, recomputes every hash and rewrites the head, as someone
-// with write access to the database can.
-func recomputeTrail(t *testing.T, e *env, orgID string) {
-	t.Helper()
-	var es []*activity.Entry
-	if err := e.DB.EachActivity(e.Ctx, orgID, func(en *activity.Entry) error { es = append(es, en); return nil }); err != nil {
-		t.Fatal(err)
-	}
-	write, _ := e.DB.Pools()
-	drop := `DROP TRIGGER activity_no_update`
-	upd, head := `UPDATE activity SET actor_name = ?, prev_hash = ?, hash = ? WHERE org_id = ? AND seq = ?`, `UPDATE activity_heads SET hash = ? WHERE org_id = ?`
-	if e.DB.Dialect() == store.Postgres {
-		drop = `DROP TRIGGER activity_append_only ON activity`
-		upd, head = `UPDATE activity SET actor_name = $1, prev_hash = $2, hash = $3 WHERE org_id = $4 AND seq = $5`, `UPDATE activity_heads SET hash = $1 WHERE org_id = $2`
-	}
-	if _, err := write.ExecContext(e.Ctx, drop); err != nil {
-		t.Fatal(err)
-	}
-	es[1].ActorName = "someone else"
-	prev := activity.GenesisHash
-	for _, en := range es {
-		en.PrevHash = prev
-		h, err := activity.ComputeHash(*en)
-		if err != nil {
-			t.Fatal(err)
-		}
-		en.Hash, prev = h, h
-		if _, err := write.ExecContext(e.Ctx, upd, en.ActorName, en.PrevHash, en.Hash, orgID, en.Seq); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if _, err := write.ExecContext(e.Ctx, head, prev, orgID); err != nil {
-		t.Fatal(err)
 	}
 }

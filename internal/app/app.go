@@ -89,6 +89,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	w.Frameworks = a.Frameworks
 	w.Controls = a.Controls
 	w.Systems = a.Systems
+	w.Checkpoints = o.Checkpoints
 	a.Web = w
 	a.Server = server.New(db, log, a.API, a.Web)
 	// A BOM upload is the one body that may be larger than the server's default bound; its handlers

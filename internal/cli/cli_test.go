@@ -12,7 +12,6 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/cli"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
@@ -159,46 +158,11 @@ func dropTrailTriggers(ctx context.Context, db *store.DB) error {
 	return nil
 }
 
-// recomputeChain is the attack of issue 9: alter entry 2, recompute every hash from there with
-// activity.ComputeHash and rewrite the head, so that the chain verifies on its own.
+// recomputeChain is the attack of issue 9 on the trail of the organization slug (see storetest.RecomputeTrail).
 func recomputeChain(ctx context.Context, db *store.DB, slug string) error {
-	write, _ := db.Pools()
-	rebind := func(q string) string {
-		for i := 1; db.Dialect() == store.Postgres && strings.Contains(q, "?"); i++ {
-			q = strings.Replace(q, "?", "$"+strconv.Itoa(i), 1)
-		}
-		return q
-	}
-	var orgID string
-	if err := write.QueryRowContext(ctx, rebind(`SELECT id FROM organizations WHERE slug = ?`), slug).Scan(&orgID); err != nil {
+	o, err := db.OrganizationBySlug(ctx, slug)
+	if err != nil {
 		return fmt.Errorf("cannot find organization %s: %w", slug, err)
 	}
-	var es []*activity.Entry
-	if err := db.EachActivity(ctx, orgID, func(e *activity.Entry) error { es = append(es, e); return nil }); err != nil {
-		return err
-	}
-	if len(es) < 2 {
-		return fmt.Errorf("the trail has %d entries; recompute needs 2", len(es))
-	}
-	if err := dropTrailTriggers(ctx, db); err != nil {
-		return err
-	}
-	es[1].ActorName = "someone else"
-	prev := activity.GenesisHash
-	for _, e := range es {
-		e.PrevHash = prev
-		h, err := activity.ComputeHash(*e)
-		if err != nil {
-			return err
-		}
-		e.Hash, prev = h, h
-		if _, err := write.ExecContext(ctx, rebind(`UPDATE activity SET actor_name = ?, prev_hash = ?, hash = ? WHERE org_id = ? AND seq = ?`),
-			e.ActorName, e.PrevHash, e.Hash, orgID, e.Seq); err != nil {
-			return fmt.Errorf("cannot rewrite entry %d: %w", e.Seq, err)
-		}
-	}
-	if _, err := write.ExecContext(ctx, rebind(`UPDATE activity_heads SET hash = ? WHERE org_id = ?`), prev, orgID); err != nil {
-		return fmt.Errorf("cannot rewrite the head: %w", err)
-	}
-	return nil
+	return storetest.RecomputeTrail(ctx, db, o.ID)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
@@ -34,6 +35,8 @@ type Web struct {
 	Systems *system.Service
 	// Frameworks serves the catalog pages: frameworks, requirements, mappings and licensed texts.
 	Frameworks *framework.Service
+	// Checkpoints, when set, is the server's directory of signed checkpoints of the activity trails.
+	Checkpoints *activity.Checkpoints
 
 	assets *assets
 	pages  map[string]*template.Template
