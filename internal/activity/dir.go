@@ -1,6 +1,7 @@
 package activity
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -55,7 +56,18 @@ func (d CheckpointDir) Write(c *Checkpoint, slot time.Time) (string, bool, error
 	case errors.Is(err, os.ErrExist):
 		return name, false, nil
 	case err != nil:
-		return name, false, fmt.Errorf("cannot write checkpoint %s: %w", name, err)
+		// A file system without hard links (some object-store mounts): create the name exclusively instead,
+		// which still never replaces another writer's file.
+		var buf bytes.Buffer
+		if err := c.Encode(&buf); err != nil {
+			return name, false, err
+		}
+		switch err := writeNew(name, 0o644, buf.Bytes()); {
+		case errors.Is(err, os.ErrExist):
+			return name, false, nil
+		case err != nil:
+			return name, false, fmt.Errorf("cannot write checkpoint %s: %w", name, err)
+		}
 	}
 	return name, true, nil
 }

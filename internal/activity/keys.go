@@ -47,7 +47,7 @@ func GenerateKeyFiles(path string) (ed25519.PublicKey, error) {
 func writeNew(path string, perm os.FileMode, b []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
 	if errors.Is(err, os.ErrExist) {
-		return fmt.Errorf("%s exists already; refusing to overwrite it", path)
+		return fmt.Errorf("%s exists already; refusing to overwrite it: %w", path, err)
 	}
 	if err != nil {
 		return err
