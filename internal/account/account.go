@@ -148,4 +148,6 @@ type ActivityStore interface {
 	ListActivity(ctx context.Context, orgID string, p Page) ([]*activity.Entry, string, error)
 	EachActivity(ctx context.Context, orgID string, fn func(*activity.Entry) error) error
 	VerifyActivity(ctx context.Context, orgID string) (int64, error)
+	// VerifyActivityWith feeds the whole chain to v (which may watch entries for checkpoints).
+	VerifyActivityWith(ctx context.Context, orgID string, v *activity.Verifier) error
 }

@@ -122,6 +122,23 @@ type Verifier struct {
 	next     int64
 	prevHash string
 	Count    int64
+	// watched maps the sequence numbers asked for with Watch to the hash of that entry once verified.
+	watched map[int64]string
+}
+
+// Watch asks v to remember the hash of entry seq once it verifies, for HashAt: a checkpoint is checked
+// against the hash of the entry at its count, in the same pass that verifies the chain.
+func (v *Verifier) Watch(seq int64) {
+	if v.watched == nil {
+		v.watched = map[int64]string{}
+	}
+	v.watched[seq] = ""
+}
+
+// HashAt returns the hash of entry seq if it was watched and verified.
+func (v *Verifier) HashAt(seq int64) (string, bool) {
+	h, ok := v.watched[seq]
+	return h, ok && h != ""
 }
 
 // NewVerifier returns a Verifier for the chain of orgID.
@@ -148,11 +165,17 @@ func (v *Verifier) Add(e Entry) error {
 	if h != e.Hash {
 		return &Break{OrgID: v.OrgID, Seq: e.Seq, Reason: "its content does not match its hash (the entry was altered)"}
 	}
+	if _, ok := v.watched[e.Seq]; ok {
+		v.watched[e.Seq] = e.Hash
+	}
 	v.next++
 	v.prevHash = e.Hash
 	v.Count++
 	return nil
 }
+
+// Head returns the sequence number and hash of the last entry verified (0 and GenesisHash before any).
+func (v *Verifier) Head() (int64, string) { return v.next - 1, v.prevHash }
 
 // Finish checks the chain's end against the recorded head (seq and hash of the last entry appended), which
 // reveals entries deleted from the end.

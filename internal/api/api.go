@@ -8,6 +8,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
@@ -29,6 +30,8 @@ type API struct {
 	Systems *system.Service
 	// PublicURL starts invitation links; empty takes the request's scheme and host.
 	PublicURL string
+	// Checkpoints, when set, is the server's directory of signed checkpoints of the activity trails.
+	Checkpoints *activity.Checkpoints
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

@@ -43,6 +43,7 @@ var allowedRoles = map[string]string{
 	"GET /api/v1/activity":            "owner admin manager contributor auditor",
 	"GET /api/v1/activity/export":     "owner admin manager contributor auditor",
 	"GET /api/v1/activity/verify":     "owner admin manager contributor auditor",
+	"GET /api/v1/activity/checkpoint": "owner admin manager contributor auditor",
 	"GET /api/v1/openapi.json":        "public",
 
 	// Everyone reads the AI roles, the controls, the SoA with its versions, differences and exports, and
@@ -449,6 +450,16 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 				res.decode(t, &r)
 				if !r.OK || r.Entries != int64(e.activityCount(t, callerOrg)) {
 					t.Errorf("verify = %+v for the caller's organization", r)
+				}
+			}
+		}
+	case "GET /api/v1/activity/checkpoint":
+		return c, func(t *testing.T, res *response, _ bool) {
+			if res.status == 200 {
+				var st checkpointStatus
+				res.decode(t, &st)
+				if st.Checkpoint != nil && st.Checkpoint.OrgID != callerOrg {
+					t.Errorf("the checkpoint of organization %s", st.Checkpoint.OrgID)
 				}
 			}
 		}

@@ -36,6 +36,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/v1/activity", Action: read, Resource: aims.ResActivity, Handle: a.listActivity},
 		{Method: http.MethodGet, Path: "/api/v1/activity/export", Action: read, Resource: aims.ResActivity, Handle: a.exportActivity},
 		{Method: http.MethodGet, Path: "/api/v1/activity/verify", Action: read, Resource: aims.ResActivity, Handle: a.verifyActivity},
+		{Method: http.MethodGet, Path: "/api/v1/activity/checkpoint", Action: read, Resource: aims.ResActivity, Handle: a.activityCheckpoint},
 
 		{Method: http.MethodGet, Path: "/api/v1/context/ai-roles", Action: read, Resource: aims.ResContext, Handle: a.getAIRoles},
 		{Method: http.MethodPut, Path: "/api/v1/context/ai-roles", Action: update, Resource: aims.ResContext, Handle: a.putAIRoles},

@@ -7,6 +7,7 @@ import (
 	"net/http"
 
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/api"
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
@@ -34,6 +35,9 @@ type Options struct {
 	PublicURL string
 	// BOMMaxBytes bounds an imported CycloneDX BOM; 0 means system.DefaultBOMMaxBytes.
 	BOMMaxBytes int64
+	// Checkpoints, when set, is where the server writes signed checkpoints of the activity trails; the API
+	// and the activity page tell whether each trail extends its latest one.
+	Checkpoints *activity.Checkpoints
 }
 
 // App is a fully assembled aims.
@@ -78,6 +82,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.API = &api.API{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks}
 	a.API.Controls = a.Controls
 	a.API.PublicURL = o.PublicURL
+	a.API.Checkpoints = o.Checkpoints
 	a.Systems = system.NewService(db)
 	a.Systems.BOMMaxBytes = o.BOMMaxBytes
 	a.API.Systems = a.Systems
@@ -89,6 +94,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	w.PublicURL = o.PublicURL
 	w.Controls = a.Controls
 	w.Systems = a.Systems
+	w.Checkpoints = o.Checkpoints
 	a.Web = w
 	a.Server = server.New(db, log, a.API, a.Web)
 	// A BOM upload is the one body that may be larger than the server's default bound; its handlers

@@ -40,7 +40,7 @@ func commands() []command {
 		{"user", "create users and give them roles (user create)", runUser},
 		{"invite", "invite someone to an organization with a link they accept (invite create)", runInvite},
 		{"token", "create API tokens for scripts and CI (token create)", runToken},
-		{"audit", "verify or export the activity trail (audit verify, audit export)", runAudit},
+		{"audit", "verify, export and checkpoint the activity trail (audit verify, export, keygen, checkpoint)", runAudit},
 		{"soa", "show or export the Statement of Applicability (soa show, soa export)", runSoA},
 		{"framework", "list, import and export frameworks; import licensed text (framework list|import|export|texts import)", runFramework},
 		{"system", "the AI system inventory (system list, create, import, export, components)", runSystem},

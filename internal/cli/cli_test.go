@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,7 +22,8 @@ import (
 // reaches aims through AIMS_DATA or AIMS_DATABASE_URL, as it would in a shell.
 //
 // Commands: aims ARGS runs aims in-process; 'exit N' asserts the last aims exit code; 'tamper MODE ORG'
-// alters the activity trail behind aims's back (alter, delete, reorder, truncate).
+// alters the activity trail behind aims's back (alter, delete, reorder, truncate, recompute, wipe);
+// 'replace FILE OLD NEW' replaces text in a file (to tamper with a checkpoint).
 func TestScripts(t *testing.T) {
 	var mu sync.Mutex
 	lastExit := map[*testscript.TestScript]int{}
@@ -79,6 +81,17 @@ func TestScripts(t *testing.T) {
 				}
 				ts.Check(tamper(ts.Getenv("AIMS_DATA"), ts.Getenv("AIMS_DATABASE_URL"), args[0], args[1]))
 			},
+			"replace": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 3 {
+					ts.Fatalf("usage: replace FILE OLD NEW")
+				}
+				b, err := os.ReadFile(ts.MkAbs(args[0]))
+				ts.Check(err)
+				if !bytes.Contains(b, []byte(args[1])) {
+					ts.Fatalf("%s does not hold %q", args[0], args[1])
+				}
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), bytes.Replace(b, []byte(args[1]), []byte(args[2]), 1), 0o644))
+			},
 		},
 	})
 }
@@ -106,12 +119,33 @@ func tamper(dataDir, url, mode, org string) error {
 			`UPDATE activity SET seq = 2 WHERE seq = 3 AND org_id = ` + orgID,
 			`UPDATE activity SET seq = 3 WHERE seq = -2 AND org_id = ` + orgID,
 		}
+	case "recompute":
+		return recomputeChain(ctx, db, org)
+	case "wipe":
+		stmts = []string{`DELETE FROM activity WHERE org_id = ` + orgID, `DELETE FROM activity_heads WHERE org_id = ` + orgID}
 	case "truncate":
 		stmts = []string{`DELETE FROM activity WHERE org_id = ` + orgID + ` AND seq = (SELECT max(seq) FROM activity WHERE org_id = ` + orgID + `)`}
 	default:
 		return fmt.Errorf("unknown tamper mode %q", mode)
 	}
-	// An attacker with write access to the database can remove the append-only triggers first.
+	if err := dropTrailTriggers(ctx, db); err != nil {
+		return err
+	}
+	for _, s := range stmts {
+		res, err := write.ExecContext(ctx, s)
+		if err != nil {
+			return fmt.Errorf("%s: %w", s, err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 && mode != "wipe" {
+			return fmt.Errorf("%s changed %d rows, want 1", s, n)
+		}
+	}
+	return nil
+}
+
+// dropTrailTriggers removes the append-only triggers, as an attacker with write access to the database can.
+func dropTrailTriggers(ctx context.Context, db *store.DB) error {
+	write, _ := db.Pools()
 	drop := []string{`DROP TRIGGER IF EXISTS activity_no_update`, `DROP TRIGGER IF EXISTS activity_no_delete`}
 	if db.Dialect() == store.Postgres {
 		drop = []string{`DROP TRIGGER IF EXISTS activity_append_only ON activity`}
@@ -121,14 +155,14 @@ func tamper(dataDir, url, mode, org string) error {
 			return fmt.Errorf("%s: %w", s, err)
 		}
 	}
-	for _, s := range stmts {
-		res, err := write.ExecContext(ctx, s)
-		if err != nil {
-			return fmt.Errorf("%s: %w", s, err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return fmt.Errorf("%s changed %d rows, want 1", s, n)
-		}
-	}
 	return nil
+}
+
+// recomputeChain is the attack of issue 9 on the trail of the organization slug (see storetest.RecomputeTrail).
+func recomputeChain(ctx context.Context, db *store.DB, slug string) error {
+	o, err := db.OrganizationBySlug(ctx, slug)
+	if err != nil {
+		return fmt.Errorf("cannot find organization %s: %w", slug, err)
+	}
+	return storetest.RecomputeTrail(ctx, db, o.ID)
 }

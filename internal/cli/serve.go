@@ -44,6 +44,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return usageError("%s", err)
 	}
 	log := newLogger(env.Stderr, c.LogFormat, c.LogLevel)
+	cps, err := serveCheckpoints(&c)
+	if err != nil {
+		return err
+	}
 	cat, err := framework.LoadCatalog()
 	if err != nil {
 		return err
@@ -57,7 +61,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	accts := account.NewService(db, db.Now)
 	accts.SessionIdle, accts.SessionMax = c.SessionIdle, c.SessionMax
 	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat,
-		BOMMaxBytes: c.BOMMaxBytes, PublicURL: c.PublicURL})
+		BOMMaxBytes: c.BOMMaxBytes, PublicURL: c.PublicURL, Checkpoints: cps})
 	if err != nil {
 		return err
 	}
@@ -122,6 +126,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stderr, "aims is listening on %s://%s (%s)\n", scheme, ln.Addr(), describeStore(&c))
 
 	go housekeeping(ctx, db, log)
+	if cps != nil {
+		go checkpointing(ctx, db, cps, log)
+	}
 
 	select {
 	case err := <-done:

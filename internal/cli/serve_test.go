@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -308,5 +309,62 @@ func TestWhoamiTalksToARunningServerWithAToken(t *testing.T) {
 	_, stderr, code = run(t, map[string]string{"AIMS_SERVER": "http://127.0.0.1:1", "AIMS_TOKEN": "x"}, "", "whoami")
 	if code != 1 || !strings.Contains(stderr, "cannot reach") {
 		t.Fatalf("whoami with no server listening: exit %d, %s", code, stderr)
+	}
+}
+
+// TestServeWritesSignedCheckpoints starts serve with --checkpoint-dir and --checkpoint-key: it writes a
+// checkpoint of every organization at start, named TIME-SLUG.json, that 'audit verify' accepts.
+func TestServeWritesSignedCheckpoints(t *testing.T) {
+	env := storeEnv(t)
+	env["AIMS_PASSWORD"] = "a long enough passphrase"
+	for _, org := range []string{"acme", "other"} {
+		if _, stderr, code := run(t, env, "", "user", "create", "--email", "ada@example.com", "--org", org, "--role", "owner"); code != 0 {
+			t.Fatalf("user create: %s", stderr)
+		}
+	}
+	dir := t.TempDir()
+	key := dir + "/audit.key"
+	if _, stderr, code := run(t, env, "", "audit", "keygen", "--out", key); code != 0 {
+		t.Fatalf("keygen: %s", stderr)
+	}
+	cps := dir + "/checkpoints"
+	env["AIMS_CHECKPOINT_KEY"], env["AIMS_CHECKPOINT_DIR"] = key, cps
+	s := startServe(t, env, "--checkpoint-interval", "1h")
+	var names []string
+	for deadline := time.Now().Add(15 * time.Second); len(names) < 2 && time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		names, _ = filepath.Glob(cps + "/*.json")
+	}
+	if len(names) != 2 {
+		t.Fatalf("checkpoints written: %v\n%s", names, s.stderr.String())
+	}
+	for _, n := range names {
+		if !regexp.MustCompile(`/\d{8}T\d{6}Z-(acme|other)\.json$`).MatchString(n) {
+			t.Errorf("checkpoint file name %s, want TIME-SLUG.json", n)
+		}
+	}
+	if err := s.shutdown(t); err != nil {
+		t.Fatal(err)
+	}
+	stdout, stderr, code := run(t, env, "", "audit", "verify", "--checkpoint", cps, "--pub", key+".pub")
+	if code != 0 || !strings.Contains(stdout, "ok      acme: extends checkpoint") || !strings.Contains(stdout, "ok      other: extends checkpoint") {
+		t.Fatalf("audit verify of the server's checkpoints: exit %d\n%s%s", code, stdout, stderr)
+	}
+
+	for _, tc := range []struct {
+		env  map[string]string
+		args []string
+		want string
+	}{
+		{map[string]string{}, []string{"--checkpoint-dir", cps}, "--checkpoint-dir and --checkpoint-key go together"},
+		{map[string]string{"AIMS_CHECKPOINT_KEY": key + ".pub"}, []string{"--checkpoint-dir", cps}, "--checkpoint-key: "},
+		{map[string]string{"AIMS_CHECKPOINT_KEY": key, "AIMS_CHECKPOINT_INTERVAL": "1s"}, []string{"--checkpoint-dir", cps}, "--checkpoint-interval must be at least 1m"},
+	} {
+		e := storeEnv(t)
+		for k, v := range tc.env {
+			e[k] = v
+		}
+		if _, stderr, code := run(t, e, "", append([]string{"serve"}, tc.args...)...); code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("serve %v with %v: exit %d, %q; want exit 2 and %q", tc.args, tc.env, code, stderr, tc.want)
+		}
 	}
 }

@@ -31,13 +31,18 @@ type Config struct {
 	BOMMaxBytes     int64         // bom_max_bytes: the largest CycloneDX BOM an import takes
 	// SQLiteSynchronous is SQLite's synchronous setting, normal or full: see store.Options.Synchronous.
 	SQLiteSynchronous string
+	// CheckpointDir, when set, is where serve writes a signed checkpoint of every organization's activity
+	// trail each CheckpointInterval, signed with the Ed25519 key in the file CheckpointKey.
+	CheckpointDir      string
+	CheckpointKey      string
+	CheckpointInterval time.Duration
 }
 
 // Default returns the configuration before environment and flags.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
 		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
-		SQLiteSynchronous: "normal"}
+		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour}
 }
 
 // Getenv reads an environment variable; tests pass their own.
@@ -76,6 +81,8 @@ func (c *Config) FromEnv(getenv Getenv) error {
 	str("AIMS_LOG_LEVEL", &c.LogLevel)
 	str("AIMS_LOG_FORMAT", &c.LogFormat)
 	str("AIMS_SQLITE_SYNCHRONOUS", &c.SQLiteSynchronous)
+	str("AIMS_CHECKPOINT_DIR", &c.CheckpointDir)
+	str("AIMS_CHECKPOINT_KEY", &c.CheckpointKey)
 	url, err := secret(getenv, "AIMS_DATABASE_URL")
 	if err != nil {
 		return err
@@ -100,7 +107,7 @@ func (c *Config) FromEnv(getenv Getenv) error {
 		c.BOMMaxBytes = n
 	}
 	for name, dst := range map[string]*time.Duration{"AIMS_SESSION_IDLE": &c.SessionIdle, "AIMS_SESSION_MAX": &c.SessionMax,
-		"AIMS_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout} {
+		"AIMS_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout, "AIMS_CHECKPOINT_INTERVAL": &c.CheckpointInterval} {
 		if v := getenv(name); v != "" {
 			d, err := time.ParseDuration(v)
 			if err != nil {
@@ -136,6 +143,9 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time in-flight requests get to finish on shutdown (AIMS_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take client addresses from X-Forwarded-For (AIMS_TRUST_PROXY)")
 	fs.Int64Var(&c.BOMMaxBytes, "bom-max-bytes", c.BOMMaxBytes, "largest CycloneDX BOM an import takes, in bytes (AIMS_BOM_MAX_BYTES)")
+	fs.StringVar(&c.CheckpointDir, "checkpoint-dir", c.CheckpointDir, "write signed checkpoints of every activity trail into this directory (AIMS_CHECKPOINT_DIR)")
+	fs.StringVar(&c.CheckpointKey, "checkpoint-key", c.CheckpointKey, "private key that signs checkpoints, from 'aims audit keygen' (AIMS_CHECKPOINT_KEY)")
+	fs.DurationVar(&c.CheckpointInterval, "checkpoint-interval", c.CheckpointInterval, "how often to write checkpoints (AIMS_CHECKPOINT_INTERVAL)")
 }
 
 // Secure reports whether aims is reached over TLS, so cookies must be Secure.
@@ -178,6 +188,12 @@ func (c *Config) Validate() error {
 	}
 	if c.BOMMaxBytes <= 0 {
 		return fmt.Errorf("--bom-max-bytes must be a positive number of bytes")
+	}
+	if (c.CheckpointDir == "") != (c.CheckpointKey == "") {
+		return fmt.Errorf("--checkpoint-dir and --checkpoint-key go together")
+	}
+	if c.CheckpointInterval < time.Minute {
+		return fmt.Errorf("--checkpoint-interval must be at least 1m, not %s", c.CheckpointInterval)
 	}
 	if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("session and shutdown durations must be positive")

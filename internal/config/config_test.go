@@ -22,7 +22,7 @@ func TestDefaultsAreValidAndLocal(t *testing.T) {
 	c := config.Default()
 	want := config.Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
 		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
-		SQLiteSynchronous: "normal"}
+		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour}
 	if c != want {
 		t.Fatalf("Default() = %+v\nwant %+v", c, want)
 	}
@@ -49,21 +49,24 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 	t.Parallel()
 	c := config.Default()
 	err := c.FromEnv(env(map[string]string{
-		"AIMS_ADDR":               "0.0.0.0:9000",
-		"AIMS_DATA":               "/var/lib/aims",
-		"AIMS_DATABASE_URL":       "postgres://aims@db/aims",
-		"AIMS_PUBLIC_URL":         "https://aims.example.com",
-		"AIMS_TLS_CERT":           "/etc/aims/cert.pem",
-		"AIMS_TLS_KEY":            "/etc/aims/key.pem",
-		"AIMS_MIGRATE":            "true",
-		"AIMS_TRUST_PROXY":        "1",
-		"AIMS_LOG_LEVEL":          "debug",
-		"AIMS_LOG_FORMAT":         "text",
-		"AIMS_SESSION_IDLE":       "30m",
-		"AIMS_SESSION_MAX":        "24h",
-		"AIMS_SHUTDOWN_TIMEOUT":   "5s",
-		"AIMS_BOM_MAX_BYTES":      "1048576",
-		"AIMS_SQLITE_SYNCHRONOUS": "full",
+		"AIMS_ADDR":                "0.0.0.0:9000",
+		"AIMS_DATA":                "/var/lib/aims",
+		"AIMS_DATABASE_URL":        "postgres://aims@db/aims",
+		"AIMS_PUBLIC_URL":          "https://aims.example.com",
+		"AIMS_TLS_CERT":            "/etc/aims/cert.pem",
+		"AIMS_TLS_KEY":             "/etc/aims/key.pem",
+		"AIMS_MIGRATE":             "true",
+		"AIMS_TRUST_PROXY":         "1",
+		"AIMS_LOG_LEVEL":           "debug",
+		"AIMS_LOG_FORMAT":          "text",
+		"AIMS_SESSION_IDLE":        "30m",
+		"AIMS_SESSION_MAX":         "24h",
+		"AIMS_SHUTDOWN_TIMEOUT":    "5s",
+		"AIMS_BOM_MAX_BYTES":       "1048576",
+		"AIMS_SQLITE_SYNCHRONOUS":  "full",
+		"AIMS_CHECKPOINT_DIR":      "/var/lib/aims/checkpoints",
+		"AIMS_CHECKPOINT_KEY":      "/etc/aims/checkpoint.key",
+		"AIMS_CHECKPOINT_INTERVAL": "15m",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -72,7 +75,8 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		PublicURL: "https://aims.example.com", TLSCert: "/etc/aims/cert.pem", TLSKey: "/etc/aims/key.pem",
 		Migrate: true, TrustProxy: true, LogLevel: "debug", LogFormat: "text",
 		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20,
-		SQLiteSynchronous: "full"}
+		SQLiteSynchronous: "full",
+		CheckpointDir:     "/var/lib/aims/checkpoints", CheckpointKey: "/etc/aims/checkpoint.key", CheckpointInterval: 15 * time.Minute}
 	if c != want {
 		t.Fatalf("after FromEnv:\n got %+v\nwant %+v", c, want)
 	}
@@ -157,6 +161,7 @@ func TestFromEnvRefusesMalformedValuesNamingTheVariable(t *testing.T) {
 		{"AIMS_SESSION_MAX", "a week"},
 		{"AIMS_SHUTDOWN_TIMEOUT", "20 s"},
 		{"AIMS_BOM_MAX_BYTES", "32MiB"},
+		{"AIMS_CHECKPOINT_INTERVAL", "hourly"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			t.Parallel()
@@ -184,14 +189,16 @@ func TestFlagsOverrideTheEnvironment(t *testing.T) {
 	err := fs.Parse([]string{"--addr", "127.0.0.1:7000", "--log-level=error", "--migrate=false",
 		"--database", "postgresql://flag/aims", "--public-url", "https://x.example", "--tls-cert", "c.pem",
 		"--tls-key", "k.pem", "--log-format", "text", "--session-max", "48h", "--shutdown-timeout", "3s",
-		"--trust-proxy", "--demo", "--bom-max-bytes", "67108864", "--sqlite-synchronous", "full"})
+		"--trust-proxy", "--demo", "--bom-max-bytes", "67108864", "--sqlite-synchronous", "full",
+		"--checkpoint-dir", "/cp", "--checkpoint-key", "/cp.key", "--checkpoint-interval", "2h"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := config.Config{Addr: "127.0.0.1:7000", DataDir: "/from/env", DatabaseURL: "postgresql://flag/aims",
 		PublicURL: "https://x.example", TLSCert: "c.pem", TLSKey: "k.pem", Migrate: false, Demo: true,
 		LogLevel: "error", LogFormat: "text", SessionIdle: time.Hour, SessionMax: 48 * time.Hour,
-		ShutdownTimeout: 3 * time.Second, TrustProxy: true, BOMMaxBytes: 64 << 20, SQLiteSynchronous: "full"}
+		ShutdownTimeout: 3 * time.Second, TrustProxy: true, BOMMaxBytes: 64 << 20, SQLiteSynchronous: "full",
+		CheckpointDir: "/cp", CheckpointKey: "/cp.key", CheckpointInterval: 2 * time.Hour}
 	if c != want {
 		t.Fatalf("after flags:\n got %+v\nwant %+v", c, want)
 	}
@@ -254,6 +261,10 @@ func TestValidate(t *testing.T) {
 		{"SQLite synchronous off", func(c *config.Config) { c.SQLiteSynchronous = "off" }, "--sqlite-synchronous must be normal or full"},
 		{"SQLite synchronous in capitals", func(c *config.Config) { c.SQLiteSynchronous = "FULL" }, "--sqlite-synchronous"},
 		{"SQLite synchronous empty", func(c *config.Config) { c.SQLiteSynchronous = "" }, "--sqlite-synchronous"},
+		{"checkpoints", func(c *config.Config) { c.CheckpointDir, c.CheckpointKey = "/cp", "/cp.key" }, ""},
+		{"a checkpoint directory without a key", func(c *config.Config) { c.CheckpointDir = "/cp" }, "--checkpoint-dir and --checkpoint-key"},
+		{"a checkpoint key without a directory", func(c *config.Config) { c.CheckpointKey = "/cp.key" }, "--checkpoint-dir and --checkpoint-key"},
+		{"checkpoints every second", func(c *config.Config) { c.CheckpointInterval = time.Second }, "--checkpoint-interval"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

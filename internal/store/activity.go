@@ -116,7 +116,12 @@ func (db *DB) ListActivity(ctx context.Context, orgID string, p account.Page) ([
 
 // EachActivity calls fn for every entry of orgID's trail in ascending order, streaming from the database.
 func (db *DB) EachActivity(ctx context.Context, orgID string, fn func(*activity.Entry) error) error {
-	rows, err := db.reader().query(ctx, `SELECT `+activityColumns+` FROM activity WHERE org_id = ? ORDER BY seq`, orgID)
+	return db.eachActivityAfter(ctx, orgID, 0, fn)
+}
+
+// eachActivityAfter calls fn for the entries of orgID's trail after entry seq, in ascending order.
+func (db *DB) eachActivityAfter(ctx context.Context, orgID string, seq int64, fn func(*activity.Entry) error) error {
+	rows, err := db.reader().query(ctx, `SELECT `+activityColumns+` FROM activity WHERE org_id = ? AND seq > ? ORDER BY seq`, orgID, seq)
 	if err != nil {
 		return fmt.Errorf("cannot read activity: %w", err)
 	}
@@ -140,16 +145,41 @@ func (db *DB) EachActivity(ctx context.Context, orgID string, fn func(*activity.
 // *activity.Break naming the first entry that was altered, deleted or reordered.
 func (db *DB) VerifyActivity(ctx context.Context, orgID string) (int64, error) {
 	v := activity.NewVerifier(orgID)
-	if err := db.EachActivity(ctx, orgID, func(e *activity.Entry) error { return v.Add(*e) }); err != nil {
-		return v.Count, err
+	err := db.VerifyActivityWith(ctx, orgID, v)
+	return v.Count, err
+}
+
+// VerifyActivityWith feeds orgID's whole chain and its head to v (made by activity.NewVerifier(orgID),
+// perhaps watching entries for checkpoints). It returns nil, or a *activity.Break naming the first entry
+// that was altered, deleted or reordered; v.Count is then the number of entries before it.
+func (db *DB) VerifyActivityWith(ctx context.Context, orgID string, v *activity.Verifier) error {
+	add := func(e *activity.Entry) error { return v.Add(*e) }
+	if err := db.EachActivity(ctx, orgID, add); err != nil {
+		return err
 	}
-	var seq int64
-	hash := activity.GenesisHash
-	err := db.reader().row(ctx, `SELECT seq, hash FROM activity_heads WHERE org_id = ?`, orgID).Scan(&seq, &hash)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return v.Count, fmt.Errorf("cannot read activity head: %w", err)
+	// Entries appended while the chain was read move the head past its end: read the newer entries too,
+	// a few times, before taking a head beyond the chain for entries deleted from its end.
+	for range 3 {
+		var seq int64
+		hash := activity.GenesisHash
+		err := db.reader().row(ctx, `SELECT seq, hash FROM activity_heads WHERE org_id = ?`, orgID).Scan(&seq, &hash)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("cannot read activity head: %w", err)
+		}
+		last, _ := v.Head()
+		if seq <= last {
+			return v.Finish(seq, hash)
+		}
+		before := v.Count
+		if err := db.eachActivityAfter(ctx, orgID, last, add); err != nil {
+			return err
+		}
+		if v.Count == before {
+			return v.Finish(seq, hash)
+		}
 	}
-	return v.Count, v.Finish(seq, hash)
+	// Still appending after three rounds: every entry read verifies, and that is as far as this check reaches.
+	return nil
 }
 
 func pageLimit(n int) int {

@@ -232,10 +232,16 @@ func TestTheActivityTrailRefusesChangesInTheDatabase(t *testing.T) {
 	db := storetest.Open(t)
 	o := newOrg(t, db, "acme")
 	write, _ := db.Pools()
-	for _, q := range []string{
+	stmts := []string{
 		`UPDATE activity SET actor_name = 'x' WHERE org_id = '` + o.ID + `'`,
 		`DELETE FROM activity WHERE org_id = '` + o.ID + `'`,
-	} {
+	}
+	if db.Dialect() == store.Postgres {
+		// TRUNCATE fires no row trigger: it emptied the trail, which then verified as "0 entries intact".
+		stmts = append(stmts, `TRUNCATE activity, activity_heads`, `TRUNCATE activity`, `TRUNCATE activity_heads`,
+			`TRUNCATE organizations CASCADE`)
+	}
+	for _, q := range stmts {
 		if _, err := write.Exec(q); err == nil || !strings.Contains(err.Error(), "append-only") {
 			t.Errorf("%s: err = %v, want the append-only refusal", q, err)
 		}

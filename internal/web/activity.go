@@ -20,6 +20,8 @@ type ActivityPage struct {
 	// Older says this is not the newest page.
 	Older  bool
 	Verify Verification
+	// Checkpoint is the latest signed checkpoint and whether the trail extends it; nil without checkpoints.
+	Checkpoint *CheckpointView
 }
 
 // ActivityRow is one entry with its before and after states formatted for reading.
@@ -60,6 +62,9 @@ func (w *Web) activityPage(rw http.ResponseWriter, r *http.Request, v *visit) er
 		return err
 	default:
 		p.Verify = Verification{OK: true, Entries: n}
+	}
+	if p.Checkpoint, err = w.checkpointView(ctx, v.org); err != nil {
+		return err
 	}
 	return w.render(rw, r, http.StatusOK, "activity", p)
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
@@ -36,6 +37,8 @@ type Web struct {
 	Frameworks *framework.Service
 	// PublicURL starts invitation links; empty takes the request's scheme and host.
 	PublicURL string
+	// Checkpoints, when set, is the server's directory of signed checkpoints of the activity trails.
+	Checkpoints *activity.Checkpoints
 
 	assets *assets
 	pages  map[string]*template.Template
