@@ -20,7 +20,8 @@ type ControlPage struct {
 	Form     ControlForm
 	Link     LinkForm
 	Members  []*account.Membership
-	// OwnerGone is the name of an owner who is no longer a member, offered so that saving keeps them.
+	// OwnerGone names the owner when they may no longer be chosen (they left, or their role may not own the
+	// record), offered so that saving keeps them.
 	OwnerGone string
 	CanEdit   bool
 	CanRemove bool
@@ -104,9 +105,12 @@ func (w *Web) renderControl(rw http.ResponseWriter, r *http.Request, v *visit, s
 		if err != nil {
 			return err
 		}
-		p.Members = ms
-		if c.OwnerID != "" && !c.OwnerIsMember {
-			p.OwnerGone = c.OwnerName
+		p.Members = mayOwn(ms, aims.ResControl)
+		if c.OwnerID != "" && !isMember(p.Members, c.OwnerID) {
+			p.OwnerGone = c.OwnerName + " (no longer a member)"
+			if c.OwnerIsMember {
+				p.OwnerGone = c.OwnerName + " (whose role may not own controls)"
+			}
 		}
 	}
 	return w.render(rw, r, status, "control", p)
