@@ -134,7 +134,7 @@ func TestBrowserJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 2 || !strings.Contains(entries[0], "revoke api_token") || !strings.Contains(entries[1], "create api_token") {
+	if len(entries) != 2 || !strings.Contains(entries[0], "Revoke API token Browser journey") || !strings.Contains(entries[1], "Create API token Browser journey") {
 		t.Errorf("the newest entries are %q, want the revocation and then the creation of the token", entries)
 	}
 	step("open the newest entry's before and after",
