@@ -15,6 +15,8 @@ type ControlPage struct {
 	Layout
 	Control  *control.Control
 	Guidance *framework.Guidance
+	// Tabs lead to the requirement's catalog page, which shows the guidance.
+	Tabs *RequirementTabs
 	// Proposal is what aims proposes from the AI roles, for an Annex A control; nil otherwise.
 	Proposal *control.Proposal
 	Form     ControlForm
@@ -85,6 +87,7 @@ func (w *Web) renderControl(rw http.ResponseWriter, r *http.Request, v *visit, s
 		back, backLabel, nav = "/clauses", "Clause status", "/clauses"
 	}
 	p := ControlPage{Layout: w.layout(rw, r, v, c.Ref+" "+c.Title, nav), Control: c, Guidance: w.Controls.Guidance(key, ref),
+		Tabs: w.implementationTabs(ctx, v, key, ref, true),
 		Link: link, CanEdit: v.may(aims.ActionUpdate, aims.ResControl) && (c.InSoA || c.Framework == framework.ISO42001),
 		CanRemove: v.may(aims.ActionDelete, aims.ResControl) && c.InSoA && c.Framework != framework.ISO42001,
 		BackHref:  back, BackLabel: backLabel}
