@@ -1,5 +1,7 @@
 package aims
 
+import "strings"
+
 // Role is what a member may do in one organization.
 type Role string
 
@@ -98,6 +100,28 @@ func Authorize(role Role, action Action, resource Resource) error {
 		return nil
 	}
 	return Errorf(EFORBIDDEN, "Your role (%s) does not allow %s on %s.", roleOrNone(role), action, resource)
+}
+
+// MayOwn reports whether a member with role may be named the owner of a record of resource: an owner answers
+// for the record, so they must be allowed to change it. Auditors and viewers may not own records.
+func MayOwn(role Role, resource Resource) bool {
+	return Authorize(role, ActionUpdate, resource) == nil
+}
+
+// OwnerError is the EINVALID error, on field, for naming someone who may not own a record of resource:
+// who is not a member (role ""), or whose role may not change it.
+func OwnerError(field string, role Role, resource Resource) error {
+	if role == "" {
+		return FieldError(field, "The owner must be a member of the organization.")
+	}
+	var may []string
+	for _, r := range Roles {
+		if MayOwn(r, resource) {
+			may = append(may, string(r))
+		}
+	}
+	return FieldError(field, "The owner must be a member whose role may change this %s (%s); this member's role is %s.",
+		resource, strings.Join(may, ", "), role)
 }
 
 func roleOrNone(r Role) string {

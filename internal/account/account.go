@@ -146,6 +146,12 @@ type Store interface {
 // ActivityStore reads the activity trail.
 type ActivityStore interface {
 	ListActivity(ctx context.Context, orgID string, p Page) ([]*activity.Entry, string, error)
+	// FilterActivity is ListActivity keeping only the entries f keeps.
+	FilterActivity(ctx context.Context, orgID string, f activity.Filter, p Page) ([]*activity.Entry, string, error)
+	// ActivityActors lists who appears in the trail, for choosing one to filter by.
+	ActivityActors(ctx context.Context, orgID string) ([]activity.Actor, error)
+	// SystemNames names the AI systems among ids in one query, for the entries keyed by a system.
+	SystemNames(ctx context.Context, orgID string, ids []string) (map[string]string, error)
 	EachActivity(ctx context.Context, orgID string, fn func(*activity.Entry) error) error
 	VerifyActivity(ctx context.Context, orgID string) (int64, error)
 	// VerifyActivityWith feeds the whole chain to v (which may watch entries for checkpoints).

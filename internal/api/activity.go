@@ -9,16 +9,39 @@ import (
 	"github.com/aimsproject/aims/internal/activity"
 )
 
+// ActivityItem is an entry of the trail with what its record is called.
+type ActivityItem struct {
+	*activity.Entry
+	Record activity.Record `json:"record"`
+}
+
+// listActivity returns a page of the trail, newest first, filtered by actor_id, record_type, action and
+// the days from and to (UTC, both included), each entry with its record's reference and name.
 func (a *API) listActivity(w http.ResponseWriter, r *http.Request) error {
 	p, err := page(r)
 	if err != nil {
 		return err
 	}
-	es, next, err := a.Activity.ListActivity(r.Context(), aims.ActorFrom(r.Context()).OrgID, p)
+	f, err := activity.ParseFilter(r.URL.Query().Get)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*activity.Entry]{Items: items(es), NextCursor: next})
+	orgID := aims.ActorFrom(r.Context()).OrgID
+	es, next, err := a.Activity.FilterActivity(r.Context(), orgID, f, p)
+	if err != nil {
+		return err
+	}
+	records, err := activity.Name(es, func(ids []string) (map[string]string, error) {
+		return a.Activity.SystemNames(r.Context(), orgID, ids)
+	})
+	if err != nil {
+		return err
+	}
+	out := make([]ActivityItem, len(es))
+	for i, e := range es {
+		out[i] = ActivityItem{Entry: e, Record: records[e.ID]}
+	}
+	return writeJSON(w, http.StatusOK, List[ActivityItem]{Items: out, NextCursor: next})
 }
 
 // exportActivity streams the whole trail, oldest first, as JSON lines: one entry per line, with the hashes

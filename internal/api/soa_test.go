@@ -106,6 +106,9 @@ func TestTheAIMSManagerWalksTheSoAThroughTheAPI(t *testing.T) {
 		"justification": "We release models.", "status": "implemented", "owner_id": priya.User.ID, "target_date": "2026-01-31"}).want(t, 200)
 	e.do(t, "PUT", "/api/v1/controls/iso42001-2023/A.6.2.5", priya.Token, map[string]any{"applicability": "applicable",
 		"justification": "We deploy.", "status": "planned", "owner_id": aims.NewID()}).wantProblem(t, 400, "invalid", "owner_id")
+	// An auditor reads everything and changes nothing, so may not own a control.
+	e.do(t, "PUT", "/api/v1/controls/iso42001-2023/A.6.2.5", priya.Token, map[string]any{"applicability": "applicable",
+		"justification": "We deploy.", "status": "planned", "owner_id": grace.User.ID}).wantProblem(t, 400, "invalid", "owner_id")
 	e.do(t, "PUT", "/api/v1/controls/iso42001-2023/A.6", priya.Token, map[string]any{"status": "planned"}).wantProblem(t, 404, "not_found", "")
 	e.do(t, "GET", "/api/v1/controls/nope/A.1", priya.Token, nil).wantProblem(t, 404, "not_found", "")
 	e.do(t, "PUT", "/api/v1/controls/iso27001-2022/A.5.1", priya.Token, map[string]any{"applicability": "applicable",

@@ -22,6 +22,7 @@ func TestSystemsAreRegisteredChangedWithAReasonAndKeepTheirHistory(t *testing.T)
 	owner := e.member(t, acme, aims.RoleOwner)
 	alice := e.member(t, acme, aims.RoleContributor)
 	stranger := e.member(t, other, aims.RoleOwner)
+	auditor := e.member(t, acme, aims.RoleAuditor)
 
 	res := e.do(t, "POST", "/api/v1/systems", alice.Token, map[string]any{
 		"name": "Lumen Assist", "purpose": "Answers customer questions.", "ai_role": "ai_provider", "eu_role": "provider",
@@ -45,6 +46,7 @@ func TestSystemsAreRegisteredChangedWithAReasonAndKeepTheirHistory(t *testing.T)
 		{"an empty name is 400 on name", map[string]any{"name": " ", "purpose": "x"}, 400, "invalid", "name"},
 		{"an empty purpose is 400 on purpose", map[string]any{"name": "X", "purpose": ""}, 400, "invalid", "purpose"},
 		{"an owner from another organization is 400 on owner_id", map[string]any{"name": "X", "purpose": "x", "owner_id": stranger.User.ID}, 400, "invalid", "owner_id"},
+		{"an auditor as owner is 400 on owner_id", map[string]any{"name": "X", "purpose": "x", "owner_id": auditor.User.ID}, 400, "invalid", "owner_id"},
 		{"a name in use is 409 on name", map[string]any{"name": "Lumen Assist", "purpose": "x"}, 409, "conflict", "name"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -234,6 +234,8 @@ type Store interface {
 	// ControlByRef returns the implementation of the requirement ref of the framework with key, with its
 	// links; one never changed has no stored row and version 1.
 	ControlByRef(ctx context.Context, orgID, frameworkKey, ref string) (*Control, error)
+	// MembershipOf returns userID's membership of orgID, or ENOTFOUND: the service checks an owner's role.
+	MembershipOf(ctx context.Context, orgID, userID string) (*account.Membership, error)
 	// SaveControl stores c if its version is ifVersion (0: any). The owner must be a member.
 	SaveControl(ctx context.Context, c *Control, ifVersion int64) error
 	// Decide stores each decision of cs whose control is still undecided, and returns those it stored.

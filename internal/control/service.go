@@ -216,13 +216,36 @@ func (s *Service) UpdateControl(ctx context.Context, orgID, key, ref string, u U
 	if err := editable(c); err != nil {
 		return nil, err
 	}
+	owner := c.OwnerID
 	if err := u.apply(c); err != nil {
 		return nil, err
+	}
+	// A new owner must be a member who may change controls; an owner who has left, or whose role has
+	// changed since, stays until someone picks another.
+	if c.OwnerID != "" && c.OwnerID != owner {
+		if err := s.checkOwner(ctx, orgID, c.OwnerID); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.store.SaveControl(ctx, c, ifVersion); err != nil {
 		return nil, err
 	}
 	return s.store.ControlByRef(ctx, orgID, key, ref)
+}
+
+// checkOwner refuses, as EINVALID on owner_id, an owner who is not a member of orgID or whose role may not
+// change controls (an auditor or a viewer).
+func (s *Service) checkOwner(ctx context.Context, orgID, userID string) error {
+	m, err := s.store.MembershipOf(ctx, orgID, userID)
+	if aims.ErrorCode(err) == aims.ENOTFOUND {
+		return aims.OwnerError("owner_id", "", aims.ResControl)
+	} else if err != nil {
+		return err
+	}
+	if !aims.MayOwn(m.Role, aims.ResControl) {
+		return aims.OwnerError("owner_id", m.Role, aims.ResControl)
+	}
+	return nil
 }
 
 // AddToSoA adds a control to orgID's SoA: the control ref of a visible framework with key, or, when key

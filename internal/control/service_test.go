@@ -47,6 +47,8 @@ func TestControlUpdatesAreValidatedAndGuardedByVersion(t *testing.T) {
 	o, ctx, owner := f.org(t, "acme")
 	other, _, stranger := f.org(t, "other")
 	_ = other
+	auditor := f.user(t, o, "auditor@acme.example", aims.RoleAuditor)
+	viewer := f.user(t, o, "viewer@acme.example", aims.RoleViewer)
 	ok := control.Update{Applicability: control.Applicable, Justification: "We build models.", Status: control.Planned}
 	for name, tc := range map[string]struct {
 		change func(u *control.Update)
@@ -58,6 +60,8 @@ func TestControlUpdatesAreValidatedAndGuardedByVersion(t *testing.T) {
 		"a target date in US order": {func(u *control.Update) { u.TargetDate = "06/30/2026" }, "target_date"},
 		"an owner of another org":   {func(u *control.Update) { u.OwnerID = stranger.ID }, "owner_id"},
 		"an owner that is no id":    {func(u *control.Update) { u.OwnerID = "bob" }, "owner_id"},
+		"an auditor as owner":       {func(u *control.Update) { u.OwnerID = auditor.ID }, "owner_id"},
+		"a viewer as owner":         {func(u *control.Update) { u.OwnerID = viewer.ID }, "owner_id"},
 		"a justification too long":  {func(u *control.Update) { u.Justification = strings.Repeat("x", 4001) }, "justification"},
 		"a control character":       {func(u *control.Update) { u.Justification = "bell\a" }, "justification"},
 	} {

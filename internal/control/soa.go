@@ -143,24 +143,36 @@ func buildSoA(org Organization, cs []*Control, now time.Time) *SoA {
 	return s
 }
 
-func (s *SoA) count() {
-	s.Summary = Summary{Controls: len(s.Rows)}
-	for _, r := range s.Rows {
+func (s *SoA) count() { s.Summary = summarize(s.Rows, func(*Row) bool { return true }) }
+
+// AnnexASummary counts only the SoA's Annex A controls, leaving out the controls added from other
+// frameworks, for sentences that speak of Annex A.
+func (s *SoA) AnnexASummary() Summary { return summarize(s.Rows, (*Row).AnnexA) }
+
+// summarize counts the rows that keep accepts.
+func summarize(rows []*Row, keep func(*Row) bool) Summary {
+	var sum Summary
+	for _, r := range rows {
+		if !keep(r) {
+			continue
+		}
+		sum.Controls++
 		switch r.Applicability {
 		case Applicable:
-			s.Summary.Applicable++
+			sum.Applicable++
 			switch r.Status {
 			case Implemented:
-				s.Summary.Implemented++
+				sum.Implemented++
 			case Partial:
-				s.Summary.Partial++
+				sum.Partial++
 			}
 		case Excluded:
-			s.Summary.Excluded++
+			sum.Excluded++
 		default:
-			s.Summary.Undecided++
+			sum.Undecided++
 		}
 	}
+	return sum
 }
 
 // AnnexAUndecided returns the Annex A controls that lack a decision with a justification: while there are

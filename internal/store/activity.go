@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
@@ -90,6 +91,12 @@ func scanEntry(rows scanner) (*activity.Entry, error) {
 
 // ListActivity returns a page of orgID's trail, newest first, and the cursor of the next page ("" at the end).
 func (db *DB) ListActivity(ctx context.Context, orgID string, p account.Page) ([]*activity.Entry, string, error) {
+	return db.FilterActivity(ctx, orgID, activity.Filter{}, p)
+}
+
+// FilterActivity returns one page of orgID's trail, newest first, keeping the entries f keeps: by whom
+// (actor_id), on which record type, which action, and on which days (UTC, both included).
+func (db *DB) FilterActivity(ctx context.Context, orgID string, f activity.Filter, p account.Page) ([]*activity.Entry, string, error) {
 	limit := pageLimit(p.Limit)
 	before := int64(1<<62 - 1)
 	if p.Cursor != "" {
@@ -101,8 +108,23 @@ func (db *DB) ListActivity(ctx context.Context, orgID string, p account.Page) ([
 			return nil, "", aims.FieldError("cursor", "The cursor is not valid.")
 		}
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+activityColumns+` FROM activity WHERE org_id = ? AND seq < ?
-		ORDER BY seq DESC LIMIT ?`, orgID, before, limit+1)
+	where, args := `org_id = ? AND seq < ?`, []any{orgID, before}
+	for _, c := range []struct{ col, v string }{{"actor_id", f.ActorID}, {"record_type", f.RecordType}, {"action", f.Action}} {
+		if c.v != "" {
+			where += ` AND ` + c.col + ` = ?`
+			args = append(args, c.v)
+		}
+	}
+	if !f.From.IsZero() {
+		where += ` AND at >= ?`
+		args = append(args, f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		where += ` AND at < ?`
+		args = append(args, f.To.UTC().AddDate(0, 0, 1))
+	}
+	rows, err := db.reader().query(ctx, `SELECT `+activityColumns+` FROM activity WHERE `+where+`
+		ORDER BY seq DESC LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list activity: %w", err)
 	}
@@ -112,6 +134,49 @@ func (db *DB) ListActivity(ctx context.Context, orgID string, p account.Page) ([
 	}
 	es, next := pageOf(es, limit, func(e *activity.Entry) string { return strconv.FormatInt(e.Seq, 10) })
 	return es, next, nil
+}
+
+// ActivityActors returns the people and tokens who appear in orgID's trail, by id, with the latest name
+// each had, for choosing one to filter by.
+func (db *DB) ActivityActors(ctx context.Context, orgID string) ([]activity.Actor, error) {
+	rows, err := db.reader().query(ctx, `SELECT a.actor_id, a.actor_kind, a.actor_name FROM activity a
+		JOIN (SELECT actor_id, max(seq) AS seq FROM activity WHERE org_id = ? GROUP BY actor_id) l
+		ON a.org_id = ? AND a.seq = l.seq ORDER BY a.actor_name, a.actor_id`, orgID, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("cannot list the activity's actors: %w", err)
+	}
+	return collect(rows, func(r scanner) (activity.Actor, error) {
+		var a activity.Actor
+		err := r.Scan(&a.ID, &a.Kind, &a.Name)
+		return a, err
+	})
+}
+
+// SystemNames returns the names of orgID's systems among ids, by id, in one query: the trail names the
+// records it shows a page at a time.
+func (db *DB) SystemNames(ctx context.Context, orgID string, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := []any{orgID}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := db.reader().query(ctx, `SELECT id, name FROM systems WHERE org_id = ? AND id IN (?`+
+		strings.Repeat(", ?", len(ids)-1)+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("cannot name systems: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, fmt.Errorf("cannot name systems: %w", err)
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
 }
 
 // EachActivity calls fn for every entry of orgID's trail in ascending order, streaming from the database.

@@ -37,9 +37,13 @@ func (s *Service) Create(ctx context.Context, orgID string, f Fields) (*System, 
 // *ImportError with its index.
 func (s *Service) Import(ctx context.Context, orgID string, fs []Fields) ([]*System, error) {
 	ss := make([]*System, len(fs))
+	owners := ownerCheck{}
 	for i := range fs {
 		ss[i] = &System{OrgID: orgID}
 		if err := fs[i].apply(ss[i]); err != nil {
+			return nil, &ImportError{Index: i, Err: err}
+		}
+		if err := s.checkOwner(ctx, orgID, ss[i].OwnerID, owners); err != nil {
 			return nil, &ImportError{Index: i, Err: err}
 		}
 	}
@@ -54,6 +58,31 @@ func (s *Service) Import(ctx context.Context, orgID string, fs []Fields) ([]*Sys
 		return nil, err
 	}
 	return ss, nil
+}
+
+// ownerCheck remembers the verdict on each owner of a bulk import: a large import names few people.
+type ownerCheck map[string]error
+
+// checkOwner refuses, as EINVALID on owner_id, an owner (if any) who is not a member of orgID or whose role
+// may not change AI systems (an auditor or a viewer).
+func (s *Service) checkOwner(ctx context.Context, orgID, userID string, seen ownerCheck) error {
+	if userID == "" {
+		return nil
+	}
+	if err, ok := seen[userID]; ok {
+		return err
+	}
+	m, err := s.store.MembershipOf(ctx, orgID, userID)
+	switch {
+	case aims.ErrorCode(err) == aims.ENOTFOUND:
+		err = aims.OwnerError("owner_id", "", aims.ResSystem)
+	case err != nil:
+		return err
+	case !aims.MayOwn(m.Role, aims.ResSystem):
+		err = aims.OwnerError("owner_id", m.Role, aims.ResSystem)
+	}
+	seen[userID] = err
+	return err
 }
 
 // ImportError is the fault of one item of an import, which therefore stored nothing.
@@ -81,8 +110,15 @@ func (s *Service) Update(ctx context.Context, orgID, id string, f Fields, ifVers
 	if err != nil {
 		return nil, err
 	}
+	owner := cur.OwnerID
 	if err := f.apply(cur); err != nil {
 		return nil, err
+	}
+	// An owner who has left, or whose role has changed since, stays until someone picks another.
+	if cur.OwnerID != owner {
+		if err := s.checkOwner(ctx, orgID, cur.OwnerID, ownerCheck{}); err != nil {
+			return nil, err
+		}
 	}
 	if err := s.store.UpdateSystem(ctx, cur, ifVersion, reason); err != nil {
 		return nil, err

@@ -246,6 +246,8 @@ type Store interface {
 	// UpdateSystem stores s if its version is ifVersion (0: any), with reason in its history.
 	UpdateSystem(ctx context.Context, s *System, ifVersion int64, reason string) error
 	DeleteSystem(ctx context.Context, orgID, id string) error
+	// MembershipOf returns userID's membership of orgID, or ENOTFOUND: the service checks an owner's role.
+	MembershipOf(ctx context.Context, orgID, userID string) (*account.Membership, error)
 	SystemByID(ctx context.Context, orgID, id string) (*System, error)
 	ListSystems(ctx context.Context, orgID string, f Filter, p account.Page) ([]*System, string, error)
 	SystemChanges(ctx context.Context, orgID, id string) ([]*Change, error)

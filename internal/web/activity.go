@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"net/url"
 
 	"github.com/aimsproject/aims/internal/activity"
 )
@@ -15,7 +16,10 @@ const activityPageSize = 50
 // ActivityPage shows a page of the activity trail, newest first, and whether the whole chain verifies.
 type ActivityPage struct {
 	Layout
-	Entries    []ActivityRow
+	Entries []ActivityRow
+	Filter  ActivityFilter
+	// NextHref is the address of the next, older page: the filter and the cursor.
+	NextHref   string
 	NextCursor string
 	// Older says this is not the newest page.
 	Older  bool
@@ -27,8 +31,34 @@ type ActivityPage struct {
 // ActivityRow is one entry with its before and after states formatted for reading.
 type ActivityRow struct {
 	*activity.Entry
+	// TypeLabel, Record and Href say what the record is, by its reference and name, and where it is.
+	TypeLabel  string
+	Record     activity.Record
+	Href       string
 	BeforeText string
 	AfterText  string
+}
+
+// ActivityFilter is the filter form: its values as sent, the choices and any error.
+type ActivityFilter struct {
+	ActorID, RecordType, Action, From, To string
+	Actors                                []activity.Actor
+	Types                                 []struct{ Type, Label string }
+	Actions                               []string
+	Err                                   *FormError
+	// Query is the filter as a query string ("" when empty).
+	Query string
+}
+
+// Active reports whether the filter keeps less than the whole trail.
+func (f ActivityFilter) Active() bool { return f.Query != "" }
+
+// Href is the address of the trail's newest page with the filter.
+func (f ActivityFilter) Href() string {
+	if f.Query == "" {
+		return "/activity"
+	}
+	return "/activity?" + f.Query
 }
 
 // Verification is the result of checking the organization's hash chain.
@@ -44,14 +74,52 @@ type Verification struct {
 // cheap for the trails of today, and the banner is the point of the page.
 func (w *Web) activityPage(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := r.Context()
-	cursor := r.URL.Query().Get("cursor")
-	es, next, err := w.Activity.ListActivity(ctx, v.org.ID, pageOf(cursor, activityPageSize))
+	q := r.URL.Query()
+	cursor := q.Get("cursor")
+	p := ActivityPage{Layout: w.layout(rw, r, v, "Activity trail", "/activity"), Older: cursor != "",
+		Filter: ActivityFilter{ActorID: q.Get("actor_id"), RecordType: q.Get("record_type"), Action: q.Get("action"),
+			From: q.Get("from"), To: q.Get("to"), Types: recordTypes, Actions: activity.Actions}}
+	status := http.StatusOK
+	f, err := activity.ParseFilter(q.Get)
 	if err != nil {
-		return err
+		fe, st, ok := formError(err, "actor_id", "record_type", "action", "from", "to")
+		if !ok {
+			return err
+		}
+		p.Filter.Err, status = fe, st
+	} else {
+		p.Filter.Query = filterQuery(q)
+		es, next, err := w.Activity.FilterActivity(ctx, v.org.ID, f, pageOf(cursor, activityPageSize))
+		if err != nil {
+			fe, st, ok := formError(err, "cursor")
+			if !ok {
+				return err
+			}
+			p.Filter.Err, status = fe, st
+		}
+		p.NextCursor = next
+		if next != "" {
+			nq := url.Values{}
+			for k, vs := range q {
+				nq[k] = vs
+			}
+			nq.Set("cursor", next)
+			p.NextHref = "/activity?" + nq.Encode()
+		}
+		records, err := activity.Name(es, func(ids []string) (map[string]string, error) {
+			return w.Activity.SystemNames(ctx, v.org.ID, ids)
+		})
+		if err != nil {
+			return err
+		}
+		for _, e := range es {
+			rec := records[e.ID]
+			p.Entries = append(p.Entries, ActivityRow{Entry: e, TypeLabel: recordTypeLabel(e.RecordType), Record: rec,
+				Href: recordHref(e, rec), BeforeText: pretty(e.Before), AfterText: pretty(e.After)})
+		}
 	}
-	p := ActivityPage{Layout: w.layout(rw, r, v, "Activity trail", "/activity"), NextCursor: next, Older: cursor != ""}
-	for _, e := range es {
-		p.Entries = append(p.Entries, ActivityRow{Entry: e, BeforeText: pretty(e.Before), AfterText: pretty(e.After)})
+	if p.Filter.Actors, err = w.Activity.ActivityActors(ctx, v.org.ID); err != nil {
+		return err
 	}
 	n, err := w.Activity.VerifyActivity(ctx, v.org.ID)
 	var br *activity.Break
@@ -66,7 +134,18 @@ func (w *Web) activityPage(rw http.ResponseWriter, r *http.Request, v *visit) er
 	if p.Checkpoint, err = w.checkpointView(ctx, v.org); err != nil {
 		return err
 	}
-	return w.render(rw, r, http.StatusOK, "activity", p)
+	return w.render(rw, r, status, "activity", p)
+}
+
+// filterQuery returns the filter parameters of q that are set, as a query string.
+func filterQuery(q url.Values) string {
+	out := url.Values{}
+	for _, k := range []string{"actor_id", "record_type", "action", "from", "to"} {
+		if v := q.Get(k); v != "" {
+			out.Set(k, v)
+		}
+	}
+	return out.Encode()
 }
 
 // pretty indents a JSON state for reading; "" stands for none.

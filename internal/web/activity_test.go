@@ -48,7 +48,7 @@ func TestActivityTrail(t *testing.T) {
 		if got[0][1] != fmt.Sprint(total) || got[49][1] != fmt.Sprint(total-49) {
 			t.Errorf("the first page runs from #%s to #%s, want #%d to #%d", got[0][1], got[49][1], total, total-49)
 		}
-		mustContain(t, first, "create", "api_token", "token 55", "by dev@example.com")
+		mustContain(t, first, "Create API token token 55", "by dev@example.com")
 	})
 	t.Run("the next page has the older entries", func(t *testing.T) {
 		next := regexp.MustCompile(`href="(/activity\?cursor=[^"]+)"`).FindStringSubmatch(first.Body)

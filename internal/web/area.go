@@ -16,6 +16,9 @@ type Area struct {
 	Holds   []string
 	// Parts are the pages of the area that are built, shown under it in the navigation.
 	Parts []AreaPart
+	// Elsewhere are built pages that serve the area but sit under another area in the navigation (the
+	// inventory of AI systems serves Context and lives under Operation).
+	Elsewhere []AreaPart
 }
 
 // AreaPart is a built page of an area, shown to those whose role may read its resource.
@@ -30,12 +33,14 @@ var areas = []Area{
 	{Clause: "4", Title: "Context", Path: "/context",
 		Summary: "Why your organization uses or builds AI, who cares about it, and where the management system starts and ends.",
 		Parts:   []AreaPart{{Label: "AI roles", Href: "/context/ai-roles", Resource: aims.ResContext}},
+		Elsewhere: []AreaPart{
+			{Label: "The inventory of AI systems, with each system's AI roles", Href: "/systems", Resource: aims.ResSystem},
+			{Label: "Their components: models, datasets, tools and services, with suppliers", Href: "/components", Resource: aims.ResSystem},
+		},
 		Holds: []string{
 			"Internal and external issues that shape how you work with AI",
 			"Interested parties and what they expect of you",
-			"Your roles towards each AI system: developer, provider, deployer, user or supplier",
 			"The scope of the management system",
-			"The inventory of AI systems, with their models, datasets and suppliers",
 		}},
 	{Clause: "5", Title: "Leadership", Path: "/leadership",
 		Summary: "What top management commits to, and who is responsible for what.",
@@ -52,7 +57,7 @@ var areas = []Area{
 		Holds: []string{
 			"Risk criteria: likelihood and impact scales and when a risk is acceptable",
 			"AI risk assessment for each system",
-			"Risk treatment plans and the Statement of Applicability of the Annex A controls",
+			"Risk treatment plans",
 			"AI system impact assessments on people, groups and society",
 			"AI objectives and the plans to reach them",
 			"Planned changes to the management system",

@@ -97,7 +97,7 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(`table.table`)),
 	)
 	row := textOf("table.table tbody tr")
-	for _, want := range []string{"Browser journey", secret[:11], "contributor", "ada@example.com", "active"} {
+	for _, want := range []string{"Browser journey", secret[:11], "contributor", "ada@example.com", "Active"} {
 		if !strings.Contains(row, want) {
 			t.Errorf("the token's row %q does not show %q", row, want)
 		}
@@ -114,7 +114,7 @@ func TestBrowserJourney(t *testing.T) {
 	if got := textOf(".alert-ok"); got != "The token “Browser journey” is revoked." {
 		t.Errorf("after revoking the flash says %q", got)
 	}
-	if row := textOf("table.table tbody tr"); !strings.Contains(row, "revoked") {
+	if row := textOf("table.table tbody tr"); !strings.Contains(row, "Revoked") {
 		t.Errorf("the revoked token's row says %q", row)
 	}
 	if dialogs := b.dialogs(); len(dialogs) != 1 || !strings.Contains(dialogs[0], "Revoke the token “Browser journey”?") {
@@ -134,7 +134,7 @@ func TestBrowserJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(entries) != 2 || !strings.Contains(entries[0], "revoke api_token") || !strings.Contains(entries[1], "create api_token") {
+	if len(entries) != 2 || !strings.Contains(entries[0], "Revoke API token Browser journey") || !strings.Contains(entries[1], "Create API token Browser journey") {
 		t.Errorf("the newest entries are %q, want the revocation and then the creation of the token", entries)
 	}
 	step("open the newest entry's before and after",

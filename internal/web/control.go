@@ -15,12 +15,15 @@ type ControlPage struct {
 	Layout
 	Control  *control.Control
 	Guidance *framework.Guidance
+	// Tabs lead to the requirement's catalog page, which shows the guidance.
+	Tabs *RequirementTabs
 	// Proposal is what aims proposes from the AI roles, for an Annex A control; nil otherwise.
 	Proposal *control.Proposal
 	Form     ControlForm
 	Link     LinkForm
 	Members  []*account.Membership
-	// OwnerGone is the name of an owner who is no longer a member, offered so that saving keeps them.
+	// OwnerGone names the owner when they may no longer be chosen (they left, or their role may not own the
+	// record), offered so that saving keeps them.
 	OwnerGone string
 	CanEdit   bool
 	CanRemove bool
@@ -84,6 +87,7 @@ func (w *Web) renderControl(rw http.ResponseWriter, r *http.Request, v *visit, s
 		back, backLabel, nav = "/clauses", "Clause status", "/clauses"
 	}
 	p := ControlPage{Layout: w.layout(rw, r, v, c.Ref+" "+c.Title, nav), Control: c, Guidance: w.Controls.Guidance(key, ref),
+		Tabs: w.implementationTabs(ctx, v, key, ref, true),
 		Link: link, CanEdit: v.may(aims.ActionUpdate, aims.ResControl) && (c.InSoA || c.Framework == framework.ISO42001),
 		CanRemove: v.may(aims.ActionDelete, aims.ResControl) && c.InSoA && c.Framework != framework.ISO42001,
 		BackHref:  back, BackLabel: backLabel}
@@ -104,9 +108,12 @@ func (w *Web) renderControl(rw http.ResponseWriter, r *http.Request, v *visit, s
 		if err != nil {
 			return err
 		}
-		p.Members = ms
-		if c.OwnerID != "" && !c.OwnerIsMember {
-			p.OwnerGone = c.OwnerName
+		p.Members = mayOwn(ms, aims.ResControl)
+		if c.OwnerID != "" && !isMember(p.Members, c.OwnerID) {
+			p.OwnerGone = c.OwnerName + " (no longer a member)"
+			if c.OwnerIsMember {
+				p.OwnerGone = c.OwnerName + " (whose role may not own controls)"
+			}
 		}
 	}
 	return w.render(rw, r, status, "control", p)

@@ -18,7 +18,9 @@ type PlanningPage struct {
 	// SoA is nil when the visitor's role may not read it.
 	SoA *control.SoA
 	// Latest is the latest approved version, or nil.
-	Latest     *control.Version
+	Latest *control.Version
+	// Annex counts the Annex A controls only: the sentence the page shows speaks of Annex A.
+	Annex      control.Summary
 	Decided    int
 	AnnexA     int
 	OpenChecks int
@@ -39,6 +41,7 @@ func (w *Web) planningPage(rw http.ResponseWriter, r *http.Request, v *visit) er
 			return err
 		}
 		p.SoA = s
+		p.Annex = s.AnnexASummary()
 		for _, row := range s.Rows {
 			if row.AnnexA() {
 				p.AnnexA++

@@ -10,7 +10,9 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/problem"
+	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/euact"
 )
 
@@ -104,6 +106,12 @@ func (w *Web) funcs() template.FuncMap {
 		"label":       control.Label,
 		"controlHref": controlHref,
 		"roleLabel":   control.RoleLabel,
+		// fieldValue shows a changed field's value as people read it: labels for the enumerations.
+		"fieldValue": fieldValue,
+		// frameworkKind names where a framework comes from.
+		"frameworkKind": frameworkKind,
+		// linkRole shows the role of a component in a system, naming the one an imported BOM gives.
+		"linkRole": linkRole,
 		// plural is "1 component" or "n components".
 		"plural": plural,
 		// riskLabel names an EU AI Act risk class ("High-risk").
@@ -132,4 +140,38 @@ func when(t time.Time) string {
 		return "—"
 	}
 	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+}
+
+// fieldValue returns the value v of a control's field as people read it: the label of an applicability or
+// a status ("Not started"), any other value as it is.
+func fieldValue(field, v string) string {
+	switch field {
+	case "applicability", "status":
+		return control.Label(v)
+	}
+	return v
+}
+
+// frameworkKinds name where a framework comes from.
+var frameworkKinds = map[string]string{
+	framework.KindBuiltin: "Built in",
+	framework.KindOSCAL:   "OSCAL import",
+	framework.KindCSV:     "CSV import",
+	framework.KindCustom:  "Own controls",
+}
+
+// frameworkKind returns the name of a framework kind, or the kind itself when it has none.
+func frameworkKind(kind string) string {
+	if l, ok := frameworkKinds[kind]; ok {
+		return l
+	}
+	return kind
+}
+
+// linkRole returns the role of a component in a system as people read it.
+func linkRole(role string) string {
+	if role == system.BOMRole {
+		return "Listed in the BOM"
+	}
+	return role
 }

@@ -19,6 +19,8 @@ type RequirementPage struct {
 	Mapping    MappingForm
 	// Self is this page's address, where the mapping forms return.
 	Self string
+	// Tabs lead to the organization's implementation of the requirement, when it has one.
+	Tabs *RequirementTabs
 }
 
 // MappingForm is the add-mapping form's values and errors.
@@ -71,6 +73,7 @@ func (w *Web) renderRequirement(rw http.ResponseWriter, r *http.Request, v *visi
 	p := RequirementPage{Layout: w.layout(rw, r, v, d.Ref+" "+d.Title, "/frameworks"), R: d, Framework: d.Framework,
 		CanMap: v.may(aims.ActionCreate, aims.ResMapping), Mapping: form}
 	p.Self = p.RequirementURL(d.Framework.Key, d.Ref)
+	p.Tabs = w.implementationTabs(ctx, v, d.Framework.Key, d.Ref, false)
 	for _, f := range fws {
 		if f.Key != d.Framework.Key {
 			p.Frameworks = append(p.Frameworks, f)

@@ -81,7 +81,7 @@ func TestTheSoAThroughTheUI(t *testing.T) {
 		expect(t, b.post(path+"/links", url.Values{"kind": {"url"}, "title": {"Release evaluation 412"}, "target": {"https://ci.example/evals/412"}}),
 			http.StatusSeeOther, path+"#links")
 		p = b.get(path)
-		mustContain(t, p, "Release evaluation 412", "AI system verification and validation", "Records an auditor expects")
+		mustContain(t, p, "Release evaluation 412", "AI system verification and validation", "The records an auditor expects")
 		c, err := f.Controls.Control(f.Ctx, org.ID, framework.ISO42001, "A.6.2.4")
 		if err != nil || len(c.Links) != 1 {
 			t.Fatalf("links %+v, %v", c, err)

@@ -16,7 +16,8 @@ type SystemFormPage struct {
 	System  *system.System
 	Form    SystemForm
 	Members []*account.Membership
-	// OwnerGone is the name of an owner who is no longer a member, offered so that saving keeps them.
+	// OwnerGone names the owner when they may no longer be chosen (they left, or their role may not own the
+	// record), offered so that saving keeps them.
 	OwnerGone string
 }
 
@@ -110,14 +111,30 @@ func (w *Web) renderSystemForm(rw http.ResponseWriter, r *http.Request, v *visit
 	if err != nil {
 		return err
 	}
-	p := SystemFormPage{Layout: w.layout(rw, r, v, title, systemsPath), System: s, Form: form, Members: ms}
-	if s != nil && s.OwnerID != "" && !isMember(ms, s.OwnerID) {
+	p := SystemFormPage{Layout: w.layout(rw, r, v, title, systemsPath), System: s, Form: form, Members: mayOwn(ms, aims.ResSystem)}
+	if s != nil && s.OwnerID != "" && !isMember(p.Members, s.OwnerID) {
 		p.OwnerGone = s.OwnerName
 		if p.OwnerGone == "" {
 			p.OwnerGone = "Former owner"
 		}
+		if isMember(ms, s.OwnerID) {
+			p.OwnerGone += " (whose role may not own AI systems)"
+		} else {
+			p.OwnerGone += " (no longer a member)"
+		}
 	}
 	return w.render(rw, r, status, "system_form", p)
+}
+
+// mayOwn returns the members of ms whose role may own a record of res: those who may change it.
+func mayOwn(ms []*account.Membership, res aims.Resource) []*account.Membership {
+	var out []*account.Membership
+	for _, m := range ms {
+		if aims.MayOwn(m.Role, res) {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func isMember(ms []*account.Membership, userID string) bool {

@@ -30,7 +30,7 @@ func TestTokens(t *testing.T) {
 			t.Fatalf("the secret is not on the page")
 		}
 		list := b.get("/tokens")
-		mustContain(t, list, "CI upload", secret[:11]+"…", "viewer", "active", "dev@example.com")
+		mustContain(t, list, "CI upload", secret[:11]+"…", "viewer", "Active", "dev@example.com")
 		if strings.Contains(list.Body, secret) {
 			t.Error("the token list shows the secret")
 		}

@@ -30,6 +30,23 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 
+  // Tables wider than their card scroll inside it: say so above the table, and keep saying it only while
+  // it is true (the window can be turned or resized).
+  var wraps = document.querySelectorAll(".table-wrap");
+  wraps.forEach(function (wrap) {
+    var hint = document.createElement("p");
+    hint.className = "scroll-hint";
+    hint.textContent = "Scroll sideways to see every column.";
+    wrap.parentNode.insertBefore(hint, wrap);
+  });
+  function markScrollable() {
+    wraps.forEach(function (wrap) {
+      wrap.previousElementSibling.classList.toggle("is-scrollable", wrap.scrollWidth > wrap.clientWidth + 1);
+    });
+  }
+  markScrollable();
+  window.addEventListener("resize", markScrollable);
+
   // Close the user menu when clicking elsewhere.
   document.addEventListener("click", function (event) {
     document.querySelectorAll("details.user-menu[open]").forEach(function (menu) {

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/url"
+	"strings"
+
+	"github.com/aimsproject/aims/internal/activity"
+)
+
+// recordTypes are the kinds of record the trail speaks of, in the order the filter offers them, with the
+// words a person uses for each.
+var recordTypes = []struct{ Type, Label string }{
+	{"control", "control"},
+	{"control_link", "control link"},
+	{"soa_version", "SoA version"},
+	{"org_profile", "AI roles"},
+	{"system", "AI system"},
+	{"system_component", "component of a system"},
+	{"system_classification", "EU AI Act classification"},
+	{"component", "component"},
+	{"bom_import", "BOM"},
+	{"model_card", "model card"},
+	{"framework", "framework"},
+	{"mapping", "mapping"},
+	{"licensed_text", "licensed text"},
+	{"membership", "membership"},
+	{"api_token", "API token"},
+	{"organization", "organization"},
+	{"user", "user"},
+}
+
+// recordTypeLabel returns the words for a record type, or the type itself.
+func recordTypeLabel(t string) string {
+	for _, r := range recordTypes {
+		if r.Type == t {
+			return r.Label
+		}
+	}
+	return strings.ReplaceAll(t, "_", " ")
+}
+
+// recordHref returns the address of the page that shows the record of e, or "" when there is none (the
+// record is deleted, or has no page of its own).
+func recordHref(e *activity.Entry, r activity.Record) string {
+	if e.Action == activity.ActionDelete {
+		return ""
+	}
+	esc := url.PathEscape
+	switch e.RecordType {
+	case "control":
+		if r.Framework != "" && r.Ref != "" {
+			return controlHref(r.Framework, r.Ref)
+		}
+	case "system", "system_component":
+		return "/systems/" + esc(e.RecordID)
+	case "system_classification":
+		return "/systems/" + esc(e.RecordID) + "/classification"
+	case "component":
+		return "/components/" + esc(e.RecordID)
+	case "bom_import":
+		if r.SystemID != "" {
+			return "/systems/" + esc(r.SystemID) + "/bom"
+		}
+	case "model_card":
+		return "/model-cards/" + esc(e.RecordID)
+	case "soa_version":
+		if n := strings.TrimPrefix(r.Ref, "version "); n != r.Ref {
+			return "/soa/versions/" + esc(n)
+		}
+	case "framework":
+		if r.Framework != "" {
+			return "/frameworks/" + esc(r.Framework)
+		}
+	case "org_profile":
+		return "/context/ai-roles"
+	case "api_token":
+		return "/tokens"
+	case "membership":
+		return "/members"
+	case "organization":
+		return "/settings"
+	}
+	return ""
+}
