@@ -42,6 +42,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := c.Validate(); err != nil {
 		return usageError("%s", err)
 	}
+	// Listen first: an address in use fails here, before a migration, the demo or any line of output.
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return usageError("cannot listen on %s: %v", c.Addr, err)
+	}
+	defer ln.Close() // Serve closes it too; this covers the returns before it.
 	log := newLogger(env.Stderr, c.LogFormat, c.LogLevel)
 	cat, err := framework.LoadCatalog()
 	if err != nil {
@@ -82,14 +88,10 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	} else if n == 0 {
 		fmt.Fprintf(env.Stderr, "No users yet. Create the first administrator with:\n"+
-			"  AIMS_PASSWORD='a long passphrase' aims user create --email you@example.com --org your-org --role owner%s\n",
-			storeFlagsHint(c.DatabaseURL, c.DataDir))
+			"  AIMS_PASSWORD='a long passphrase' %s user create --email you@example.com --org your-org --role owner%s\n",
+			env.Program, storeFlagsHint(c.DatabaseURL, c.DataDir))
 	}
 
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return usageError("cannot listen on %s: %v", c.Addr, err)
-	}
 	srv := &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
