@@ -31,6 +31,8 @@ type Options struct {
 	Accounts *account.Service
 	// BOMMaxBytes bounds an imported CycloneDX BOM; 0 means system.DefaultBOMMaxBytes.
 	BOMMaxBytes int64
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
 }
 
 // App is a fully assembled aims.
@@ -86,6 +88,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	w.Systems = a.Systems
 	a.Web = w
 	a.Server = server.New(db, log, a.API, a.Web)
+	a.Server.MetricsToken = o.MetricsToken
 	// A BOM upload is the one body that may be larger than the server's default bound; its handlers
 	// bound it by the BOM limit themselves.
 	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Systems.BOMLimit()+1<<20)

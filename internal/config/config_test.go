@@ -62,6 +62,7 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		"AIMS_SESSION_MAX":      "24h",
 		"AIMS_SHUTDOWN_TIMEOUT": "5s",
 		"AIMS_BOM_MAX_BYTES":    "1048576",
+		"AIMS_METRICS_TOKEN":    "scrape-me",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +70,8 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 	want := config.Config{Addr: "0.0.0.0:9000", DataDir: "/var/lib/aims", DatabaseURL: "postgres://aims@db/aims",
 		PublicURL: "https://aims.example.com", TLSCert: "/etc/aims/cert.pem", TLSKey: "/etc/aims/key.pem",
 		Migrate: true, TrustProxy: true, LogLevel: "debug", LogFormat: "text",
-		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20}
+		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20,
+		MetricsToken: "scrape-me"}
 	if c != want {
 		t.Fatalf("after FromEnv:\n got %+v\nwant %+v", c, want)
 	}
@@ -119,6 +121,23 @@ func TestFromEnvReadsTheDatabaseURLFromAFile(t *testing.T) {
 				t.Fatalf("DatabaseURL = %q, %v; want %q", c.DatabaseURL, err, tc.want)
 			}
 		})
+	}
+}
+
+func TestFromEnvReadsTheMetricsTokenFromAFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "metrics-token")
+	if err := os.WriteFile(path, []byte("from-a-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := config.Default()
+	if err := c.FromEnv(env(map[string]string{"AIMS_METRICS_TOKEN_FILE": path})); err != nil || c.MetricsToken != "from-a-file" {
+		t.Fatalf("MetricsToken = %q, %v; want the file's content", c.MetricsToken, err)
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.ServeFlags(fs)
+	if err := fs.Parse([]string{"--metrics-token", "from-the-flag"}); err != nil || c.MetricsToken != "from-the-flag" {
+		t.Fatalf("--metrics-token: MetricsToken = %q, %v", c.MetricsToken, err)
 	}
 }
 
