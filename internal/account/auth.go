@@ -55,6 +55,7 @@ func (s *Service) Login(ctx context.Context, email, password, addr, previous str
 		}
 	}
 	if previous != "" {
+		defer s.cache.forget()
 		if err := s.store.DeleteSession(ctx, HashSecret(previous)); err != nil {
 			return "", nil, err
 		}
@@ -105,6 +106,7 @@ func (s *Service) startSession(ctx context.Context, userID, orgID string, mfaPen
 // failed login of the account, and once the account has failed MaxAccountFailures times within LoginWindow
 // every code is refused (ETOOMANY).
 func (s *Service) CompleteTOTP(ctx context.Context, secret, code string) (string, *Session, error) {
+	defer s.cache.forget()
 	sess, u, err := s.session(ctx, secret, true)
 	if err != nil {
 		return "", nil, err
@@ -159,30 +161,50 @@ func (s *Service) session(ctx context.Context, secret string, allowPending bool)
 	if _, ok := ParseSessionSecret(secret); !ok {
 		return nil, nil, unauth
 	}
-	sess, err := s.store.SessionByHash(ctx, HashSecret(secret))
+	hash := HashSecret(secret)
+	now := s.now()
+	sess, u, err := s.sessionByHash(ctx, hash, now)
 	if aims.ErrorCode(err) == aims.ENOTFOUND {
 		return nil, nil, unauth
 	}
 	if err != nil {
 		return nil, nil, err
 	}
-	now := s.now()
 	if !now.Before(sess.ExpiresAt) || now.Sub(sess.LastSeenAt) > s.SessionIdle {
+		s.cache.forget()
 		_ = s.store.DeleteSession(ctx, sess.IDHash)
 		return nil, nil, aims.Errorf(aims.EUNAUTHORIZED, "Your session has expired; please log in again.")
 	}
 	if sess.MFAPending && !allowPending {
 		return nil, nil, unauth
 	}
-	u, err := s.store.UserByID(ctx, sess.UserID)
-	if err != nil {
-		return nil, nil, err
-	}
 	if now.Sub(sess.LastSeenAt) > time.Minute {
 		sess.LastSeenAt = now
 		if err := s.store.UpdateSession(ctx, sess); err != nil {
 			return nil, nil, err
 		}
+		s.cache.update(hash, func(e *authEntry) { e.session.LastSeenAt = now })
+	}
+	return sess, u, nil
+}
+
+// sessionByHash returns the session whose secret hashes to hash and its user, from the cache when a lookup
+// made less than AuthCacheTTL ago found them.
+func (s *Service) sessionByHash(ctx context.Context, hash string, now time.Time) (*Session, *User, error) {
+	if e, ok := s.cache.get(hash, now); ok && e.session != nil {
+		return e.session, e.user, nil
+	}
+	gen := s.cache.generation()
+	sess, err := s.store.SessionByHash(ctx, hash)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := s.store.UserByID(ctx, sess.UserID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.AuthCacheTTL > 0 {
+		s.cache.put(gen, hash, authEntry{expires: now.Add(s.AuthCacheTTL), session: sess, user: u})
 	}
 	return sess, u, nil
 }
@@ -190,6 +212,7 @@ func (s *Service) session(ctx context.Context, secret string, allowPending bool)
 // SwitchOrganization makes the session work in orgID, which the user must belong to (ENOTFOUND otherwise),
 // and remembers it as the user's last used organization, where their next login lands.
 func (s *Service) SwitchOrganization(ctx context.Context, sess *Session, orgID string) error {
+	defer s.cache.forget()
 	if _, err := s.store.MembershipOf(ctx, orgID, sess.UserID); err != nil {
 		return err
 	}
@@ -202,11 +225,13 @@ func (s *Service) SwitchOrganization(ctx context.Context, sess *Session, orgID s
 
 // Logout ends the session whose cookie value is secret.
 func (s *Service) Logout(ctx context.Context, secret string) error {
+	defer s.cache.forget()
 	return s.store.DeleteSession(ctx, HashSecret(secret))
 }
 
 // LogoutEverywhere ends every session of userID.
 func (s *Service) LogoutEverywhere(ctx context.Context, userID string) error {
+	defer s.cache.forget()
 	return s.store.DeleteUserSessions(ctx, userID)
 }
 

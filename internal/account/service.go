@@ -28,7 +28,13 @@ type Service struct {
 	// MaxAccountFailures and MaxAddressFailures are the failed logins allowed per account and per client
 	// address within LoginWindow before further attempts are refused.
 	MaxAccountFailures, MaxAddressFailures int
+	// AuthCacheTTL is how long a successful token or session lookup is reused without reading the store
+	// again (0: never). Every change this service makes to tokens, sessions, users or memberships forgets
+	// the cache at once, so the bound matters only for changes made by another process (another replica, the
+	// command line): they take effect here within AuthCacheTTL.
+	AuthCacheTTL time.Duration
 
+	cache     authCache
 	dummyOnce sync.Once
 	dummy     string
 }
@@ -39,7 +45,8 @@ func NewService(st Store, now aims.Clock) *Service {
 		now = aims.Now
 	}
 	return &Service{store: st, now: now, SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour,
-		LoginWindow: 15 * time.Minute, MaxAccountFailures: 5, MaxAddressFailures: 30}
+		LoginWindow: 15 * time.Minute, MaxAccountFailures: 5, MaxAddressFailures: 30,
+		AuthCacheTTL: DefaultAuthCacheTTL}
 }
 
 // Now returns the service's current time, by which sessions, tokens and invitations expire.
@@ -151,6 +158,7 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password string) 
 
 // SetPassword replaces userID's password and ends all their sessions.
 func (s *Service) SetPassword(ctx context.Context, userID, password string) error {
+	defer s.cache.forget()
 	if err := ValidatePassword(password, "password"); err != nil {
 		return err
 	}
@@ -241,6 +249,7 @@ func (s *Service) mayGrant(ctx context.Context, role aims.Role) error {
 
 // ChangeRole sets a member's role, if its version is ifVersion (0: any).
 func (s *Service) ChangeRole(ctx context.Context, orgID, memberID string, role aims.Role, ifVersion int64) (*Membership, error) {
+	defer s.cache.forget()
 	if !role.Valid() {
 		return nil, aims.FieldError("role", "Unknown role.")
 	}
@@ -265,6 +274,7 @@ func (s *Service) ChangeRole(ctx context.Context, orgID, memberID string, role a
 
 // RemoveMember removes a member from orgID and revokes their tokens there.
 func (s *Service) RemoveMember(ctx context.Context, orgID, memberID string) error {
+	defer s.cache.forget()
 	m, err := s.store.MembershipByID(ctx, orgID, memberID)
 	if err != nil {
 		return err

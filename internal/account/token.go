@@ -44,6 +44,7 @@ func (s *Service) CreateToken(ctx context.Context, name string, role aims.Role, 
 // RevokeToken revokes a token of the actor's organization. Administrators may revoke any token; others
 // only their own (EFORBIDDEN otherwise).
 func (s *Service) RevokeToken(ctx context.Context, id string, ifVersion int64) (*Token, error) {
+	defer s.cache.forget()
 	a := aims.ActorFrom(ctx)
 	t, err := s.store.TokenByID(ctx, a.OrgID, id)
 	if err != nil {
@@ -64,14 +65,15 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (aims.Ac
 	if _, ok := ParseTokenSecret(secret); !ok {
 		return aims.Actor{}, unauth
 	}
-	t, m, err := s.store.TokenWithMember(ctx, HashSecret(secret))
+	hash := HashSecret(secret)
+	now := s.now()
+	t, m, err := s.tokenWithMember(ctx, hash, now)
 	if aims.ErrorCode(err) == aims.ENOTFOUND {
 		return aims.Actor{}, unauth
 	}
 	if err != nil {
 		return aims.Actor{}, err
 	}
-	now := s.now()
 	if !t.Active(now) || m == nil {
 		return aims.Actor{}, unauth
 	}
@@ -83,7 +85,26 @@ func (s *Service) AuthenticateToken(ctx context.Context, secret string) (aims.Ac
 		if err := s.store.TouchToken(ctx, t.ID, now); err != nil {
 			return aims.Actor{}, err
 		}
+		s.cache.update(hash, func(e *authEntry) { e.token.LastUsedAt = &now })
 	}
 	return aims.Actor{Kind: aims.ActorToken, ID: t.ID, Name: "token " + t.Name + " (" + m.UserEmail + ")",
 		UserID: t.UserID, OrgID: t.OrgID, OrgSlug: m.OrgSlug, Role: role}, nil
+}
+
+// tokenWithMember returns the token whose secret hashes to hash and its creator's membership, from the cache
+// when a lookup made less than AuthCacheTTL ago found them. A token that cannot authenticate (revoked,
+// expired, its creator gone) is not cached.
+func (s *Service) tokenWithMember(ctx context.Context, hash string, now time.Time) (*Token, *Membership, error) {
+	if e, ok := s.cache.get(hash, now); ok && e.token != nil {
+		return e.token, e.member, nil
+	}
+	gen := s.cache.generation()
+	t, m, err := s.store.TokenWithMember(ctx, hash)
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.AuthCacheTTL > 0 && t.Active(now) && m != nil {
+		s.cache.put(gen, hash, authEntry{expires: now.Add(s.AuthCacheTTL), token: t, member: m})
+	}
+	return t, m, nil
 }

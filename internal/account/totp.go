@@ -43,6 +43,7 @@ func (s *Service) BeginTOTP(u *User) (*TOTPSetup, error) {
 
 // EnableTOTP stores secret as userID's second factor once code proves the authenticator app has it.
 func (s *Service) EnableTOTP(ctx context.Context, userID, secret, code string) error {
+	defer s.cache.forget()
 	if len(secret) < 16 || len(secret) > 128 {
 		return aims.FieldError("secret", "The setup expired; start again.")
 	}
@@ -65,6 +66,7 @@ func (s *Service) EnableTOTP(ctx context.Context, userID, secret, code string) e
 
 // DisableTOTP removes userID's second factor after checking their password.
 func (s *Service) DisableTOTP(ctx context.Context, userID, password string) error {
+	defer s.cache.forget()
 	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
 		return err

@@ -38,6 +38,8 @@ type Options struct {
 	// Checkpoints, when set, is where the server writes signed checkpoints of the activity trails; the API
 	// and the activity page tell whether each trail extends its latest one.
 	Checkpoints *activity.Checkpoints
+	// MetricsToken, when set, is the bearer token GET /metrics requires.
+	MetricsToken string
 }
 
 // App is a fully assembled aims.
@@ -97,6 +99,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	w.Checkpoints = o.Checkpoints
 	a.Web = w
 	a.Server = server.New(db, log, a.API, a.Web)
+	a.Server.MetricsToken = o.MetricsToken
 	// A BOM upload is the one body that may be larger than the server's default bound; its handlers
 	// bound it by the BOM limit themselves.
 	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Systems.BOMLimit()+1<<20)

@@ -24,6 +24,9 @@ type Env struct {
 	Stdin  io.Reader
 	Stdout io.Writer
 	Stderr io.Writer
+	// Program is how a person runs aims again, for the commands that hints print: "aims", the binary's
+	// path as it was started, or "go run ./cmd/aims".
+	Program string
 }
 
 // command is one subcommand.
@@ -43,7 +46,7 @@ func commands() []command {
 		{"audit", "verify, export and checkpoint the activity trail (audit verify, export, keygen, checkpoint)", runAudit},
 		{"soa", "show or export the Statement of Applicability (soa show, soa export)", runSoA},
 		{"framework", "list, import and export frameworks; import licensed text (framework list|import|export|texts import)", runFramework},
-		{"system", "the AI system inventory (system list, create, import, export, components)", runSystem},
+		{"system", "the AI system inventory (system list, create, import, export, components, classify, obligations, card)", runSystem},
 		{"component", "the components of AI systems (component add)", runComponent},
 		{"modelcard", "import Hugging Face model cards for model components (modelcard import)", runModelCard},
 		{"bom", "import, export and compare CycloneDX ML-BOMs of AI systems (bom import|export|diff)", runBOM},
@@ -52,15 +55,24 @@ func commands() []command {
 	}
 }
 
-// Run runs the command named by args[0].
+// Run runs the command named by args[0], as the program "aims".
 func Run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	env := &Env{Getenv: getenv, Stdin: stdin, Stdout: stdout, Stderr: stderr}
-	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
+	return RunProgram(ctx, "aims", args, getenv, stdin, stdout, stderr)
+}
+
+// RunProgram is Run for a process started as argv0 (os.Args[0]): the hints it prints name the program as
+// Program(argv0) does.
+func RunProgram(ctx context.Context, argv0 string, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	env := &Env{Getenv: getenv, Stdin: stdin, Stdout: stdout, Stderr: stderr, Program: Program(argv0)}
+	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" || args[0] == "-help" {
 		usage(stderr)
 		if len(args) == 0 {
 			return usageError("a command is required")
 		}
 		return nil
+	}
+	if args[0] == "--version" || args[0] == "-version" {
+		return runVersion(ctx, env, args[1:])
 	}
 	for _, c := range commands() {
 		if c.name == args[0] {
@@ -79,7 +91,7 @@ func usage(w io.Writer) {
 	for _, c := range cs {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'aims COMMAND -h' for a command's flags.")
+	fmt.Fprintln(w, "\nRun 'aims COMMAND -h' for a command's flags; 'aims --version' prints the version.")
 }
 
 // UsageError is a mistake in how a command was called: exit code 2.

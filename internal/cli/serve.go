@@ -43,6 +43,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := c.Validate(); err != nil {
 		return usageError("%s", err)
 	}
+	// Listen first: an address in use fails here, before a migration, the demo or any line of output.
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return usageError("cannot listen on %s: %v", c.Addr, err)
+	}
+	defer ln.Close() // Serve closes it too; this covers the returns before it.
 	log := newLogger(env.Stderr, c.LogFormat, c.LogLevel)
 	cps, err := serveCheckpoints(&c)
 	if err != nil {
@@ -61,7 +67,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	accts := account.NewService(db, db.Now)
 	accts.SessionIdle, accts.SessionMax = c.SessionIdle, c.SessionMax
 	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat,
-		BOMMaxBytes: c.BOMMaxBytes, PublicURL: c.PublicURL, Checkpoints: cps})
+		BOMMaxBytes: c.BOMMaxBytes, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken})
 	if err != nil {
 		return err
 	}
@@ -89,18 +95,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	} else if n == 0 {
 		fmt.Fprintf(env.Stderr, "No users yet. Create the first administrator with:\n"+
-			"  AIMS_PASSWORD='a long passphrase' aims user create --email you@example.com --org your-org --role owner%s\n",
-			storeFlagsHint(c.DatabaseURL, c.DataDir))
+			"  AIMS_PASSWORD='a long passphrase' %s user create --email you@example.com --org your-org --role owner%s\n",
+			env.Program, storeFlagsHint(c.DatabaseURL, c.DataDir))
 	}
 
 	// Start-up (the catalog, migrations, the demo and its password hash) allocates far more than a server
 	// at rest holds; hand it back to the operating system now rather than over the next minutes.
 	debug.FreeOSMemory()
-
-	ln, err := net.Listen("tcp", c.Addr)
-	if err != nil {
-		return usageError("cannot listen on %s: %v", c.Addr, err)
-	}
 	srv := &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

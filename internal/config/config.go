@@ -36,6 +36,7 @@ type Config struct {
 	CheckpointDir      string
 	CheckpointKey      string
 	CheckpointInterval time.Duration
+	MetricsToken       string // when set, /metrics needs "Authorization: Bearer <it>"
 }
 
 // Default returns the configuration before environment and flags.
@@ -90,6 +91,13 @@ func (c *Config) FromEnv(getenv Getenv) error {
 	if url != "" {
 		c.DatabaseURL = url
 	}
+	metrics, err := secret(getenv, "AIMS_METRICS_TOKEN")
+	if err != nil {
+		return err
+	}
+	if metrics != "" {
+		c.MetricsToken = metrics
+	}
 	for name, dst := range map[string]*bool{"AIMS_MIGRATE": &c.Migrate, "AIMS_TRUST_PROXY": &c.TrustProxy} {
 		if v := getenv(name); v != "" {
 			b, err := strconv.ParseBool(v)
@@ -142,6 +150,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SessionMax, "session-max", c.SessionMax, "log out every session this long after login (AIMS_SESSION_MAX)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time in-flight requests get to finish on shutdown (AIMS_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take client addresses from X-Forwarded-For (AIMS_TRUST_PROXY)")
+	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token /metrics requires; empty leaves /metrics public (AIMS_METRICS_TOKEN, AIMS_METRICS_TOKEN_FILE)")
 	fs.Int64Var(&c.BOMMaxBytes, "bom-max-bytes", c.BOMMaxBytes, "largest CycloneDX BOM an import takes, in bytes (AIMS_BOM_MAX_BYTES)")
 	fs.StringVar(&c.CheckpointDir, "checkpoint-dir", c.CheckpointDir, "write signed checkpoints of every activity trail into this directory (AIMS_CHECKPOINT_DIR)")
 	fs.StringVar(&c.CheckpointKey, "checkpoint-key", c.CheckpointKey, "private key that signs checkpoints, from 'aims audit keygen' (AIMS_CHECKPOINT_KEY)")

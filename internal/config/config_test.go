@@ -67,6 +67,7 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		"AIMS_CHECKPOINT_DIR":      "/var/lib/aims/checkpoints",
 		"AIMS_CHECKPOINT_KEY":      "/etc/aims/checkpoint.key",
 		"AIMS_CHECKPOINT_INTERVAL": "15m",
+		"AIMS_METRICS_TOKEN":       "scrape-me",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -76,7 +77,7 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		Migrate: true, TrustProxy: true, LogLevel: "debug", LogFormat: "text",
 		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20,
 		SQLiteSynchronous: "full",
-		CheckpointDir:     "/var/lib/aims/checkpoints", CheckpointKey: "/etc/aims/checkpoint.key", CheckpointInterval: 15 * time.Minute}
+		CheckpointDir:     "/var/lib/aims/checkpoints", CheckpointKey: "/etc/aims/checkpoint.key", CheckpointInterval: 15 * time.Minute, MetricsToken: "scrape-me"}
 	if c != want {
 		t.Fatalf("after FromEnv:\n got %+v\nwant %+v", c, want)
 	}
@@ -126,6 +127,23 @@ func TestFromEnvReadsTheDatabaseURLFromAFile(t *testing.T) {
 				t.Fatalf("DatabaseURL = %q, %v; want %q", c.DatabaseURL, err, tc.want)
 			}
 		})
+	}
+}
+
+func TestFromEnvReadsTheMetricsTokenFromAFile(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "metrics-token")
+	if err := os.WriteFile(path, []byte("from-a-file\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c := config.Default()
+	if err := c.FromEnv(env(map[string]string{"AIMS_METRICS_TOKEN_FILE": path})); err != nil || c.MetricsToken != "from-a-file" {
+		t.Fatalf("MetricsToken = %q, %v; want the file's content", c.MetricsToken, err)
+	}
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	c.ServeFlags(fs)
+	if err := fs.Parse([]string{"--metrics-token", "from-the-flag"}); err != nil || c.MetricsToken != "from-the-flag" {
+		t.Fatalf("--metrics-token: MetricsToken = %q, %v", c.MetricsToken, err)
 	}
 }
 

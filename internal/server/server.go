@@ -5,9 +5,12 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"crypto/subtle"
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -15,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/problem"
 	"github.com/aimsproject/aims/internal/store"
 )
 
@@ -30,6 +34,9 @@ type Server struct {
 	Surfaces []Registrar
 	// MaxBodyBytes bounds every request body (API bodies have a smaller bound of their own).
 	MaxBodyBytes int64
+	// MetricsToken, when set before serving, is the bearer token GET /metrics requires; empty leaves
+	// /metrics public.
+	MetricsToken string
 
 	handler  http.Handler
 	registry *prometheus.Registry
@@ -50,7 +57,7 @@ func New(db *store.DB, log *slog.Logger, surfaces ...Registrar) *Server {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
-	mux.Handle("GET /metrics", promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry}))
+	mux.Handle("GET /metrics", s.guardMetrics(promhttp.HandlerFor(s.registry, promhttp.HandlerOpts{Registry: s.registry})))
 	for _, sf := range surfaces {
 		sf.Register(mux)
 	}
@@ -94,6 +101,24 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(c)
+}
+
+// guardMetrics serves next only to a request that carries "Authorization: Bearer <MetricsToken>", when a
+// MetricsToken is set, and answers 401 otherwise. The tokens are compared as SHA-256 digests in constant
+// time, so that neither their content nor their length shows in the timing.
+func (s *Server) guardMetrics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.MetricsToken != "" {
+			scheme, tok, _ := strings.Cut(r.Header.Get("Authorization"), " ")
+			got, want := sha256.Sum256([]byte(strings.TrimSpace(tok))), sha256.Sum256([]byte(s.MetricsToken))
+			if !strings.EqualFold(scheme, "Bearer") || subtle.ConstantTimeCompare(got[:], want[:]) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="aims metrics"`)
+				problem.Write(w, r, nil, aims.Errorf(aims.EUNAUTHORIZED, "The metrics need the bearer token aims was started with (--metrics-token)."))
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // Version is reported by aims version and in logs.

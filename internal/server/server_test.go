@@ -413,6 +413,55 @@ func TestMetrics(t *testing.T) {
 	}
 }
 
+func TestMetricsToken(t *testing.T) {
+	t.Parallel()
+	const token = "a metrics token of the operator's choosing"
+	metrics := func(f *fixture, authorization string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", "/metrics", nil)
+		if authorization != "" {
+			r.Header.Set("Authorization", authorization)
+		}
+		return f.do(r)
+	}
+	t.Run("without a token /metrics is public", func(t *testing.T) {
+		t.Parallel()
+		if rec := metrics(newFixture(t), ""); rec.Code != http.StatusOK {
+			t.Fatalf("GET /metrics = %d", rec.Code)
+		}
+	})
+	f := newFixture(t)
+	f.srv.MetricsToken = token
+	for _, tc := range []struct {
+		name, authorization string
+		want                int
+	}{
+		{"no credentials are refused", "", http.StatusUnauthorized},
+		{"a wrong token is refused", "Bearer not the token", http.StatusUnauthorized},
+		{"a prefix of the token is refused", "Bearer " + token[:10], http.StatusUnauthorized},
+		{"the token in another scheme is refused", "Basic " + token, http.StatusUnauthorized},
+		{"the token is accepted", "Bearer " + token, http.StatusOK},
+		{"the scheme is case-insensitive", "bearer " + token, http.StatusOK},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rec := metrics(f, tc.authorization)
+			if rec.Code != tc.want {
+				t.Fatalf("GET /metrics with %q = %d, want %d", tc.authorization, rec.Code, tc.want)
+			}
+			if tc.want == http.StatusOK && !strings.Contains(rec.Body.String(), "go_goroutines") {
+				t.Fatalf("GET /metrics answered without metrics:\n%s", rec.Body)
+			}
+			if tc.want == http.StatusUnauthorized {
+				if strings.Contains(rec.Body.String(), "go_goroutines") {
+					t.Fatal("a refused request got the metrics")
+				}
+				if rec.Header().Get("WWW-Authenticate") == "" || rec.Header().Get("Content-Type") != "application/problem+json" {
+					t.Fatalf("401 without WWW-Authenticate or problem+json: %v", rec.Header())
+				}
+			}
+		})
+	}
+}
+
 func TestLogsAreJSONWithRequestIDsAndNoCredentials(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
