@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aimsproject/aims"
+)
+
+// A BOM import being written is pending (migration 0023; see SaveBOMImport for the whole design): its
+// rows carry its id in import_id and stay invisible until its last transaction deletes its bom_pending
+// row.
+
+// pendingImports selects the ids of the BOM imports not yet complete. Every read of components and links
+// leaves out the rows whose import_id is among them (import_id is empty on the rows of no import).
+const pendingImports = `(SELECT id FROM bom_pending)`
+
+// importBatch is the number of rows one transaction of an import writes: about 20 ms of the writer on
+// SQLite for new components, so that other writes wait no longer than that for it.
+const importBatch = 2000
+
+// importLease is how long a pending import keeps its organization without writing: each batch renews
+// it. An import whose lease has run out is taken to be dead (its process gone) and is deleted by the next
+// import into its organization or by DropStaleImports.
+const importLease = time.Minute
+
+// errImportBusy is the answer to an import into an organization that another import is being written to.
+var errImportBusy = aims.Errorf(aims.ECONFLICT, "Another BOM import into this organization is being stored; import again once it has finished.")
+
+// beginImport registers a pending import into orgID's system systemID and returns its id; ECONFLICT when
+// another import of the organization is pending and alive. A dead one (lease run out) is deleted first.
+func (db *DB) beginImport(ctx context.Context, orgID, systemID string) (string, error) {
+	id := aims.NewID()
+	for range 2 {
+		var stale string
+		err := db.WithTx(ctx, func(tx *Tx) error {
+			now := db.now()
+			var other string
+			var until time.Time
+			err := tx.q().row(ctx, `SELECT id, lease_until FROM bom_pending WHERE org_id = ?`, orgID).Scan(&other, &until)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return fmt.Errorf("cannot read the pending BOM imports: %w", err)
+			case until.After(now):
+				return errImportBusy
+			default:
+				stale = other
+				return nil
+			}
+			if _, err := tx.q().exec(ctx, `INSERT INTO bom_pending (id, org_id, system_id, started_at, lease_until)
+				VALUES (?, ?, ?, ?, ?)`, id, orgID, systemID, now, now.Add(importLease)); err != nil {
+				if aims.ErrorCode(err) == aims.ECONFLICT {
+					return errImportBusy // registered by another at the same time
+				}
+				return fmt.Errorf("cannot register the BOM import: %w", err)
+			}
+			return nil
+		})
+		if err != nil || stale == "" {
+			return id, err
+		}
+		if err := db.dropImport(ctx, stale); err != nil {
+			return "", err
+		}
+	}
+	return "", errImportBusy
+}
+
+// importStep runs fn, the step-th batch of pending import id, in a transaction that renews the import's
+// lease; ECONFLICT when the import is no longer pending (it was taken for dead and deleted).
+func (db *DB) importStep(ctx context.Context, id string, step int, fn func(tx *Tx) error) error {
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		res, err := tx.q().exec(ctx, `UPDATE bom_pending SET lease_until = ? WHERE id = ?`, db.now().Add(importLease), id)
+		if err != nil {
+			return fmt.Errorf("cannot renew the BOM import: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n != 1 {
+			return aims.Errorf(aims.ECONFLICT, "The BOM import took too long and was abandoned; import it again.")
+		}
+		return fn(tx)
+	})
+	if err == nil && db.importFault != nil {
+		err = db.importFault(step)
+	}
+	return err
+}
+
+// endImport makes pending import id visible, in the caller's transaction (the import's last);
+// ECONFLICT when it is no longer pending.
+func (tx *Tx) endImport(ctx context.Context, id string) error {
+	res, err := tx.q().exec(ctx, `DELETE FROM bom_pending WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("cannot complete the BOM import: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return aims.Errorf(aims.ECONFLICT, "The BOM import took too long and was abandoned; import it again.")
+	}
+	return nil
+}
+
+// dropImport deletes what pending import id wrote, importBatch rows a transaction, then the import
+// itself: its rows stay invisible until they are gone.
+func (db *DB) dropImport(ctx context.Context, id string) error {
+	for _, del := range []string{
+		`DELETE FROM system_components WHERE import_id = ? AND component_id IN
+			(SELECT component_id FROM system_components WHERE import_id = ? LIMIT ?)`,
+		`DELETE FROM components WHERE import_id = ? AND id IN (SELECT id FROM components WHERE import_id = ? LIMIT ?)`,
+	} {
+		for {
+			var n int64
+			if err := db.WithTx(ctx, func(tx *Tx) error {
+				res, err := tx.q().exec(ctx, del, id, id, importBatch)
+				if err != nil {
+					return err
+				}
+				n, err = res.RowsAffected()
+				return err
+			}); err != nil {
+				return fmt.Errorf("cannot delete the rows of BOM import %s: %w", id, err)
+			}
+			if n < importBatch {
+				break
+			}
+		}
+	}
+	if _, err := db.writer().exec(ctx, `DELETE FROM bom_pending WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("cannot delete BOM import %s: %w", id, err)
+	}
+	return nil
+}
+
+// DropStaleImports deletes the BOM imports whose process died while writing them (their lease has run
+// out), with every row they wrote; serve calls it at start. It returns how many it deleted.
+func (db *DB) DropStaleImports(ctx context.Context) (int, error) {
+	rows, err := db.reader().query(ctx, `SELECT id FROM bom_pending WHERE lease_until < ?`, db.now())
+	if err != nil {
+		return 0, fmt.Errorf("cannot read the pending BOM imports: %w", err)
+	}
+	ids, err := collect(rows, func(sc scanner) (string, error) {
+		var id string
+		return id, sc.Scan(&id)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("cannot read the pending BOM imports: %w", err)
+	}
+	for i, id := range ids {
+		if err := db.dropImport(ctx, id); err != nil {
+			return i, err
+		}
+	}
+	return len(ids), nil
+}
