@@ -170,7 +170,7 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 		return err
 	}
 	err = db.writeImport(ctx, id, imp, comps, role, func() ([]byte, error) {
-		if err := ready(); err != nil {
+		if err := db.awaitRenewing(ctx, id, ready); err != nil {
 			return nil, err
 		}
 		enc := <-inv
@@ -277,7 +277,7 @@ func (db *DB) writeImport(ctx context.Context, id string, imp *system.BOMImport,
 			return err
 		}
 		var kept int
-		if err := tx.q().row(ctx, `SELECT COUNT(*) FROM system_components WHERE import_id = ?`, id).Scan(&kept); err != nil {
+		if err := tx.q().row(ctx, importLinkCount, id).Scan(&kept); err != nil {
 			return fmt.Errorf("cannot count the links of the BOM import: %w", err)
 		}
 		if kept != len(links) {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -231,5 +232,24 @@ func TestBOMImportCrashedMidWayIsCleanedUp(t *testing.T) {
 	}
 	if r := f.rows(t); r[0] != rows[0]+imp.Stats.Created || r[1] != rows[1]+imp.Stats.Linked || r[2] != 0 {
 		t.Errorf("after the import the imports' rows are %v, before %v (stats %+v)", r, rows, imp.Stats)
+	}
+}
+
+// TestBOMImportRowsAreFoundByTheirIndex checks SQLite's plans of the statements that count and delete an
+// import's rows: each reads a partial index on import_id, not the whole table.
+func TestBOMImportRowsAreFoundByTheirIndex(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	if db.Dialect() != store.SQLite {
+		t.Skip("PostgreSQL plans by its statistics")
+	}
+	plans, err := db.ImportPlans(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range plans {
+		if !strings.Contains(p, "components_import (import_id=?)") {
+			t.Errorf("plan:\n%s\nwant a partial index on import_id", p)
+		}
 	}
 }

@@ -18,6 +18,14 @@ import (
 // leaves out the rows whose import_id is among them (import_id is empty on the rows of no import).
 const pendingImports = `(SELECT id FROM bom_pending)`
 
+// The statements that find an import's rows by its id. The condition that import_id is not empty lets
+// both databases use the partial indexes on import_id (see TestBOMImportRowsAreFoundByTheirIndex).
+const (
+	importLinkCount      = `SELECT COUNT(*) FROM system_components WHERE import_id = ? AND import_id <> ''`
+	importLinkBatch      = `SELECT component_id FROM system_components WHERE import_id = ? AND import_id <> '' LIMIT ?`
+	importComponentBatch = `SELECT id FROM components WHERE import_id = ? AND import_id <> '' LIMIT ?`
+)
+
 // importBatch is the number of rows one transaction of an import writes: about 20 ms of the writer on
 // SQLite for new components, so that other writes wait no longer than that for it.
 const importBatch = 2000
@@ -89,6 +97,26 @@ func (db *DB) importStep(ctx context.Context, id string, step int, fn func(tx *T
 	return err
 }
 
+// awaitRenewing returns ready's answer, renewing the lease of pending import id while it waits: the
+// schema validation of a large BOM may outlast the writing, and on a busy machine the lease.
+func (db *DB) awaitRenewing(ctx context.Context, id string, ready func() error) error {
+	answer := make(chan error, 1)
+	go func() { answer <- ready() }()
+	t := time.NewTicker(importLease / 4)
+	defer t.Stop()
+	for {
+		select {
+		case err := <-answer:
+			return err
+		case <-t.C:
+			if _, err := db.writer().exec(ctx, `UPDATE bom_pending SET lease_until = ? WHERE id = ?`,
+				db.now().Add(importLease), id); err != nil {
+				return fmt.Errorf("cannot renew the BOM import: %w", err)
+			}
+		}
+	}
+}
+
 // endImport makes pending import id visible, in the caller's transaction (the import's last);
 // ECONFLICT when it is no longer pending.
 func (tx *Tx) endImport(ctx context.Context, id string) error {
@@ -106,9 +134,8 @@ func (tx *Tx) endImport(ctx context.Context, id string) error {
 // itself: its rows stay invisible until they are gone.
 func (db *DB) dropImport(ctx context.Context, id string) error {
 	for _, del := range []string{
-		`DELETE FROM system_components WHERE import_id = ? AND component_id IN
-			(SELECT component_id FROM system_components WHERE import_id = ? LIMIT ?)`,
-		`DELETE FROM components WHERE import_id = ? AND id IN (SELECT id FROM components WHERE import_id = ? LIMIT ?)`,
+		`DELETE FROM system_components WHERE import_id = ? AND component_id IN (` + importLinkBatch + `)`,
+		`DELETE FROM components WHERE import_id = ? AND id IN (` + importComponentBatch + `)`,
 	} {
 		for {
 			var n int64

@@ -111,3 +111,27 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
 	_, err := db.writer().exec(ctx, query, args...)
 	return err
 }
+
+// ImportPlans returns SQLite's plans of the statements that find a BOM import's rows by its id.
+func (db *DB) ImportPlans(ctx context.Context) ([]string, error) {
+	var plans []string
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{{importLinkCount, []any{"x"}}, {importLinkBatch, []any{"x", 1}}, {importComponentBatch, []any{"x", 1}}} {
+		rows, err := db.reader().query(ctx, `EXPLAIN QUERY PLAN `+q.sql, q.args...)
+		if err != nil {
+			return nil, err
+		}
+		lines, err := collect(rows, func(sc scanner) (string, error) {
+			var id, parent, unused int
+			var detail string
+			return detail, sc.Scan(&id, &parent, &unused, &detail)
+		})
+		if err != nil {
+			return nil, err
+		}
+		plans = append(plans, strings.Join(lines, "\n"))
+	}
+	return plans, nil
+}
