@@ -111,9 +111,9 @@ const bomBatch = 500
 //
 // A BOM may hold tens of thousands of components, and on SQLite every write waits for the one writer
 // connection: written in one transaction, an import of 20 MB held it for seconds while other
-// organizations' writes waited. So an import is written in short transactions (batches of importBatch
-// rows, each one holding the writer for some tens of milliseconds) that other writes run between, and is
-// kept invisible until its last one:
+// organizations' writes waited. So an import is written in short transactions (batches sized to hold the
+// writer for about importBatchTime each, see importBatches) that other writes run between, and is kept
+// invisible until its last one:
 //
 //  1. It is registered in bom_pending (one import at a time per organization, ECONFLICT otherwise).
 //     Every read of components and links leaves out the rows whose import_id is a pending import's.
@@ -251,17 +251,13 @@ func (db *DB) writeImport(ctx context.Context, id string, imp *system.BOMImport,
 		}
 	}
 	step := 0
-	if err := chunks(len(created), importBatch, func(lo, hi int) error {
-		step++
-		return db.importStep(ctx, id, step, func(tx *Tx) error { return tx.insertComponents(ctx, id, created[lo:hi]) })
+	if err := db.importBatches(ctx, id, &step, len(created), func(tx *Tx, lo, hi int) error {
+		return tx.insertComponents(ctx, id, created[lo:hi])
 	}); err != nil {
 		return err
 	}
-	if err := chunks(len(links), importBatch, func(lo, hi int) error {
-		step++
-		return db.importStep(ctx, id, step, func(tx *Tx) error {
-			return tx.insertLinks(ctx, id, imp.OrgID, imp.SystemID, role, links[lo:hi], now)
-		})
+	if err := db.importBatches(ctx, id, &step, len(links), func(tx *Tx, lo, hi int) error {
+		return tx.insertLinks(ctx, id, imp.OrgID, imp.SystemID, role, links[lo:hi], now)
 	}); err != nil {
 		return err
 	}

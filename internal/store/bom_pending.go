@@ -26,9 +26,19 @@ const (
 	importComponentBatch = `SELECT id FROM components WHERE import_id = ? AND import_id <> '' LIMIT ?`
 )
 
-// importBatch is the number of rows one transaction of an import writes: about 20 ms of the writer on
-// SQLite for new components, so that other writes wait no longer than that for it.
-const importBatch = 2000
+// The rows of one transaction of an import: each batch is sized from the time the one before took, so
+// that it holds the writer for about importBatchTime, between importBatchMin and importBatchMax rows (on
+// an idle machine 2,000 new components take SQLite about 15 ms; on a busy one ten times as long). A
+// write that comes meanwhile waits for one batch at most, before the import asks for the writer again.
+const (
+	importBatchTime  = 20 * time.Millisecond
+	importBatchFirst = 500
+	importBatchMin   = 50
+	importBatchMax   = 2000
+)
+
+// importDrop is the number of rows that one transaction deletes of a failed import.
+const importDrop = 500
 
 // importLease is how long a pending import keeps its organization without writing: each batch renews
 // it. An import whose lease has run out is taken to be dead (its process gone) and is deleted by the next
@@ -117,6 +127,31 @@ func (db *DB) awaitRenewing(ctx context.Context, id string, ready func() error) 
 	}
 }
 
+// importBatches writes n rows of pending import id, write(tx, lo, hi) writing rows lo to hi, in batches
+// (see importBatchTime), each an import step numbered from *step + 1.
+func (db *DB) importBatches(ctx context.Context, id string, step *int, n int, write func(tx *Tx, lo, hi int) error) error {
+	size := importBatchFirst
+	for lo := 0; lo < n; {
+		hi := min(lo+size, n)
+		*step++
+		var held time.Duration
+		if err := db.importStep(ctx, id, *step, func(tx *Tx) error {
+			t0 := time.Now()
+			err := write(tx, lo, hi)
+			held = time.Since(t0)
+			return err
+		}); err != nil {
+			return err
+		}
+		// The next batch: as many rows as take importBatchTime at this batch's pace, growing at most
+		// twofold at a time.
+		next := float64(hi-lo) * float64(importBatchTime) / float64(max(held, time.Microsecond))
+		size = int(min(max(next, importBatchMin), float64(2*size), importBatchMax))
+		lo = hi
+	}
+	return nil
+}
+
 // endImport makes pending import id visible, in the caller's transaction (the import's last);
 // ECONFLICT when it is no longer pending.
 func (tx *Tx) endImport(ctx context.Context, id string) error {
@@ -130,7 +165,7 @@ func (tx *Tx) endImport(ctx context.Context, id string) error {
 	return nil
 }
 
-// dropImport deletes what pending import id wrote, importBatch rows a transaction, then the import
+// dropImport deletes what pending import id wrote, importDrop rows a transaction, then the import
 // itself: its rows stay invisible until they are gone.
 func (db *DB) dropImport(ctx context.Context, id string) error {
 	for _, del := range []string{
@@ -140,7 +175,7 @@ func (db *DB) dropImport(ctx context.Context, id string) error {
 		for {
 			var n int64
 			if err := db.WithTx(ctx, func(tx *Tx) error {
-				res, err := tx.q().exec(ctx, del, id, id, importBatch)
+				res, err := tx.q().exec(ctx, del, id, id, importDrop)
 				if err != nil {
 					return err
 				}
@@ -149,7 +184,7 @@ func (db *DB) dropImport(ctx context.Context, id string) error {
 			}); err != nil {
 				return fmt.Errorf("cannot delete the rows of BOM import %s: %w", id, err)
 			}
-			if n < importBatch {
+			if n < importDrop {
 				break
 			}
 		}
