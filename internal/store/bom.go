@@ -125,9 +125,10 @@ const bomBatch = 500
 //     prepared once for the batch, and the links through json_each. Each batch renews the import's lease
 //     and fails if the import is no longer pending.
 //  4. Once the BOM is found valid, one transaction changes the components to update (each only if still
-//     at the version read in 2, else ECONFLICT), checks that every link is still there, stores the
-//     version with its inventory (compressed), writes the one activity entry whose counts summarize the
-//     import, and deletes the bom_pending row: everything appears at once.
+//     at the version read in 2, else ECONFLICT), stores the version with its inventory (compressed),
+//     writes the one activity entry whose counts summarize the import, and deletes the bom_pending row:
+//     everything appears at once. (A component deleted meanwhile took its new link along: the import
+//     then looks as if it came just before the deletion.)
 //
 // When any step fails, the rows written are deleted, in batches, before the bom_pending row (so they
 // stay invisible meanwhile). An import whose process died leaves its rows invisible; they are deleted by
@@ -271,13 +272,6 @@ func (db *DB) writeImport(ctx context.Context, id string, imp *system.BOMImport,
 		}
 		if err := tx.updateComponents(ctx, imp.OrgID, updated, stored, now); err != nil {
 			return err
-		}
-		var kept int
-		if err := tx.q().row(ctx, importLinkCount, id).Scan(&kept); err != nil {
-			return fmt.Errorf("cannot count the links of the BOM import: %w", err)
-		}
-		if kept != len(links) {
-			return aims.Errorf(aims.ECONFLICT, "Components of the organization were deleted while the BOM was imported; import it again.")
 		}
 		var last int64
 		if err := tx.q().row(ctx, `SELECT COALESCE(MAX(seq), 0) FROM bom_imports WHERE org_id = ? AND system_id = ?`,

@@ -118,7 +118,7 @@ func (db *DB) ImportPlans(ctx context.Context) ([]string, error) {
 	for _, q := range []struct {
 		sql  string
 		args []any
-	}{{importLinkCount, []any{"x"}}, {importLinkBatch, []any{"x", 1}}, {importComponentBatch, []any{"x", 1}}} {
+	}{{importLinkBatch, []any{"x", 1}}, {importComponentBatch, []any{"x", 1}}} {
 		rows, err := db.reader().query(ctx, `EXPLAIN QUERY PLAN `+q.sql, q.args...)
 		if err != nil {
 			return nil, err
