@@ -63,6 +63,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
+	// A BOM import whose process died (its lease run out) left invisible rows: delete them.
+	if n, err := db.DropStaleImports(ctx); err != nil {
+		log.Warn("cannot delete the rows of abandoned BOM imports", "err", err)
+	} else if n > 0 {
+		log.Info("deleted abandoned BOM imports", "imports", n)
+	}
 
 	accts := account.NewService(db, db.Now)
 	accts.SessionIdle, accts.SessionMax = c.SessionIdle, c.SessionMax

@@ -106,18 +106,40 @@ func mergeDetails(old, new json.RawMessage) (json.RawMessage, bool, error) {
 // batch stays well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 const bomBatch = 500
 
-// SaveBOMImport stores imp and comps in one transaction; see system.BOMStore.
+// SaveBOMImport stores imp and comps as one import that becomes visible whole or not at all; see
+// system.BOMStore.
 //
-// A BOM may hold tens of thousands of components, so the work is done in bulk: the organization's
-// components that may match (all of them when they are few, else those of the BOM's names: both ways of
-// matching need the same name) are read in one statement, the matching is done in memory in the BOM's
-// order, and the components to create, to update and to link are then written in bulk: with COPY on
-// PostgreSQL; on SQLite with multi-row statements of bomBatch rows, each prepared once for the
-// transaction, and the links through json_each. The import gets one activity entry, whose counts
-// summarize what it did; the stored version with its inventory (compressed) is the detailed record.
+// A BOM may hold tens of thousands of components, and on SQLite every write waits for the one writer
+// connection: written in one transaction, an import of 20 MB held it for seconds while other
+// organizations' writes waited. So an import is written in short transactions (batches sized to hold the
+// writer for about importBatchTime each, see importBatches) that other writes run between, and is kept
+// invisible until its last one:
+//
+//  1. It is registered in bom_pending (one import at a time per organization, ECONFLICT otherwise).
+//     Every read of components and links leaves out the rows whose import_id is a pending import's.
+//  2. The organization's components that may match (all of them when they are few, else those of the
+//     BOM's names: both ways of matching need the same name) are read in one statement, outside any
+//     transaction, and matched in memory in the BOM's order.
+//  3. The components to create and the links to add are written with the import's id in import_id, in
+//     batches: with COPY on PostgreSQL; on SQLite with multi-row statements of bomBatch rows, each
+//     prepared once for the batch, and the links through json_each. Each batch renews the import's lease
+//     and fails if the import is no longer pending.
+//  4. Once the BOM is found valid, one transaction changes the components to update (each only if still
+//     at the version read in 2, else ECONFLICT), stores the version with its inventory (compressed),
+//     writes the one activity entry whose counts summarize the import, and deletes the bom_pending row:
+//     everything appears at once. (A component deleted meanwhile took its new link along: the import
+//     then looks as if it came just before the deletion.)
+//
+// When any step fails, the rows written are deleted, in batches, before the bom_pending row (so they
+// stay invisible meanwhile). An import whose process died leaves its rows invisible; they are deleted by
+// the next import into the organization once its lease (importLease) has run out, or by DropStaleImports
+// at start-up. Updating components is the one part whose work grows with the BOM inside the last
+// transaction: a first import creates its components, and importing a BOM again updates only those that
+// changed.
 //
 // Measured with BenchmarkImportBOM20MB (62,000 components, 2 cores, the schema validation running
-// alongside): about 1.55 s on SQLite and 1.9 s on PostgreSQL.
+// alongside): about 1.55 s on SQLite and 1.9 s on PostgreSQL in one transaction; for the batched import
+// and the latency of other organizations' writes meanwhile, see BenchmarkImportBOMOtherOrgWrites.
 func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []*system.Component, role string, ready func() error) error {
 	// The inventory is encoded and compressed while the components are written: both take a while for a
 	// large BOM, and the database works on another core (SQLite's work is this goroutine's).
@@ -141,80 +163,114 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 		b, err := inventoryGzip(imp.Inventory)
 		inv <- encoded{b, err}
 	}()
+	if _, err := systemByID(ctx, db.reader(), imp.OrgID, imp.SystemID); err != nil {
+		return err
+	}
+	id, err := db.beginImport(ctx, imp.OrgID, imp.SystemID)
+	if err != nil {
+		return err
+	}
+	err = db.writeImport(ctx, id, imp, comps, role, func() ([]byte, error) {
+		if err := db.awaitRenewing(ctx, id, ready); err != nil {
+			return nil, err
+		}
+		enc := <-inv
+		return enc.gz, enc.err
+	})
+	if err != nil {
+		// Were the rows not deleted now (the database gone), the import's lease runs out and the next
+		// import or start-up deletes them; they stay invisible until then.
+		_ = db.dropImport(context.WithoutCancel(ctx), id)
+		return err
+	}
+	return nil
+}
+
+// writeImport does steps 2 to 4 of SaveBOMImport for the pending import id. inventory blocks until the
+// BOM is known valid and returns its compressed inventory, or the error that aborts the import.
+func (db *DB) writeImport(ctx context.Context, id string, imp *system.BOMImport, comps []*system.Component, role string,
+	inventory func() ([]byte, error)) error {
+	m, err := db.bomCandidates(ctx, db.reader(), imp.OrgID, comps)
+	if err != nil {
+		return err
+	}
+	linked := make(map[string]bool, len(comps))
+	// The system is the organization's (checked by the caller): its links are read by the primary key alone.
+	rows, err := db.reader().query(ctx, `SELECT component_id FROM system_components WHERE system_id = ?
+		AND import_id NOT IN `+pendingImports, imp.SystemID)
+	if err != nil {
+		return fmt.Errorf("cannot read the links of AI system %s: %w", imp.SystemID, err)
+	}
+	ids, err := collect(rows, func(sc scanner) (string, error) {
+		var id string
+		return id, sc.Scan(&id)
+	})
+	if err != nil {
+		return fmt.Errorf("cannot read the links of AI system %s: %w", imp.SystemID, err)
+	}
+	for _, id := range ids {
+		linked[id] = true
+	}
+	stats := &system.BOMStats{}
+	now := db.now()
+	var created, updated []*system.Component
+	isNew, dirty := make(map[string]bool, len(comps)), map[string]bool{}
+	stored := map[string]storedComponent{} // as read, the components changed
+	var links []*system.Component
+	for _, c := range comps {
+		c.OrgID = imp.OrgID
+		if old := m.match(c); old != nil {
+			if _, ok := stored[old.ID]; !ok && !isNew[old.ID] {
+				stored[old.ID] = storedComponent{supplier: old.Supplier, version: old.Version}
+			}
+			changed, err := updateFromBOM(old, c, now)
+			if err != nil {
+				return err
+			}
+			if changed {
+				stats.Updated++
+				if !isNew[old.ID] && !dirty[old.ID] {
+					dirty[old.ID] = true
+					updated = append(updated, old)
+				}
+			} else {
+				stats.Unchanged++
+			}
+			*c = *old
+		} else {
+			c.ID, c.Version = aims.NewID(), 1
+			c.CreatedAt, c.UpdatedAt = now.UTC(), now.UTC()
+			created = append(created, c)
+			isNew[c.ID] = true
+			stats.Created++
+			m.add(c)
+		}
+		if !linked[c.ID] {
+			linked[c.ID] = true
+			links = append(links, c)
+			stats.Linked++
+		}
+	}
+	step := 0
+	if err := db.importBatches(ctx, id, &step, len(created), func(tx *Tx, lo, hi int) error {
+		return tx.insertComponents(ctx, id, created[lo:hi])
+	}); err != nil {
+		return err
+	}
+	if err := db.importBatches(ctx, id, &step, len(links), func(tx *Tx, lo, hi int) error {
+		return tx.insertLinks(ctx, id, imp.OrgID, imp.SystemID, role, links[lo:hi], now)
+	}); err != nil {
+		return err
+	}
+	gz, err := inventory()
+	if err != nil {
+		return err
+	}
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := systemByID(ctx, tx.q(), imp.OrgID, imp.SystemID); err != nil {
 			return err
 		}
-		m, err := tx.bomCandidates(ctx, imp.OrgID, comps)
-		if err != nil {
-			return err
-		}
-		linked := make(map[string]bool, len(comps))
-		// The system is the organization's (above): its links are read by the primary key alone.
-		rows, err := tx.q().query(ctx, `SELECT component_id FROM system_components WHERE system_id = ?`, imp.SystemID)
-		if err != nil {
-			return fmt.Errorf("cannot read the links of AI system %s: %w", imp.SystemID, err)
-		}
-		ids, err := collect(rows, func(sc scanner) (string, error) {
-			var id string
-			return id, sc.Scan(&id)
-		})
-		if err != nil {
-			return fmt.Errorf("cannot read the links of AI system %s: %w", imp.SystemID, err)
-		}
-		for _, id := range ids {
-			linked[id] = true
-		}
-		stats := &system.BOMStats{}
-		now := db.now()
-		var created, updated []*system.Component
-		isNew, dirty := make(map[string]bool, len(comps)), map[string]bool{}
-		supplier := map[string]string{} // the stored supplier of the components changed
-		var links []*system.Component
-		for _, c := range comps {
-			c.OrgID = imp.OrgID
-			if old := m.match(c); old != nil {
-				if _, ok := supplier[old.ID]; !ok && !isNew[old.ID] {
-					supplier[old.ID] = old.Supplier
-				}
-				changed, err := updateFromBOM(old, c, now)
-				if err != nil {
-					return err
-				}
-				if changed {
-					stats.Updated++
-					if !isNew[old.ID] && !dirty[old.ID] {
-						dirty[old.ID] = true
-						updated = append(updated, old)
-					}
-				} else {
-					stats.Unchanged++
-				}
-				*c = *old
-			} else {
-				c.ID, c.Version = aims.NewID(), 1
-				c.CreatedAt, c.UpdatedAt = now.UTC(), now.UTC()
-				created = append(created, c)
-				isNew[c.ID] = true
-				stats.Created++
-				m.add(c)
-			}
-			if !linked[c.ID] {
-				linked[c.ID] = true
-				links = append(links, c)
-				stats.Linked++
-			}
-		}
-		if err := tx.insertComponents(ctx, created); err != nil {
-			return err
-		}
-		if err := tx.updateComponents(ctx, imp.OrgID, updated, supplier, now); err != nil {
-			return err
-		}
-		if err := tx.insertLinks(ctx, imp.OrgID, imp.SystemID, role, links, now); err != nil {
-			return err
-		}
-		if err := ready(); err != nil {
+		if err := tx.updateComponents(ctx, imp.OrgID, updated, stored, now); err != nil {
 			return err
 		}
 		var last int64
@@ -222,12 +278,8 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 			imp.OrgID, imp.SystemID).Scan(&last); err != nil {
 			return fmt.Errorf("cannot number the BOM import: %w", err)
 		}
-		enc := <-inv
-		if enc.err != nil {
-			return fmt.Errorf("cannot encode the BOM inventory: %w", enc.err)
-		}
 		a := aims.ActorFrom(ctx)
-		imp.ID, imp.Seq, imp.ImportedAt, imp.Stats = aims.NewID(), last+1, now.UTC(), stats
+		imp.ID, imp.Seq, imp.ImportedAt, imp.Stats = id, last+1, now.UTC(), stats
 		imp.ImportedBy, imp.ImportedByName = a.UserID, a.Name
 		if imp.ImportedBy == "" {
 			imp.ImportedBy = a.ID
@@ -236,12 +288,15 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 			bom_version, filename, sha256, components, inventory, inventory_gzip, imported_by, imported_by_name, imported_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?, ?, ?)`,
 			imp.ID, imp.OrgID, imp.SystemID, imp.Seq, imp.SpecVersion, imp.SerialNumber, imp.BOMVersion, imp.Filename,
-			imp.SHA256, imp.Components, enc.gz, imp.ImportedBy, imp.ImportedByName, now); err != nil {
+			imp.SHA256, imp.Components, gz, imp.ImportedBy, imp.ImportedByName, now); err != nil {
 			return fmt.Errorf("cannot store the BOM import: %w", err)
 		}
 		summary := *imp
 		summary.Inventory = nil
-		return tx.record(ctx, imp.OrgID, activity.ActionCreate, "bom_import", imp.ID, nil, &summary)
+		if err := tx.record(ctx, imp.OrgID, activity.ActionCreate, "bom_import", imp.ID, nil, &summary); err != nil {
+			return err
+		}
+		return tx.endImport(ctx, id)
 	})
 }
 
@@ -312,7 +367,7 @@ func writeInventory(w *bufio.Writer, inv *aibom.Inventory) error {
 
 // bomCandidates reads the components of orgID that comps may match, in the order they were created
 // (so that of two with the same bom-ref the newer wins, as when all were read), into a matcher.
-func (tx *Tx) bomCandidates(ctx context.Context, orgID string, comps []*system.Component) (*bomMatcher, error) {
+func (db *DB) bomCandidates(ctx context.Context, q q, orgID string, comps []*system.Component) (*bomMatcher, error) {
 	m := &bomMatcher{byRef: make(map[matchKey]*system.Component, len(comps)), byKey: make(map[matchKey]*system.Component, len(comps))}
 	seen := map[string]bool{}
 	var names []string
@@ -323,8 +378,8 @@ func (tx *Tx) bomCandidates(ctx context.Context, orgID string, comps []*system.C
 		}
 	}
 	var stored []*system.Component
-	read := func(q string, args ...any) error {
-		rows, err := tx.q().query(ctx, componentSelect+q, args...)
+	read := func(cond string, args ...any) error {
+		rows, err := q.query(ctx, componentSelect+cond, args...)
 		if err != nil {
 			return err
 		}
@@ -336,7 +391,7 @@ func (tx *Tx) bomCandidates(ctx context.Context, orgID string, comps []*system.C
 	// the import of the BOM that made them) is read whole, one range of an index, which is cheaper than
 	// looking each name up; a larger one is read by the BOM's names.
 	var held int
-	if err := tx.q().row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM components WHERE org_id = ? LIMIT ?) x`,
+	if err := q.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM components WHERE org_id = ? LIMIT ?) x`,
 		orgID, len(names)+1).Scan(&held); err != nil {
 		return nil, fmt.Errorf("cannot count components: %w", err)
 	}
@@ -344,7 +399,7 @@ func (tx *Tx) bomCandidates(ctx context.Context, orgID string, comps []*system.C
 	switch {
 	case held <= len(names):
 		err = read(``, orgID)
-	case tx.db.dialect == Postgres:
+	case db.dialect == Postgres:
 		// One array parameter: the planner does not know how many rows the table holds when they were
 		// written a moment ago, and a scan that compares each with a list of hundreds of parameters
 		// takes minutes where a hashed array takes milliseconds.
@@ -403,34 +458,34 @@ func updateFromBOM(old, c *system.Component, now time.Time) (bool, error) {
 // componentCopyColumns are the columns insertComponents copies on PostgreSQL, in the order of
 // componentCopyRow.
 var componentCopyColumns = []string{"id", "org_id", "kind", "name", "component_version", "supplier", "licence",
-	"description", "bom_ref", "details", "version", "created_at", "updated_at"}
+	"description", "bom_ref", "details", "version", "created_at", "updated_at", "import_id"}
 
-func componentCopyRow(c *system.Component) []any {
+func componentCopyRow(c *system.Component, importID string) []any {
 	return []any{c.ID, c.OrgID, c.Kind, c.Name, c.ComponentVersion, c.Supplier, c.Licence, c.Description,
-		c.BOMRef, detailsText(c.Details), c.Version, c.CreatedAt, c.UpdatedAt}
+		c.BOMRef, detailsText(c.Details), c.Version, c.CreatedAt, c.UpdatedAt, importID}
 }
 
-// insertComponents inserts cs: with COPY on PostgreSQL, bomBatch rows a statement on SQLite. (Rows of
+// insertComponents inserts cs as components of BOM import importID (see SaveBOMImport): with COPY on PostgreSQL, bomBatch rows a statement on SQLite. (Rows of
 // JSON through json_each, as insertLinks does, were slower here: the details are JSON text themselves.)
-func (tx *Tx) insertComponents(ctx context.Context, cs []*system.Component) error {
+func (tx *Tx) insertComponents(ctx context.Context, importID string, cs []*system.Component) error {
 	if tx.db.dialect == Postgres {
 		if err := tx.copyRows(ctx, "components", componentCopyColumns, len(cs), func(i int) []any {
-			return componentCopyRow(cs[i])
+			return componentCopyRow(cs[i], importID)
 		}); err != nil {
 			return fmt.Errorf("cannot store the components of the BOM: %w", err)
 		}
 		return nil
 	}
-	const cols = 13
+	const cols = 14
 	b := tx.batch(`INSERT INTO components (id, org_id, kind, name, component_version, supplier, licence, description,
-		bom_ref, details, version, created_at, updated_at) VALUES `, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ``)
+		bom_ref, details, version, created_at, updated_at, import_id) VALUES `, `(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, ``)
 	defer b.close()
 	return chunks(len(cs), bomBatch, func(lo, hi int) error {
 		args := make([]any, 0, (hi-lo)*cols)
 		for _, c := range cs[lo:hi] {
-			args = append(args, componentCopyRow(c)...)
+			args = append(args, componentCopyRow(c, importID)...)
 		}
-		if err := b.exec(ctx, hi-lo, args); err != nil {
+		if _, err := b.exec(ctx, hi-lo, args); err != nil {
 			if hi-lo == 1 {
 				err = sameComponent(err, cs[lo])
 			}
@@ -444,14 +499,21 @@ func (tx *Tx) insertComponents(ctx context.Context, cs []*system.Component) erro
 // JSON).
 const jsonBatch = 10000
 
-// updateComponents stores the new values of cs, bomBatch rows a statement. The kind and name of a
-// component matched to a BOM's never change (both ways of matching need them equal). Its supplier is set
-// only where it changed from supplier[id], the stored one, so that the trigger that copies it to the
-// component's links runs only for those.
-func (tx *Tx) updateComponents(ctx context.Context, orgID string, cs []*system.Component, supplier map[string]string, now time.Time) error {
+// storedComponent is what a BOM import read of a stored component it changes: its supplier and version.
+type storedComponent struct {
+	supplier string
+	version  int64
+}
+
+// updateComponents stores the new values of cs, bomBatch rows a statement, each only if the component is
+// still at the version stored[id] that the import read (else ECONFLICT: it was changed meanwhile). The
+// kind and name of a component matched to a BOM's never change (both ways of matching need them equal).
+// Its supplier is set only where it changed from the stored one, so that the trigger that copies it to
+// the component's links runs only for those.
+func (tx *Tx) updateComponents(ctx context.Context, orgID string, cs []*system.Component, stored map[string]storedComponent, now time.Time) error {
 	var withSupplier, without []*system.Component
 	for _, c := range cs {
-		if c.Supplier != supplier[c.ID] {
+		if c.Supplier != stored[c.ID].supplier {
 			withSupplier = append(withSupplier, c)
 		} else {
 			without = append(without, c)
@@ -465,28 +527,33 @@ func (tx *Tx) updateComponents(ctx context.Context, orgID string, cs []*system.C
 			continue
 		}
 		set, row, cols := `component_version = v.column2, licence = v.column3, description = v.column4, bom_ref = v.column5,
-			details = v.column6, version = v.column7`, `(?, ?, ?, ?, ?, ?, CAST(? AS INTEGER))`, 7
+			details = v.column6, version = v.column7`, `(?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), CAST(? AS INTEGER))`, 8
 		if group.supplier {
-			set += `, supplier = v.column8`
-			row, cols = `(?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), ?)`, 8
+			set += `, supplier = v.column9`
+			row, cols = `(?, ?, ?, ?, ?, ?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?)`, 9
 		}
 		b := tx.batch(`UPDATE components SET `+set+`, updated_at = ? FROM (VALUES `, row,
-			`) AS v WHERE components.org_id = ? AND components.id = v.column1`)
+			`) AS v WHERE components.org_id = ? AND components.id = v.column1 AND components.version = v.column8`)
 		err := chunks(len(group.cs), bomBatch, func(lo, hi int) error {
 			args := make([]any, 0, 2+(hi-lo)*cols)
 			args = append(args, now)
 			for _, c := range group.cs[lo:hi] {
-				args = append(args, c.ID, c.ComponentVersion, c.Licence, c.Description, c.BOMRef, detailsText(c.Details), c.Version)
+				args = append(args, c.ID, c.ComponentVersion, c.Licence, c.Description, c.BOMRef, detailsText(c.Details), c.Version,
+					stored[c.ID].version)
 				if group.supplier {
 					args = append(args, c.Supplier)
 				}
 			}
 			args = append(args, orgID)
-			if err := b.exec(ctx, hi-lo, args); err != nil {
+			n, err := b.exec(ctx, hi-lo, args)
+			if err != nil {
 				if hi-lo == 1 {
 					err = sameComponent(err, group.cs[lo])
 				}
 				return fmt.Errorf("cannot update the components of the BOM: %w", err)
+			}
+			if n != int64(hi-lo) {
+				return aims.Errorf(aims.ECONFLICT, "Components of the organization were changed or deleted while the BOM was imported; import it again.")
 			}
 			return nil
 		})
@@ -498,14 +565,15 @@ func (tx *Tx) updateComponents(ctx context.Context, orgID string, cs []*system.C
 	return nil
 }
 
-// insertLinks links the components cs (as stored) to systemID with role, each with the lower-case
+// insertLinks links the components cs (as stored) to systemID with role, as links of BOM import importID
+// (see SaveBOMImport), each with the lower-case
 // supplier and model keys of its component (migration 0012) folded as the database's lower() folds them
 // (see insertLink). On PostgreSQL, whose lower() follows the database's locale, the component ids are
 // copied to a temporary table and linked by one INSERT ... SELECT that folds the keys. On SQLite, whose
 // lower() folds ASCII letters only, the keys are folded here (asciiLower) and the links inserted by one
 // INSERT ... SELECT over json_each of jsonBatch rows at a time: binding eight parameters a row took
 // SQLite's driver a fifth of the time of the insert.
-func (tx *Tx) insertLinks(ctx context.Context, orgID, systemID, role string, cs []*system.Component, now time.Time) error {
+func (tx *Tx) insertLinks(ctx context.Context, importID, orgID, systemID, role string, cs []*system.Component, now time.Time) error {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -528,9 +596,9 @@ func (tx *Tx) insertLinks(ctx context.Context, orgID, systemID, role string, cs 
 				}
 			}
 			if err := tx.copyRows(ctx, "system_components", []string{"org_id", "system_id", "component_id", "role", "notes",
-				"created_at", "supplier_key", "model_key"}, len(plain), func(i int) []any {
+				"created_at", "supplier_key", "model_key", "import_id"}, len(plain), func(i int) []any {
 				c := plain[i]
-				return []any{orgID, systemID, c.ID, role, "", now.UTC(), asciiLower(c.Supplier), modelKey(c)}
+				return []any{orgID, systemID, c.ID, role, "", now.UTC(), asciiLower(c.Supplier), modelKey(c), importID}
 			}); err != nil {
 				return fmt.Errorf("cannot link the components of the BOM: %w", err)
 			}
@@ -547,11 +615,11 @@ func (tx *Tx) insertLinks(ctx context.Context, orgID, systemID, role string, cs 
 			return fmt.Errorf("cannot link the components of the BOM: %w", err)
 		}
 		if _, err := tx.q().exec(ctx, `INSERT INTO system_components (org_id, system_id, component_id, role, notes,
-			created_at, supplier_key, model_key)
+			created_at, supplier_key, model_key, import_id)
 			SELECT c.org_id, CAST(? AS TEXT), c.id, CAST(? AS TEXT), '', CAST(? AS TIMESTAMPTZ), lower(c.supplier),
-				CASE WHEN c.kind = 'model' THEN lower(c.name) ELSE '' END
+				CASE WHEN c.kind = 'model' THEN lower(c.name) ELSE '' END, CAST(? AS TEXT)
 			FROM bom_links b JOIN components c ON c.id = b.component_id WHERE c.org_id = ?`,
-			systemID, role, now.UTC(), orgID); err != nil {
+			systemID, role, now.UTC(), importID, orgID); err != nil {
 			return fmt.Errorf("cannot link the components of the BOM: %w", normalize(err))
 		}
 		if _, err := tx.q().exec(ctx, `DROP TABLE bom_links`); err != nil {
@@ -569,9 +637,9 @@ func (tx *Tx) insertLinks(ctx context.Context, orgID, systemID, role string, cs 
 			return fmt.Errorf("cannot link the components of the BOM: %w", err)
 		}
 		if _, err := tx.q().exec(ctx, `INSERT INTO system_components (org_id, system_id, component_id, role, notes,
-			created_at, supplier_key, model_key)
-			SELECT ?, ?, j.value ->> 0, ?, '', ?, j.value ->> 1, j.value ->> 2 FROM json_each(?) j`,
-			orgID, systemID, role, now, string(list)); err != nil {
+			created_at, supplier_key, model_key, import_id)
+			SELECT ?, ?, j.value ->> 0, ?, '', ?, j.value ->> 1, j.value ->> 2, ? FROM json_each(?) j`,
+			orgID, systemID, role, now, importID, string(list)); err != nil {
 			return fmt.Errorf("cannot link the components of the BOM: %w", err)
 		}
 		return nil
@@ -616,7 +684,8 @@ func (tx *Tx) batch(head, row, tail string) *batcher {
 	return &batcher{tx: tx, head: head, row: row, tail: tail, stmts: map[int]*sql.Stmt{}}
 }
 
-func (b *batcher) exec(ctx context.Context, rows int, args []any) error {
+// exec runs the statement of rows rows with args and returns the number of rows it changed.
+func (b *batcher) exec(ctx context.Context, rows int, args []any) (int64, error) {
 	st := b.stmts[rows]
 	if st == nil {
 		var q strings.Builder
@@ -631,12 +700,15 @@ func (b *batcher) exec(ctx context.Context, rows int, args []any) error {
 		q.WriteString(b.tail)
 		var err error
 		if st, err = b.tx.prepare(ctx, q.String()); err != nil {
-			return err
+			return 0, err
 		}
 		b.stmts[rows] = st
 	}
-	_, err := st.ExecContext(ctx, args...)
-	return normalize(err)
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return 0, normalize(err)
+	}
+	return res.RowsAffected()
 }
 
 func (b *batcher) close() {

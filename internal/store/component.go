@@ -15,7 +15,10 @@ import (
 const componentColumns = `c.id, c.org_id, c.kind, c.name, c.component_version, c.supplier, c.licence, c.description, c.bom_ref,
 	c.details, c.version, c.created_at, c.updated_at`
 
-const componentSelect = `SELECT ` + componentColumns + ` FROM components c WHERE c.org_id = ? `
+// componentSelect reads the visible components of an organization (the first argument): not those of a BOM
+// import still being written (see SaveBOMImport).
+const componentSelect = `SELECT ` + componentColumns + ` FROM components c WHERE c.org_id = ? AND c.import_id NOT IN ` +
+	pendingImports + ` `
 
 func scanComponentInto(c *system.Component, dest ...any) []any {
 	return append([]any{&c.ID, &c.OrgID, &c.Kind, &c.Name, &c.ComponentVersion, &c.Supplier, &c.Licence, &c.Description,
@@ -237,7 +240,8 @@ func (db *DB) LinkComponent(ctx context.Context, l *system.Link) error {
 
 func linkOf(ctx context.Context, q q, orgID, systemID, componentID string) (*system.Link, error) {
 	l := system.Link{OrgID: orgID, SystemID: systemID, ComponentID: componentID}
-	err := q.row(ctx, `SELECT role, notes, created_at FROM system_components WHERE org_id = ? AND system_id = ? AND component_id = ?`,
+	err := q.row(ctx, `SELECT role, notes, created_at FROM system_components WHERE org_id = ? AND system_id = ? AND component_id = ?
+		AND import_id NOT IN `+pendingImports,
 		orgID, systemID, componentID).Scan(&l.Role, &l.Notes, &l.CreatedAt)
 	if err != nil {
 		return nil, notFound(err, "Link of the component to the AI system")
@@ -269,7 +273,7 @@ func (db *DB) SystemComponents(ctx context.Context, orgID, systemID string) ([]*
 	}
 	rows, err := db.reader().query(ctx, `SELECT `+componentColumns+`, l.role, l.notes, l.created_at
 		FROM system_components l JOIN components c ON c.id = l.component_id AND c.org_id = l.org_id
-		WHERE l.org_id = ? AND l.system_id = ? ORDER BY c.kind, c.name, c.component_version, c.id`, orgID, systemID)
+		WHERE l.org_id = ? AND l.system_id = ? AND l.import_id NOT IN `+pendingImports+` ORDER BY c.kind, c.name, c.component_version, c.id`, orgID, systemID)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the components of AI system %s: %w", systemID, err)
 	}
@@ -291,7 +295,7 @@ func (db *DB) ComponentSystems(ctx context.Context, orgID, componentID string) (
 	}
 	rows, err := db.reader().query(ctx, `SELECT s.id, s.name, l.role FROM system_components l
 		JOIN systems s ON s.id = l.system_id AND s.org_id = l.org_id
-		WHERE l.org_id = ? AND l.component_id = ? ORDER BY s.name, s.id`, orgID, componentID)
+		WHERE l.org_id = ? AND l.component_id = ? AND l.import_id NOT IN `+pendingImports+` ORDER BY s.name, s.id`, orgID, componentID)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the systems of component %s: %w", componentID, err)
 	}

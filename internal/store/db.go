@@ -49,6 +49,10 @@ type DB struct {
 	ckptStop chan struct{}
 	ckptDone chan struct{}
 	ckptOnce sync.Once
+
+	// importFault, set by tests only, is called after each batch of a BOM import has been committed (see
+	// importStep), with its number; an error aborts the import there, as a failure would.
+	importFault func(step int) error
 }
 
 type stmtKey struct {

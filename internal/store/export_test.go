@@ -83,3 +83,55 @@ func (db *DB) CursorAt(ctx context.Context, orgID string, n int) (string, error)
 	err := db.reader().row(ctx, `SELECT id FROM systems WHERE org_id = ? ORDER BY name, id LIMIT 1 OFFSET ?`, orgID, n-1).Scan(&id)
 	return encodeCursor(id), err
 }
+
+// SetImportFault makes f run after each batch of a BOM import has been committed, with the batch's
+// number (from 1); an error aborts the import there and a panic stops it as a crash would.
+func (db *DB) SetImportFault(f func(step int) error) { db.importFault = f }
+
+// ImportRows counts the rows of components and links that BOM imports wrote, visible or not, and the
+// imports pending.
+func (db *DB) ImportRows(ctx context.Context, orgID string) (components, links, pending int, err error) {
+	for _, c := range []struct {
+		q string
+		n *int
+	}{
+		{`SELECT COUNT(*) FROM components WHERE org_id = ? AND import_id <> ''`, &components},
+		{`SELECT COUNT(*) FROM system_components WHERE org_id = ? AND import_id <> ''`, &links},
+		{`SELECT COUNT(*) FROM bom_pending WHERE org_id = ?`, &pending},
+	} {
+		if err = db.reader().row(ctx, c.q, orgID).Scan(c.n); err != nil {
+			return
+		}
+	}
+	return
+}
+
+// Exec runs one statement on the writer, for tests that make rows as an older aims left them.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := db.writer().exec(ctx, query, args...)
+	return err
+}
+
+// ImportPlans returns SQLite's plans of the statements that find a BOM import's rows by its id.
+func (db *DB) ImportPlans(ctx context.Context) ([]string, error) {
+	var plans []string
+	for _, q := range []struct {
+		sql  string
+		args []any
+	}{{importLinkBatch, []any{"x", 1}}, {importComponentBatch, []any{"x", 1}}} {
+		rows, err := db.reader().query(ctx, `EXPLAIN QUERY PLAN `+q.sql, q.args...)
+		if err != nil {
+			return nil, err
+		}
+		lines, err := collect(rows, func(sc scanner) (string, error) {
+			var id, parent, unused int
+			var detail string
+			return detail, sc.Scan(&id, &parent, &unused, &detail)
+		})
+		if err != nil {
+			return nil, err
+		}
+		plans = append(plans, strings.Join(lines, "\n"))
+	}
+	return plans, nil
+}

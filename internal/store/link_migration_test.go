@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
@@ -24,22 +25,30 @@ func TestLinksSurviveTheirMigrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	model, err := svc.CreateComponent(actx, org.ID, system.ComponentFields{Kind: "model", Name: "Llama", Supplier: "Meta"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := svc.CreateComponent(actx, org.ID, system.ComponentFields{Kind: "dataset", Name: "Tickets", Supplier: "Acme"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range ss {
-		if _, err := svc.Link(actx, org.ID, s.ID, model.ID, "base model", "note "+s.Name); err != nil {
+	// The components and links are written as rows, as aims 14 wrote them: this build's reads of them need
+	// later migrations (0023).
+	model, data := &system.Component{ID: aims.NewID()}, &system.Component{ID: aims.NewID()}
+	now := time.Now().UTC()
+	for _, c := range []struct {
+		c                    *system.Component
+		kind, name, supplier string
+	}{{model, "model", "Llama", "Meta"}, {data, "dataset", "Tickets", "Acme"}} {
+		if err := db.Exec(ctx, `INSERT INTO components (id, org_id, kind, name, supplier, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, c.c.ID, org.ID, c.kind, c.name, c.supplier, now, now); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if _, err := svc.Link(actx, org.ID, ss[0].ID, data.ID, "", ""); err != nil {
-		t.Fatal(err)
+	link := func(systemID, componentID, role, notes string) {
+		t.Helper()
+		if err := db.Exec(ctx, `INSERT INTO system_components (org_id, system_id, component_id, role, notes, created_at)
+			VALUES (?, ?, ?, ?, ?, ?)`, org.ID, systemID, componentID, role, notes, now); err != nil {
+			t.Fatal(err)
+		}
 	}
+	for _, s := range ss {
+		link(s.ID, model.ID, "base model", "note "+s.Name)
+	}
+	link(ss[0].ID, data.ID, "", "")
 	if _, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}

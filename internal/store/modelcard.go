@@ -189,7 +189,7 @@ func (db *DB) LatestModelCards(ctx context.Context, orgID, systemID string) ([]*
 	}
 	rows, err := db.reader().query(ctx, `SELECT `+modelCardColumns+` FROM model_cards m
 		JOIN system_components l ON l.component_id = m.component_id AND l.org_id = m.org_id
-		WHERE l.org_id = ? AND l.system_id = ?
+		WHERE l.org_id = ? AND l.system_id = ? AND l.import_id NOT IN `+pendingImports+`
 		AND m.number = (SELECT MAX(n.number) FROM model_cards n WHERE n.org_id = m.org_id AND n.component_id = m.component_id)
 		ORDER BY m.component_id`, orgID, systemID)
 	if err != nil {

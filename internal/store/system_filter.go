@@ -39,7 +39,7 @@ func (db *DB) componentConditions(ctx context.Context, orgID string, f system.Fi
 			// found now holds the systems' names.
 			if found, err = db.texts(ctx, `SELECT DISTINCT x.name FROM system_components l CROSS JOIN systems x
 				WHERE l.org_id = ? AND l.`+c.col+` = lower(CAST(? AS TEXT)) AND l.`+c.col+` <> ''
-				AND x.id = l.system_id AND x.org_id = l.org_id`, orgID, c.v); err != nil {
+				AND x.id = l.system_id AND x.org_id = l.org_id AND l.import_id NOT IN `+pendingImports, orgID, c.v); err != nil {
 				return nil, fmt.Errorf("cannot find the systems by %s: %w", c.col, err)
 			}
 		}
@@ -70,7 +70,7 @@ func (db *DB) componentConditions(ctx context.Context, orgID string, f system.Fi
 // empty, so that the databases use the partial indexes of 0018.
 func linkKeyQuery(col string) string {
 	return `SELECT l.system_id FROM system_components l WHERE l.org_id = ? AND l.` + col + ` = lower(CAST(? AS TEXT))
-		AND l.` + col + ` <> ''`
+		AND l.` + col + ` <> '' AND l.import_id NOT IN ` + pendingImports
 }
 
 // texts returns the one text column of the rows of query.

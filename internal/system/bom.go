@@ -70,8 +70,9 @@ type BOMDiff struct {
 
 // BOMStore persists imported BOMs, scoped by organization: what another organization holds is ENOTFOUND.
 type BOMStore interface {
-	// SaveBOMImport stores, in one transaction, comps as components of the organization and imp as the
-	// next version of system imp.SystemID. Each of comps is matched to a stored component by bom_ref
+	// SaveBOMImport stores, all or nothing, comps as components of the organization and imp as the next
+	// version of system imp.SystemID. A large import may be written in several transactions, so that
+	// other writes need not wait for all of it, but none of it is visible before all of it is. Each of comps is matched to a stored component by bom_ref
 	// (with the same kind and name), else by kind, name and component version; a match takes comps'
 	// values (details merged, the BOM's winning), otherwise it is created. Each is linked to the system
 	// with role unless linked already. The import gets one activity entry (record type bom_import, its id,
@@ -80,7 +81,9 @@ type BOMStore interface {
 	// organization is ENOTFOUND. ready says whether the import may be committed, blocking until it knows
 	// (the schema validation running meanwhile); it is asked once the components are written, before the
 	// import is stored and committed, and its error (returned as it is) aborts the import. It may be
-	// asked more than once, from any goroutine, and gives the same answer. On any error nothing is stored.
+	// asked more than once, from any goroutine, and gives the same answer. On any error nothing is stored
+	// (or, if the process dies meanwhile, nothing becomes visible and what was written is deleted later).
+	// While one import into an organization is being stored, another is ECONFLICT.
 	SaveBOMImport(ctx context.Context, imp *BOMImport, comps []*Component, role string, ready func() error) error
 	// BOMImports returns the imports of a system, newest first, without their inventories; ENOTFOUND when
 	// there is no such system.
@@ -127,8 +130,9 @@ func (s *Service) BOMLimit() int64 {
 }
 
 // ImportBOM reads a CycloneDX 1.5 or 1.6 JSON BOM of at most BOMLimit bytes and stores it as the next version of system systemID's BOM, with its components
-// upserted into the organization's components and linked to the system, all in one transaction. A
-// system of another organization is ENOTFOUND; a document over the limit is ETOOLARGE; one that is not
+// upserted into the organization's components and linked to the system, all or nothing (see
+// BOMStore.SaveBOMImport). A system of another organization is ENOTFOUND; another import into the
+// organization still being stored is ECONFLICT; a document over the limit is ETOOLARGE; one that is not
 // JSON or not valid CycloneDX is a *BOMInvalidError (EINVALID) listing the issues. Nothing is stored on
 // error.
 func (s *Service) ImportBOM(ctx context.Context, orgID, systemID string, r io.Reader, filename string) (*BOMImport, error) {
