@@ -152,12 +152,14 @@ func (db *DB) VerifyActivity(ctx context.Context, orgID string) (int64, error) {
 	return v.Count, v.Finish(seq, hash)
 }
 
+// pageLimit returns the number of items a page of limit n holds: account.DefaultPageLimit for 0, at most
+// account.MaxPageLimit.
 func pageLimit(n int) int {
 	switch {
 	case n <= 0:
-		return 50
-	case n > 200:
-		return 200
+		return account.DefaultPageLimit
+	case n > account.MaxPageLimit:
+		return account.MaxPageLimit
 	}
 	return n
 }
