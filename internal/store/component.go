@@ -174,6 +174,9 @@ func (db *DB) ListComponents(ctx context.Context, orgID string, f system.Compone
 		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query)) + "%"
 		add(`(lower(c.name) LIKE ? ESCAPE '\' OR lower(c.supplier) LIKE ? ESCAPE '\')`, pat, pat)
 	}
+	if f.NotInSystem != "" {
+		add(`NOT EXISTS (SELECT 1 FROM system_components l WHERE l.org_id = c.org_id AND l.system_id = ? AND l.component_id = c.id)`, f.NotInSystem)
+	}
 	if p.Cursor != "" {
 		id, err := decodeCursor(p.Cursor)
 		if err != nil {

@@ -188,6 +188,8 @@ type SystemRef struct {
 type ComponentFilter struct {
 	Kind  string
 	Query string // matched against name and supplier
+	// NotInSystem, when set, leaves out the components that this system uses.
+	NotInSystem string
 }
 
 // ComponentStore persists components and their links to systems, scoped by organization: what another

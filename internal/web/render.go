@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -106,6 +107,8 @@ func (w *Web) funcs() template.FuncMap {
 		"roleLabel":   control.RoleLabel,
 		// plural is "1 component" or "n components".
 		"plural": plural,
+		// thousands writes a count with thousands separators: 935,144.
+		"thousands": thousands,
 		// riskLabel names an EU AI Act risk class ("High-risk").
 		"riskLabel": func(class string) string { return euact.ClassLabels[class] },
 		"initial": func(name string) string {
@@ -124,6 +127,24 @@ func plural(n any, singular, plurals string) string {
 		return s + " " + singular
 	}
 	return s + " " + plurals
+}
+
+// thousands writes n with a comma between each group of three digits.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }
 
 // when formats a time for people, in UTC so that every reader sees the same value.

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"slices"
 	"strings"
 
 	"github.com/aimsproject/aims"
@@ -13,8 +12,10 @@ import (
 // changes with who made them, when and why (ISO/IEC 42001, 6.3).
 type SystemPage struct {
 	Layout
-	System     *system.System
-	Components []*system.SystemComponent
+	System *system.System
+	// Components is the first page of the system's components and how many there are; the components
+	// page (/systems/{id}/components) has the rest.
+	Components ComponentsTable
 	History    []*system.Change
 	CanEdit    bool
 	// LinkChoices are the components the "link existing" form offers: the first linkComponentsShown by
@@ -44,7 +45,7 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	if err != nil {
 		return err
 	}
-	cs, err := w.Systems.SystemComponents(ctx, v.org.ID, id)
+	cs, err := w.Systems.SystemComponentsPage(ctx, v.org.ID, id, pageOf("", systemComponentsPageSize), false)
 	if err != nil {
 		return err
 	}
@@ -56,25 +57,21 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	if err != nil {
 		return err
 	}
-	p := SystemPage{Layout: w.layout(rw, r, v, s.Name, systemsPath), System: s, Components: cs, History: hs,
-		CanEdit: v.may(aims.ActionUpdate, aims.ResSystem), Classification: cl}
+	canEdit := v.may(aims.ActionUpdate, aims.ResSystem)
+	p := SystemPage{Layout: w.layout(rw, r, v, s.Name, systemsPath), System: s, History: hs,
+		Components: componentsTable(id, canEdit, cs), CanEdit: canEdit, Classification: cl}
 	if len(boms) > 0 {
 		p.LatestBOM = boms[0]
 	}
 	if p.CanEdit {
 		p.LinkQuery = strings.TrimSpace(r.URL.Query().Get("link_q"))
-		all, next, err := w.Systems.Components(ctx, v.org.ID, system.ComponentFilter{Query: p.LinkQuery},
+		// A component the system uses already is not offered again.
+		all, next, err := w.Systems.Components(ctx, v.org.ID, system.ComponentFilter{Query: p.LinkQuery, NotInSystem: id},
 			pageOf("", linkComponentsShown))
 		if err != nil {
 			return err
 		}
-		p.LinkMore = next != ""
-		// A component the system uses already is not offered again.
-		for _, c := range all {
-			if !slices.ContainsFunc(cs, func(sc *system.SystemComponent) bool { return sc.ID == c.ID }) {
-				p.LinkChoices = append(p.LinkChoices, c)
-			}
-		}
+		p.LinkChoices, p.LinkMore = all, next != ""
 	}
 	return w.render(rw, r, http.StatusOK, "system", p)
 }
