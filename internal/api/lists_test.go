@@ -2,6 +2,9 @@ package api_test
 
 import (
 	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/aimsproject/aims"
@@ -72,4 +75,32 @@ func TestSystemComponentsComeAPageAtATime(t *testing.T) {
 	// A limit over 500 is refused rather than quietly clamped, so that a client learns the bound.
 	e.send(t, call{method: "GET", path: path + "?limit=1000", token: m.Token, offContract: true}).wantProblem(t, 400, "invalid", "limit")
 	e.send(t, call{method: "GET", path: path + "?cursor=bm90LWFuLWlk", token: m.Token}).wantProblem(t, 400, "invalid", "cursor")
+}
+
+// TestImportBOMOverTheComponentLimitIs413AndStoresNothing refuses a BOM with one component more than
+// the limit, naming the limit, and stores nothing of it.
+func TestImportBOMOverTheComponentLimitIs413AndStoresNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acme := e.org(t, "acme")
+	m := e.member(t, acme, aims.RoleContributor)
+	s := e.seedSystem(t, acme.ID)
+	e.Systems.BOMMaxComponents = 25
+	path := "/api/v1/systems/" + s.ID + "/boms"
+	before := e.counts(t, acme)
+	p := e.send(t, call{method: "POST", path: path, token: m.Token, body: aibomtest.Trivial(26),
+		header: http.Header{"Content-Type": {"application/vnd.cyclonedx+json"}}}).wantProblem(t, 413, "too_large", "")
+	if !strings.Contains(p.Detail, "more than 25 components") || !strings.Contains(p.Detail, "bom_max_components") {
+		t.Errorf("the problem does not name the limit: %q", p.Detail)
+	}
+	e.unchanged(t, before)
+	var list struct{ Items []json.RawMessage }
+	e.do(t, "GET", path, m.Token, nil).want(t, 200).decode(t, &list)
+	var comps struct{ Total int }
+	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/components", m.Token, nil).want(t, 200).decode(t, &comps)
+	if len(list.Items) != 0 || comps.Total != 0 {
+		t.Errorf("after a refused import: %d BOM versions, %d components", len(list.Items), comps.Total)
+	}
+	e.send(t, call{method: "POST", path: path, token: m.Token, body: aibomtest.Trivial(25),
+		header: http.Header{"Content-Type": {"application/vnd.cyclonedx+json"}}}).want(t, 201)
 }

@@ -31,6 +31,8 @@ type Options struct {
 	Accounts *account.Service
 	// BOMMaxBytes bounds an imported CycloneDX BOM; 0 means system.DefaultBOMMaxBytes.
 	BOMMaxBytes int64
+	// BOMMaxComponents bounds the components of an imported BOM; 0 means system.DefaultBOMMaxComponents.
+	BOMMaxComponents int
 }
 
 // App is a fully assembled aims.
@@ -76,6 +78,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.API.Controls = a.Controls
 	a.Systems = system.NewService(db)
 	a.Systems.BOMMaxBytes = o.BOMMaxBytes
+	a.Systems.BOMMaxComponents = o.BOMMaxComponents
 	a.API.Systems = a.Systems
 	w, err := web.New(accts, db, auth, log)
 	if err != nil {

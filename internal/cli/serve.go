@@ -56,7 +56,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	accts := account.NewService(db, db.Now)
 	accts.SessionIdle, accts.SessionMax = c.SessionIdle, c.SessionMax
 	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat,
-		BOMMaxBytes: c.BOMMaxBytes})
+		BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents})
 	if err != nil {
 		return err
 	}

@@ -21,7 +21,8 @@ func TestDefaultsAreValidAndLocal(t *testing.T) {
 	t.Parallel()
 	c := config.Default()
 	want := config.Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
-		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20}
+		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
+		BOMMaxComponents: 100_000}
 	if c != want {
 		t.Fatalf("Default() = %+v\nwant %+v", c, want)
 	}
@@ -48,20 +49,21 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 	t.Parallel()
 	c := config.Default()
 	err := c.FromEnv(env(map[string]string{
-		"AIMS_ADDR":             "0.0.0.0:9000",
-		"AIMS_DATA":             "/var/lib/aims",
-		"AIMS_DATABASE_URL":     "postgres://aims@db/aims",
-		"AIMS_PUBLIC_URL":       "https://aims.example.com",
-		"AIMS_TLS_CERT":         "/etc/aims/cert.pem",
-		"AIMS_TLS_KEY":          "/etc/aims/key.pem",
-		"AIMS_MIGRATE":          "true",
-		"AIMS_TRUST_PROXY":      "1",
-		"AIMS_LOG_LEVEL":        "debug",
-		"AIMS_LOG_FORMAT":       "text",
-		"AIMS_SESSION_IDLE":     "30m",
-		"AIMS_SESSION_MAX":      "24h",
-		"AIMS_SHUTDOWN_TIMEOUT": "5s",
-		"AIMS_BOM_MAX_BYTES":    "1048576",
+		"AIMS_ADDR":               "0.0.0.0:9000",
+		"AIMS_DATA":               "/var/lib/aims",
+		"AIMS_DATABASE_URL":       "postgres://aims@db/aims",
+		"AIMS_PUBLIC_URL":         "https://aims.example.com",
+		"AIMS_TLS_CERT":           "/etc/aims/cert.pem",
+		"AIMS_TLS_KEY":            "/etc/aims/key.pem",
+		"AIMS_MIGRATE":            "true",
+		"AIMS_TRUST_PROXY":        "1",
+		"AIMS_LOG_LEVEL":          "debug",
+		"AIMS_LOG_FORMAT":         "text",
+		"AIMS_SESSION_IDLE":       "30m",
+		"AIMS_SESSION_MAX":        "24h",
+		"AIMS_SHUTDOWN_TIMEOUT":   "5s",
+		"AIMS_BOM_MAX_BYTES":      "1048576",
+		"AIMS_BOM_MAX_COMPONENTS": "5000",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -69,7 +71,8 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 	want := config.Config{Addr: "0.0.0.0:9000", DataDir: "/var/lib/aims", DatabaseURL: "postgres://aims@db/aims",
 		PublicURL: "https://aims.example.com", TLSCert: "/etc/aims/cert.pem", TLSKey: "/etc/aims/key.pem",
 		Migrate: true, TrustProxy: true, LogLevel: "debug", LogFormat: "text",
-		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20}
+		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20,
+		BOMMaxComponents: 5000}
 	if c != want {
 		t.Fatalf("after FromEnv:\n got %+v\nwant %+v", c, want)
 	}
@@ -154,6 +157,7 @@ func TestFromEnvRefusesMalformedValuesNamingTheVariable(t *testing.T) {
 		{"AIMS_SESSION_MAX", "a week"},
 		{"AIMS_SHUTDOWN_TIMEOUT", "20 s"},
 		{"AIMS_BOM_MAX_BYTES", "32MiB"},
+		{"AIMS_BOM_MAX_COMPONENTS", "lots"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			t.Parallel()
@@ -181,14 +185,15 @@ func TestFlagsOverrideTheEnvironment(t *testing.T) {
 	err := fs.Parse([]string{"--addr", "127.0.0.1:7000", "--log-level=error", "--migrate=false",
 		"--database", "postgresql://flag/aims", "--public-url", "https://x.example", "--tls-cert", "c.pem",
 		"--tls-key", "k.pem", "--log-format", "text", "--session-max", "48h", "--shutdown-timeout", "3s",
-		"--trust-proxy", "--demo", "--bom-max-bytes", "67108864"})
+		"--trust-proxy", "--demo", "--bom-max-bytes", "67108864", "--bom-max-components", "250000"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	want := config.Config{Addr: "127.0.0.1:7000", DataDir: "/from/env", DatabaseURL: "postgresql://flag/aims",
 		PublicURL: "https://x.example", TLSCert: "c.pem", TLSKey: "k.pem", Migrate: false, Demo: true,
 		LogLevel: "error", LogFormat: "text", SessionIdle: time.Hour, SessionMax: 48 * time.Hour,
-		ShutdownTimeout: 3 * time.Second, TrustProxy: true, BOMMaxBytes: 64 << 20}
+		ShutdownTimeout: 3 * time.Second, TrustProxy: true, BOMMaxBytes: 64 << 20,
+		BOMMaxComponents: 250_000}
 	if c != want {
 		t.Fatalf("after flags:\n got %+v\nwant %+v", c, want)
 	}
@@ -244,6 +249,7 @@ func TestValidate(t *testing.T) {
 		{"a negative session limit", func(c *config.Config) { c.SessionMax = -time.Hour }, "durations must be positive"},
 		{"a zero shutdown timeout", func(c *config.Config) { c.ShutdownTimeout = 0 }, "durations must be positive"},
 		{"a zero BOM limit", func(c *config.Config) { c.BOMMaxBytes = 0 }, "--bom-max-bytes"},
+		{"a zero BOM component limit", func(c *config.Config) { c.BOMMaxComponents = 0 }, "--bom-max-components"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

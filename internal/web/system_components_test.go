@@ -208,3 +208,28 @@ func hrefOf(body, attr string) string {
 	href, _, _ := strings.Cut(body[start+len(`href="`):], `"`)
 	return html.UnescapeString(href)
 }
+
+// TestABOMOverTheComponentLimitIsRefusedOnTheForm says at the file field that the BOM holds more
+// components than an import takes, naming the limit, and stores nothing.
+func TestABOMOverTheComponentLimitIsRefusedOnTheForm(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	org := f.Org(t, "lumen")
+	u := newUser(t, f, "ada@lumen.example", org, aims.RoleContributor)
+	s, err := f.Systems.Create(f.Ctx, org.ID, system.Fields{Name: "Support assistant", Purpose: "Drafts answers."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Systems.BOMMaxComponents = 30
+	b := browserAs(t, f, u, org)
+	before := activityCount(t, f, org.ID)
+	p := b.upload("/systems/"+s.ID+"/bom", nil, map[string][2]string{"file": {"big.json", string(aibomtest.Trivial(31))}})
+	expect(t, p, http.StatusBadRequest, "") // the form is shown again with the error at its field
+	mustContain(t, p, "The BOM holds more than 30 components, the most one import takes", "bom_max_components", "Nothing was imported.")
+	if !strings.Contains(p.Body, `id="bom-file-error"`) {
+		t.Error("the error is not shown at the file field")
+	}
+	if n := activityCount(t, f, org.ID); n != before {
+		t.Errorf("the refused upload changed the trail from %d to %d entries", before, n)
+	}
+}
