@@ -61,11 +61,15 @@ func (a *API) listBOMs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bs, err := a.Systems.BOMs(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	p, err := page(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.BOMImport]{Items: items(bs)})
+	bs, next, err := a.Systems.BOMsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*system.BOMImport]{Items: items(bs), NextCursor: next})
 }
 
 func (a *API) getBOM(w http.ResponseWriter, r *http.Request) error {

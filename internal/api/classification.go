@@ -55,11 +55,15 @@ func (a *API) classificationHistory(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	cs, err := a.Systems.ClassificationHistory(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	p, err := page(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.Classification]{Items: items(cs)})
+	cs, next, err := a.Systems.ClassificationHistoryPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*system.Classification]{Items: items(cs), NextCursor: next})
 }
 
 // systemObligations lists the obligations of the system for its EU role and class, dated under the date

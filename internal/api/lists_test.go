@@ -3,11 +3,13 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
@@ -103,4 +105,77 @@ func TestImportBOMOverTheComponentLimitIs413AndStoresNothing(t *testing.T) {
 	}
 	e.send(t, call{method: "POST", path: path, token: m.Token, body: aibomtest.Trivial(25),
 		header: http.Header{"Content-Type": {"application/vnd.cyclonedx+json"}}}).want(t, 201)
+}
+
+// TestTheListsOfASystemComeAPageAtATime pages a system's BOM versions and history, and the systems
+// that use a component, by limit and cursor.
+func TestTheListsOfASystemComeAPageAtATime(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acme := e.org(t, "acme")
+	m := e.member(t, acme, aims.RoleViewer)
+	id := e.seedComponents(t, acme.ID, 3)
+	for range 2 {
+		if _, err := e.Systems.ImportBOM(e.Ctx, acme.ID, id, bytes.NewReader(aibomtest.Trivial(3)), "again.json"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := e.Systems.System(e.Ctx, acme.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		f := system.FieldsOf(s)
+		f.Purpose = fmt.Sprintf("Answers questions, take %d.", i)
+		if s, err = e.Systems.Update(e.Ctx, acme.ID, id, f, 0, "Clearer."); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var comps struct{ Items []system.SystemComponent }
+	e.do(t, "GET", "/api/v1/systems/"+id+"/components", m.Token, nil).want(t, 200).decode(t, &comps)
+	shared := comps.Items[0].ID
+	for range 2 {
+		if _, err := e.Systems.Link(e.Ctx, acme.ID, e.seedSystem(t, acme.ID).ID, shared, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		path string
+		want int
+		key  string // the member that orders the list
+	}{
+		{"/api/v1/systems/" + id + "/boms", 3, "seq"},
+		{"/api/v1/systems/" + id + "/history", 4, "version"},
+		{"/api/v1/components/" + shared + "/systems", 3, "name"},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			var keys []string
+			cursor := ""
+			for pages := 1; ; pages++ {
+				var p struct {
+					Items      []map[string]any `json:"items"`
+					NextCursor string           `json:"next_cursor"`
+				}
+				path := tc.path + "?limit=2"
+				if cursor != "" {
+					path += "&cursor=" + cursor
+				}
+				e.do(t, "GET", path, m.Token, nil).want(t, 200).decode(t, &p)
+				if len(p.Items) > 2 {
+					t.Fatalf("page %d holds %d items, want at most 2", pages, len(p.Items))
+				}
+				for _, it := range p.Items {
+					keys = append(keys, fmt.Sprint(it[tc.key]))
+				}
+				if cursor = p.NextCursor; cursor == "" || pages > 5 {
+					break
+				}
+			}
+			if len(keys) != tc.want {
+				t.Errorf("the pages held %v, want %d items", keys, tc.want)
+			}
+			e.send(t, call{method: "GET", path: tc.path + "?limit=501", token: m.Token, offContract: true}).wantProblem(t, 400, "invalid", "limit")
+			e.do(t, "GET", tc.path+"?cursor=eA", m.Token, nil).wantProblem(t, 400, "invalid", "cursor")
+		})
+	}
 }

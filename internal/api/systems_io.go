@@ -119,9 +119,13 @@ func (a *API) componentSystems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rs, err := a.Systems.ComponentSystems(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	p, err := page(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.SystemRef]{Items: items(rs)})
+	rs, next, err := a.Systems.ComponentSystemsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*system.SystemRef]{Items: items(rs), NextCursor: next})
 }

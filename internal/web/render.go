@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -129,22 +128,18 @@ func plural(n any, singular, plurals string) string {
 	return s + " " + plurals
 }
 
-// thousands writes n with a comma between each group of three digits.
-func thousands(n int) string {
-	s := strconv.Itoa(n)
+// thousands writes the integer n with a comma between each group of three digits.
+func thousands(n any) string {
+	s := fmt.Sprint(n)
 	neg := strings.HasPrefix(s, "-")
 	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
 	}
 	if neg {
-		return "-" + b.String()
+		return "-" + s
 	}
-	return b.String()
+	return s
 }
 
 // when formats a time for people, in UTC so that every reader sees the same value.

@@ -195,7 +195,7 @@ func firstComponent(body string) string {
 	return "lib-" + name
 }
 
-// hrefOf returns the (unescaped) href of the link that carries attr, or "".
+// hrefOf returns the (unescaped) href of the first link that carries attr (or text), or "".
 func hrefOf(body, attr string) string {
 	i := strings.Index(body, attr)
 	if i < 0 {
@@ -231,5 +231,57 @@ func TestABOMOverTheComponentLimitIsRefusedOnTheForm(t *testing.T) {
 	}
 	if n := activityCount(t, f, org.ID); n != before {
 		t.Errorf("the refused upload changed the trail from %d to %d entries", before, n)
+	}
+}
+
+// TestTheBOMPageAndHistoryComeAPageAtATime shows one window of a BOM's components with links through
+// the rest, and the newest changes of a system with a link to older ones.
+func TestTheBOMPageAndHistoryComeAPageAtATime(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	org := f.Org(t, "lumen")
+	viewer := newUser(t, f, "vic@lumen.example", org, aims.RoleViewer)
+	s, err := f.Systems.Create(f.Ctx, org.ID, system.Fields{Name: "Support assistant", Purpose: "Drafts answers."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Systems.ImportBOM(f.Ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(120)), "big.json"); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 55 {
+		fs := system.FieldsOf(s)
+		fs.Purpose = fmt.Sprintf("Drafts answers, take %d.", i)
+		if s, err = f.Systems.Update(f.Ctx, org.ID, s.ID, fs, 0, fmt.Sprintf("Take %d.", i)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b := browserAs(t, f, viewer, org)
+	p := b.get("/systems/" + s.ID + "/bom")
+	expect(t, p, http.StatusOK, "")
+	if n := strings.Count(p.Body, "<code>c"); n != 50 {
+		t.Errorf("the BOM page lists %d components, want 50", n)
+	}
+	mustContain(t, p, "Components of version 1 120", "Showing 1 to 50 of 120.")
+	p = b.get(hrefOf(p.Body, `rel="next"`))
+	p = b.get(hrefOf(p.Body, `rel="next"`))
+	expect(t, p, http.StatusOK, "")
+	mustContain(t, p, "Showing 101 to 120 of 120.")
+	if n := strings.Count(p.Body, "<code>c"); n != 20 || hrefOf(p.Body, `rel="next"`) != "" {
+		t.Errorf("the last window lists %d components (want 20) or offers a next one", n)
+	}
+
+	p = b.get("/systems/" + s.ID)
+	expect(t, p, http.StatusOK, "")
+	if strings.Contains(p.Body, "Take 4.") || !strings.Contains(p.Body, "Take 54.") {
+		t.Errorf("the system page does not start its history at the newest change:\n%s", excerpt(p))
+	}
+	older := hrefOf(p.Body, `Older changes`)
+	if older == "" {
+		t.Fatalf("no link to older changes")
+	}
+	p = b.get(older)
+	expect(t, p, http.StatusOK, "")
+	if !strings.Contains(p.Body, "Take 4.") || strings.Contains(p.Body, "Take 54.") {
+		t.Errorf("the older changes are not the rest of the history:\n%s", excerpt(p))
 	}
 }
