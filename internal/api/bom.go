@@ -72,6 +72,10 @@ func (a *API) listBOMs(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, List[*system.BOMImport]{Items: items(bs), NextCursor: next})
 }
 
+// getBOM answers one imported version with its whole inventory: an import holds at most
+// bom_max_components components and twice as many dependencies (see system.Service.BOMComponentLimit),
+// checked as it is read, so the answer is bounded by configuration; the system's components, which
+// many imports can add to, are paged by GET /systems/{id}/components.
 func (a *API) getBOM(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "AI system")
 	if err != nil {
@@ -88,6 +92,8 @@ func (a *API) getBOM(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, b)
 }
 
+// diffBOMs answers the whole difference of two imported versions, bounded like getBOM by twice the
+// component limit.
 func (a *API) diffBOMs(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "AI system")
 	if err != nil {
