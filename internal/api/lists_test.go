@@ -178,4 +178,8 @@ func TestTheListsOfASystemComeAPageAtATime(t *testing.T) {
 			e.do(t, "GET", tc.path+"?cursor=eA", m.Token, nil).wantProblem(t, 400, "invalid", "cursor")
 		})
 	}
+	for _, path := range []string{"/api/v1/systems/" + id + "/classification/history", "/api/v1/components/" + shared + "/model-cards"} {
+		e.do(t, "GET", path+"?limit=2", m.Token, nil).want(t, 200)
+		e.do(t, "GET", path+"?cursor=eA", m.Token, nil).wantProblem(t, 400, "invalid", "cursor")
+	}
 }
