@@ -85,6 +85,13 @@ func (t *Token) Active(at time.Time) bool {
 	return t.RevokedAt == nil && (t.ExpiresAt == nil || at.Before(*t.ExpiresAt))
 }
 
+// DefaultPageLimit and MaxPageLimit bound a page of every list: a Page with no Limit gets
+// DefaultPageLimit items, and no page holds more than MaxPageLimit (the API refuses a larger limit).
+const (
+	DefaultPageLimit = 50
+	MaxPageLimit     = 500
+)
+
 // Page asks for one page of a list: up to Limit items after Cursor (opaque, from a previous page).
 type Page struct {
 	Cursor string

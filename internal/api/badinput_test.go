@@ -125,7 +125,7 @@ func TestBadInputIsRefusedAndChangesNothing(t *testing.T) {
 
 		// Paging.
 		{"a limit of 0 is 400 on limit", off(get("/api/v1/members?limit=0", viewer.Token)), 400, "invalid", "limit"},
-		{"a limit over 200 is 400 on limit", off(get("/api/v1/members?limit=201", viewer.Token)), 400, "invalid", "limit"},
+		{"a limit over 500 is 400 on limit", off(get("/api/v1/members?limit=501", viewer.Token)), 400, "invalid", "limit"},
 		{"a limit that is not a number is 400 on limit", off(get("/api/v1/tokens?limit=ten", admin.Token)), 400, "invalid", "limit"},
 		{"a negative limit is 400 on limit", off(get("/api/v1/activity?limit=-1", admin.Token)), 400, "invalid", "limit"},
 		{"a cursor that is not base64 is 400 on cursor", off(get("/api/v1/members?cursor=!!", viewer.Token)), 400, "invalid", "cursor"},

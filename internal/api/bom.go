@@ -61,13 +61,21 @@ func (a *API) listBOMs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bs, err := a.Systems.BOMs(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	p, err := page(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.BOMImport]{Items: items(bs)})
+	bs, next, err := a.Systems.BOMsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*system.BOMImport]{Items: items(bs), NextCursor: next})
 }
 
+// getBOM answers one imported version with its whole inventory: an import holds at most
+// bom_max_components components and twice as many dependencies (see system.Service.BOMComponentLimit),
+// checked as it is read, so the answer is bounded by configuration; the system's components, which
+// many imports can add to, are paged by GET /systems/{id}/components.
 func (a *API) getBOM(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "AI system")
 	if err != nil {
@@ -84,6 +92,8 @@ func (a *API) getBOM(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, b)
 }
 
+// diffBOMs answers the whole difference of two imported versions, bounded like getBOM by twice the
+// component limit.
 func (a *API) diffBOMs(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "AI system")
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"github.com/aimsproject/aims/internal/system/euact"
 )
 
+// euQuestionnaire answers the fixed EU AI Act questionnaire whole: it is part of aims, not data.
 func (a *API) euQuestionnaire(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "private, max-age=300")
 	return writeJSON(w, http.StatusOK, euact.Questions())
@@ -55,15 +56,21 @@ func (a *API) classificationHistory(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	cs, err := a.Systems.ClassificationHistory(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	p, err := page(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.Classification]{Items: items(cs)})
+	cs, next, err := a.Systems.ClassificationHistoryPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*system.Classification]{Items: items(cs), NextCursor: next})
 }
 
 // systemObligations lists the obligations of the system for its EU role and class, dated under the date
 // set the organization chose for its EU AI Act obligations.
+//
+// The obligations are bounded by the EU AI Act (a fixed list per role and class), so they come whole.
 func (a *API) systemObligations(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "AI system")
 	if err != nil {

@@ -98,11 +98,22 @@ func (a *API) systemComponents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cs, err := a.Systems.SystemComponents(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	p, err := page(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.SystemComponent]{Items: items(cs)})
+	cp, err := a.Systems.SystemComponentsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p, false)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, systemComponentList{Items: items(cp.Items), NextCursor: cp.Next, Total: cp.Total})
+}
+
+// systemComponentList is a page of a system's components and how many it has in all.
+type systemComponentList struct {
+	Items      []*system.SystemComponent `json:"items"`
+	NextCursor string                    `json:"next_cursor,omitempty"`
+	Total      int                       `json:"total"`
 }
 
 // componentLink is the body of a link: the component's role in the system and notes, both optional.

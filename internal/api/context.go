@@ -39,6 +39,8 @@ func (a *API) euObligations(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, o)
 }
 
+// coverage answers the coverage of every framework at once: one row per framework (bounded as in
+// listFrameworks), not per record.
 func (a *API) coverage(w http.ResponseWriter, r *http.Request) error {
 	c, err := a.Controls.Coverage(r.Context(), aims.ActorFrom(r.Context()).OrgID, r.URL.Query().Get("framework"))
 	if err != nil {

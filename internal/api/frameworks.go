@@ -13,6 +13,9 @@ import (
 	"github.com/aimsproject/aims/internal/problem"
 )
 
+// listFrameworks answers every framework the organization sees, unpaginated: the list is bounded by what
+// an administrator chose to import (the built-in catalogs plus a handful of the organization's own, each
+// an explicit import of at most framework.MaxImportBytes), not by data that grows with use.
 func (a *API) listFrameworks(w http.ResponseWriter, r *http.Request) error {
 	fws, err := a.Frameworks.Frameworks(r.Context(), aims.ActorFrom(r.Context()).OrgID)
 	if err != nil {

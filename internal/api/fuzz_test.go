@@ -104,7 +104,7 @@ func FuzzIfMatch(f *testing.F) {
 
 // FuzzPage parses arbitrary limit and cursor query parameters: no panic, and only EINVALID on limit.
 func FuzzPage(f *testing.F) {
-	for _, seed := range [][2]string{{"", ""}, {"1", ""}, {"200", "MQ"}, {"0", ""}, {"201", ""}, {"-1", ""}, {"ten", "!!"}, {"1e2", ""}, {" 5", ""}, {"+5", ""}} {
+	for _, seed := range [][2]string{{"", ""}, {"1", ""}, {"500", "MQ"}, {"0", ""}, {"501", ""}, {"-1", ""}, {"ten", "!!"}, {"1e2", ""}, {" 5", ""}, {"+5", ""}} {
 		f.Add(seed[0], seed[1])
 	}
 	f.Fuzz(func(t *testing.T, limit, cursor string) {
@@ -121,7 +121,7 @@ func FuzzPage(f *testing.F) {
 			}
 			return
 		}
-		if p.Cursor != cursor || p.Limit < 0 || p.Limit > 200 || (limit == "") != (p.Limit == 0) {
+		if p.Cursor != cursor || p.Limit < 0 || p.Limit > account.MaxPageLimit || (limit == "") != (p.Limit == 0) {
 			t.Fatalf("page(limit=%q, cursor=%q) = %+v", limit, cursor, p)
 		}
 	})

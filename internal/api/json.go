@@ -211,8 +211,8 @@ func page(r *http.Request) (account.Page, error) {
 	p := account.Page{Cursor: r.URL.Query().Get("cursor")}
 	if s := r.URL.Query().Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > 200 {
-			return p, aims.FieldError("limit", "limit must be a whole number from 1 to 200.")
+		if err != nil || n < 1 || n > account.MaxPageLimit {
+			return p, aims.FieldError("limit", "limit must be a whole number from 1 to %d.", account.MaxPageLimit)
 		}
 		p.Limit = n
 	}

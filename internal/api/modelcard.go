@@ -51,11 +51,15 @@ func (a *API) componentModelCards(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	cs, err := a.Systems.ComponentModelCards(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	p, err := page(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.ModelCard]{Items: items(cs)})
+	cs, next, err := a.Systems.ComponentModelCardsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*system.ModelCard]{Items: items(cs), NextCursor: next})
 }
 
 func (a *API) getModelCard(w http.ResponseWriter, r *http.Request) error {

@@ -11,6 +11,9 @@ import (
 	"github.com/aimsproject/aims/internal/problem"
 )
 
+// getSoA answers the Statement of Applicability whole: it is one document, bounded by the controls of
+// the frameworks in it (the 38 Annex A controls of ISO/IEC 42001 plus those the organization added from
+// its catalogs), and is read and approved as a whole.
 func (a *API) getSoA(w http.ResponseWriter, r *http.Request) error {
 	s, err := a.Controls.SoA(r.Context(), aims.ActorFrom(r.Context()).OrgID)
 	if err != nil {
@@ -84,6 +87,7 @@ type versionResponse struct {
 	SoA *control.SoA `json:"soa"`
 }
 
+// getSoAVersion answers an approved version whole, bounded as the SoA is (see getSoA).
 func (a *API) getSoAVersion(w http.ResponseWriter, r *http.Request) error {
 	n, err := control.ParseVersion(r.PathValue("number"), "number")
 	if err != nil {
@@ -96,6 +100,7 @@ func (a *API) getSoAVersion(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, versionResponse{Version: v, SoA: s})
 }
 
+// diffSoA answers the whole difference of two SoA versions, bounded as the SoA is (see getSoA).
 func (a *API) diffSoA(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	d, err := a.Controls.Diff(r.Context(), aims.ActorFrom(r.Context()).OrgID, q.Get("from"), q.Get("to"))

@@ -107,9 +107,13 @@ func (a *API) systemHistory(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cs, err := a.Systems.History(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	p, err := page(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.Change]{Items: items(cs)})
+	cs, next, err := a.Systems.HistoryPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*system.Change]{Items: items(cs), NextCursor: next})
 }

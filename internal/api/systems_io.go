@@ -1,8 +1,6 @@
 package api
 
 import (
-	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -79,37 +77,25 @@ func (a *API) exportSystems(w http.ResponseWriter, r *http.Request) error {
 	if format != "csv" && format != "json" {
 		return aims.FieldError("format", "format must be csv or json.")
 	}
-	var buf bytes.Buffer
 	ctx, orgID := r.Context(), aims.ActorFrom(r.Context()).OrgID
+	contentType := "application/json"
 	if format == "csv" {
-		cw := system.NewCSVWriter(&buf)
-		err := a.Systems.EachSystem(ctx, orgID, system.Filter{}, func(s *system.System) error {
-			f := system.FieldsOf(s)
-			return cw.Write(&f)
-		})
-		if err == nil {
-			err = cw.Flush()
-		}
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	} else {
-		out := []system.Fields{}
-		if err := a.Systems.EachSystem(ctx, orgID, system.Filter{}, func(s *system.System) error {
-			out = append(out, system.FieldsOf(s))
-			return nil
-		}); err != nil {
-			return err
-		}
-		if err := json.NewEncoder(&buf).Encode(out); err != nil {
-			return err
-		}
-		w.Header().Set("Content-Type", "application/json")
+		contentType = "text/csv; charset=utf-8"
 	}
-	w.Header().Set("Content-Disposition", `attachment; filename="systems.`+format+`"`)
-	w.Header().Set("Cache-Control", "no-store")
-	_, err := buf.WriteTo(w)
+	// The export is written as it is read, a page of systems at a time; an error before the first byte
+	// is a problem, one after it cuts the download short (the connection is dropped, so that a client
+	// cannot take a truncated file for a whole one).
+	started := false
+	err := a.Systems.ExportSystems(ctx, orgID, format, "", w, func() {
+		started = true
+		w.Header().Set("Content-Type", contentType)
+		w.Header().Set("Content-Disposition", `attachment; filename="systems.`+format+`"`)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+	})
+	if err != nil && started {
+		panic(http.ErrAbortHandler)
+	}
 	return err
 }
 
@@ -119,9 +105,13 @@ func (a *API) componentSystems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rs, err := a.Systems.ComponentSystems(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	p, err := page(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.SystemRef]{Items: items(rs)})
+	rs, next, err := a.Systems.ComponentSystemsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*system.SystemRef]{Items: items(rs), NextCursor: next})
 }

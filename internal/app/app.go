@@ -40,6 +40,8 @@ type Options struct {
 	Checkpoints *activity.Checkpoints
 	// MetricsToken, when set, is the bearer token GET /metrics requires.
 	MetricsToken string
+	// BOMMaxComponents bounds the components of an imported BOM; 0 means system.DefaultBOMMaxComponents.
+	BOMMaxComponents int
 }
 
 // App is a fully assembled aims.
@@ -87,6 +89,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.API.Checkpoints = o.Checkpoints
 	a.Systems = system.NewService(db)
 	a.Systems.BOMMaxBytes = o.BOMMaxBytes
+	a.Systems.BOMMaxComponents = o.BOMMaxComponents
 	a.API.Systems = a.Systems
 	w, err := web.New(accts, db, auth, log)
 	if err != nil {

@@ -42,6 +42,7 @@ func runBOMImport(ctx context.Context, env *Env, args []string) error {
 	}
 	fs := newFlags(env, "bom import", "bom import --org SLUG --system ID|NAME FILE")
 	c.StoreFlags(fs)
+	c.ImportFlags(fs)
 	org := fs.String("org", "", "organization slug (required)")
 	sysRef := fs.String("system", "", "the id or name of the AI system (required)")
 	file, rest := fileArg(args)
@@ -50,6 +51,9 @@ func runBOMImport(ctx context.Context, env *Env, args []string) error {
 	}
 	if err := required("org", *org, "system", *sysRef, "FILE", file); err != nil {
 		return err
+	}
+	if c.BOMMaxComponents <= 0 || c.BOMMaxBytes <= 0 {
+		return usageError("--bom-max-components and --bom-max-bytes must be positive")
 	}
 	f, err := os.Open(file)
 	if err != nil {
@@ -70,7 +74,7 @@ func runBOMImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	svc := system.NewService(db)
-	svc.BOMMaxBytes = c.BOMMaxBytes
+	svc.BOMMaxBytes, svc.BOMMaxComponents = c.BOMMaxBytes, c.BOMMaxComponents
 	var r io.Reader = f
 	var bar *progress
 	if st.Size() >= 1<<20 {
@@ -83,7 +87,10 @@ func runBOMImport(ctx context.Context, env *Env, args []string) error {
 		bar.done()
 	}
 	var invalid *system.BOMInvalidError
+	var tooMany *system.BOMTooManyError
 	switch {
+	case errors.As(err, &tooMany):
+		return &CheckFailed{msg: fmt.Sprintf("%s: %s", file, aims.ErrorMessage(err))}
 	case errors.As(err, &invalid):
 		for _, is := range invalid.Issues {
 			p := is.Pointer

@@ -37,13 +37,16 @@ type Config struct {
 	CheckpointKey      string
 	CheckpointInterval time.Duration
 	MetricsToken       string // when set, /metrics needs "Authorization: Bearer <it>"
+	// BOMMaxComponents (bom_max_components) bounds the components of one BOM import, and twice that its
+	// dependencies; the import stops reading as soon as a document passes it.
+	BOMMaxComponents int
 }
 
 // Default returns the configuration before environment and flags.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
 		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
-		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour}
+		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour, BOMMaxComponents: 100_000}
 }
 
 // Getenv reads an environment variable; tests pass their own.
@@ -114,6 +117,13 @@ func (c *Config) FromEnv(getenv Getenv) error {
 		}
 		c.BOMMaxBytes = n
 	}
+	if v := getenv("AIMS_BOM_MAX_COMPONENTS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("AIMS_BOM_MAX_COMPONENTS must be a number of components, not %q", v)
+		}
+		c.BOMMaxComponents = n
+	}
 	for name, dst := range map[string]*time.Duration{"AIMS_SESSION_IDLE": &c.SessionIdle, "AIMS_SESSION_MAX": &c.SessionMax,
 		"AIMS_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout, "AIMS_CHECKPOINT_INTERVAL": &c.CheckpointInterval} {
 		if v := getenv(name); v != "" {
@@ -151,10 +161,18 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time in-flight requests get to finish on shutdown (AIMS_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take client addresses from X-Forwarded-For (AIMS_TRUST_PROXY)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token /metrics requires; empty leaves /metrics public (AIMS_METRICS_TOKEN, AIMS_METRICS_TOKEN_FILE)")
-	fs.Int64Var(&c.BOMMaxBytes, "bom-max-bytes", c.BOMMaxBytes, "largest CycloneDX BOM an import takes, in bytes (AIMS_BOM_MAX_BYTES)")
 	fs.StringVar(&c.CheckpointDir, "checkpoint-dir", c.CheckpointDir, "write signed checkpoints of every activity trail into this directory (AIMS_CHECKPOINT_DIR)")
 	fs.StringVar(&c.CheckpointKey, "checkpoint-key", c.CheckpointKey, "private key that signs checkpoints, from 'aims audit keygen' (AIMS_CHECKPOINT_KEY)")
 	fs.DurationVar(&c.CheckpointInterval, "checkpoint-interval", c.CheckpointInterval, "how often to write checkpoints (AIMS_CHECKPOINT_INTERVAL)")
+	c.ImportFlags(fs)
+}
+
+// ImportFlags registers the flags that bound an import (--bom-max-bytes, --bom-max-components) on fs:
+// serve and the CLI's import commands take them.
+func (c *Config) ImportFlags(fs *flag.FlagSet) {
+	fs.Int64Var(&c.BOMMaxBytes, "bom-max-bytes", c.BOMMaxBytes, "largest CycloneDX BOM an import takes, in bytes (AIMS_BOM_MAX_BYTES)")
+	fs.IntVar(&c.BOMMaxComponents, "bom-max-components", c.BOMMaxComponents,
+		"most components one CycloneDX BOM import takes, and twice that many dependencies (AIMS_BOM_MAX_COMPONENTS)")
 }
 
 // Secure reports whether aims is reached over TLS, so cookies must be Secure.
@@ -203,6 +221,9 @@ func (c *Config) Validate() error {
 	}
 	if c.CheckpointInterval < time.Minute {
 		return fmt.Errorf("--checkpoint-interval must be at least 1m, not %s", c.CheckpointInterval)
+	}
+	if c.BOMMaxComponents <= 0 {
+		return fmt.Errorf("--bom-max-components must be a positive number of components")
 	}
 	if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("session and shutdown durations must be positive")

@@ -22,7 +22,7 @@ func TestDefaultsAreValidAndLocal(t *testing.T) {
 	c := config.Default()
 	want := config.Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
 		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
-		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour}
+		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour, BOMMaxComponents: 100_000}
 	if c != want {
 		t.Fatalf("Default() = %+v\nwant %+v", c, want)
 	}
@@ -68,6 +68,7 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		"AIMS_CHECKPOINT_KEY":      "/etc/aims/checkpoint.key",
 		"AIMS_CHECKPOINT_INTERVAL": "15m",
 		"AIMS_METRICS_TOKEN":       "scrape-me",
+		"AIMS_BOM_MAX_COMPONENTS":  "5000",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -77,7 +78,7 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		Migrate: true, TrustProxy: true, LogLevel: "debug", LogFormat: "text",
 		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20,
 		SQLiteSynchronous: "full",
-		CheckpointDir:     "/var/lib/aims/checkpoints", CheckpointKey: "/etc/aims/checkpoint.key", CheckpointInterval: 15 * time.Minute, MetricsToken: "scrape-me"}
+		CheckpointDir:     "/var/lib/aims/checkpoints", CheckpointKey: "/etc/aims/checkpoint.key", CheckpointInterval: 15 * time.Minute, MetricsToken: "scrape-me", BOMMaxComponents: 5000}
 	if c != want {
 		t.Fatalf("after FromEnv:\n got %+v\nwant %+v", c, want)
 	}
@@ -180,6 +181,7 @@ func TestFromEnvRefusesMalformedValuesNamingTheVariable(t *testing.T) {
 		{"AIMS_SHUTDOWN_TIMEOUT", "20 s"},
 		{"AIMS_BOM_MAX_BYTES", "32MiB"},
 		{"AIMS_CHECKPOINT_INTERVAL", "hourly"},
+		{"AIMS_BOM_MAX_COMPONENTS", "lots"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			t.Parallel()
@@ -208,7 +210,7 @@ func TestFlagsOverrideTheEnvironment(t *testing.T) {
 		"--database", "postgresql://flag/aims", "--public-url", "https://x.example", "--tls-cert", "c.pem",
 		"--tls-key", "k.pem", "--log-format", "text", "--session-max", "48h", "--shutdown-timeout", "3s",
 		"--trust-proxy", "--demo", "--bom-max-bytes", "67108864", "--sqlite-synchronous", "full",
-		"--checkpoint-dir", "/cp", "--checkpoint-key", "/cp.key", "--checkpoint-interval", "2h"})
+		"--checkpoint-dir", "/cp", "--checkpoint-key", "/cp.key", "--checkpoint-interval", "2h", "--bom-max-components", "250000"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,7 +218,7 @@ func TestFlagsOverrideTheEnvironment(t *testing.T) {
 		PublicURL: "https://x.example", TLSCert: "c.pem", TLSKey: "k.pem", Migrate: false, Demo: true,
 		LogLevel: "error", LogFormat: "text", SessionIdle: time.Hour, SessionMax: 48 * time.Hour,
 		ShutdownTimeout: 3 * time.Second, TrustProxy: true, BOMMaxBytes: 64 << 20, SQLiteSynchronous: "full",
-		CheckpointDir: "/cp", CheckpointKey: "/cp.key", CheckpointInterval: 2 * time.Hour}
+		CheckpointDir: "/cp", CheckpointKey: "/cp.key", CheckpointInterval: 2 * time.Hour, BOMMaxComponents: 250_000}
 	if c != want {
 		t.Fatalf("after flags:\n got %+v\nwant %+v", c, want)
 	}
@@ -283,6 +285,7 @@ func TestValidate(t *testing.T) {
 		{"a checkpoint directory without a key", func(c *config.Config) { c.CheckpointDir = "/cp" }, "--checkpoint-dir and --checkpoint-key"},
 		{"a checkpoint key without a directory", func(c *config.Config) { c.CheckpointKey = "/cp.key" }, "--checkpoint-dir and --checkpoint-key"},
 		{"checkpoints every second", func(c *config.Config) { c.CheckpointInterval = time.Second }, "--checkpoint-interval"},
+		{"a zero BOM component limit", func(c *config.Config) { c.BOMMaxComponents = 0 }, "--bom-max-components"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

@@ -247,12 +247,14 @@ func (db *DB) VerifyActivityWith(ctx context.Context, orgID string, v *activity.
 	return nil
 }
 
+// pageLimit returns the number of items a page of limit n holds: account.DefaultPageLimit for 0, at most
+// account.MaxPageLimit.
 func pageLimit(n int) int {
 	switch {
 	case n <= 0:
-		return 50
-	case n > 200:
-		return 200
+		return account.DefaultPageLimit
+	case n > account.MaxPageLimit:
+		return account.MaxPageLimit
 	}
 	return n
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aimsproject/aims"
@@ -176,6 +177,9 @@ func (db *DB) ListComponents(ctx context.Context, orgID string, f system.Compone
 		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query)) + "%"
 		add(`(lower(c.name) LIKE ? ESCAPE '\' OR lower(c.supplier) LIKE ? ESCAPE '\')`, pat, pat)
 	}
+	if f.NotInSystem != "" {
+		add(`NOT EXISTS (SELECT 1 FROM system_components l WHERE l.org_id = c.org_id AND l.system_id = ? AND l.component_id = c.id)`, f.NotInSystem)
+	}
 	if p.Cursor != "" {
 		id, err := decodeCursor(p.Cursor)
 		if err != nil {
@@ -271,20 +275,11 @@ func (db *DB) SystemComponents(ctx context.Context, orgID, systemID string) ([]*
 	if _, err := systemByID(ctx, db.reader(), orgID, systemID); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+componentColumns+`, l.role, l.notes, l.created_at
-		FROM system_components l JOIN components c ON c.id = l.component_id AND c.org_id = l.org_id
-		WHERE l.org_id = ? AND l.system_id = ? AND l.import_id NOT IN `+pendingImports+` ORDER BY c.kind, c.name, c.component_version, c.id`, orgID, systemID)
+	rows, err := db.reader().query(ctx, systemComponentSelect+` ORDER BY c.kind, c.name, c.component_version, c.id`, orgID, systemID)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the components of AI system %s: %w", systemID, err)
 	}
-	return collect(rows, func(sc scanner) (*system.SystemComponent, error) {
-		var c system.SystemComponent
-		if err := sc.Scan(scanComponentInto(&c.Component, &c.Role, &c.Notes, &c.LinkedAt)...); err != nil {
-			return nil, err
-		}
-		c.CreatedAt, c.UpdatedAt, c.LinkedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC(), c.LinkedAt.UTC()
-		return &c, nil
-	})
+	return collect(rows, scanSystemComponent)
 }
 
 // ComponentSystems returns the systems that use orgID's component componentID, by name; ENOTFOUND when
@@ -316,4 +311,95 @@ func (tx *Tx) insertLink(ctx context.Context, l *system.Link) error {
 		return fmt.Errorf("cannot link component %s: %w", l.ComponentID, err)
 	}
 	return nil
+}
+
+// systemComponentSelect reads the components of one system (org_id, system_id) with their links.
+const systemComponentSelect = `SELECT ` + componentColumns + `, l.role, l.notes, l.created_at
+		FROM system_components l JOIN components c ON c.id = l.component_id AND c.org_id = l.org_id
+		WHERE l.org_id = ? AND l.system_id = ? AND l.import_id NOT IN ` + pendingImports
+
+func scanSystemComponent(sc scanner) (*system.SystemComponent, error) {
+	var c system.SystemComponent
+	if err := sc.Scan(scanComponentInto(&c.Component, &c.Role, &c.Notes, &c.LinkedAt)...); err != nil {
+		return nil, err
+	}
+	c.CreatedAt, c.UpdatedAt, c.LinkedAt = c.CreatedAt.UTC(), c.UpdatedAt.UTC(), c.LinkedAt.UTC()
+	return &c, nil
+}
+
+// SystemComponentsPage returns one page of the components of orgID's system systemID in the order of
+// SystemComponents (kind, name, component version, id): up to p.Limit (see pageLimit) after p.Cursor,
+// or, when before is set, the p.Limit before it. next and prev are the cursors of the pages after and
+// before ("" at either end); a prev cursor is to be passed with before set. ENOTFOUND when there is no
+// such system; a cursor that names no component of the system is EINVALID on cursor.
+func (db *DB) SystemComponentsPage(ctx context.Context, orgID, systemID string, p account.Page, before bool) (cs []*system.SystemComponent, next, prev string, err error) {
+	if _, err := systemByID(ctx, db.reader(), orgID, systemID); err != nil {
+		return nil, "", "", err
+	}
+	limit := pageLimit(p.Limit)
+	q, args := systemComponentSelect, []any{orgID, systemID}
+	if p.Cursor != "" {
+		id, err := decodeCursor(p.Cursor)
+		if err != nil {
+			return nil, "", "", err
+		}
+		at, err := componentByID(ctx, db.reader(), orgID, id)
+		if err != nil {
+			return nil, "", "", aims.FieldError("cursor", "The cursor is not valid.")
+		}
+		cmp := ">"
+		if before {
+			cmp = "<"
+		}
+		q += ` AND (c.kind, c.name, c.component_version, c.id) ` + cmp + ` (?, ?, ?, ?)`
+		args = append(args, at.Kind, at.Name, at.ComponentVersion, at.ID)
+	}
+	order := ` ORDER BY c.kind, c.name, c.component_version, c.id LIMIT ?`
+	if before {
+		order = ` ORDER BY c.kind DESC, c.name DESC, c.component_version DESC, c.id DESC LIMIT ?`
+	}
+	rows, err := db.reader().query(ctx, q+order, append(args, limit+1)...)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("cannot read a page of the components of AI system %s: %w", systemID, err)
+	}
+	cs, err = collect(rows, scanSystemComponent)
+	if err != nil {
+		return nil, "", "", fmt.Errorf("cannot read a page of the components of AI system %s: %w", systemID, err)
+	}
+	more := len(cs) > limit
+	if more {
+		cs = cs[:limit]
+	}
+	if before {
+		slices.Reverse(cs)
+	}
+	if len(cs) == 0 {
+		return cs, "", "", nil
+	}
+	first, last := encodeCursor(cs[0].ID), encodeCursor(cs[len(cs)-1].ID)
+	switch {
+	case before:
+		next = last // the cursor's component comes after this page
+		if more {
+			prev = first
+		}
+	default:
+		if more {
+			next = last
+		}
+		if p.Cursor != "" {
+			prev = first
+		}
+	}
+	return cs, next, prev, nil
+}
+
+// CountSystemComponents returns how many components orgID's system systemID uses.
+func (db *DB) CountSystemComponents(ctx context.Context, orgID, systemID string) (int, error) {
+	var n int
+	if err := db.reader().row(ctx, `SELECT COUNT(*) FROM system_components WHERE org_id = ? AND system_id = ? AND import_id NOT IN `+pendingImports,
+		orgID, systemID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("cannot count the components of AI system %s: %w", systemID, err)
+	}
+	return n, nil
 }

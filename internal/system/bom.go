@@ -145,6 +145,7 @@ func (s *Service) ImportBOM(ctx context.Context, orgID, systemID string, r io.Re
 	if err != nil {
 		return nil, bomError(err)
 	}
+	doc.Limits = s.bomLimits()
 	// The BOM is validated against the schema while its components are converted and written (in one
 	// transaction, committed only once it is found valid): for a large BOM the two take about as long,
 	// and each keeps a core busy. Whatever fails, a BOM found invalid is reported as such.
@@ -184,7 +185,10 @@ func (s *Service) ImportBOM(ctx context.Context, orgID, systemID string, r io.Re
 func bomError(err error) error {
 	var tl *aibom.TooLargeError
 	var ie *aibom.InvalidError
+	var tm *aibom.TooManyError
 	switch {
+	case errors.As(err, &tm):
+		return &BOMTooManyError{What: tm.What, Limit: tm.Limit}
 	case errors.As(err, &tl):
 		return aims.Errorf(aims.ETOOLARGE, "The BOM is larger than the limit of %d bytes.", tl.Limit)
 	case errors.As(err, &ie):

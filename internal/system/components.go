@@ -188,6 +188,8 @@ type SystemRef struct {
 type ComponentFilter struct {
 	Kind  string
 	Query string // matched against name and supplier
+	// NotInSystem, when set, leaves out the components that this system uses.
+	NotInSystem string
 }
 
 // ComponentStore persists components and their links to systems, scoped by organization: what another
@@ -206,7 +208,14 @@ type ComponentStore interface {
 	// LinkComponent links or relinks; it changes nothing (and records nothing) when l is stored as it is.
 	LinkComponent(ctx context.Context, l *Link) error
 	UnlinkComponent(ctx context.Context, orgID, systemID, componentID string) error
+	// SystemComponents returns every component of a system; for the exports that need them all. Pages
+	// of them, for people and API clients, come from SystemComponentsPage.
 	SystemComponents(ctx context.Context, orgID, systemID string) ([]*SystemComponent, error)
+	// SystemComponentsPage returns a page of a system's components, in SystemComponents' order, after
+	// p.Cursor or (before set) before it, with the cursors of the next and previous pages.
+	SystemComponentsPage(ctx context.Context, orgID, systemID string, p account.Page, before bool) ([]*SystemComponent, string, string, error)
+	// CountSystemComponents returns how many components a system uses.
+	CountSystemComponents(ctx context.Context, orgID, systemID string) (int, error)
 	ComponentSystems(ctx context.Context, orgID, componentID string) ([]*SystemRef, error)
 }
 
@@ -288,6 +297,31 @@ func (s *Service) Unlink(ctx context.Context, orgID, systemID, componentID strin
 // SystemComponents returns the components of system systemID, by kind and name.
 func (s *Service) SystemComponents(ctx context.Context, orgID, systemID string) ([]*SystemComponent, error) {
 	return s.store.SystemComponents(ctx, orgID, systemID)
+}
+
+// ComponentsPage is one page of an AI system's components.
+type ComponentsPage struct {
+	Items []*SystemComponent
+	// Next and Prev are the cursors of the pages after and before this one ("" at either end); Prev is
+	// to be asked for with Before set.
+	Next, Prev string
+	// Total is how many components the system uses in all.
+	Total int
+}
+
+// SystemComponentsPage returns a page of system systemID's components, by kind and name: up to p.Limit
+// (default 50, at most 500) after p.Cursor, or before it when before is set; ENOTFOUND when there is no
+// such system, EINVALID on cursor for a cursor that is not one.
+func (s *Service) SystemComponentsPage(ctx context.Context, orgID, systemID string, p account.Page, before bool) (*ComponentsPage, error) {
+	cs, next, prev, err := s.store.SystemComponentsPage(ctx, orgID, systemID, p, before)
+	if err != nil {
+		return nil, err
+	}
+	n, err := s.store.CountSystemComponents(ctx, orgID, systemID)
+	if err != nil {
+		return nil, err
+	}
+	return &ComponentsPage{Items: cs, Next: next, Prev: prev, Total: n}, nil
 }
 
 // ComponentSystems returns the systems that use component componentID, by name.

@@ -16,6 +16,9 @@ type Service struct {
 	// BOMMaxBytes bounds an imported CycloneDX BOM (configuration key bom_max_bytes); 0 means
 	// DefaultBOMMaxBytes.
 	BOMMaxBytes int64
+	// BOMMaxComponents bounds the components of an imported BOM (bom_max_components); 0 means
+	// DefaultBOMMaxComponents. See BOMComponentLimit.
+	BOMMaxComponents int
 	// ImportProgress, when set, is told how many of the systems of a bulk import (Import, ImportCSV,
 	// ImportChecked) are stored, now and then while they are: a progress bar for tens of thousands.
 	ImportProgress func(stored, total int)

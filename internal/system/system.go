@@ -252,6 +252,7 @@ type Store interface {
 	ListSystems(ctx context.Context, orgID string, f Filter, p account.Page) ([]*System, string, error)
 	SystemChanges(ctx context.Context, orgID, id string) ([]*Change, error)
 	ComponentStore
+	PageStore
 	ClassificationStore
 	ModelCardStore
 	BOMStore

@@ -92,7 +92,7 @@ var pageNames = []string{
 	"systems", "system", "system_form", "classification",
 	"system_card", "model_card",
 	"system_bom",
-	"components", "component", "component_form", "systems_import",
+	"components", "component", "component_form", "systems_import", "system_components",
 }
 
 // parsePages parses the shared layout once and each page on a clone of it, so that every page can define

@@ -95,6 +95,7 @@ var webMatrix = []struct {
 	{"POST /systems/{id}", "YYYYNN", false},
 	{"GET /systems/export", "YYYYYY", false},
 	{"POST /systems/import", "YYYYNN", false},
+	{"GET /systems/{id}/components", "YYYYYY", false},
 	{"POST /systems/{id}/components", "YYYYNN", false},
 	{"POST /systems/{id}/components/{componentID}/remove", "YYYYNN", false},
 	{"GET /components", "YYYYYY", false},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/aimsproject/aims"
@@ -16,17 +17,29 @@ import (
 // two of them, a form to import another, and the export.
 type SystemBOMPage struct {
 	Layout
-	System   *system.System
-	Versions []*system.BOMImport
-	// Latest is the newest version with its inventory, nil while there is none.
-	Latest    *system.BOMImport
-	From, To  int64
-	Diff      *system.BOMDiff
-	DiffErr   string
-	CanImport bool
-	MaxMiB    int64
-	Upload    BOMUpload
+	System *system.System
+	// Versions is a page of the imported versions, newest first; OlderHref is the address of the next
+	// page ("" on the last), NewestHref that of the first when this is not it.
+	Versions              []*system.BOMImport
+	OlderHref, NewestHref string
+	// Latest is the newest version with its inventory, nil while there is none; Items is the window of
+	// its components the page shows.
+	Latest      *system.BOMImport
+	Items       []aibom.Component
+	ItemsWindow Window
+	From, To    int64
+	Diff        *system.BOMDiff
+	// DiffLines is the window of Diff's lines the page shows.
+	DiffLines  []string
+	DiffWindow Window
+	DiffErr    string
+	CanImport  bool
+	MaxMiB     int64
+	Upload     BOMUpload
 }
+
+// bomVersionsPageSize is how many imported versions one page of the BOM page lists.
+const bomVersionsPageSize = 50
 
 // BOMUpload is the outcome of a refused upload: the form's error and every issue found in the file.
 type BOMUpload struct {
@@ -50,22 +63,29 @@ func (w *Web) renderSystemBOM(rw http.ResponseWriter, r *http.Request, v *visit,
 	if err != nil {
 		return err
 	}
-	vs, err := w.Systems.BOMs(ctx, v.org.ID, id)
+	q := r.URL.Query()
+	vs, next, err := w.Systems.BOMsPage(ctx, v.org.ID, id, pageOf(q.Get("versions"), bomVersionsPageSize))
 	if err != nil {
 		return err
 	}
 	p := SystemBOMPage{Layout: w.layout(rw, r, v, "BOM of "+s.Name, systemsPath), System: s, Versions: vs,
 		CanImport: v.may(aims.ActionCreate, aims.ResSystem), MaxMiB: w.Systems.BOMLimit() >> 20, Upload: up}
-	if len(vs) > 0 {
-		if p.Latest, err = w.Systems.BOM(ctx, v.org.ID, id, vs[0].Seq); err != nil {
-			return err
-		}
-		p.To, p.From = vs[0].Seq, vs[0].Seq
-		if len(vs) > 1 {
-			p.From = vs[1].Seq
-		}
+	base := systemHref(id) + "/bom"
+	if next != "" {
+		p.OlderHref = base + "?" + url.Values{"versions": {next}}.Encode() + "#versions-title"
 	}
-	q := r.URL.Query()
+	if q.Get("versions") != "" {
+		p.NewestHref = base + "#versions-title"
+	}
+	if p.Latest, err = w.Systems.LatestBOM(ctx, v.org.ID, id); err != nil && aims.ErrorCode(err) != aims.ENOTFOUND {
+		return err
+	}
+	if p.Latest != nil {
+		var lo, hi int
+		p.ItemsWindow, lo, hi = window(r.URL, "items", "#latest-title", len(p.Latest.Inventory.Components))
+		p.Items = p.Latest.Inventory.Components[lo:hi]
+		p.To, p.From = p.Latest.Seq, max(p.Latest.Seq-1, 1)
+	}
 	if q.Has("from") || q.Has("to") {
 		from, ferr := strconv.ParseInt(q.Get("from"), 10, 64)
 		to, terr := strconv.ParseInt(q.Get("to"), 10, 64)
@@ -76,6 +96,9 @@ func (w *Web) renderSystemBOM(rw http.ResponseWriter, r *http.Request, v *visit,
 			p.Diff, err = w.Systems.DiffBOM(ctx, v.org.ID, id, from, to)
 			switch {
 			case err == nil:
+				var lo, hi int
+				p.DiffWindow, lo, hi = window(r.URL, "lines", "#diff-title", len(p.Diff.Lines))
+				p.DiffLines = p.Diff.Lines[lo:hi]
 			case aims.ErrorCode(err) == aims.ENOTFOUND || aims.ErrorCode(err) == aims.EINVALID:
 				p.DiffErr = "Choose two imported versions to compare."
 			default:

@@ -76,11 +76,16 @@ type ComponentPage struct {
 	Layout
 	Component *system.Component
 	Details   []Detail
-	UsedBy    []*system.SystemRef
-	// ModelCards are a model's imported cards, newest first.
-	ModelCards []*system.ModelCard
-	CanEdit    bool
-	CanDelete  bool
+	// UsedBy is a page of the systems that use the component, by name; MoreUsedByHref is the address of
+	// the next page, FirstUsedByHref that of the first when this is not it.
+	UsedBy                          []*system.SystemRef
+	MoreUsedByHref, FirstUsedByHref string
+	// ModelCards are a page of a model's imported cards, newest first; OlderCardsHref and
+	// NewestCardsHref as for UsedBy.
+	ModelCards                      []*system.ModelCard
+	OlderCardsHref, NewestCardsHref string
+	CanEdit                         bool
+	CanDelete                       bool
 }
 
 // Detail is one of a component's details as a page shows it: its key and its value, as text.
@@ -115,6 +120,9 @@ func componentDetails(c *system.Component) []Detail {
 // detailBools are the yes/no details (system's own list is not exported).
 var detailBools = []string{"personal_data"}
 
+// componentListsPageSize is how many systems and model cards a component's page lists at a time.
+const componentListsPageSize = 50
+
 // componentPage shows the component named by the request's path.
 func (w *Web) componentPage(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	id, err := pathID(r)
@@ -125,17 +133,32 @@ func (w *Web) componentPage(rw http.ResponseWriter, r *http.Request, v *visit) e
 	if err != nil {
 		return err
 	}
-	used, err := w.Systems.ComponentSystems(r.Context(), v.org.ID, id)
+	q := r.URL.Query()
+	used, nextUsed, err := w.Systems.ComponentSystemsPage(r.Context(), v.org.ID, id, pageOf(q.Get("systems"), componentListsPageSize))
 	if err != nil {
 		return err
 	}
 	var cards []*system.ModelCard
+	nextCards := ""
 	if c.Kind == "model" {
-		if cards, err = w.Systems.ComponentModelCards(r.Context(), v.org.ID, id); err != nil {
+		if cards, nextCards, err = w.Systems.ComponentModelCardsPage(r.Context(), v.org.ID, id, pageOf(q.Get("cards"), componentListsPageSize)); err != nil {
 			return err
 		}
 	}
 	p := ComponentPage{Layout: w.layout(rw, r, v, c.Name, componentsPath), Component: c, Details: componentDetails(c), UsedBy: used,
 		ModelCards: cards, CanEdit: v.may(aims.ActionUpdate, aims.ResSystem), CanDelete: v.may(aims.ActionDelete, aims.ResSystem)}
+	base := componentHref(id)
+	if nextUsed != "" {
+		p.MoreUsedByHref = base + "?" + url.Values{"systems": {nextUsed}}.Encode() + "#used-title"
+	}
+	if q.Get("systems") != "" {
+		p.FirstUsedByHref = base + "#used-title"
+	}
+	if nextCards != "" {
+		p.OlderCardsHref = base + "?" + url.Values{"cards": {nextCards}}.Encode() + "#cards-title"
+	}
+	if q.Get("cards") != "" {
+		p.NewestCardsHref = base + "#cards-title"
+	}
 	return w.render(rw, r, http.StatusOK, "component", p)
 }

@@ -45,8 +45,11 @@ type ModelCardPage struct {
 	Layout
 	Card      *system.ModelCard
 	Component *system.Component
-	Systems   []*system.SystemRef
-	Versions  []*system.ModelCard
+	// Systems and Versions are the first pages of the systems that use the component and of its cards;
+	// More says that either has more, which the component's page lists.
+	Systems  []*system.SystemRef
+	Versions []*system.ModelCard
+	More     bool
 }
 
 // systemCardPage shows the system card of the AI system named by the path.
@@ -194,15 +197,16 @@ func (w *Web) modelCardPage(rw http.ResponseWriter, r *http.Request, v *visit) e
 	if err != nil {
 		return err
 	}
-	refs, err := w.Systems.ComponentSystems(ctx, v.org.ID, c.ID)
+	// The first page of each; the component's page has the rest.
+	refs, moreRefs, err := w.Systems.ComponentSystemsPage(ctx, v.org.ID, c.ID, pageOf("", componentListsPageSize))
 	if err != nil {
 		return err
 	}
-	versions, err := w.Systems.ComponentModelCards(ctx, v.org.ID, c.ID)
+	versions, moreVersions, err := w.Systems.ComponentModelCardsPage(ctx, v.org.ID, c.ID, pageOf("", componentListsPageSize))
 	if err != nil {
 		return err
 	}
 	p := ModelCardPage{Layout: w.layout(rw, r, v, "Model card of "+c.Name, systemsPath), Card: mc, Component: c,
-		Systems: refs, Versions: versions}
+		Systems: refs, Versions: versions, More: moreRefs != "" || moreVersions != ""}
 	return w.render(rw, r, http.StatusOK, "model_card", p)
 }

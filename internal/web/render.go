@@ -114,6 +114,8 @@ func (w *Web) funcs() template.FuncMap {
 		"linkRole": linkRole,
 		// plural is "1 component" or "n components".
 		"plural": plural,
+		// thousands writes a count with thousands separators: 935,144.
+		"thousands": thousands,
 		// riskLabel names an EU AI Act risk class ("High-risk").
 		"riskLabel": func(class string) string { return euact.ClassLabels[class] },
 		"initial": func(name string) string {
@@ -132,6 +134,20 @@ func plural(n any, singular, plurals string) string {
 		return s + " " + singular
 	}
 	return s + " " + plurals
+}
+
+// thousands writes the integer n with a comma between each group of three digits.
+func thousands(n any) string {
+	s := fmt.Sprint(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if neg {
+		return "-" + s
+	}
+	return s
 }
 
 // when formats a time for people, in UTC so that every reader sees the same value.

@@ -109,6 +109,7 @@ func (w *Web) Routes() []Route {
 		{Method: post, Path: "/systems/{id}", Access: Member, Action: update, Resource: aims.ResSystem, handle: w.updateSystem},
 		{Method: get, Path: "/systems/export", Access: Member, Action: read, Resource: aims.ResSystem, handle: w.exportSystems},
 		{Method: post, Path: "/systems/import", Access: Member, Action: create, Resource: aims.ResSystem, handle: w.importSystems},
+		{Method: get, Path: "/systems/{id}/components", Access: Member, Action: read, Resource: aims.ResSystem, handle: w.systemComponentsPage},
 		{Method: post, Path: "/systems/{id}/components", Access: Member, Action: update, Resource: aims.ResSystem, handle: w.linkComponent},
 		{Method: post, Path: "/systems/{id}/components/{componentID}/remove", Access: Member, Action: update, Resource: aims.ResSystem, handle: w.unlinkComponent},
 		{Method: get, Path: "/components", Access: Member, Action: read, Resource: aims.ResSystem, handle: w.componentsPage},

@@ -2,7 +2,7 @@ package web
 
 import (
 	"net/http"
-	"slices"
+	"net/url"
 	"strings"
 
 	"github.com/aimsproject/aims"
@@ -13,10 +13,15 @@ import (
 // changes with who made them, when and why (ISO/IEC 42001, 6.3).
 type SystemPage struct {
 	Layout
-	System     *system.System
-	Components []*system.SystemComponent
-	History    []*system.Change
-	CanEdit    bool
+	System *system.System
+	// Components is the first page of the system's components and how many there are; the components
+	// page (/systems/{id}/components) has the rest.
+	Components ComponentsTable
+	// History is a page of the system's changes, newest first; OlderHistoryHref is the address of the
+	// next page ("" on the last), NewestHistoryHref that of the first when this is not it.
+	History                             []*system.Change
+	OlderHistoryHref, NewestHistoryHref string
+	CanEdit                             bool
 	// LinkChoices are the components the "link existing" form offers: the first linkComponentsShown by
 	// name that match LinkQuery (name or supplier; all when empty), less those the system uses.
 	LinkChoices []*system.Component
@@ -29,6 +34,9 @@ type SystemPage struct {
 	LatestBOM *system.BOMImport
 }
 
+// historyPageSize is how many changes of a system's history its page lists at a time.
+const historyPageSize = 50
+
 // systemPage shows the AI system named by the request's path.
 func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	id, err := pathID(r)
@@ -40,11 +48,11 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	if err != nil {
 		return err
 	}
-	hs, err := w.Systems.History(ctx, v.org.ID, id)
+	hs, nextHistory, err := w.Systems.HistoryPage(ctx, v.org.ID, id, pageOf(r.URL.Query().Get("history"), historyPageSize))
 	if err != nil {
 		return err
 	}
-	cs, err := w.Systems.SystemComponents(ctx, v.org.ID, id)
+	cs, err := w.Systems.SystemComponentsPage(ctx, v.org.ID, id, pageOf("", systemComponentsPageSize), false)
 	if err != nil {
 		return err
 	}
@@ -52,29 +60,31 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	if err != nil && aims.ErrorCode(err) != aims.ENOTFOUND {
 		return err
 	}
-	boms, err := w.Systems.BOMs(ctx, v.org.ID, id)
+	boms, _, err := w.Systems.BOMsPage(ctx, v.org.ID, id, pageOf("", 1))
 	if err != nil {
 		return err
 	}
-	p := SystemPage{Layout: w.layout(rw, r, v, s.Name, systemsPath), System: s, Components: cs, History: hs,
-		CanEdit: v.may(aims.ActionUpdate, aims.ResSystem), Classification: cl}
+	canEdit := v.may(aims.ActionUpdate, aims.ResSystem)
+	p := SystemPage{Layout: w.layout(rw, r, v, s.Name, systemsPath), System: s, History: hs,
+		Components: componentsTable(id, canEdit, cs), CanEdit: canEdit, Classification: cl}
+	if nextHistory != "" {
+		p.OlderHistoryHref = systemHref(id) + "?" + url.Values{"history": {nextHistory}}.Encode() + "#history-title"
+	}
+	if r.URL.Query().Get("history") != "" {
+		p.NewestHistoryHref = systemHref(id) + "#history-title"
+	}
 	if len(boms) > 0 {
 		p.LatestBOM = boms[0]
 	}
 	if p.CanEdit {
 		p.LinkQuery = strings.TrimSpace(r.URL.Query().Get("link_q"))
-		all, next, err := w.Systems.Components(ctx, v.org.ID, system.ComponentFilter{Query: p.LinkQuery},
+		// A component the system uses already is not offered again.
+		all, next, err := w.Systems.Components(ctx, v.org.ID, system.ComponentFilter{Query: p.LinkQuery, NotInSystem: id},
 			pageOf("", linkComponentsShown))
 		if err != nil {
 			return err
 		}
-		p.LinkMore = next != ""
-		// A component the system uses already is not offered again.
-		for _, c := range all {
-			if !slices.ContainsFunc(cs, func(sc *system.SystemComponent) bool { return sc.ID == c.ID }) {
-				p.LinkChoices = append(p.LinkChoices, c)
-			}
-		}
+		p.LinkChoices, p.LinkMore = all, next != ""
 	}
 	return w.render(rw, r, http.StatusOK, "system", p)
 }

@@ -29,6 +29,8 @@ func prepareSystems(t *testing.T, f *apptest.Fixture, r *matrixRequest, route st
 		r.form.Set("purpose", "Matrix.")
 	case "GET /systems/{id}":
 		r.path = "/systems/" + newSystem().ID
+	case "GET /systems/{id}/components":
+		r.path = "/systems/" + newSystem().ID + "/components"
 	case "GET /systems/{id}/edit":
 		r.path = "/systems/" + newSystem().ID + "/edit"
 	case "POST /systems/{id}":

@@ -96,36 +96,21 @@ func (w *Web) exportSystems(rw http.ResponseWriter, r *http.Request, v *visit) e
 	if format != "csv" && format != "json" {
 		return aims.FieldError("format", "Export as csv or json.")
 	}
-	var buf bytes.Buffer
-	var err error
+	contentType := "application/json"
 	if format == "csv" {
-		cw := system.NewCSVWriter(&buf)
-		err = w.Systems.EachSystem(r.Context(), v.org.ID, system.Filter{}, func(s *system.System) error {
-			f := system.FieldsOf(s)
-			return cw.Write(&f)
-		})
-		if err == nil {
-			err = cw.Flush()
-		}
-		rw.Header().Set("Content-Type", "text/csv; charset=utf-8")
-	} else {
-		all := []system.Fields{}
-		err = w.Systems.EachSystem(r.Context(), v.org.ID, system.Filter{}, func(s *system.System) error {
-			all = append(all, system.FieldsOf(s))
-			return nil
-		})
-		if err == nil {
-			enc := json.NewEncoder(&buf)
-			enc.SetIndent("", "  ")
-			err = enc.Encode(all)
-		}
-		rw.Header().Set("Content-Type", "application/json")
+		contentType = "text/csv; charset=utf-8"
 	}
-	if err != nil {
-		return err
+	// Written as it is read, a page of systems at a time: see the API's exportSystems.
+	started := false
+	err := w.Systems.ExportSystems(r.Context(), v.org.ID, format, "  ", rw, func() {
+		started = true
+		rw.Header().Set("Content-Type", contentType)
+		rw.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="aims-systems-%s.%s"`, v.org.Slug, format))
+		rw.Header().Set("Cache-Control", "no-store")
+		rw.WriteHeader(http.StatusOK)
+	})
+	if err != nil && started {
+		panic(http.ErrAbortHandler)
 	}
-	rw.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="aims-systems-%s.%s"`, v.org.Slug, format))
-	rw.Header().Set("Cache-Control", "no-store")
-	_, err = buf.WriteTo(rw)
 	return err
 }

@@ -18,6 +18,25 @@ func (e *TooLargeError) Error() string {
 	return fmt.Sprintf("CycloneDX BOM is larger than the limit of %d bytes", e.Limit)
 }
 
+// TooManyError is returned when a BOM holds more items of one kind than its Limits allow. The document
+// is refused as soon as the count passes the limit: the rest is not read.
+type TooManyError struct {
+	What  string // "components" (components and services, nested ones included) or "dependencies"
+	Limit int
+}
+
+func (e *TooManyError) Error() string {
+	return fmt.Sprintf("CycloneDX BOM has more than the limit of %d %s", e.Limit, e.What)
+}
+
+// Limits bound what a Document is allowed to hold. A zero field sets no bound.
+type Limits struct {
+	// Components bounds the components and services, nested ones included.
+	Components int
+	// Dependencies bounds the entries of the dependencies array.
+	Dependencies int
+}
+
 // GeneratedRefPrefix starts the bom-refs Parse makes up for components that
 // have none.
 const GeneratedRefPrefix = "aims-gen:"
@@ -85,6 +104,9 @@ func SizeOf(r io.Reader) int64 {
 type Document struct {
 	schemas *schemaSet
 	data    []byte
+	// Limits bound the items that Validate and Inventory accept: past them they stop reading and
+	// return a *TooManyError. Zero (as Read leaves them) bounds nothing.
+	Limits Limits
 }
 
 // Read reads a CycloneDX JSON BOM of at most limit bytes from r, refusing a longer one with a
@@ -108,7 +130,7 @@ func Read(r io.Reader, limit int64) (*Document, error) {
 // another error when the validator fails. It may run concurrently with Inventory, and leaves one core
 // (of GOMAXPROCS) to the caller, which is meant to be storing the inventory meanwhile.
 func (d *Document) Validate() error {
-	_, err := parseOn(d.schemas, d.data, true, false, runtime.GOMAXPROCS(0)-1)
+	_, err := parseOn(d.schemas, d.data, true, false, runtime.GOMAXPROCS(0)-1, d.Limits)
 	return err
 }
 
@@ -118,7 +140,7 @@ func (d *Document) Validate() error {
 // the conversion does not recognize is left out), so the inventory must not be kept unless Validate
 // accepts the document.
 func (d *Document) Inventory() (*Inventory, error) {
-	return parse(d.schemas, d.data, false, true)
+	return parseOn(d.schemas, d.data, false, true, runtime.GOMAXPROCS(0), d.Limits)
 }
 
 // readLimited reads all of r, or refuses with a *TooLargeError past limit

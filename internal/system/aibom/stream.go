@@ -10,6 +10,7 @@ import (
 	"runtime"
 	"strconv"
 	"sync"
+	"sync/atomic"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 )
@@ -45,6 +46,13 @@ type parser struct {
 	decode   bool
 	workers  int // goroutines that read the items of an array
 	seed     maphash.Seed
+	limits   Limits
+	// comps counts the components and services read so far, nested ones included (by the workers);
+	// over is set once it passes limits.Components, so that the reading stops.
+	comps atomic.Int64
+	over  atomic.Bool
+	// top counts the top-level items of the components and services arrays read before the current one.
+	top int
 }
 
 // parse validates data against the CycloneDX 1.6 schema (when validate is set), item by item for the
@@ -54,14 +62,54 @@ type parser struct {
 // unsupported specVersion is refused, and the inventory is what it would be with validate for a valid
 // document (see Document).
 func parse(schemas *schemaSet, data []byte, validate, decode bool) (*Inventory, error) {
-	return parseOn(schemas, data, validate, decode, runtime.GOMAXPROCS(0))
+	return parseOn(schemas, data, validate, decode, runtime.GOMAXPROCS(0), Limits{})
 }
 
-// parseOn is parse with the items read by workers goroutines.
-func parseOn(schemas *schemaSet, data []byte, validate, decode bool, workers int) (*Inventory, error) {
+// parseOn is parse with the items read by workers goroutines, refusing a document over limits with a
+// *TooManyError as soon as the count passes them.
+func parseOn(schemas *schemaSet, data []byte, validate, decode bool, workers int, limits Limits) (*Inventory, error) {
 	p := &parser{schemas: schemas, data: data, validate: validate, decode: decode, workers: max(1, workers),
-		seed: maphash.MakeSeed()}
+		seed: maphash.MakeSeed(), limits: limits}
 	return p.run()
+}
+
+// tooMany returns the *TooManyError of key's array when it holds n top-level items, or its items with
+// the nested ones were found to pass the limit, and nil otherwise.
+func (p *parser) tooMany(key string, n int) error {
+	switch key {
+	case "components", "services":
+		if max := p.limits.Components; max > 0 && (p.over.Load() || p.top+n > max) {
+			return &TooManyError{What: "components", Limit: max}
+		}
+	case "dependencies":
+		if max := p.limits.Dependencies; max > 0 && n > max {
+			return &TooManyError{What: "dependencies", Limit: max}
+		}
+	}
+	return nil
+}
+
+// countComponents adds the component or service v, with those nested in it, to the count, and marks the
+// count over the limit when it passes it.
+func (p *parser) countComponents(key string, v any) {
+	if p.limits.Components <= 0 || (key != "components" && key != "services") {
+		return
+	}
+	var count func(any) int64
+	count = func(v any) int64 {
+		n := int64(1)
+		if o, ok := v.(map[string]any); ok {
+			if kids, ok := o[key].([]any); ok {
+				for _, k := range kids {
+					n += count(k)
+				}
+			}
+		}
+		return n
+	}
+	if p.comps.Add(count(v)) > int64(p.limits.Components) {
+		p.over.Store(true)
+	}
 }
 
 func (p *parser) run() (*Inventory, error) {
@@ -261,6 +309,11 @@ func (p *parser) array(key, def string, off int) ([]*item, int, error) {
 			off++
 			break
 		}
+		// The top-level items alone, or with what the workers found nested in them, may pass a limit:
+		// then the rest of the document is not read.
+		if err = p.tooMany(key, len(items)+1); err != nil {
+			break
+		}
 		var end int
 		if end, err = skipValue(p.data, off); err != nil {
 			break
@@ -291,8 +344,18 @@ func (p *parser) array(key, def string, off int) ([]*item, int, error) {
 	}
 	close(jobs)
 	wg.Wait()
+	var tm *TooManyError
+	if errors.As(err, &tm) {
+		return nil, 0, err
+	}
 	if err != nil {
 		return nil, 0, p.syntax(err)
+	}
+	if key == "components" || key == "services" {
+		p.top += len(items)
+	}
+	if err := p.tooMany(key, 0); err != nil {
+		return nil, 0, err
 	}
 	return items, off, nil
 }
@@ -322,6 +385,7 @@ func (p *parser) item(key string, i int, it *item, sch *jsonschema.Schema) {
 		it.err = err
 		return
 	}
+	p.countComponents(key, v)
 	if p.validate {
 		if err := sch.Validate(v); err != nil {
 			var ve *jsonschema.ValidationError

@@ -79,3 +79,18 @@ func HeapPeak() func() uint64 {
 		return top - base
 	}
 }
+
+// Trivial builds a CycloneDX 1.6 BOM of n trivial library components (a name and a version each, no
+// dependencies): the smallest valid BOM of that many items, as an importer that counts them sees it.
+func Trivial(n int) []byte {
+	var b bytes.Buffer
+	b.WriteString(`{"bomFormat":"CycloneDX","specVersion":"1.6","version":1,"components":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"bom-ref":"c%d","type":"library","name":"lib-%06d","version":"1"}`, i, i)
+	}
+	b.WriteString(`]}`)
+	return b.Bytes()
+}
