@@ -202,12 +202,12 @@ func TestBusyLoginGivesItsAttemptBack(t *testing.T) {
 	e := newEnv(t)
 	e.svc.MaxAccountAddressFailures = 1
 	entered, unblock := make(chan struct{}), make(chan struct{})
-	var first sync.Once
+	var first atomic.Bool
 	e.svc.Passwords = account.NewHasher(account.HasherOptions{Concurrency: 1, Wait: time.Millisecond, OnEvaluate: func() {
-		first.Do(func() {
+		if first.CompareAndSwap(false, true) {
 			close(entered)
 			<-unblock
-		})
+		}
 	}})
 	ada := e.user(t, "ada@example.com", "Ada")
 	bob := e.user(t, "bob@example.com", "Bob")
