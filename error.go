@@ -3,6 +3,7 @@ package aims
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Error codes. One table in the transport layer maps each to an HTTP status and a problem type.
@@ -25,6 +26,8 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// RetryAfter, when set on an ETOOMANY error, is how long the caller should wait before trying again.
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {
@@ -72,4 +75,14 @@ func ErrorField(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// ErrorRetryAfter returns how long the caller should wait before trying again after err, or 0 when err
+// does not say.
+func ErrorRetryAfter(err error) time.Duration {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.RetryAfter
+	}
+	return 0
 }

@@ -145,9 +145,7 @@ type Store interface {
 	RevokeToken(ctx context.Context, orgID, id string, ifVersion int64) (*Token, error)
 	TouchToken(ctx context.Context, id string, at time.Time) error
 
-	AddLoginFailure(ctx context.Context, key string, at time.Time) error
-	CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error)
-	ClearLoginFailures(ctx context.Context, key string) error
+	AttemptStore
 }
 
 // ActivityStore reads the activity trail.

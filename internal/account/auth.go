@@ -2,6 +2,7 @@ package account
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -11,48 +12,47 @@ import (
 // errBadLogin is the one answer for a wrong email or password, so that the response does not tell which.
 var errBadLogin = &aims.Error{Code: aims.EUNAUTHORIZED, Message: "The email or password is not right.", Field: "password"}
 
-// Login checks a password and starts a session. It refuses (ETOOMANY) when the account or the client
-// address has failed too often recently. The returned secret goes in the session cookie; when the user
-// has a second factor the session is pending until CompleteTOTP. previous, when set, is the secret of the
-// session the browser had before, which is ended so that the session identifier is rotated on login.
+// Login checks a password and starts a session. Before it checks anything it reserves an attempt
+// against the login throttle (see throttle.go): it refuses (ETOOMANY, with a Retry-After) when this
+// account has failed too often from this client address, the address has failed too often at any
+// account, or the account has reached its ceiling from all addresses; and when the server is too busy
+// checking other passwords. The returned secret goes in the session cookie; when the user has a second
+// factor the session is pending until CompleteTOTP. previous, when set, is the secret of the session the
+// browser had before, which is ended so that the session identifier is rotated on login.
 func (s *Service) Login(ctx context.Context, email, password, addr, previous string) (string, *Session, error) {
-	now := s.now()
-	since := now.Add(-s.LoginWindow)
 	email = strings.ToLower(strings.TrimSpace(email))
-	acctKey, addrKey := "acct:"+HashSecret(email), "addr:"+addr
-	if n, err := s.store.CountLoginFailures(ctx, acctKey, since); err != nil {
+	keys := []string{accountAddressKey(email, addr), addressKey(addr), accountKey(email)}
+	if err := s.reserve(ctx, "", []AttemptLimit{
+		{keys[0], s.MaxAccountAddressFailures}, {keys[1], s.MaxAddressFailures}, {keys[2], s.MaxAccountFailures},
+	}, []string{
+		"Too many failed logins for this account from your address",
+		"Too many failed logins from your address",
+		"Too many failed logins for this account",
+	}); err != nil {
 		return "", nil, err
-	} else if n >= s.MaxAccountFailures {
-		return "", nil, aims.Errorf(aims.ETOOMANY, "Too many failed logins for this account; try again in %d minutes.", int(s.LoginWindow.Minutes()))
-	}
-	if n, err := s.store.CountLoginFailures(ctx, addrKey, since); err != nil {
-		return "", nil, err
-	} else if n >= s.MaxAddressFailures {
-		return "", nil, aims.Errorf(aims.ETOOMANY, "Too many failed logins from your address; try again in %d minutes.", int(s.LoginWindow.Minutes()))
 	}
 	u, err := s.store.UserByEmail(ctx, email)
 	if err != nil && aims.ErrorCode(err) != aims.ENOTFOUND {
+		return "", nil, errors.Join(err, s.release(ctx, keys, nil))
+	}
+	// An unknown account is checked against a dummy hash, so that timing does not reveal which emails
+	// exist; its attempt counts like any wrong password.
+	encoded := ""
+	if u != nil {
+		encoded = u.PasswordHash
+	}
+	ok, err := s.checkReserved(ctx, encoded, password, "", keys)
+	if err != nil {
 		return "", nil, err
 	}
-	if u == nil || !CheckPassword(u.PasswordHash, password) {
-		if u == nil {
-			// Spend the same time as a real check so that timing does not reveal which emails exist.
-			CheckPassword(s.dummyHash(), password)
-		}
-		if err := s.store.AddLoginFailure(ctx, acctKey, now); err != nil {
-			return "", nil, err
-		}
-		if err := s.store.AddLoginFailure(ctx, addrKey, now); err != nil {
-			return "", nil, err
-		}
+	if u == nil || u.PasswordHash == "" || !ok {
 		return "", nil, errBadLogin
 	}
-	if !u.TOTPEnabled {
-		// A login that still owes a second factor is not a success yet: the account's failures are forgotten
-		// only when CompleteTOTP succeeds, so that logging in again does not reset the count of wrong codes.
-		if err := s.store.ClearLoginFailures(ctx, acctKey); err != nil {
-			return "", nil, err
-		}
+	// The right password from this address forgets its failures here; from the address and the account
+	// as a whole only this attempt is taken back, so that one success does not reset a distributed guess.
+	// A second factor still owed is counted separately (CompleteTOTP).
+	if err := s.release(ctx, keys[1:], keys[:1]); err != nil {
+		return "", nil, err
 	}
 	if previous != "" {
 		defer s.cache.forget()
@@ -83,13 +83,6 @@ func (s *Service) landingOrganization(ctx context.Context, u *User) (string, err
 	return ms[0].OrgID, nil
 }
 
-// dummyHash returns a hash to check unknown accounts' passwords against, made on first use so that
-// start-up stays fast.
-func (s *Service) dummyHash() string {
-	s.dummyOnce.Do(func() { s.dummy, _ = HashPassword("not a real password, only for timing") })
-	return s.dummy
-}
-
 func (s *Service) startSession(ctx context.Context, userID, orgID string, mfaPending bool) (string, *Session, error) {
 	now := s.now()
 	secret := newSecret()
@@ -102,9 +95,9 @@ func (s *Service) startSession(ctx context.Context, userID, orgID string, mfaPen
 }
 
 // CompleteTOTP checks the second factor of a pending session. On success the pending session is replaced
-// by a new, complete one (rotating the identifier again) whose secret is returned. A wrong code counts as a
-// failed login of the account, and once the account has failed MaxAccountFailures times within LoginWindow
-// every code is refused (ETOOMANY).
+// by a new, complete one (rotating the identifier again) whose secret is returned. Each code first reserves
+// an attempt of the account's second factor: once MaxCodeFailures codes were wrong within LoginWindow,
+// every code is refused (ETOOMANY) until the window ends, however many parallel guesses arrive together.
 func (s *Service) CompleteTOTP(ctx context.Context, secret, code string) (string, *Session, error) {
 	defer s.cache.forget()
 	sess, u, err := s.session(ctx, secret, true)
@@ -114,28 +107,24 @@ func (s *Service) CompleteTOTP(ctx context.Context, secret, code string) (string
 	if !sess.MFAPending {
 		return secret, sess, nil
 	}
-	// Wrong codes count against the account like wrong passwords, so that six digits cannot be guessed in
-	// a loop on one pending session.
-	key := "acct:" + HashSecret(u.Email)
-	if n, err := s.store.CountLoginFailures(ctx, key, s.now().Add(-s.LoginWindow)); err != nil {
+	// Wrong codes count against the account, and logging in again does not reset them, so that six digits
+	// cannot be guessed in a loop on one pending session or many.
+	key := codeKey(u.ID)
+	if err := s.reserve(ctx, "code", []AttemptLimit{{key, s.MaxCodeFailures}},
+		[]string{"Too many wrong codes for this account"}); err != nil {
 		return "", nil, err
-	} else if n >= s.MaxAccountFailures {
-		return "", nil, aims.Errorf(aims.ETOOMANY, "Too many failed logins for this account; try again in %d minutes.", int(s.LoginWindow.Minutes()))
 	}
 	step, ok := totpStep(strings.TrimSpace(code), u.TOTPSecret)
 	if ok {
 		// Each code works once: a code used already (or older than the last one used) is refused.
 		if ok, err = s.store.UseTOTPStep(ctx, u.ID, step); err != nil {
-			return "", nil, err
+			return "", nil, errors.Join(err, s.release(ctx, []string{key}, nil))
 		}
 	}
 	if !ok {
-		if err := s.store.AddLoginFailure(ctx, key, s.now()); err != nil {
-			return "", nil, err
-		}
 		return "", nil, aims.FieldError("code", "The code is not right, or was used already; use the current one from your authenticator app.")
 	}
-	if err := s.store.ClearLoginFailures(ctx, key); err != nil {
+	if err := s.release(ctx, nil, []string{key}); err != nil {
 		return "", nil, err
 	}
 	if err := s.store.DeleteSession(ctx, sess.IDHash); err != nil {

@@ -26,14 +26,20 @@ const password = "correct horse battery staple"
 // passwordHash is password's hash with the production parameters, made once: hashing costs about a tenth of
 // a second.
 var passwordHash = sync.OnceValue(func() string {
-	h, err := account.HashPassword(password)
+	h, err := patientHasher().Hash(context.Background(), password)
 	if err != nil {
 		panic(err)
 	}
 	return h
 })
 
-// cheapHash returns an argon2id hash of pw in the PHC format with the smallest parameters. CheckPassword
+// patientHasher returns a Hasher with the production parameters that waits a minute for a slot, so that
+// parallel tests on a busy machine are not refused.
+func patientHasher() *account.Hasher {
+	return account.NewHasher(account.HasherOptions{Wait: time.Minute})
+}
+
+// cheapHash returns an argon2id hash of pw in the PHC format with the smallest parameters. Hasher.Check
 // takes the parameters from the hash, so test users log in with it in microseconds; the production
 // parameters are tested by TestHashPasswordIsSaltedArgon2idInPHCFormat.
 func cheapHash(pw string) string {
@@ -76,7 +82,9 @@ func newEnv(t *testing.T) *env {
 	o := storetest.Options(t)
 	o.Clock = c.Now
 	db := storetest.OpenWith(t, o)
-	return &env{db: db, svc: account.NewService(db, c.Now), clock: c, sys: context.Background()}
+	svc := account.NewService(db, c.Now)
+	svc.Passwords = patientHasher()
+	return &env{db: db, svc: svc, clock: c, sys: context.Background()}
 }
 
 func (e *env) org(t *testing.T, slug string) *account.Organization {

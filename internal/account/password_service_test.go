@@ -1,6 +1,7 @@
 package account_test
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"regexp"
@@ -14,12 +15,12 @@ import (
 
 var phcPattern = regexp.MustCompile(`^\$argon2id\$v=19\$m=65536,t=3,p=2\$([A-Za-z0-9+/]+)\$([A-Za-z0-9+/]+)$`)
 
-func TestHashPasswordIsSaltedArgon2idInPHCFormat(t *testing.T) {
+func TestHashIsSaltedArgon2idInPHCFormat(t *testing.T) {
 	t.Parallel()
 	h1 := passwordHash()
 	m := phcPattern.FindStringSubmatch(h1)
 	if m == nil {
-		t.Fatalf("HashPassword = %q, want $argon2id$v=19$m=65536,t=3,p=2$salt$key", h1)
+		t.Fatalf("Hash = %q, want $argon2id$v=19$m=65536,t=3,p=2$salt$key", h1)
 	}
 	salt, err := base64.RawStdEncoding.DecodeString(m[1])
 	if err != nil || len(salt) != 16 {
@@ -29,7 +30,8 @@ func TestHashPasswordIsSaltedArgon2idInPHCFormat(t *testing.T) {
 	if err != nil || len(key) != 32 {
 		t.Fatalf("key %q: %d bytes, %v; want 32 bytes of unpadded base64", m[2], len(key), err)
 	}
-	h2, err := account.HashPassword(password)
+	h := patientHasher()
+	h2, err := h.Hash(context.Background(), password)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,13 +41,14 @@ func TestHashPasswordIsSaltedArgon2idInPHCFormat(t *testing.T) {
 	if strings.Contains(h1, password) {
 		t.Fatal("the hash contains the password")
 	}
-	if !account.CheckPassword(h2, password) {
+	if ok, err := h.Check(context.Background(), h2, password, "password"); !ok || err != nil {
 		t.Fatal("a second hash of the password does not check")
 	}
 }
 
-func TestCheckPassword(t *testing.T) {
+func TestCheck(t *testing.T) {
 	t.Parallel()
+	h := patientHasher()
 	good := passwordHash()             // the production parameters
 	cheap := cheapHash(password)       // the smallest parameters, for the cases that must reach argon2 cheaply
 	parts := strings.Split(cheap, "$") // "", argon2id, v=19, m=...,t=...,p=..., salt, key
@@ -89,8 +92,8 @@ func TestCheckPassword(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if got := account.CheckPassword(tc.encoded, tc.password); got != tc.want {
-				t.Fatalf("CheckPassword(%q, %q) = %v, want %v", tc.encoded, tc.password, got, tc.want)
+			if got, err := h.Check(context.Background(), tc.encoded, tc.password, "password"); got != tc.want || err != nil {
+				t.Fatalf("Check(%q, %q) = %v, %v; want %v", tc.encoded, tc.password, got, err, tc.want)
 			}
 		})
 	}

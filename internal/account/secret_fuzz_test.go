@@ -1,6 +1,7 @@
 package account_test
 
 import (
+	"context"
 	"regexp"
 	"strconv"
 	"strings"
@@ -54,14 +55,15 @@ func FuzzParseSessionSecret(f *testing.F) {
 }
 
 // argonCost matches the cost parameters of an encoded argon2id hash, so that the fuzzer can skip hashes
-// that would ask for gigabytes of memory (CheckPassword allows up to 1 GiB, for hashes aims wrote itself).
+// that would ask for gigabytes of memory (Hasher.Check allows up to 1 GiB, for hashes aims wrote itself).
 var argonCost = regexp.MustCompile(`m=(\d+),t=(\d+),p=(\d+)`)
 
-// FuzzCheckPassword checks that garbage hashes never panic and never match, and that a real hash matches
+// FuzzCheck checks that garbage hashes never panic and never match, and that a real hash matches
 // its password and nothing else.
-func FuzzCheckPassword(f *testing.F) {
+func FuzzCheck(f *testing.F) {
 	const password = "correct horse battery staple"
-	real, err := account.HashPassword(password)
+	h := patientHasher()
+	real, err := h.Hash(context.Background(), password)
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -81,15 +83,18 @@ func FuzzCheckPassword(f *testing.F) {
 				t.Skip("too costly to check in a fuzz run")
 			}
 		}
-		ok := account.CheckPassword(encoded, pw)
+		ok, err := h.Check(context.Background(), encoded, pw, "password")
+		if err != nil {
+			t.Fatalf("Check(%q, %q): %v", encoded, pw, err)
+		}
 		switch {
 		case encoded == real:
 			if ok != (pw == password) {
-				t.Fatalf("CheckPassword(real hash, %q) = %v", pw, ok)
+				t.Fatalf("Check(real hash, %q) = %v", pw, ok)
 			}
 		case ok && pw != password:
 			// Only the seeded hash (and spellings of it the parser also takes) was made from a password.
-			t.Fatalf("CheckPassword(%q, %q) matched a hash that was not made from that password", encoded, pw)
+			t.Fatalf("Check(%q, %q) matched a hash that was not made from that password", encoded, pw)
 		}
 	})
 }

@@ -2,12 +2,10 @@ package account
 
 import (
 	"context"
-	"fmt"
 	"net/mail"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/aimsproject/aims"
@@ -23,29 +21,36 @@ type Service struct {
 	SessionIdle time.Duration
 	// SessionMax ends every session this long after login, however active.
 	SessionMax time.Duration
-	// LoginWindow is the period over which failed logins are counted.
+	// LoginWindow is the period over which failed logins are counted (see throttle.go).
 	LoginWindow time.Duration
-	// MaxAccountFailures and MaxAddressFailures are the failed logins allowed per account and per client
-	// address within LoginWindow before further attempts are refused.
-	MaxAccountFailures, MaxAddressFailures int
+	// MaxAccountAddressFailures are the failed logins allowed within LoginWindow for one account from one
+	// client address, MaxAddressFailures from one address at any accounts, and MaxAccountFailures for one
+	// account from all addresses together (a ceiling well above the first, so that a stranger cannot lock
+	// an account's owner out). Further attempts are refused, before any password is checked.
+	MaxAccountAddressFailures, MaxAddressFailures, MaxAccountFailures int
+	// MaxCodeFailures are the wrong second-factor codes, and separately the wrong password re-checks of a
+	// logged-in user, allowed per account within LoginWindow.
+	MaxCodeFailures int
+	// Passwords hashes and checks every password, a bounded number at a time.
+	Passwords *Hasher
 	// AuthCacheTTL is how long a successful token or session lookup is reused without reading the store
 	// again (0: never). Every change this service makes to tokens, sessions, users or memberships forgets
 	// the cache at once, so the bound matters only for changes made by another process (another replica, the
 	// command line): they take effect here within AuthCacheTTL.
 	AuthCacheTTL time.Duration
 
-	cache     authCache
-	dummyOnce sync.Once
-	dummy     string
+	cache authCache
 }
 
-// NewService returns a Service with the default timeouts and limits.
+// NewService returns a Service with the default timeouts and limits, and a Hasher with the production
+// settings (replace Passwords to tune it).
 func NewService(st Store, now aims.Clock) *Service {
 	if now == nil {
 		now = aims.Now
 	}
 	return &Service{store: st, now: now, SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour,
-		LoginWindow: 15 * time.Minute, MaxAccountFailures: 5, MaxAddressFailures: 30,
+		LoginWindow: 15 * time.Minute, MaxAccountAddressFailures: 5, MaxAddressFailures: 30, MaxAccountFailures: 50,
+		MaxCodeFailures: 5, Passwords: NewHasher(HasherOptions{}),
 		AuthCacheTTL: DefaultAuthCacheTTL}
 }
 
@@ -129,7 +134,8 @@ func (s *Service) UpdateOrganization(ctx context.Context, orgID string, u Organi
 	return o, nil
 }
 
-// CreateUser creates a user with a password (which may be empty for a user who cannot log in yet).
+// CreateUser creates a user with a password (which may be empty for a user who cannot log in yet). It
+// answers ETOOMANY when the server is too busy hashing other passwords.
 func (s *Service) CreateUser(ctx context.Context, email, name, password string) (*User, error) {
 	email, err := NormalizeEmail(email, "email")
 	if err != nil {
@@ -146,7 +152,7 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password string) 
 		if err := ValidatePassword(password, "password"); err != nil {
 			return nil, err
 		}
-		if u.PasswordHash, err = HashPassword(password); err != nil {
+		if u.PasswordHash, err = s.Passwords.Hash(ctx, password); err != nil {
 			return nil, err
 		}
 	}
@@ -156,7 +162,8 @@ func (s *Service) CreateUser(ctx context.Context, email, name, password string) 
 	return u, nil
 }
 
-// SetPassword replaces userID's password and ends all their sessions.
+// SetPassword replaces userID's password and ends all their sessions. It answers ETOOMANY when the server
+// is too busy hashing other passwords.
 func (s *Service) SetPassword(ctx context.Context, userID, password string) error {
 	defer s.cache.forget()
 	if err := ValidatePassword(password, "password"); err != nil {
@@ -166,7 +173,7 @@ func (s *Service) SetPassword(ctx context.Context, userID, password string) erro
 	if err != nil {
 		return err
 	}
-	if u.PasswordHash, err = HashPassword(password); err != nil {
+	if u.PasswordHash, err = s.Passwords.Hash(ctx, password); err != nil {
 		return err
 	}
 	if err := s.store.UpdateUser(ctx, u); err != nil {
@@ -176,7 +183,8 @@ func (s *Service) SetPassword(ctx context.Context, userID, password string) erro
 }
 
 // ChangePassword checks userID's current password, then sets a new one and, like SetPassword, ends all
-// their sessions, the caller's own included.
+// their sessions, the caller's own included. Wrong current passwords are throttled like logins
+// (ETOOMANY; see recheckPassword).
 func (s *Service) ChangePassword(ctx context.Context, userID, current, next string) error {
 	u, err := s.store.UserByID(ctx, userID)
 	if err != nil {
@@ -186,28 +194,6 @@ func (s *Service) ChangePassword(ctx context.Context, userID, current, next stri
 		return err
 	}
 	return s.SetPassword(ctx, userID, next)
-}
-
-// recheckPassword confirms a logged-in user's password before a sensitive change. Wrong answers count as
-// failed logins of the account, so that a stolen session cannot be used to guess the password.
-func (s *Service) recheckPassword(ctx context.Context, u *User, password, field string) error {
-	key := "acct:" + HashSecret(u.Email)
-	now := s.now()
-	if n, err := s.store.CountLoginFailures(ctx, key, now.Add(-s.LoginWindow)); err != nil {
-		return err
-	} else if n >= s.MaxAccountFailures {
-		return &aims.Error{Code: aims.ETOOMANY, Message: fmt.Sprintf("Too many wrong passwords; try again in %d minutes.", int(s.LoginWindow.Minutes())), Field: field}
-	}
-	if !CheckPassword(u.PasswordHash, password) {
-		if err := s.store.AddLoginFailure(ctx, key, now); err != nil {
-			return err
-		}
-		if field == "current_password" {
-			return aims.FieldError(field, "The current password is not right.")
-		}
-		return aims.FieldError(field, "The password is not right.")
-	}
-	return nil
 }
 
 // AddMember gives the user with email a role in orgID at once, without their consent. It is for operators

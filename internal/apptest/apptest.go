@@ -27,8 +27,27 @@ type Fixture struct {
 // New starts aims on a fresh store behind an httptest.Server, closed when t ends.
 func New(t testing.TB) *Fixture {
 	t.Helper()
+	return NewWith(t, Options{})
+}
+
+// Options tune NewWith.
+type Options struct {
+	// Accounts, when set, is given the account service before aims is assembled, so that a test can lower
+	// its limits or inject a password hasher that counts evaluations.
+	Accounts func(*account.Service)
+	// TrustProxy takes client addresses from X-Forwarded-For, so that a test can log in from many.
+	TrustProxy bool
+}
+
+// NewWith is New with o's settings.
+func NewWith(t testing.TB, o Options) *Fixture {
+	t.Helper()
 	db := storetest.Open(t)
-	a, err := app.New(db, app.Options{})
+	accts := account.NewService(db, db.Now)
+	if o.Accounts != nil {
+		o.Accounts(accts)
+	}
+	a, err := app.New(db, app.Options{Accounts: accts, TrustProxy: o.TrustProxy})
 	if err != nil {
 		t.Fatalf("cannot assemble aims: %v", err)
 	}

@@ -71,7 +71,7 @@ func Load(ctx context.Context, accts *account.Service, st Store) ([]Login, error
 	for _, p := range people {
 		if _, err := st.UserByEmail(ctx, p.email); aims.ErrorCode(err) == aims.ENOTFOUND {
 			if hash == "" {
-				if hash, err = account.HashPassword(Password); err != nil {
+				if hash, err = accts.Passwords.Hash(ctx, Password); err != nil {
 					return nil, err
 				}
 			}

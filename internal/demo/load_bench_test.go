@@ -20,7 +20,8 @@ func TestTheDemoPasswordIsHashedOnce(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t)
 	ctx := context.Background()
-	logins, err := demo.Load(ctx, account.NewService(db, db.Now), db)
+	accts := account.NewService(db, db.Now)
+	logins, err := demo.Load(ctx, accts, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -30,7 +31,7 @@ func TestTheDemoPasswordIsHashedOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !account.CheckPassword(u.PasswordHash, demo.Password) {
+		if ok, err := accts.Passwords.Check(ctx, u.PasswordHash, demo.Password, "password"); err != nil || !ok {
 			t.Errorf("%s cannot log in with the demo password", l.Email)
 		}
 		hashes[u.PasswordHash] = true

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/aimsproject/aims"
 )
@@ -86,10 +88,19 @@ func Write(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) 
 	if d.Status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="aims"`)
 	}
+	SetRetryAfter(w, err)
 	w.Header().Set("Content-Type", ContentType)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(d.Status)
 	_ = json.NewEncoder(w).Encode(d)
+}
+
+// SetRetryAfter sets the Retry-After header (in whole seconds, rounded up) when err says how long to wait.
+// The web UI calls it too before it renders a page that answers 429.
+func SetRetryAfter(w http.ResponseWriter, err error) {
+	if d := aims.ErrorRetryAfter(err); d > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((d+time.Second-1)/time.Second)))
+	}
 }
 
 type requestIDKey struct{}

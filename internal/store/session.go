@@ -66,33 +66,14 @@ func (db *DB) DeleteExpiredSessions(ctx context.Context, now time.Time) error {
 	return err
 }
 
-// AddLoginFailure records a failed login for key (an account or a client address).
-func (db *DB) AddLoginFailure(ctx context.Context, key string, at time.Time) error {
-	_, err := db.writer().exec(ctx, `INSERT INTO login_failures (key, at) VALUES (?, ?)`, key, at)
-	return err
-}
-
-// CountLoginFailures counts key's failed logins since since.
-func (db *DB) CountLoginFailures(ctx context.Context, key string, since time.Time) (int, error) {
-	var n int
-	err := db.reader().row(ctx, `SELECT count(*) FROM login_failures WHERE key = ? AND at >= ?`, key, since).Scan(&n)
-	return n, err
-}
-
-// ClearLoginFailures forgets key's failed logins, after a successful one.
-func (db *DB) ClearLoginFailures(ctx context.Context, key string) error {
-	_, err := db.writer().exec(ctx, `DELETE FROM login_failures WHERE key = ?`, key)
-	return err
-}
-
-// Prune removes sessions past their absolute limit and login failures recorded before before; it is
-// housekeeping that serve runs periodically.
+// Prune removes sessions past their absolute limit and login throttle counters whose window started
+// before before; it is housekeeping that serve runs periodically.
 func (db *DB) Prune(ctx context.Context, now, before time.Time) error {
 	if err := db.DeleteExpiredSessions(ctx, now); err != nil {
 		return fmt.Errorf("cannot prune sessions: %w", err)
 	}
-	if _, err := db.writer().exec(ctx, `DELETE FROM login_failures WHERE at < ?`, before); err != nil {
-		return fmt.Errorf("cannot prune login failures: %w", err)
+	if _, err := db.writer().exec(ctx, `DELETE FROM login_attempts WHERE window_start < ?`, before.UTC()); err != nil {
+		return fmt.Errorf("cannot prune login attempts: %w", err)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/problem"
 )
 
 // changePassword checks the current password and sets a new one. Changing a password ends every session
@@ -24,6 +25,7 @@ func (w *Web) changePassword(rw http.ResponseWriter, r *http.Request, v *visit) 
 		if !ok {
 			return err
 		}
+		problem.SetRetryAfter(rw, err)
 		return w.renderAccount(rw, r, v, status, AccountPage{Password: fe})
 	}
 	w.Auth.ClearSession(rw)

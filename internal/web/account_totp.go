@@ -13,6 +13,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/problem"
 )
 
 // TOTPSetupPage shows a new second-factor secret to enter in an authenticator app, and asks for a code to
@@ -115,6 +116,7 @@ func (w *Web) disableTOTP(rw http.ResponseWriter, r *http.Request, v *visit) err
 		if !ok {
 			return err
 		}
+		problem.SetRetryAfter(rw, err)
 		return w.renderAccount(rw, r, v, status, AccountPage{Disable: fe})
 	}
 	w.flash(rw, flashOK, "Two-factor authentication is off.")

@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"net/url"
+
+	"github.com/aimsproject/aims/internal/problem"
 )
 
 // LoginPage is the login form.
@@ -27,7 +29,9 @@ func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request, _ *visit) error
 }
 
 // login checks the email and password and starts a session, ending the one the browser had before so that
-// the session identifier changes on login. A user with a second factor goes on to /login/totp.
+// the session identifier changes on login. A user with a second factor goes on to /login/totp. A login the
+// throttle refuses, or that the server is too busy to check, shows the form again with a "try again"
+// message, status 429 and a Retry-After header.
 func (w *Web) login(rw http.ResponseWriter, r *http.Request, _ *visit) error {
 	if err := parseForm(rw, r); err != nil {
 		return err
@@ -39,6 +43,7 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request, _ *visit) error {
 		if !ok {
 			return err
 		}
+		problem.SetRetryAfter(rw, err)
 		p := LoginPage{Layout: w.layout(rw, r, nil, "Log in", "/login"), Email: email, Next: next, Err: fe}
 		return w.render(rw, r, status, "login", p)
 	}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -87,7 +88,10 @@ func TestLoginIsRateLimited(t *testing.T) {
 	}
 	p := b.post("/login", url.Values{"email": {"ada@example.com"}, "password": {apptest.Password}})
 	expect(t, p, http.StatusTooManyRequests, "")
-	mustContain(t, p, "Too many failed logins for this account")
+	mustContain(t, p, "Too many failed logins for this account", "try again in 15 minutes")
+	if ra, err := strconv.Atoi(p.Header.Get("Retry-After")); err != nil || ra <= 0 || ra > 900 {
+		t.Errorf("Retry-After = %q, want the seconds left of the 15-minute window", p.Header.Get("Retry-After"))
+	}
 	if b.session() != "" {
 		t.Error("a refused login set a session cookie")
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/problem"
 )
 
 // LoginTOTPPage asks for the second factor.
@@ -49,6 +50,7 @@ func (w *Web) loginTOTP(rw http.ResponseWriter, r *http.Request, _ *visit) error
 		if !ok {
 			return err
 		}
+		problem.SetRetryAfter(rw, err)
 		p := LoginTOTPPage{Layout: w.layout(rw, r, nil, "Two-factor authentication", "/login/totp"), Next: next, Err: fe}
 		return w.render(rw, r, status, "login_totp", p)
 	}
