@@ -2,12 +2,14 @@ package api_test
 
 import (
 	"bytes"
+	"database/sql"
 	"encoding/json"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
@@ -210,3 +212,40 @@ func TestExportBOMValidatesAndRoundTrips(t *testing.T) {
 }
 
 func jsonOf(v any) ([]byte, error) { return json.Marshal(v) }
+
+// TestImportBOMWhileAnotherIsBeingStoredIs409 registers a live pending import of the organization the way
+// another replica's import in progress leaves it (a bom_pending row whose lease runs), through a second
+// connection to the database: a BOM posted meanwhile is refused with 409 and changes nothing; another
+// organization imports as usual.
+func TestImportBOMWhileAnotherIsBeingStoredIs409(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acme, other := e.org(t, "acme"), e.org(t, "other")
+	m := e.member(t, acme, aims.RoleContributor)
+	s := e.seedSystem(t, acme.ID)
+	o := e.member(t, other, aims.RoleContributor)
+	osys := e.seedSystem(t, other.ID)
+
+	driver, dsn := "sqlite", "file:"+filepath.Join(e.StoreOptions.DataDir, "aims.db")+"?_pragma=busy_timeout(10000)"
+	if e.StoreOptions.URL != "" {
+		driver, dsn = "pgx", e.StoreOptions.URL
+	}
+	raw, err := sql.Open(driver, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	now := time.Now().UTC()
+	q := `INSERT INTO bom_pending (id, org_id, system_id, started_at, lease_until) VALUES (?, ?, ?, ?, ?)`
+	if driver == "pgx" {
+		q = `INSERT INTO bom_pending (id, org_id, system_id, started_at, lease_until) VALUES ($1, $2, $3, $4, $5)`
+	}
+	if _, err := raw.ExecContext(e.Ctx, q, aims.NewID(), acme.ID, s.ID, now, now.Add(time.Hour)); err != nil {
+		t.Fatalf("cannot register another import: %v", err)
+	}
+
+	before := e.counts(t, acme)
+	e.postBOM(t, m.Token, s.ID, readCycloneDX(t, "mlbom-model-foundationmodels-gpt-4o.bom.json"), false).wantProblem(t, 409, "conflict", "")
+	e.unchanged(t, before)
+	e.postBOM(t, o.Token, osys.ID, readCycloneDX(t, "mlbom-model-foundationmodels-gpt-4o.bom.json"), false).want(t, 201)
+}

@@ -64,7 +64,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(srv.Close)
 	hc := srv.Client()
 	hc.Timeout = 30 * time.Second
-	return &env{Fixture: &apptest.Fixture{App: a, Srv: srv, Ctx: context.Background()}, clock: clk, hc: hc}
+	return &env{Fixture: &apptest.Fixture{App: a, Srv: srv, Ctx: context.Background(), StoreOptions: opts}, clock: clk, hc: hc}
 }
 
 // call is one request to the API.

@@ -10,6 +10,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/app"
+	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 )
 
@@ -22,6 +23,9 @@ type Fixture struct {
 	Srv *httptest.Server
 	// Ctx acts as the system (an operator), for seeding.
 	Ctx context.Context
+	// StoreOptions opened the store: a test may open a second connection to the same database, as another
+	// process would.
+	StoreOptions store.Options
 }
 
 // New starts aims on a fresh store behind an httptest.Server, closed when t ends.
@@ -42,7 +46,8 @@ type Options struct {
 // NewWith is New with o's settings.
 func NewWith(t testing.TB, o Options) *Fixture {
 	t.Helper()
-	db := storetest.Open(t)
+	so := storetest.Options(t)
+	db := storetest.OpenWith(t, so)
 	accts := account.NewService(db, db.Now)
 	if o.Accounts != nil {
 		o.Accounts(accts)
@@ -53,7 +58,7 @@ func NewWith(t testing.TB, o Options) *Fixture {
 	}
 	srv := httptest.NewServer(a.Handler())
 	t.Cleanup(srv.Close)
-	return &Fixture{App: a, Srv: srv, Ctx: context.Background()}
+	return &Fixture{App: a, Srv: srv, Ctx: context.Background(), StoreOptions: so}
 }
 
 // Org creates an organization.

@@ -15,6 +15,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/apptest"
 	"github.com/aimsproject/aims/internal/demo"
 )
@@ -40,7 +41,12 @@ func TestBrowserTourFitsTheViewport(t *testing.T) {
 	t.Parallel()
 
 	f, org, owner := demoFixture(t)
-	pages := tourPages(t, f, browserAs(t, f, owner, org))
+	// An invitation's page is reached from the link its inviter passes on, never from another page.
+	secret, _, err := f.Accounts.CreateInvitation(f.Ctx, org.ID, "new.colleague@lumenlabs.example", aims.RoleViewer, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := tourPages(t, f, browserAs(t, f, owner, org), "/invitations/"+secret)
 	dir := os.Getenv("AIMS_SCREENSHOT_DIR")
 	if dir == "" {
 		dir = t.TempDir()
@@ -83,7 +89,7 @@ var hrefPattern = regexp.MustCompile(`href="(/[^"]*)"`)
 // tourPages follows the links of the UI from the dashboard and returns, for every GET route that renders a
 // page, the reachable address with the most content (so that the busiest system page is the one checked).
 // It fails the test for every page route no link reaches.
-func tourPages(t *testing.T, f *apptest.Fixture, hb *browser) []tourPage {
+func tourPages(t *testing.T, f *apptest.Fixture, hb *browser, starts ...string) []tourPage {
 	t.Helper()
 	mux := http.NewServeMux()
 	for _, rt := range f.Web.Routes() {
@@ -102,7 +108,7 @@ func tourPages(t *testing.T, f *apptest.Fixture, hb *browser) []tourPage {
 	tried := map[string]int{}
 	best := map[string]tourPage{}
 	size := map[string]int{}
-	queue := []string{"/"}
+	queue := append([]string{"/"}, starts...)
 	for len(queue) > 0 {
 		path := queue[0]
 		queue = queue[1:]
