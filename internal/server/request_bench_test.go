@@ -16,7 +16,8 @@ import (
 // BenchmarkRequestPath measures one authenticated GET /api/v1/organization through the handler stack that
 // aims serve runs, JSON request logging included (to io.Discard): request id, logging, security headers,
 // cross-origin protection, body limit, metrics, bearer-token authentication, authorization, the store read,
-// the ETag and the JSON answer. It is the in-process counterpart of ../shared/bench/compare; profile it with
+// the ETag and the JSON answer. It is the in-process counterpart of the team's compare tool (which sets
+// aims against net/http plus one SQLite read); profile it with
 //
 //	go test -run '^$' -bench RequestPath -cpuprofile cpu.out ./internal/server && go tool pprof -top cpu.out
 func BenchmarkRequestPath(b *testing.B) {
