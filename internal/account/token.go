@@ -61,21 +61,23 @@ func (s *Service) RevokeToken(ctx context.Context, id string, ifVersion int64) (
 // malformed, expired or revoked token, or one whose creator has left the organization. Use is recorded at
 // most once a minute.
 func (s *Service) AuthenticateToken(ctx context.Context, secret string) (aims.Actor, error) {
-	unauth := aims.Errorf(aims.EUNAUTHORIZED, "The API token is not valid, has expired or was revoked.")
+	unauth := func() error {
+		return aims.Errorf(aims.EUNAUTHORIZED, "The API token is not valid, has expired or was revoked.")
+	}
 	if _, ok := ParseTokenSecret(secret); !ok {
-		return aims.Actor{}, unauth
+		return aims.Actor{}, unauth()
 	}
 	hash := HashSecret(secret)
 	now := s.now()
 	t, m, err := s.tokenWithMember(ctx, hash, now)
-	if aims.ErrorCode(err) == aims.ENOTFOUND {
-		return aims.Actor{}, unauth
-	}
 	if err != nil {
+		if aims.ErrorCode(err) == aims.ENOTFOUND {
+			return aims.Actor{}, unauth()
+		}
 		return aims.Actor{}, err
 	}
 	if !t.Active(now) || m == nil {
-		return aims.Actor{}, unauth
+		return aims.Actor{}, unauth()
 	}
 	role := t.Role
 	if !role.AtMost(m.Role) {

@@ -168,11 +168,17 @@ func jsonKind(goKind string) string {
 
 // writeJSON sends v with status.
 func writeJSON(w http.ResponseWriter, status int, v any) error {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
+	h := w.Header()
+	h["Content-Type"] = hdrJSON // shared read-only values: see securityHeaders in internal/server
+	h["Cache-Control"] = hdrNoStore
 	w.WriteHeader(status)
 	return json.NewEncoder(w).Encode(v)
 }
+
+var (
+	hdrJSON    = []string{"application/json"}
+	hdrNoStore = []string{"no-store"}
+)
 
 // etag is the entity tag of a record at version.
 func etag(version int64) string { return `"` + strconv.FormatInt(version, 10) + `"` }

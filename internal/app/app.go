@@ -24,6 +24,8 @@ type Options struct {
 	Secure bool
 	// Log receives structured logs; nil discards them.
 	Log *slog.Logger
+	// RequestLog receives the line logged for each request; nil uses Log.
+	RequestLog *slog.Logger
 	// TrustProxy takes client addresses (for login throttling) from X-Forwarded-For.
 	TrustProxy bool
 	// Catalog is the built-in catalog; nil loads it.
@@ -102,6 +104,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	w.Checkpoints = o.Checkpoints
 	a.Web = w
 	a.Server = server.New(db, log, a.API, a.Web)
+	a.Server.RequestLog = o.RequestLog
 	a.Server.MetricsToken = o.MetricsToken
 	// A BOM upload is the one body that may be larger than the server's default bound; its handlers
 	// bound it by the BOM limit themselves.

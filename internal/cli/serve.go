@@ -16,17 +16,35 @@ import (
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/demo"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/gctune"
+	"github.com/aimsproject/aims/internal/logbuf"
 	"github.com/aimsproject/aims/internal/store"
 )
 
 func newLogger(w io.Writer, format, level string) *slog.Logger {
+	return slog.New(newLogHandler(w, format, level))
+}
+
+func newLogHandler(w io.Writer, format, level string) slog.Handler {
 	var lv slog.Level
 	_ = lv.UnmarshalText([]byte(level))
 	opts := &slog.HandlerOptions{Level: lv}
 	if format == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		return slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.NewJSONHandler(w, opts)
+}
+
+// requestLogDelay is how long a request's log line may wait to be written with others (package logbuf).
+const requestLogDelay = 50 * time.Millisecond
+
+// newServeLoggers returns the server's logger, whose every record is written at once, and the request
+// logger, whose lines are written in batches through buf: at most requestLogDelay later, or at once when
+// a record of the first logger follows them, so the order of lines is kept.
+func newServeLoggers(w io.Writer, format, level string) (log, requests *slog.Logger, buf *logbuf.Buffer) {
+	buf = logbuf.New(w, requestLogDelay)
+	h := newLogHandler(buf, format, level)
+	return slog.New(logbuf.Flushing(h, buf)), slog.New(h), buf
 }
 
 func runServe(ctx context.Context, env *Env, args []string) error {
@@ -49,7 +67,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return usageError("cannot listen on %s: %v", c.Addr, err)
 	}
 	defer ln.Close() // Serve closes it too; this covers the returns before it.
-	log := newLogger(env.Stderr, c.LogFormat, c.LogLevel)
+	log, requestLog, logBuf := newServeLoggers(env.Stderr, c.LogFormat, c.LogLevel)
+	defer logBuf.Flush()
 	cps, err := serveCheckpoints(&c)
 	if err != nil {
 		return err
@@ -72,7 +91,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 
 	accts := account.NewService(db, db.Now)
 	accts.SessionIdle, accts.SessionMax = c.SessionIdle, c.SessionMax
-	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat,
+	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, RequestLog: requestLog, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat,
 		BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken})
 	if err != nil {
 		return err
@@ -108,6 +127,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	// Start-up (the catalog, migrations, the demo and its password hash) allocates far more than a server
 	// at rest holds; hand it back to the operating system now rather than over the next minutes.
 	debug.FreeOSMemory()
+	// From here on the collector may let the heap grow by a few tens of MB between collections, unless GOGC is
+	// set (package gctune): at the default a busy server spent a fifth of its CPU re-marking a small heap.
+	gctune.Start()
 	srv := &http.Server{
 		Handler:           a.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,

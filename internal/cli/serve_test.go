@@ -368,3 +368,27 @@ func TestServeWritesSignedCheckpoints(t *testing.T) {
 		}
 	}
 }
+
+// The request lines are written in batches (package logbuf): a normal stop writes every one of them, before
+// the lines that follow them.
+func TestServeWritesEveryRequestLineBeforeItStops(t *testing.T) {
+	env := storeEnv(t)
+	env["AIMS_LOG_LEVEL"] = "info"
+	s := startServe(t, env)
+	for range 20 {
+		if code, _ := get(t, s.URL+"/healthz"); code != http.StatusOK {
+			t.Fatalf("GET /healthz: %d", code)
+		}
+	}
+	if err := s.shutdown(t); err != nil {
+		t.Fatal(err)
+	}
+	out := s.stderr.String()
+	if n := strings.Count(out, `"route":"GET /healthz"`); n != 20 {
+		t.Fatalf("%d request lines for GET /healthz, want 20:\n%s", n, out)
+	}
+	last, stopping := strings.LastIndex(out, `"route":"GET /healthz"`), strings.Index(out, `"msg":"shutting down`)
+	if stopping < 0 || last > stopping {
+		t.Fatalf("the request lines must come before the shutdown line:\n%s", out)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -61,14 +62,30 @@ func (s *Server) observe(next http.Handler) http.Handler {
 					problem.Write(sw, r, nil, aims.Errorf(aims.EINTERNAL, "internal error"))
 				}
 			}
-			// LogAttrs with typed attributes: the request log runs on every request, and boxing its values as
-			// key-value pairs cost more than writing them.
-			s.Log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("request_id", id), slog.String("method", r.Method),
-				slog.String("route", routeOf(r)), slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
-				slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000))
+			s.logRequest(r, id, sw, start)
 		}()
 		next.ServeHTTP(sw, r)
 	})
+}
+
+// logRequest writes the request's log line. It builds the record itself with typed attributes and hands it
+// to the handler: the line is written for every request, and Logger.LogAttrs would also look up the
+// caller's program counter (which the handlers here never print) and box nothing less.
+func (s *Server) logRequest(r *http.Request, id string, sw *statusWriter, start time.Time) {
+	log := s.RequestLog
+	if log == nil {
+		log = s.Log
+	}
+	h, ctx := log.Handler(), r.Context()
+	if !h.Enabled(ctx, slog.LevelInfo) {
+		return
+	}
+	now := time.Now()
+	rec := slog.NewRecord(now, slog.LevelInfo, "request", 0)
+	rec.AddAttrs(slog.String("request_id", id), slog.String("method", r.Method), slog.String("route", routeOf(r)),
+		slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),
+		slog.Float64("duration_ms", float64(now.Sub(start).Microseconds())/1000))
+	_ = h.Handle(ctx, rec)
 }
 
 func newRequestID() string {
@@ -89,17 +106,29 @@ func routeOf(r *http.Request) string {
 const contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; " +
 	"font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
+// The values of the headers every response carries.
+var (
+	hdrCSP        = []string{contentSecurityPolicy}
+	hdrNosniff    = []string{"nosniff"}
+	hdrDeny       = []string{"DENY"}
+	hdrSameOrigin = []string{"same-origin"}
+	hdrHSTS       = []string{"max-age=31536000"}
+)
+
 // securityHeaders sets the headers every response carries.
 func securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("Content-Security-Policy", contentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		// The keys are canonical already and the values are shared, read-only slices whose capacity equals
+		// their length (so an Add elsewhere copies instead of writing into them): Header.Set would
+		// canonicalize each key and allocate each value again on every request.
+		h["Content-Security-Policy"] = hdrCSP
+		h["X-Content-Type-Options"] = hdrNosniff
+		h["X-Frame-Options"] = hdrDeny
+		h["Referrer-Policy"] = hdrSameOrigin
+		h["Cross-Origin-Opener-Policy"] = hdrSameOrigin
 		if r.TLS != nil {
-			h.Set("Strict-Transport-Security", "max-age=31536000")
+			h["Strict-Transport-Security"] = hdrHSTS
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -132,6 +161,41 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 type metrics struct {
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	// series caches the counter and histogram of each (route, method, status): resolving them through the
+	// vectors hashes the label values on every request.
+	series sync.Map // seriesKey -> *series
+}
+
+type seriesKey struct {
+	route, method string
+	status        int
+}
+
+type series struct {
+	requests prometheus.Counter
+	latency  prometheus.Observer
+}
+
+// of returns the series of a request's route, method and status. Only matched routes with a standard
+// method are cached, so that the cache stays bounded by the mux's patterns whatever clients send.
+func (m *metrics) of(route, method string, status int) *series {
+	k := seriesKey{route, method, status}
+	if v, ok := m.series.Load(k); ok {
+		return v.(*series)
+	}
+	sr := &series{m.requests.WithLabelValues(route, method, strconv.Itoa(status)), m.latency.WithLabelValues(route, method)}
+	if route != "unmatched" && standardMethod(method) {
+		m.series.Store(k, sr)
+	}
+	return sr
+}
+
+func standardMethod(m string) bool {
+	switch m {
+	case http.MethodGet, http.MethodHead, http.MethodPost, http.MethodPut, http.MethodPatch, http.MethodDelete, http.MethodOptions:
+		return true
+	}
+	return false
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -167,8 +231,9 @@ func (s *Server) measure(next http.Handler) http.Handler {
 			case status == 0:
 				status = http.StatusOK
 			}
-			s.metrics.requests.WithLabelValues(route, r.Method, strconv.Itoa(status)).Inc()
-			s.metrics.latency.WithLabelValues(route, r.Method).Observe(time.Since(start).Seconds())
+			sr := s.metrics.of(route, r.Method, status)
+			sr.requests.Inc()
+			sr.latency.Observe(time.Since(start).Seconds())
 		}()
 		next.ServeHTTP(sw, r)
 		panicked = false

@@ -29,9 +29,12 @@ type Registrar interface {
 
 // Server is aims's HTTP handler.
 type Server struct {
-	DB       *store.DB
-	Log      *slog.Logger
-	Surfaces []Registrar
+	DB  *store.DB
+	Log *slog.Logger
+	// RequestLog receives the one line each request is logged with; nil uses Log. aims serve gives it a
+	// logger whose lines are written in batches (package logbuf).
+	RequestLog *slog.Logger
+	Surfaces   []Registrar
 	// MaxBodyBytes bounds every request body (API bodies have a smaller bound of their own).
 	MaxBodyBytes int64
 	// MetricsToken, when set before serving, is the bearer token GET /metrics requires; empty leaves
