@@ -116,12 +116,14 @@ func runBOMImport(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// progressReader moves a progress bar as a file is read.
+// progressReader moves a progress bar as a file is read, up to upto percent (0: 90) when the whole
+// file is read.
 type progressReader struct {
 	r    io.Reader
 	p    *progress
 	size int64
 	read int64
+	upto int64
 }
 
 func (pr *progressReader) Read(b []byte) (int, error) {
@@ -131,7 +133,11 @@ func (pr *progressReader) Read(b []byte) (int, error) {
 	if err == io.EOF || pr.read >= pr.size {
 		step = "validating and storing"
 	}
-	pr.p.set(int(90*pr.read/max(pr.size, 1)), step)
+	upto := pr.upto
+	if upto == 0 {
+		upto = 90
+	}
+	pr.p.set(int(upto*pr.read/max(pr.size, 1)), step)
 	return n, err
 }
 
