@@ -88,7 +88,7 @@ func runSystemImport(ctx context.Context, env *Env, args []string) error {
 	if st.Size() >= progressFrom {
 		bar = newProgress(env.Stderr, "import "+filepath.Base(file))
 		defer bar.done()
-		r = &progressReader{r: r, p: bar, size: st.Size(), upto: 40}
+		r = &progressReader{r: r, p: bar, size: st.Size(), upto: 50, next: "checking"}
 		svc.ImportProgress = func(stored, total int) { bar.set(50+50*stored/total, "storing") }
 	}
 	var ss []*system.System
