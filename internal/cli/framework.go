@@ -185,6 +185,9 @@ func runFrameworkImport(ctx context.Context, env *Env, args []string) error {
 		}
 		bar.done()
 	}
+	if aims.ErrorCode(err) == aims.ETOOLARGE {
+		return &CheckFailed{msg: fmt.Sprintf("%s: %s", path, aims.ErrorMessage(err))}
+	}
 	if err != nil {
 		return withIssues(err)
 	}
@@ -239,6 +242,9 @@ func runFrameworkTextsImport(ctx context.Context, env *Env, args []string) error
 	}
 	n, err := framework.NewService(db).ImportLicensedTexts(operator(ctx), framework.LicensedImport{OrgID: orgID, Data: data,
 		Filename: filepath.Base(pos[0]), Framework: *key, Source: *source})
+	if aims.ErrorCode(err) == aims.ETOOLARGE {
+		return &CheckFailed{msg: fmt.Sprintf("%s: %s", pos[0], aims.ErrorMessage(err))}
+	}
 	if err != nil {
 		return withIssues(err)
 	}
