@@ -132,3 +132,21 @@ func countSystems(t *testing.T, f *bomFixture) int {
 	}
 	return n
 }
+
+func FuzzDecodeJSON(f *testing.F) {
+	f.Add(`[{"name":"A","purpose":"x","markets":["EU"]}]`)
+	f.Add(`[{"name":"A"},{"colour":1}]`)
+	f.Add(`[{},{},{},{}]`)
+	f.Fuzz(func(t *testing.T, in string) {
+		fs, err := system.DecodeJSON(strings.NewReader(in), 3, nil)
+		if err != nil {
+			if code := aims.ErrorCode(err); code != aims.EINVALID && code != aims.ETOOLARGE {
+				t.Fatalf("error %v has code %s", err, code)
+			}
+			return
+		}
+		if len(fs) > 3 {
+			t.Fatalf("%d systems over a limit of 3", len(fs))
+		}
+	})
+}

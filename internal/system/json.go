@@ -22,6 +22,8 @@ func DecodeJSON(r io.Reader, maxRows int, decode func(data []byte, f *Fields) er
 		decode = DecodeFields
 	}
 	dec := json.NewDecoder(r)
+	// A number where the array should be is taken as text, not as a float64 it may not fit.
+	dec.UseNumber()
 	tok, err := dec.Token()
 	if err != nil {
 		return nil, jsonReadError(err)
@@ -83,7 +85,10 @@ func DecodeFields(data []byte, f *Fields) error {
 // jsonReadError turns a fault of the JSON syntax into EINVALID, and wraps an error of the reader.
 func jsonReadError(err error) error {
 	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
 	switch {
+	case errors.As(err, &typ):
+		return aims.Errorf(aims.EINVALID, "The file must be a JSON array of AI systems, not %s.", typ.Value)
 	case errors.Is(err, io.EOF):
 		return aims.Errorf(aims.EINVALID, "The file is empty; send a JSON array of AI systems.")
 	case errors.Is(err, io.ErrUnexpectedEOF):
