@@ -3,6 +3,7 @@ package api_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -249,6 +250,14 @@ func TestFrameworksAreImportedExportedAndDeleted(t *testing.T) {
 		header: http.Header{"Content-Type": {"text/csv"}}, offContract: true}).wantProblem(t, 413, "too_large", "")
 	e.send(t, call{method: "POST", path: "/api/v1/licensed-texts", token: manager.Token, body: big,
 		header: http.Header{"Content-Type": {"text/csv"}}, offContract: true}).wantProblem(t, 413, "too_large", "")
+	// A file within the bytes but of more rows than one import takes is 413 naming the limit.
+	many := "ref,title\n"
+	for i := range framework.MaxImportRequirements + 1 {
+		many += fmt.Sprintf("R-%d,x\n", i)
+	}
+	if p := e.send(t, csvCall("POST", "/api/v1/frameworks?key=many", manager.Token, many)).wantProblem(t, 413, "too_large", ""); !strings.Contains(p.Detail, fmt.Sprintf("more than %d rows", framework.MaxImportRequirements)) {
+		t.Fatalf("detail %q", p.Detail)
+	}
 
 	e.send(t, csvCall("POST", "/api/v1/frameworks?key=mine&name=Our%20controls", manager.Token, "ref,title,text\nA,Alpha,Do alpha.\nB,Bravo,\n")).want(t, 201)
 

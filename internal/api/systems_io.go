@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"mime"
@@ -21,7 +22,8 @@ type SystemImport struct {
 
 // importSystems stores every system of a CSV file (text/csv, in the layout of system.DecodeCSV) or of a
 // JSON array of systems (application/json, as the JSON export writes it), or none: the fault of one is
-// 400 naming its line (CSV) or position (JSON) and its field.
+// 400 naming its line (CSV) or position (JSON) and its field. More systems than the import limit
+// (import_max_rows) is 413, found while reading.
 func (a *API) importSystems(w http.ResponseWriter, r *http.Request) error {
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil || (mt != "text/csv" && mt != "application/json") {
@@ -33,11 +35,11 @@ func (a *API) importSystems(w http.ResponseWriter, r *http.Request) error {
 	if mt == "text/csv" {
 		ss, err = a.Systems.ImportCSV(ctx, orgID, body)
 	} else {
-		var fs []system.Fields
-		if err := DecodeJSON(body, &fs); err != nil {
-			return err
-		}
-		ss, err = a.Systems.ImportChecked(ctx, orgID, fs)
+		// Each item is decoded as strictly as any API body, one at a time, so that the limit is met
+		// before the rest of the array is read.
+		ss, err = a.Systems.ImportJSON(ctx, orgID, body, func(data []byte, f *system.Fields) error {
+			return DecodeJSON(bytes.NewReader(data), f)
+		})
 	}
 	if err != nil {
 		return systemImportProblem(err)

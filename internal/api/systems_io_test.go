@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -190,4 +191,46 @@ func TestSystemsAreFilteredByTheirComponentsSupplierAndModel(t *testing.T) {
 	}
 	e.do(t, "GET", "/api/v1/components/"+oc.ID+"/systems", viewer.Token, nil).wantProblem(t, 404, "not_found", "")
 	e.do(t, "GET", "/api/v1/components/"+aims.NewID()+"/systems", viewer.Token, nil).wantProblem(t, 404, "not_found", "")
+}
+
+func TestASystemImportOverTheRowLimitIs413AndStoresNothing(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	e.Systems.ImportMaxRows = 3
+	acme := e.org(t, "acme")
+	alice := e.member(t, acme, aims.RoleContributor)
+	csvFile := func(prefix string, n int) string {
+		s := "name,purpose\n"
+		for i := range n {
+			s += fmt.Sprintf("%s %d,x\n", prefix, i)
+		}
+		return s
+	}
+	jsonFile := func(prefix string, n int) []map[string]any {
+		items := []map[string]any{}
+		for i := range n {
+			items = append(items, map[string]any{"name": fmt.Sprintf("%s %d", prefix, i), "purpose": "x"})
+		}
+		return items
+	}
+	for _, c := range []call{systemsCSVCall("/api/v1/systems/import", alice.Token, csvFile("CSV", 4)),
+		{method: "POST", path: "/api/v1/systems/import", token: alice.Token, body: jsonFile("JSON", 4)}} {
+		before := e.counts(t, acme)
+		p := e.send(t, c).wantProblem(t, 413, "too_large", "")
+		for _, want := range []string{"more than 3 AI systems", "import_max_rows", "AIMS_IMPORT_MAX_ROWS", "Nothing was imported"} {
+			if !strings.Contains(p.Detail, want) {
+				t.Errorf("detail %q does not say %q", p.Detail, want)
+			}
+		}
+		e.unchanged(t, before)
+	}
+	var res api.SystemImport
+	e.send(t, systemsCSVCall("/api/v1/systems/import", alice.Token, csvFile("CSV", 3))).want(t, 201).decode(t, &res)
+	if res.Imported != 3 {
+		t.Fatalf("CSV at the limit: %+v", res)
+	}
+	e.do(t, "POST", "/api/v1/systems/import", alice.Token, jsonFile("JSON", 3)).want(t, 201).decode(t, &res)
+	if res.Imported != 3 {
+		t.Fatalf("JSON at the limit: %+v", res)
+	}
 }

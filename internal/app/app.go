@@ -44,6 +44,8 @@ type Options struct {
 	MetricsToken string
 	// BOMMaxComponents bounds the components of an imported BOM; 0 means system.DefaultBOMMaxComponents.
 	BOMMaxComponents int
+	// ImportMaxRows bounds the AI systems of an inventory import; 0 means system.DefaultImportMaxRows.
+	ImportMaxRows int
 }
 
 // App is a fully assembled aims.
@@ -92,6 +94,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Systems = system.NewService(db)
 	a.Systems.BOMMaxBytes = o.BOMMaxBytes
 	a.Systems.BOMMaxComponents = o.BOMMaxComponents
+	a.Systems.ImportMaxRows = o.ImportMaxRows
 	a.API.Systems = a.Systems
 	w, err := web.New(accts, db, auth, log)
 	if err != nil {

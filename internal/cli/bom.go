@@ -116,12 +116,15 @@ func runBOMImport(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// progressReader moves a progress bar as a file is read.
+// progressReader moves a progress bar as a file is read, up to upto percent (0: 90) when the whole
+// file is read, which then shows the step next (default: "validating and storing").
 type progressReader struct {
 	r    io.Reader
 	p    *progress
 	size int64
 	read int64
+	upto int64
+	next string
 }
 
 func (pr *progressReader) Read(b []byte) (int, error) {
@@ -129,9 +132,16 @@ func (pr *progressReader) Read(b []byte) (int, error) {
 	pr.read += int64(n)
 	step := "reading"
 	if err == io.EOF || pr.read >= pr.size {
-		step = "validating and storing"
+		step = pr.next
+		if step == "" {
+			step = "validating and storing"
+		}
 	}
-	pr.p.set(int(90*pr.read/max(pr.size, 1)), step)
+	upto := pr.upto
+	if upto == 0 {
+		upto = 90
+	}
+	pr.p.set(int(upto*pr.read/max(pr.size, 1)), step)
 	return n, err
 }
 

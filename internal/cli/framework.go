@@ -157,7 +157,11 @@ func runFrameworkImport(ctx context.Context, env *Env, args []string) error {
 	if st.Size() >= progressFrom {
 		bar = newProgress(env.Stderr, "import "+filepath.Base(path))
 	}
-	data, err := readWithProgress(path, bar, 40)
+	data, err := readWithProgress(path, bar, 40, framework.MaxImportBytes)
+	var tooLarge *TooLargeFileError
+	if errors.As(err, &tooLarge) {
+		return usageError("%s", err)
+	}
 	if err != nil {
 		return aims.Errorf(aims.EINVALID, "cannot read %s: %v", path, err)
 	}
@@ -167,7 +171,9 @@ func runFrameworkImport(ctx context.Context, env *Env, args []string) error {
 		req.Progress = func(s framework.Stage) { bar.set(stagePercent[s], string(s)) }
 	}
 	if *catalog != "" {
-		if req.CatalogData, err = os.ReadFile(*catalog); err != nil {
+		if req.CatalogData, err = readWithProgress(*catalog, nil, 0, framework.MaxImportBytes); errors.As(err, &tooLarge) {
+			return usageError("--catalog %s", err)
+		} else if err != nil {
 			return aims.FieldError("catalog", "cannot read %s: %v", *catalog, errors.Unwrap(err))
 		}
 		req.CatalogFilename = filepath.Base(*catalog)
@@ -178,6 +184,9 @@ func runFrameworkImport(ctx context.Context, env *Env, args []string) error {
 			bar.set(100, "done")
 		}
 		bar.done()
+	}
+	if aims.ErrorCode(err) == aims.ETOOLARGE {
+		return &CheckFailed{msg: fmt.Sprintf("%s: %s", path, aims.ErrorMessage(err))}
 	}
 	if err != nil {
 		return withIssues(err)
@@ -223,12 +232,19 @@ func runFrameworkTextsImport(ctx context.Context, env *Env, args []string) error
 		return err
 	}
 	defer db.Close()
-	data, err := os.ReadFile(pos[0])
+	data, err := readWithProgress(pos[0], nil, 0, framework.MaxImportBytes)
+	var tooLarge *TooLargeFileError
+	if errors.As(err, &tooLarge) {
+		return usageError("%s", err)
+	}
 	if err != nil {
 		return aims.Errorf(aims.EINVALID, "cannot read %s: %v", pos[0], errors.Unwrap(err))
 	}
 	n, err := framework.NewService(db).ImportLicensedTexts(operator(ctx), framework.LicensedImport{OrgID: orgID, Data: data,
 		Filename: filepath.Base(pos[0]), Framework: *key, Source: *source})
+	if aims.ErrorCode(err) == aims.ETOOLARGE {
+		return &CheckFailed{msg: fmt.Sprintf("%s: %s", pos[0], aims.ErrorMessage(err))}
+	}
 	if err != nil {
 		return withIssues(err)
 	}

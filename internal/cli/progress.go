@@ -62,8 +62,10 @@ func (p *progress) done() {
 	}
 }
 
-// readWithProgress reads the file at path, moving p from 0 to upto percent as it goes.
-func readWithProgress(path string, p *progress, upto int) ([]byte, error) {
+// readWithProgress reads the file at path, moving p (if any) from 0 to upto percent as it goes. A file of
+// more than limit bytes is a *TooLargeFileError, found before it is read (or, for one that grows while
+// read, at limit+1 bytes), so that an import never holds more than its limit in memory.
+func readWithProgress(path string, p *progress, upto int, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -74,11 +76,18 @@ func readWithProgress(path string, p *progress, upto int) ([]byte, error) {
 		return nil, err
 	}
 	size := st.Size()
+	if size > limit {
+		return nil, &TooLargeFileError{Path: path, Limit: limit}
+	}
 	buf := make([]byte, 0, size+1)
 	chunk := make([]byte, 256<<10)
+	r := io.LimitReader(f, limit+1)
 	for {
-		n, err := f.Read(chunk)
+		n, err := r.Read(chunk)
 		buf = append(buf, chunk[:n]...)
+		if int64(len(buf)) > limit {
+			return nil, &TooLargeFileError{Path: path, Limit: limit}
+		}
 		if p != nil && size > 0 {
 			p.set(int(int64(upto)*int64(len(buf))/size), "reading")
 		}
@@ -89,4 +98,14 @@ func readWithProgress(path string, p *progress, upto int) ([]byte, error) {
 			return nil, err
 		}
 	}
+}
+
+// TooLargeFileError is a file larger than an import takes; nothing of it was read.
+type TooLargeFileError struct {
+	Path  string
+	Limit int64
+}
+
+func (e *TooLargeFileError) Error() string {
+	return fmt.Sprintf("%s is larger than %d MiB, the most an import takes; split it", e.Path, e.Limit>>20)
 }

@@ -92,7 +92,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	accts := account.NewService(db, db.Now)
 	accts.SessionIdle, accts.SessionMax = c.SessionIdle, c.SessionMax
 	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, RequestLog: requestLog, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat,
-		BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken})
+		BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents, ImportMaxRows: c.ImportMaxRows, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken})
 	if err != nil {
 		return err
 	}

@@ -33,14 +33,17 @@ func ioFormat(format, file string) (string, error) {
 }
 
 // runSystemImport stores every system of a CSV or JSON file (as system export writes them), or none: a
-// bad one is named by its line (CSV) or position (JSON) and field, and nothing is imported.
+// bad one is named by its line (CSV) or position (JSON) and field, and nothing is imported. The file is
+// read as it is decoded, so that one of more systems than --import-max-rows is refused (exit 1, naming
+// the limit and the flag) at the first system over it.
 func runSystemImport(ctx context.Context, env *Env, args []string) error {
 	c, err := loadConfig(env)
 	if err != nil {
 		return err
 	}
-	fs := newFlags(env, "system import", "system import --org SLUG [--format csv|json] FILE.csv|FILE.json")
+	fs := newFlags(env, "system import", "system import --org SLUG [--format csv|json] [--import-max-rows N] FILE.csv|FILE.json")
 	c.StoreFlags(fs)
+	c.SystemImportFlags(fs)
 	org := fs.String("org", "", "organization slug (required)")
 	formatFlag := fs.String("format", "", "csv or json (default: from the file's extension)")
 	pos, err := parseArgs(fs, args, 1, "name one FILE to import")
@@ -51,6 +54,9 @@ func runSystemImport(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org); err != nil {
 		return err
 	}
+	if c.ImportMaxRows <= 0 {
+		return usageError("--import-max-rows must be positive")
+	}
 	format, err := ioFormat(*formatFlag, file)
 	if err != nil {
 		return err
@@ -58,21 +64,17 @@ func runSystemImport(ctx context.Context, env *Env, args []string) error {
 	if format == "" {
 		return usageError("%s: say --format csv or --format json, or name the file .csv or .json", file)
 	}
-	st, err := os.Stat(file)
+	f, err := os.Open(file)
+	if err != nil {
+		return usageError("%s", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
 	if err != nil {
 		return usageError("%s", err)
 	}
 	if st.Size() > maxImportFile {
 		return usageError("%s is larger than %d MiB; split it", file, maxImportFile>>20)
-	}
-	var bar *progress
-	if st.Size() >= progressFrom {
-		bar = newProgress(env.Stderr, "import "+filepath.Base(file))
-		defer bar.done()
-	}
-	data, err := readWithProgress(file, bar, 40)
-	if err != nil {
-		return usageError("%s", err)
 	}
 	db, o, err := orgStore(ctx, &c, *org)
 	if err != nil {
@@ -80,20 +82,20 @@ func runSystemImport(ctx context.Context, env *Env, args []string) error {
 	}
 	defer db.Close()
 	svc := system.NewService(db)
-	if bar != nil {
-		bar.set(50, "checking")
+	svc.ImportMaxRows = c.ImportMaxRows
+	var r io.Reader = io.LimitReader(f, maxImportFile)
+	var bar *progress
+	if st.Size() >= progressFrom {
+		bar = newProgress(env.Stderr, "import "+filepath.Base(file))
+		defer bar.done()
+		r = &progressReader{r: r, p: bar, size: st.Size(), upto: 50, next: "checking"}
 		svc.ImportProgress = func(stored, total int) { bar.set(50+50*stored/total, "storing") }
 	}
 	var ss []*system.System
 	var fields []system.Fields
 	if format == "csv" {
-		ss, err = svc.ImportCSV(operator(ctx), o.ID, bytes.NewReader(data))
-	} else {
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&fields); err != nil {
-			return usageError("%s is not a JSON array of systems: %v", file, err)
-		}
+		ss, err = svc.ImportCSV(operator(ctx), o.ID, r)
+	} else if fields, err = system.DecodeJSON(r, svc.ImportRowLimit(), nil); err == nil {
 		ss, err = svc.ImportChecked(operator(ctx), o.ID, fields)
 	}
 	if err != nil {
@@ -109,23 +111,29 @@ func runSystemImport(ctx context.Context, env *Env, args []string) error {
 }
 
 // importFault says what is wrong where in file: `systems.csv:17: stage: Choose one of ...`, or for JSON
-// `systems.json: system 2 ("Broken"): stage: ...`. A fault of the input is a usage error (exit 2).
+// `systems.json: system 2 ("Broken"): stage: ...`. A fault of the input is a usage error (exit 2); a
+// file over the import limit is a failed check (exit 1) naming the limit and --import-max-rows.
 func importFault(file string, fields []system.Fields, err error) error {
 	var le *system.LineError
 	var ie *system.ImportError
+	var tooMany *system.ImportTooManyError
 	switch {
+	case errors.As(err, &tooMany):
+		return &CheckFailed{msg: fmt.Sprintf("%s: %s", file, aims.ErrorMessage(err))}
 	case errors.As(err, &le) && aims.ErrorCode(le.Err) != aims.EINTERNAL:
 		if f := aims.ErrorField(le.Err); f != "" {
 			return usageError("%s:%d: %s: %s Nothing was imported.", file, le.Line, f, aims.ErrorMessage(le.Err))
 		}
 		return usageError("%s:%d: %s Nothing was imported.", file, le.Line, aims.ErrorMessage(le.Err))
 	case errors.As(err, &ie) && aims.ErrorCode(ie.Err) != aims.EINTERNAL:
-		name := ""
+		name, field := "", ""
 		if ie.Index < len(fields) {
 			name = fmt.Sprintf(" (%q)", fields[ie.Index].Name)
 		}
-		return usageError("%s: system %d%s: %s: %s Nothing was imported.", file, ie.Index+1, name, aims.ErrorField(ie.Err),
-			aims.ErrorMessage(ie.Err))
+		if f := aims.ErrorField(ie.Err); f != "" {
+			field = " " + f + ":"
+		}
+		return usageError("%s: system %d%s:%s %s Nothing was imported.", file, ie.Index+1, name, field, aims.ErrorMessage(ie.Err))
 	}
 	if code := aims.ErrorCode(err); code == aims.EINVALID || code == aims.ECONFLICT || code == aims.ENOTFOUND {
 		return usageError("%s: %s Nothing was imported.", file, aims.ErrorMessage(err))

@@ -40,13 +40,17 @@ type Config struct {
 	// BOMMaxComponents (bom_max_components) bounds the components of one BOM import, and twice that its
 	// dependencies; the import stops reading as soon as a document passes it.
 	BOMMaxComponents int
+	// ImportMaxRows (import_max_rows) bounds the AI systems of one inventory import, CSV rows or JSON
+	// items; the import stops reading at the first one over it. See system.DefaultImportMaxRows.
+	ImportMaxRows int
 }
 
 // Default returns the configuration before environment and flags.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
 		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
-		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour, BOMMaxComponents: 100_000}
+		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour, BOMMaxComponents: 100_000,
+		ImportMaxRows: 500}
 }
 
 // Getenv reads an environment variable; tests pass their own.
@@ -124,6 +128,13 @@ func (c *Config) FromEnv(getenv Getenv) error {
 		}
 		c.BOMMaxComponents = n
 	}
+	if v := getenv("AIMS_IMPORT_MAX_ROWS"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return fmt.Errorf("AIMS_IMPORT_MAX_ROWS must be a number of rows, not %q", v)
+		}
+		c.ImportMaxRows = n
+	}
 	for name, dst := range map[string]*time.Duration{"AIMS_SESSION_IDLE": &c.SessionIdle, "AIMS_SESSION_MAX": &c.SessionMax,
 		"AIMS_SHUTDOWN_TIMEOUT": &c.ShutdownTimeout, "AIMS_CHECKPOINT_INTERVAL": &c.CheckpointInterval} {
 		if v := getenv(name); v != "" {
@@ -165,6 +176,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.CheckpointKey, "checkpoint-key", c.CheckpointKey, "private key that signs checkpoints, from 'aims audit keygen' (AIMS_CHECKPOINT_KEY)")
 	fs.DurationVar(&c.CheckpointInterval, "checkpoint-interval", c.CheckpointInterval, "how often to write checkpoints (AIMS_CHECKPOINT_INTERVAL)")
 	c.ImportFlags(fs)
+	c.SystemImportFlags(fs)
 }
 
 // ImportFlags registers the flags that bound an import (--bom-max-bytes, --bom-max-components) on fs:
@@ -173,6 +185,13 @@ func (c *Config) ImportFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.BOMMaxBytes, "bom-max-bytes", c.BOMMaxBytes, "largest CycloneDX BOM an import takes, in bytes (AIMS_BOM_MAX_BYTES)")
 	fs.IntVar(&c.BOMMaxComponents, "bom-max-components", c.BOMMaxComponents,
 		"most components one CycloneDX BOM import takes, and twice that many dependencies (AIMS_BOM_MAX_COMPONENTS)")
+}
+
+// SystemImportFlags registers the flag that bounds an import of the AI system inventory
+// (--import-max-rows) on fs: serve and aims system import take it.
+func (c *Config) SystemImportFlags(fs *flag.FlagSet) {
+	fs.IntVar(&c.ImportMaxRows, "import-max-rows", c.ImportMaxRows,
+		"most AI systems (CSV rows or JSON items) one inventory import takes (AIMS_IMPORT_MAX_ROWS)")
 }
 
 // Secure reports whether aims is reached over TLS, so cookies must be Secure.
@@ -224,6 +243,9 @@ func (c *Config) Validate() error {
 	}
 	if c.BOMMaxComponents <= 0 {
 		return fmt.Errorf("--bom-max-components must be a positive number of components")
+	}
+	if c.ImportMaxRows <= 0 {
+		return fmt.Errorf("--import-max-rows must be a positive number of rows")
 	}
 	if c.SessionIdle <= 0 || c.SessionMax <= 0 || c.ShutdownTimeout <= 0 {
 		return fmt.Errorf("session and shutdown durations must be positive")

@@ -22,7 +22,8 @@ func TestDefaultsAreValidAndLocal(t *testing.T) {
 	c := config.Default()
 	want := config.Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
 		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
-		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour, BOMMaxComponents: 100_000}
+		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour, BOMMaxComponents: 100_000,
+		ImportMaxRows: 500}
 	if c != want {
 		t.Fatalf("Default() = %+v\nwant %+v", c, want)
 	}
@@ -69,6 +70,7 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		"AIMS_CHECKPOINT_INTERVAL": "15m",
 		"AIMS_METRICS_TOKEN":       "scrape-me",
 		"AIMS_BOM_MAX_COMPONENTS":  "5000",
+		"AIMS_IMPORT_MAX_ROWS":     "2000",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -78,7 +80,8 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		Migrate: true, TrustProxy: true, LogLevel: "debug", LogFormat: "text",
 		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20,
 		SQLiteSynchronous: "full",
-		CheckpointDir:     "/var/lib/aims/checkpoints", CheckpointKey: "/etc/aims/checkpoint.key", CheckpointInterval: 15 * time.Minute, MetricsToken: "scrape-me", BOMMaxComponents: 5000}
+		CheckpointDir:     "/var/lib/aims/checkpoints", CheckpointKey: "/etc/aims/checkpoint.key", CheckpointInterval: 15 * time.Minute, MetricsToken: "scrape-me", BOMMaxComponents: 5000,
+		ImportMaxRows: 2000}
 	if c != want {
 		t.Fatalf("after FromEnv:\n got %+v\nwant %+v", c, want)
 	}
@@ -182,6 +185,7 @@ func TestFromEnvRefusesMalformedValuesNamingTheVariable(t *testing.T) {
 		{"AIMS_BOM_MAX_BYTES", "32MiB"},
 		{"AIMS_CHECKPOINT_INTERVAL", "hourly"},
 		{"AIMS_BOM_MAX_COMPONENTS", "lots"},
+		{"AIMS_IMPORT_MAX_ROWS", "many"},
 	} {
 		t.Run(tc.name+"="+tc.value, func(t *testing.T) {
 			t.Parallel()
@@ -210,7 +214,8 @@ func TestFlagsOverrideTheEnvironment(t *testing.T) {
 		"--database", "postgresql://flag/aims", "--public-url", "https://x.example", "--tls-cert", "c.pem",
 		"--tls-key", "k.pem", "--log-format", "text", "--session-max", "48h", "--shutdown-timeout", "3s",
 		"--trust-proxy", "--demo", "--bom-max-bytes", "67108864", "--sqlite-synchronous", "full",
-		"--checkpoint-dir", "/cp", "--checkpoint-key", "/cp.key", "--checkpoint-interval", "2h", "--bom-max-components", "250000"})
+		"--checkpoint-dir", "/cp", "--checkpoint-key", "/cp.key", "--checkpoint-interval", "2h", "--bom-max-components", "250000",
+		"--import-max-rows", "750"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -218,7 +223,8 @@ func TestFlagsOverrideTheEnvironment(t *testing.T) {
 		PublicURL: "https://x.example", TLSCert: "c.pem", TLSKey: "k.pem", Migrate: false, Demo: true,
 		LogLevel: "error", LogFormat: "text", SessionIdle: time.Hour, SessionMax: 48 * time.Hour,
 		ShutdownTimeout: 3 * time.Second, TrustProxy: true, BOMMaxBytes: 64 << 20, SQLiteSynchronous: "full",
-		CheckpointDir: "/cp", CheckpointKey: "/cp.key", CheckpointInterval: 2 * time.Hour, BOMMaxComponents: 250_000}
+		CheckpointDir: "/cp", CheckpointKey: "/cp.key", CheckpointInterval: 2 * time.Hour, BOMMaxComponents: 250_000,
+		ImportMaxRows: 750}
 	if c != want {
 		t.Fatalf("after flags:\n got %+v\nwant %+v", c, want)
 	}
@@ -286,6 +292,7 @@ func TestValidate(t *testing.T) {
 		{"a checkpoint key without a directory", func(c *config.Config) { c.CheckpointKey = "/cp.key" }, "--checkpoint-dir and --checkpoint-key"},
 		{"checkpoints every second", func(c *config.Config) { c.CheckpointInterval = time.Second }, "--checkpoint-interval"},
 		{"a zero BOM component limit", func(c *config.Config) { c.BOMMaxComponents = 0 }, "--bom-max-components"},
+		{"a zero import row limit", func(c *config.Config) { c.ImportMaxRows = 0 }, "--import-max-rows"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

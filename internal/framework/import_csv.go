@@ -33,7 +33,7 @@ var Kinds = []string{ReqClause, ReqGroup, ReqControl, ReqFunction, ReqCategory, 
 // ParseCSV reads a framework's requirements from CSV (see CSVColumns), in the file's order. A file with
 // any bad line is an *ImportError naming each bad line (up to a limit); nothing is returned for it.
 func ParseCSV(data []byte) ([]*Requirement, error) {
-	rows, err := readTable(data, CSVColumns, []string{"ref", "title"})
+	rows, err := readTable(data, CSVColumns, []string{"ref", "title"}, MaxImportRequirements)
 	if err != nil {
 		return nil, err
 	}
@@ -141,8 +141,8 @@ func (r csvRow) get(col string) string { return r.fields[col] }
 
 // readTable reads CSV data whose first line names its columns, which must be among allowed and include
 // required. Data lines whose number of fields differs from the header's, and lines that are not CSV, are
-// reported by line number.
-func readTable(data []byte, allowed, required []string) ([]csvRow, error) {
+// reported by line number. More than maxRows data lines is ETOOLARGE, found at the first line over it.
+func readTable(data []byte, allowed, required []string, maxRows int) ([]csvRow, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
 		return nil, importError("The CSV file is not UTF-8 text; nothing was imported.", nil)
@@ -185,6 +185,9 @@ func readTable(data []byte, allowed, required []string) ([]csvRow, error) {
 			return nil, csvError(err, 0)
 		}
 		line, _ := cr.FieldPos(0)
+		if len(rows)+len(issues) >= maxRows {
+			return nil, tooManyError(maxRows, "rows")
+		}
 		if len(rec) != len(header) {
 			issues = append(issues, Issue{Line: line, Message: fmt.Sprintf("the line has %d fields, the header %d", len(rec), len(header))})
 			if len(issues) >= maxIssues {

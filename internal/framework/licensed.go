@@ -68,6 +68,9 @@ func (s *Service) ImportLicensedTexts(ctx context.Context, in LicensedImport) (i
 	if err != nil {
 		return 0, err
 	}
+	if len(texts) > MaxImportRequirements {
+		return 0, tooManyError(MaxImportRequirements, "texts")
+	}
 	if len(texts) == 0 {
 		return 0, aims.FieldError("file", "The file holds no texts; nothing was imported.")
 	}
@@ -111,7 +114,7 @@ func (x *refIndex) framework(key string) (map[string]*Requirement, error) {
 }
 
 func (s *Service) licensedFromCSV(ctx context.Context, orgID string, data []byte, source string) ([]*LicensedText, error) {
-	rows, err := readTable(data, LicensedColumns, []string{"framework", "ref", "text"})
+	rows, err := readTable(data, LicensedColumns, []string{"framework", "ref", "text"}, MaxImportRequirements)
 	if err != nil {
 		return nil, err
 	}

@@ -24,13 +24,10 @@ import (
 //     inception, status active, false).
 //   - Lists (environments, markets) separate their entries with ";".
 //   - Yes/no columns hold true, false, yes or no (any case); an empty cell is false.
-//   - One system a row; at most MaxImportSystems rows. Empty lines are skipped.
+//   - One system a row; at most the import's row limit (Service.ImportRowLimit). Empty lines are skipped.
 //   - A cell that a spreadsheet would run as a formula (one starting with =, +, -, @, a tab or a carriage
 //     return) is written with an apostrophe before it, which spreadsheets hide, and read back without it;
 //     a cell of apostrophes before such a character gets one more, so that every value round-trips.
-
-// MaxImportSystems bounds the systems of one import, from CSV or JSON.
-const MaxImportSystems = 100_000
 
 // csvColumn is one column of the layout: how to read a cell into Fields and how to write it back.
 type csvColumn struct {
@@ -136,13 +133,10 @@ type CSVSystems struct {
 }
 
 // DecodeCSV reads systems in the CSV layout from r. It checks the layout (header, cell counts, yes/no
-// cells, UTF-8, the number of rows), not the systems themselves: Service.ImportCSV does that. A fault is a
-// *LineError with an EINVALID error naming the column at fault.
-func DecodeCSV(r io.Reader) (*CSVSystems, error) {
-	return decodeCSV(r, MaxImportSystems)
-}
-
-func decodeCSV(r io.Reader, maxRows int) (*CSVSystems, error) {
+// cells, UTF-8), not the systems themselves: Service.ImportCSV does that. A fault is a *LineError with an
+// EINVALID error naming the column at fault. A file of more than maxRows systems is an
+// *ImportTooManyError, found at the first row over the limit: nothing after it is read.
+func DecodeCSV(r io.Reader, maxRows int) (*CSVSystems, error) {
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
 		_, _ = br.Discard(3)
@@ -172,7 +166,7 @@ func decodeCSV(r io.Reader, maxRows int) (*CSVSystems, error) {
 		}
 		line, _ := cr.FieldPos(0)
 		if len(out.Fields) == maxRows {
-			return nil, &LineError{Line: line, Err: aims.Errorf(aims.EINVALID, "One import holds at most %d AI systems; split the file.", maxRows)}
+			return nil, &ImportTooManyError{Limit: maxRows, Line: line}
 		}
 		var f Fields
 		for i, cell := range rec {

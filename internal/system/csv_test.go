@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"io"
 	"reflect"
 	"slices"
 	"strings"
 	"testing"
+	"testing/iotest"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -65,16 +67,15 @@ func TestCSVIsDecoded(t *testing.T) {
 		{name: "an unclosed quote is refused at the line it opens", in: "name,purpose\nA,x\nB,\"open\nstill\n", line: 3, mention: "not closed"},
 		{name: "a bare quote is refused", in: "name,purpose\nA,x\"y\n", line: 2, mention: "quote"},
 		{name: "invalid UTF-8 is refused", in: "name,purpose\nA,\xff\n", line: 2, field: "purpose", mention: "UTF-8"},
-		{name: "rows beyond the limit are refused", in: "name,purpose\nA,x\nB,x\nC,x\n", max: 2, line: 4, mention: "at most 2"},
 		{name: "rows up to the limit are taken", in: "name,purpose\nA,x\nB,x\n", max: 2,
 			want: []Fields{{Name: "A", Purpose: "x"}, {Name: "B", Purpose: "x"}}, lines: []int{2, 3}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			max := tc.max
 			if max == 0 {
-				max = MaxImportSystems
+				max = DefaultImportMaxRows
 			}
-			got, err := decodeCSV(strings.NewReader(tc.in), max)
+			got, err := DecodeCSV(strings.NewReader(tc.in), max)
 			if tc.line != 0 {
 				var le *LineError
 				if !errors.As(err, &le) || le.Line != tc.line || aims.ErrorField(err) != tc.field || aims.ErrorCode(err) != aims.EINVALID ||
@@ -111,7 +112,7 @@ func TestCSVRoundTrips(t *testing.T) {
 	if !strings.HasPrefix(buf.String(), strings.Join(CSVColumns(), ",")+"\n") {
 		t.Fatalf("the export does not start with the header:\n%s", buf.String())
 	}
-	out, err := DecodeCSV(&buf)
+	out, err := DecodeCSV(&buf, DefaultImportMaxRows)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +156,7 @@ func TestCSVCellsAreNotFormulas(t *testing.T) {
 		if got := rows[1][slices.Index(CSVColumns(), "purpose")]; got != tt.cell {
 			t.Errorf("%q is written as %q, want %q", tt.value, got, tt.cell)
 		}
-		out, err := DecodeCSV(&buf)
+		out, err := DecodeCSV(&buf, DefaultImportMaxRows)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -165,12 +166,36 @@ func TestCSVCellsAreNotFormulas(t *testing.T) {
 	}
 }
 
+func TestCSVIsRefusedAtTheFirstRowOverTheLimitWithoutReadingFurther(t *testing.T) {
+	// After the row over the limit comes a fault (a row with too few cells) and then a reader that
+	// fails: a decoder that read on would report either instead.
+	r := io.MultiReader(strings.NewReader("name,purpose\nA,x\n\nB,x\nC,x\nD\n"), iotest.ErrReader(errors.New("read past the limit")))
+	_, err := DecodeCSV(r, 2)
+	var tooMany *ImportTooManyError
+	if !errors.As(err, &tooMany) || tooMany.Limit != 2 || tooMany.Line != 5 || aims.ErrorCode(err) != aims.ETOOLARGE {
+		t.Fatalf("error %v (%#v), want more than 2 systems at line 5", err, err)
+	}
+	msg := aims.ErrorMessage(err)
+	for _, want := range []string{"more than 2 AI systems", "--import-max-rows", "AIMS_IMPORT_MAX_ROWS", "Nothing was imported"} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not say %q", msg, want)
+		}
+	}
+}
+
 func FuzzDecodeCSV(f *testing.F) {
 	f.Add("name,purpose\nA,x\n")
 	f.Add("\ufeffname,purpose,markets,personal_data\n\"A\nB\",x,EU;UK,yes\n")
 	f.Add("name,purpose,colour\n")
 	f.Fuzz(func(t *testing.T, in string) {
-		got, err := decodeCSV(strings.NewReader(in), 50)
+		got, err := DecodeCSV(strings.NewReader(in), 50)
+		var tooMany *ImportTooManyError
+		if errors.As(err, &tooMany) {
+			if tooMany.Limit != 50 || tooMany.Line < 52 || aims.ErrorCode(err) != aims.ETOOLARGE {
+				t.Fatalf("error %#v for too many rows", tooMany)
+			}
+			return
+		}
 		if err != nil {
 			var le *LineError
 			if !errors.As(err, &le) || le.Line < 1 || aims.ErrorCode(err) != aims.EINVALID {

@@ -19,6 +19,9 @@ type Service struct {
 	// BOMMaxComponents bounds the components of an imported BOM (bom_max_components); 0 means
 	// DefaultBOMMaxComponents. See BOMComponentLimit.
 	BOMMaxComponents int
+	// ImportMaxRows bounds the systems of one inventory import, CSV or JSON (import_max_rows); 0 means
+	// DefaultImportMaxRows. See ImportRowLimit.
+	ImportMaxRows int
 	// ImportProgress, when set, is told how many of the systems of a bulk import (Import, ImportCSV,
 	// ImportChecked) are stored, now and then while they are: a progress bar for tens of thousands.
 	ImportProgress func(stored, total int)

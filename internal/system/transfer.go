@@ -13,9 +13,10 @@ import (
 
 // ImportCSV reads systems in the CSV layout (see DecodeCSV) from r, checks every one, and stores them
 // all, or none when one is at fault: the error is then a *LineError naming the line and, through its
-// EINVALID or ECONFLICT error, the column.
+// EINVALID or ECONFLICT error, the column. A file of more than ImportRowLimit systems is an
+// *ImportTooManyError (ETOOLARGE), found while reading.
 func (s *Service) ImportCSV(ctx context.Context, orgID string, r io.Reader) ([]*System, error) {
-	in, err := DecodeCSV(r)
+	in, err := DecodeCSV(r, s.ImportRowLimit())
 	if err != nil {
 		return nil, err
 	}
@@ -30,12 +31,23 @@ func (s *Service) ImportCSV(ctx context.Context, orgID string, r io.Reader) ([]*
 	return ss, err
 }
 
+// ImportJSON reads a JSON array of systems (see DecodeJSON; decode nil decodes each item with
+// DecodeFields) from r and stores them all with ImportChecked, or none. An array of more than
+// ImportRowLimit items is an *ImportTooManyError (ETOOLARGE), found while reading.
+func (s *Service) ImportJSON(ctx context.Context, orgID string, r io.Reader, decode func(data []byte, f *Fields) error) ([]*System, error) {
+	fs, err := DecodeJSON(r, s.ImportRowLimit(), decode)
+	if err != nil {
+		return nil, err
+	}
+	return s.ImportChecked(ctx, orgID, fs)
+}
+
 // ImportChecked is Import after a check that no two of fs have the same name (after trimming), which the
 // store would refuse without saying which item is at fault. The second of two is the *ImportError's
-// item, with ECONFLICT on name.
+// item, with ECONFLICT on name. More than ImportRowLimit systems is an *ImportTooManyError.
 func (s *Service) ImportChecked(ctx context.Context, orgID string, fs []Fields) ([]*System, error) {
-	if len(fs) > MaxImportSystems {
-		return nil, aims.Errorf(aims.EINVALID, "One import holds at most %d AI systems; split the file.", MaxImportSystems)
+	if len(fs) > s.ImportRowLimit() {
+		return nil, &ImportTooManyError{Limit: s.ImportRowLimit()}
 	}
 	if err := uniqueNames(fs, func(i int) string { return fmt.Sprintf("item %d", i+1) }); err != nil {
 		return nil, err

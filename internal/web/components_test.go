@@ -248,6 +248,21 @@ func TestSystemsAreImportedExportedAndFilteredByComponentsInTheBrowser(t *testin
 	mustContain(t, p, `System 2, name: "A" is the name of item 1 already`)
 	expect(t, b.upload("/systems/import", nil, nil), http.StatusBadRequest, "")
 
+	p = b.upload("/systems/import", nil, map[string][2]string{"file": {"systems.json", `{"name":"A"}`}})
+	expect(t, p, http.StatusBadRequest, "")
+	mustContain(t, p, "must be a JSON array of AI systems", "Nothing was imported.")
+
+	// More systems than the import limit are refused naming the limit and its setting; as many are taken.
+	f.Systems.ImportMaxRows = 2
+	for name, file := range map[string]string{"three.csv": "name,purpose\nA,x\nB,x\nC,x\n",
+		"three.json": `[{"name":"A","purpose":"x"},{"name":"B","purpose":"x"},{"name":"C","purpose":"x"}]`} {
+		p = b.upload("/systems/import", nil, map[string][2]string{"file": {name, file}})
+		expect(t, p, http.StatusRequestEntityTooLarge, "")
+		mustContain(t, p, name+": The file holds more than 2 AI systems", "--import-max-rows", "AIMS_IMPORT_MAX_ROWS", "Nothing was imported.")
+		if got := activityCount(t, f, org.ID); got != before {
+			t.Fatalf("an import over the limit changed the trail")
+		}
+	}
 	csv := "name,purpose,markets\nLumen Assist,Answers,EU;UK\nTalentMatch,Screens CVs,\n"
 	expect(t, b.upload("/systems/import", nil, map[string][2]string{"file": {"systems.csv", csv}}), http.StatusSeeOther, "/systems")
 	mustContain(t, b.get("/systems"), "Imported 2 AI systems from systems.csv.", "Lumen Assist", "TalentMatch")

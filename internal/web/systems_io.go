@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -21,7 +20,8 @@ type SystemsImportPage struct {
 }
 
 // importSystems imports an uploaded CSV or JSON file of AI systems, all or none. A refusal shows the
-// line (CSV) or position (JSON) and the column at fault.
+// line (CSV) or position (JSON) and the column at fault; a file of more systems than the import limit
+// (import_max_rows) is refused with 413 and a message naming the limit and its setting.
 func (w *Web) importSystems(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	name, n, err := w.doImportSystems(rw, r, v)
 	if err != nil {
@@ -50,13 +50,7 @@ func (w *Web) doImportSystems(rw http.ResponseWriter, r *http.Request, v *visit)
 	var ss []*system.System
 	switch strings.ToLower(filepath.Ext(name)) {
 	case ".json":
-		var fs []system.Fields
-		dec := json.NewDecoder(bytes.NewReader(data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&fs); err != nil {
-			return name, 0, aims.FieldError("file", "The file is not a JSON array of AI systems: %v", err)
-		}
-		ss, err = w.Systems.ImportChecked(r.Context(), v.org.ID, fs)
+		ss, err = w.Systems.ImportJSON(r.Context(), v.org.ID, bytes.NewReader(data), nil)
 	default:
 		ss, err = w.Systems.ImportCSV(r.Context(), v.org.ID, bytes.NewReader(data))
 	}
