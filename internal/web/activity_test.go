@@ -87,8 +87,9 @@ func TestActivityTrail(t *testing.T) {
 // brokenTrail is the store's trail, but one that reports a break when verified.
 type brokenTrail struct{ account.ActivityStore }
 
-func (brokenTrail) VerifyActivity(ctx context.Context, orgID string) (int64, error) {
-	return 6, &activity.Break{OrgID: orgID, Seq: 7, Reason: "its content does not match its hash (the entry was altered)"}
+func (brokenTrail) VerifyActivityWith(ctx context.Context, orgID string, v *activity.Verifier) error {
+	v.Count = 6
+	return &activity.Break{OrgID: orgID, Seq: 7, Reason: "its content does not match its hash (the entry was altered)"}
 }
 
 func TestActivityTrailShowsABreak(t *testing.T) {

@@ -1,0 +1,207 @@
+package activity
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultFullCheckEvery is how long a Monitor relies on a full pass before it makes another.
+const DefaultFullCheckEvery = time.Hour
+
+// A Monitor verifies organizations' trails for the pages that tell, on every view, whether a trail is
+// intact and extends its latest checkpoint, without reading the whole trail on every view. A full pass
+// reads every entry from the first; the Monitor then remembers, per organization, the last entry verified
+// and its hash, and the next pass reads only from that entry: it must still hash to what was verified, and
+// the entries after it must chain to it. An entry altered before it, leaving it alone, is found by the
+// full check (aims audit verify) and by the Monitor's next full pass, which it makes once the one it relies
+// on is FullEvery old. Each Report says what its pass read and what it relies on, for the page to say.
+//
+// What a Monitor remembers is a cache: a new process starts with a full pass. It is safe for concurrent
+// use; it makes one pass per organization at a time, and requests that waited for a pass take its result.
+type Monitor struct {
+	// Reader reads the trails (the store).
+	Reader ChainReader
+	// FullEvery is how long a full pass is relied on; 0 means DefaultFullCheckEvery.
+	FullEvery time.Duration
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+
+	mu   sync.Mutex
+	orgs map[string]*monitored
+}
+
+// monitored is what a Monitor remembers of one organization's trail.
+type monitored struct {
+	// mu is held for a pass, so that an organization has one at a time.
+	mu sync.Mutex
+	// seq and hash are the last entry verified in a chain from the first, by the full pass at full and the
+	// passes since; seq is 0 before a full pass verified the trail.
+	seq  int64
+	hash string
+	full time.Time
+	// markSeq and markHash are the hash of one more entry before seq as that chain had it: the entry of the
+	// latest checkpoint, for telling later whether the trail still extends it.
+	markSeq  int64
+	markHash string
+	// started counts the passes begun; last is the newest Report and lastPass the number of its pass, for
+	// the requests that waited for it.
+	started  atomic.Uint64
+	last     *Report
+	lastPass uint64
+}
+
+// Report is what one pass over an organization's trail found.
+type Report struct {
+	// Entries is the number of entries that verify from the first: all of them when Break is nil, those
+	// before the break otherwise. Entries before From were verified by the full pass at FullAt.
+	Entries int64
+	// Break is where the trail stopped verifying; nil when it verifies.
+	Break *Break
+	// From is the first entry this pass read: 1 for a full pass (Full), otherwise the last entry of an
+	// earlier pass, whose hash it found unchanged before reading on.
+	From int64
+	Full bool
+	// FullAt is when the full pass this report relies on ran; NextFull is when the Monitor makes the next.
+	FullAt, NextFull time.Time
+	// Checkpoint is the status of the checkpoint given to Verify, with Extends and Problem filled in.
+	Checkpoint *CheckpointStatus
+}
+
+// Verify checks orgID's trail, and whether it extends the checkpoint of st when st has one whose signature
+// verifies, in one pass (see Monitor). st may be nil; the Report's Checkpoint is a copy of it, filled in. The
+// error is a failure to read the trail; a trail that does not verify is a Report with a Break.
+func (m *Monitor) Verify(ctx context.Context, orgID string, st *CheckpointStatus) (*Report, error) {
+	s := m.org(orgID)
+	arrived := s.started.Load()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.last != nil && s.lastPass > arrived && sameCheckpoint(s.last.Checkpoint, st) {
+		// A pass began after this request arrived and has ended: its result is as fresh as a new one.
+		return s.last, nil
+	}
+	pass := s.started.Add(1)
+	start := m.now()
+	var cp *Checkpoint
+	if st != nil && st.Problem == "" {
+		cp = st.Checkpoint
+	}
+	full := s.seq == 0 || !start.Before(s.full.Add(m.fullEvery()))
+	if cp != nil && cp.Entries > 0 && cp.Entries < s.seq && cp.Entries != s.markSeq {
+		// A checkpoint of entries this Monitor did not see it for: verify it against a full pass.
+		full = true
+	}
+	v := NewVerifierFrom(orgID, s.seq, s.hash)
+	if full {
+		v = NewVerifier(orgID)
+		if s.seq > 0 {
+			v.Watch(s.seq)
+		}
+	}
+	if cp != nil && cp.Entries >= v.Next() {
+		v.Watch(cp.Entries)
+	}
+	err := m.Reader.VerifyActivityWith(ctx, orgID, v)
+	var br *Break
+	if err != nil && !errors.As(err, &br) {
+		return nil, fmt.Errorf("cannot verify the activity trail: %w", err)
+	}
+	if h, ok := v.HashAt(s.seq); full && br == nil && s.seq > 0 && (!ok || h != s.hash) {
+		// The chain verifies on its own, but not through the entry verified before: it was rewritten with
+		// its hashes recomputed since.
+		br = &Break{OrgID: orgID, Seq: s.seq, Reason: fmt.Sprintf("it no longer has the hash it had when the trail was verified at %s (the entries up to it were rewritten and their hashes recomputed)",
+			s.full.UTC().Format(time.RFC3339))}
+		v.Count = s.seq - 1
+	}
+	rep := &Report{Entries: v.Count, Break: br, From: 1, Full: full, FullAt: start}
+	if !full {
+		rep.From, rep.FullAt = s.seq, s.full
+	}
+	if br == nil {
+		s.seq, s.hash = v.Head()
+		if full {
+			s.full = start
+		}
+		if cp != nil {
+			if h, ok := v.HashAt(cp.Entries); ok {
+				s.markSeq, s.markHash = cp.Entries, h
+			}
+		}
+	}
+	rep.NextFull = s.full.Add(m.fullEvery())
+	if st != nil {
+		c := *st
+		rep.Checkpoint = &c
+		if cp != nil {
+			m.check(rep, v, s)
+		}
+	}
+	s.last, s.lastPass = rep, pass
+	return rep, nil
+}
+
+// check fills in whether the trail v verified in rep's pass extends rep's checkpoint: by the hash v saw at
+// its entry, or, for an entry before the pass's first, by the hash the earlier passes saw there.
+func (m *Monitor) check(rep *Report, v *Verifier, s *monitored) {
+	st := rep.Checkpoint
+	cp := st.Checkpoint
+	var err error
+	switch {
+	case cp.Entries == 0 || cp.Entries >= rep.From:
+		err = cp.Check(v)
+	case cp.OrgID != v.OrgID:
+		err = fmt.Errorf("the checkpoint is of organization %s, not %s", cp.OrgID, v.OrgID)
+	case rep.Break != nil && rep.Break.Seq == rep.From:
+		err = fmt.Errorf("entry %d of %s, after the %d entries of the checkpoint of %s, changed since it was verified, so the entries before it may no longer be the signed ones (aims audit verify --checkpoint checks them)",
+			rep.From, cp.OrgSlug, cp.Entries, cp.At.Format(time.RFC3339))
+	default:
+		err = cp.checkHead(s.markHash)
+	}
+	if err != nil {
+		st.Problem = err.Error()
+		return
+	}
+	st.Extends = true
+}
+
+// sameCheckpoint reports whether a and b are the same checkpoint status as read, before any pass.
+func sameCheckpoint(a, b *CheckpointStatus) bool {
+	if a == nil || b == nil {
+		return a == nil && b == nil
+	}
+	if a.File != b.File || (a.Checkpoint == nil) != (b.Checkpoint == nil) {
+		return false
+	}
+	return a.Checkpoint == nil || *a.Checkpoint == *b.Checkpoint
+}
+
+func (m *Monitor) org(orgID string) *monitored {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.orgs == nil {
+		m.orgs = map[string]*monitored{}
+	}
+	s := m.orgs[orgID]
+	if s == nil {
+		s = &monitored{}
+		m.orgs[orgID] = s
+	}
+	return s
+}
+
+func (m *Monitor) now() time.Time {
+	if m.Now == nil {
+		return time.Now()
+	}
+	return m.Now()
+}
+
+func (m *Monitor) fullEvery() time.Duration {
+	if m.FullEvery <= 0 {
+		return DefaultFullCheckEvery
+	}
+	return m.FullEvery
+}
