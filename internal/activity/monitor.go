@@ -94,27 +94,15 @@ func (m *Monitor) Verify(ctx context.Context, orgID string, st *CheckpointStatus
 		// A checkpoint of entries this Monitor did not see it for: verify it against a full pass.
 		full = true
 	}
-	v := NewVerifierFrom(orgID, s.seq, s.hash)
-	if full {
-		v = NewVerifier(orgID)
-		if s.seq > 0 {
-			v.Watch(s.seq)
-		}
+	v, br, err := m.pass(ctx, orgID, s, cp, full)
+	if err == nil && !full && br != nil && br.Seq == s.seq {
+		// The entry verified before changed: read the whole chain, to tell where it breaks and whether the
+		// checkpoint's entry is still the signed one.
+		full = true
+		v, br, err = m.pass(ctx, orgID, s, cp, full)
 	}
-	if cp != nil && cp.Entries >= v.Next() {
-		v.Watch(cp.Entries)
-	}
-	err := m.Reader.VerifyActivityWith(ctx, orgID, v)
-	var br *Break
-	if err != nil && !errors.As(err, &br) {
-		return nil, fmt.Errorf("cannot verify the activity trail: %w", err)
-	}
-	if h, ok := v.HashAt(s.seq); full && br == nil && s.seq > 0 && (!ok || h != s.hash) {
-		// The chain verifies on its own, but not through the entry verified before: it was rewritten with
-		// its hashes recomputed since.
-		br = &Break{OrgID: orgID, Seq: s.seq, Reason: fmt.Sprintf("it no longer has the hash it had when the trail was verified at %s (the entries up to it were rewritten and their hashes recomputed)",
-			s.full.UTC().Format(time.RFC3339))}
-		v.Count = s.seq - 1
+	if err != nil {
+		return nil, err
 	}
 	rep := &Report{Entries: v.Count, Break: br, From: 1, Full: full, FullAt: start}
 	if !full {
@@ -143,6 +131,38 @@ func (m *Monitor) Verify(ctx context.Context, orgID string, st *CheckpointStatus
 	return rep, nil
 }
 
+// pass feeds orgID's trail to a Verifier: from the first entry when full, otherwise from the entry s
+// verified last. A full pass also checks that entry still has its hash.
+func (m *Monitor) pass(ctx context.Context, orgID string, s *monitored, cp *Checkpoint, full bool) (*Verifier, *Break, error) {
+	v := NewVerifierFrom(orgID, s.seq, s.hash)
+	if full {
+		v = NewVerifier(orgID)
+		if s.seq > 0 {
+			v.Watch(s.seq)
+		}
+	}
+	if cp != nil && cp.Entries >= v.Next() {
+		v.Watch(cp.Entries)
+	}
+	err := m.Reader.VerifyActivityWith(ctx, orgID, v)
+	var br *Break
+	if err != nil && !errors.As(err, &br) {
+		return nil, nil, fmt.Errorf("cannot verify the activity trail: %w", err)
+	}
+	if h, ok := v.HashAt(s.seq); full && br == nil && s.seq > 0 && (!ok || h != s.hash) {
+		// The chain verifies on its own, but not through the entry verified before: it was rewritten with
+		// its hashes recomputed since.
+		at := s.full.UTC().Format(time.RFC3339)
+		br = &Break{OrgID: orgID, Seq: s.seq, Reason: fmt.Sprintf("it no longer has the hash it had when the trail was verified at %s (the entries up to it were rewritten and their hashes recomputed)", at)}
+		if !ok {
+			last, _ := v.Head()
+			br.Reason = fmt.Sprintf("it was verified at %s and is gone: the trail now ends at entry %d (entries were deleted from its end)", at, last)
+		}
+		v.Count = s.seq - 1
+	}
+	return v, br, nil
+}
+
 // check fills in whether the trail v verified in rep's pass extends rep's checkpoint: by the hash v saw at
 // its entry, or, for an entry before the pass's first, by the hash the earlier passes saw there.
 func (m *Monitor) check(rep *Report, v *Verifier, s *monitored) {
@@ -154,9 +174,6 @@ func (m *Monitor) check(rep *Report, v *Verifier, s *monitored) {
 		err = cp.Check(v)
 	case cp.OrgID != v.OrgID:
 		err = fmt.Errorf("the checkpoint is of organization %s, not %s", cp.OrgID, v.OrgID)
-	case rep.Break != nil && rep.Break.Seq == rep.From:
-		err = fmt.Errorf("entry %d of %s, after the %d entries of the checkpoint of %s, changed since it was verified, so the entries before it may no longer be the signed ones (aims audit verify --checkpoint checks them)",
-			rep.From, cp.OrgSlug, cp.Entries, cp.At.Format(time.RFC3339))
 	default:
 		err = cp.checkHead(s.markHash)
 	}

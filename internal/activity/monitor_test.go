@@ -55,7 +55,7 @@ func TestAMonitorVerifiesFromTheLastEntryItVerified(t *testing.T) {
 		if rep.Break == nil || rep.Break.Seq != 14 || !strings.Contains(rep.Break.Reason, "no longer has the hash") {
 			t.Errorf("break %+v", rep.Break)
 		}
-		if rep.Checkpoint.Extends || !strings.Contains(rep.Checkpoint.Problem, "changed since it was verified") {
+		if !rep.Full || rep.Checkpoint.Extends || !strings.Contains(rep.Checkpoint.Problem, "no longer has the head hash") {
 			t.Errorf("checkpoint %+v", rep.Checkpoint)
 		}
 	})

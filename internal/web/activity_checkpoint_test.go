@@ -57,7 +57,7 @@ func TestTheActivityPageShowsTheLastCheckpoint(t *testing.T) {
 	// The server remembers the head it verified: the rewritten chain no longer passes through it.
 	p = b.get("/activity")
 	mustContain(t, p, fmt.Sprintf("The trail is broken at entry %d.", n), "no longer has the hash it had when the trail was verified",
-		"The trail does not extend the last signed checkpoint.")
+		"The trail does not extend the last signed checkpoint.", "no longer has the head hash")
 	// A server that starts after the attack has only the checkpoint to tell: the chain verifies on its own.
 	f.Web.Trails = &activity.Monitor{Reader: f.DB}
 	p = b.get("/activity")
