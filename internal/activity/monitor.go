@@ -169,7 +169,12 @@ func (m *Monitor) check(rep *Report, v *Verifier, s *monitored) {
 	st := rep.Checkpoint
 	cp := st.Checkpoint
 	var err error
+	h, watched := v.HashAt(cp.Entries)
 	switch {
+	case watched && cp.OrgID == v.OrgID && h != cp.HeadHash:
+		// The chain reached the checkpoint's entry with another hash: say so, even when it breaks later
+		// at the entry verified before.
+		err = cp.checkHead(h)
 	case cp.Entries == 0 || cp.Entries >= rep.From:
 		err = cp.Check(v)
 	case cp.OrgID != v.OrgID:
