@@ -128,6 +128,8 @@ type Verifier struct {
 	// earlier pass verified it to have (see NewVerifierFrom).
 	anchor     int64
 	anchorHash string
+	// OnVerified, when set, is called with each entry that verifies, in order.
+	OnVerified func(*Entry)
 }
 
 // Watch asks v to remember the hash of entry seq once it verifies, for HashAt: a checkpoint is checked
@@ -191,6 +193,9 @@ func (v *Verifier) Add(e Entry) error {
 	}
 	if _, ok := v.watched[e.Seq]; ok {
 		v.watched[e.Seq] = e.Hash
+	}
+	if v.OnVerified != nil {
+		v.OnVerified(&e)
 	}
 	v.next++
 	v.prevHash = e.Hash

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -47,6 +49,8 @@ type monitored struct {
 	// latest checkpoint, for telling later whether the trail still extends it.
 	markSeq  int64
 	markHash string
+	// actors are who appear in entries 1 to seq, by id, with the latest name each had.
+	actors map[string]Actor
 	// started counts the passes begun; last is the newest Report and lastPass the number of its pass, for
 	// the requests that waited for it.
 	started  atomic.Uint64
@@ -69,6 +73,10 @@ type Report struct {
 	FullAt, NextFull time.Time
 	// Checkpoint is the status of the checkpoint given to Verify, with Extends and Problem filled in.
 	Checkpoint *CheckpointStatus
+	// Actors are the people and tokens who appear in the trail, by id, with the latest name each had,
+	// sorted by name and id: gathered by the passes, so that the page needs no query over the whole trail
+	// for them. Nil when the trail does not verify.
+	Actors []Actor
 }
 
 // Verify checks orgID's trail, and whether it extends the checkpoint of st when st has one whose signature
@@ -94,12 +102,12 @@ func (m *Monitor) Verify(ctx context.Context, orgID string, st *CheckpointStatus
 		// A checkpoint of entries this Monitor did not see it for: verify it against a full pass.
 		full = true
 	}
-	v, br, err := m.pass(ctx, orgID, s, cp, full)
+	v, br, seen, err := m.pass(ctx, orgID, s, cp, full)
 	if err == nil && !full && br != nil && br.Seq == s.seq {
 		// The entry verified before changed: read the whole chain, to tell where it breaks and whether the
 		// checkpoint's entry is still the signed one.
 		full = true
-		v, br, err = m.pass(ctx, orgID, s, cp, full)
+		v, br, seen, err = m.pass(ctx, orgID, s, cp, full)
 	}
 	if err != nil {
 		return nil, err
@@ -111,8 +119,12 @@ func (m *Monitor) Verify(ctx context.Context, orgID string, st *CheckpointStatus
 	if br == nil {
 		s.seq, s.hash = v.Head()
 		if full {
-			s.full = start
+			s.full, s.actors = start, map[string]Actor{}
 		}
+		for id, a := range seen {
+			s.actors[id] = a
+		}
+		rep.Actors = sortedActors(s.actors)
 		if cp != nil {
 			if h, ok := v.HashAt(cp.Entries); ok {
 				s.markSeq, s.markHash = cp.Entries, h
@@ -133,7 +145,8 @@ func (m *Monitor) Verify(ctx context.Context, orgID string, st *CheckpointStatus
 
 // pass feeds orgID's trail to a Verifier: from the first entry when full, otherwise from the entry s
 // verified last. A full pass also checks that entry still has its hash.
-func (m *Monitor) pass(ctx context.Context, orgID string, s *monitored, cp *Checkpoint, full bool) (*Verifier, *Break, error) {
+// It returns the actors of the entries it verified, by id, with the latest name each had.
+func (m *Monitor) pass(ctx context.Context, orgID string, s *monitored, cp *Checkpoint, full bool) (*Verifier, *Break, map[string]Actor, error) {
 	v := NewVerifierFrom(orgID, s.seq, s.hash)
 	if full {
 		v = NewVerifier(orgID)
@@ -141,13 +154,15 @@ func (m *Monitor) pass(ctx context.Context, orgID string, s *monitored, cp *Chec
 			v.Watch(s.seq)
 		}
 	}
+	seen := map[string]Actor{}
+	v.OnVerified = func(e *Entry) { seen[e.ActorID] = Actor{ID: e.ActorID, Kind: e.ActorKind, Name: e.ActorName} }
 	if cp != nil && cp.Entries >= v.Next() {
 		v.Watch(cp.Entries)
 	}
 	err := m.Reader.VerifyActivityWith(ctx, orgID, v)
 	var br *Break
 	if err != nil && !errors.As(err, &br) {
-		return nil, nil, fmt.Errorf("cannot verify the activity trail: %w", err)
+		return nil, nil, nil, fmt.Errorf("cannot verify the activity trail: %w", err)
 	}
 	if h, ok := v.HashAt(s.seq); full && br == nil && s.seq > 0 && (!ok || h != s.hash) {
 		// The chain verifies on its own, but not through the entry verified before: it was rewritten with
@@ -160,7 +175,22 @@ func (m *Monitor) pass(ctx context.Context, orgID string, s *monitored, cp *Chec
 		}
 		v.Count = s.seq - 1
 	}
-	return v, br, nil
+	return v, br, seen, nil
+}
+
+// sortedActors returns the actors of m sorted by name, then id.
+func sortedActors(m map[string]Actor) []Actor {
+	out := make([]Actor, 0, len(m))
+	for _, a := range m {
+		out = append(out, a)
+	}
+	slices.SortFunc(out, func(a, b Actor) int {
+		if c := strings.Compare(a.Name, b.Name); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out
 }
 
 // check fills in whether the trail v verified in rep's pass extends rep's checkpoint: by the hash v saw at

@@ -2,6 +2,7 @@ package activity_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,4 +93,34 @@ func TestAMonitorVerifiesFromTheLastEntryItVerified(t *testing.T) {
 			t.Errorf("%+v %+v", rep, rep.Checkpoint)
 		}
 	})
+}
+
+func TestAMonitorGathersWhoAppearsInTheTrail(t *testing.T) {
+	t.Parallel()
+	es := chain(t, 6)
+	es[3].ActorID, es[3].ActorKind, es[3].ActorName = "t1", "token", "CI"
+	es[5].ActorName = "Ada Lovelace"
+	recompute(t, es)
+	m := &activity.Monitor{Reader: newTrail(es[:4])}
+	rep, err := m.Verify(context.Background(), "o", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []activity.Actor{{ID: "u", Kind: "user", Name: "Ada"}, {ID: "t1", Kind: "token", Name: "CI"}}
+	if !slices.Equal(rep.Actors, want) {
+		t.Errorf("after a full pass: %v, want %v", rep.Actors, want)
+	}
+	m.Reader = newTrail(es)
+	if rep, err = m.Verify(context.Background(), "o", nil); err != nil || rep.Full {
+		t.Fatalf("second pass: %+v, %v", rep, err)
+	}
+	want[0].Name = "Ada Lovelace"
+	if !slices.Equal(rep.Actors, want) {
+		t.Errorf("after a pass from entry 4: %v, want %v (the latest name of each)", rep.Actors, want)
+	}
+	es[5].ActorName = "Eve"
+	m.Reader = newTrail(es)
+	if rep, err = m.Verify(context.Background(), "o", nil); err != nil || rep.Break == nil || rep.Actors != nil {
+		t.Errorf("a broken trail: %+v, %v, want a break and no actors", rep, err)
+	}
 }

@@ -125,9 +125,6 @@ func (w *Web) activityPage(rw http.ResponseWriter, r *http.Request, v *visit) er
 				Href: recordHref(e, rec), BeforeText: pretty(e.Before), AfterText: pretty(e.After)})
 		}
 	}
-	if p.Filter.Actors, err = w.Activity.ActivityActors(ctx, v.org.ID); err != nil {
-		return err
-	}
 	var cst *activity.CheckpointStatus
 	if w.Checkpoints != nil {
 		cst = w.Checkpoints.Read(v.org.Slug)
@@ -142,6 +139,13 @@ func (w *Web) activityPage(rw http.ResponseWriter, r *http.Request, v *visit) er
 		p.Verify.BreakSeq, p.Verify.Reason = br.Seq, br.Reason
 	}
 	p.Checkpoint = w.checkpointView(rep.Checkpoint)
+	// The pass gathered who appears in the trail; a broken trail is read again for them.
+	p.Filter.Actors = rep.Actors
+	if rep.Break != nil {
+		if p.Filter.Actors, err = w.Activity.ActivityActors(ctx, v.org.ID); err != nil {
+			return err
+		}
+	}
 	return w.render(rw, r, status, "activity", p)
 }
 
