@@ -99,7 +99,8 @@ func (m *Monitor) Verify(ctx context.Context, orgID string, st *CheckpointStatus
 	}
 	full := s.seq == 0 || !start.Before(s.full.Add(m.fullEvery()))
 	if cp != nil && cp.Entries > 0 && cp.Entries < s.seq && cp.Entries != s.markSeq {
-		// A checkpoint of entries this Monitor did not see it for: verify it against a full pass.
+		// The checkpoint's entry is before the last one verified and its hash was not kept: read from the
+		// first entry to check it.
 		full = true
 	}
 	v, br, seen, err := m.pass(ctx, orgID, s, cp, full)
