@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -122,5 +124,51 @@ func TestAMonitorGathersWhoAppearsInTheTrail(t *testing.T) {
 	m.Reader = newTrail(es)
 	if rep, err = m.Verify(context.Background(), "o", nil); err != nil || rep.Break == nil || rep.Actors != nil {
 		t.Errorf("a broken trail: %+v, %v, want a break and no actors", rep, err)
+	}
+}
+
+// blockingTrail is a trail whose passes are counted, and whose first pass waits for release.
+type blockingTrail struct {
+	*trail
+	release chan struct{}
+	passes  atomic.Int64
+}
+
+func (b *blockingTrail) VerifyActivityWith(ctx context.Context, orgID string, v *activity.Verifier) error {
+	if b.passes.Add(1) == 1 {
+		<-b.release
+	}
+	return b.trail.VerifyActivityWith(ctx, orgID, v)
+}
+
+// TestViewsThatWaitedForAPassTakeItsResult checks that views of a broken trail (which each need a full
+// pass) that arrive during a pass make one more pass between them, not one each.
+func TestViewsThatWaitedForAPassTakeItsResult(t *testing.T) {
+	t.Parallel()
+	es := chain(t, 20)
+	es[4].ActorName = "Eve"
+	tr := &blockingTrail{trail: newTrail(es), release: make(chan struct{})}
+	m := &activity.Monitor{Reader: tr}
+	var wg sync.WaitGroup
+	verify := func() {
+		defer wg.Done()
+		if rep, err := m.Verify(context.Background(), "o", nil); err != nil || rep.Break == nil || rep.Break.Seq != 5 {
+			t.Errorf("%+v, %v; want a break at 5", rep, err)
+		}
+	}
+	wg.Add(1)
+	go verify()
+	for tr.passes.Load() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	for range 10 {
+		wg.Add(1)
+		go verify()
+	}
+	time.Sleep(200 * time.Millisecond) // let the 10 views arrive and wait
+	close(tr.release)
+	wg.Wait()
+	if n := tr.passes.Load(); n > 4 {
+		t.Errorf("11 views made %d passes, want 2 (the first, and one for the views that waited for it)", n)
 	}
 }
