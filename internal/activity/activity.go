@@ -124,6 +124,12 @@ type Verifier struct {
 	Count    int64
 	// watched maps the sequence numbers asked for with Watch to the hash of that entry once verified.
 	watched map[int64]string
+	// anchor and anchorHash, when anchor > 0, are the entry a resumed verifier starts at and the hash an
+	// earlier pass verified it to have (see NewVerifierFrom).
+	anchor     int64
+	anchorHash string
+	// OnVerified, when set, is called with each entry that verifies, in order.
+	OnVerified func(*Entry)
 }
 
 // Watch asks v to remember the hash of entry seq once it verifies, for HashAt: a checkpoint is checked
@@ -146,6 +152,22 @@ func NewVerifier(orgID string) *Verifier {
 	return &Verifier{OrgID: orgID, next: 1, prevHash: GenesisHash}
 }
 
+// NewVerifierFrom returns a Verifier that resumes orgID's chain at entry seq, which an earlier pass verified
+// from the first entry and found to have hash. The first entry fed must be seq: it must still hash to
+// hash, and the entries after it must chain to it. The entries before seq are not read again; Count starts
+// at seq-1, counting them as the earlier pass verified them. A change to them that leaves entry seq alone
+// shows only to a Verifier that starts from the first entry (NewVerifier).
+func NewVerifierFrom(orgID string, seq int64, hash string) *Verifier {
+	if seq <= 0 {
+		return NewVerifier(orgID)
+	}
+	return &Verifier{OrgID: orgID, next: seq, Count: seq - 1, anchor: seq, anchorHash: hash}
+}
+
+// Next returns the sequence number of the entry v expects next: 1 for a new Verifier, the resumed entry for
+// one from NewVerifierFrom. A ChainReader feeds entries from there.
+func (v *Verifier) Next() int64 { return v.next }
+
 // Add checks the next entry, returning a *Break at the first entry that was altered, or that stands where
 // another was deleted or moved.
 func (v *Verifier) Add(e Entry) error {
@@ -155,7 +177,8 @@ func (v *Verifier) Add(e Entry) error {
 		}
 		return &Break{OrgID: v.OrgID, Seq: e.Seq, Reason: fmt.Sprintf("entry out of order (expected %d)", v.next)}
 	}
-	if e.PrevHash != v.prevHash {
+	resumed := v.anchor > 0 && e.Seq == v.anchor
+	if !resumed && e.PrevHash != v.prevHash {
 		return &Break{OrgID: v.OrgID, Seq: e.Seq, Reason: "its previous-hash does not match the entry before it (an entry was deleted, reordered or altered)"}
 	}
 	h, err := ComputeHash(e)
@@ -165,8 +188,14 @@ func (v *Verifier) Add(e Entry) error {
 	if h != e.Hash {
 		return &Break{OrgID: v.OrgID, Seq: e.Seq, Reason: "its content does not match its hash (the entry was altered)"}
 	}
+	if resumed && h != v.anchorHash {
+		return &Break{OrgID: v.OrgID, Seq: e.Seq, Reason: "it no longer has the hash it had when the trail was verified from its first entry (the entries up to it were rewritten and their hashes recomputed)"}
+	}
 	if _, ok := v.watched[e.Seq]; ok {
 		v.watched[e.Seq] = e.Hash
+	}
+	if v.OnVerified != nil {
+		v.OnVerified(&e)
 	}
 	v.next++
 	v.prevHash = e.Hash
@@ -174,13 +203,17 @@ func (v *Verifier) Add(e Entry) error {
 	return nil
 }
 
-// Head returns the sequence number and hash of the last entry verified (0 and GenesisHash before any).
+// Head returns the sequence number and hash of the last entry verified (0 and GenesisHash before any; for
+// a resumed Verifier, the entry before it and "" until it verifies).
 func (v *Verifier) Head() (int64, string) { return v.next - 1, v.prevHash }
 
 // Finish checks the chain's end against the recorded head (seq and hash of the last entry appended), which
 // reveals entries deleted from the end.
 func (v *Verifier) Finish(headSeq int64, headHash string) error {
 	last := v.next - 1
+	if v.anchor > 0 && last < v.anchor {
+		return &Break{OrgID: v.OrgID, Seq: v.anchor, Reason: fmt.Sprintf("entry %d, verified before, is gone (the trail now ends at entry %d)", v.anchor, headSeq)}
+	}
 	if headSeq != last {
 		return &Break{OrgID: v.OrgID, Seq: last + 1, Reason: fmt.Sprintf("the chain ends at entry %d but %d entries were appended (entries were deleted from the end)", last, headSeq)}
 	}

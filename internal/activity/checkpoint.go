@@ -159,6 +159,12 @@ func (c *Checkpoint) Check(v *Verifier) error {
 	if !ok {
 		return fmt.Errorf("entry %d was not watched while verifying", c.Entries)
 	}
+	return c.checkHead(h)
+}
+
+// checkHead reports whether h, the hash that entry c.Entries has in a chain verified from the first entry
+// to at least that one, is the signed head.
+func (c *Checkpoint) checkHead(h string) error {
 	if h != c.HeadHash {
 		return fmt.Errorf("entry %d of %s no longer has the head hash of the checkpoint of %s (the entries up to it were rewritten and their hashes recomputed)",
 			c.Entries, c.OrgSlug, c.At.Format(time.RFC3339))

@@ -66,41 +66,51 @@ type CheckpointStatus struct {
 // Latest returns the status of slug's newest checkpoint in the directory, or nil when it has none. Problem
 // texts name no server path. Its Verifier pass reads the whole trail once.
 func (c *Checkpoints) Latest(ctx context.Context, r ChainReader, orgID, slug string) (*CheckpointStatus, error) {
-	name, err := c.Dir.Latest(slug)
-	if err != nil {
-		return &CheckpointStatus{Problem: "the checkpoint directory cannot be read"}, nil
-	}
-	if name == "" {
-		return nil, nil
-	}
-	st := &CheckpointStatus{File: name}
-	f, err := os.Open(name)
-	if err != nil {
-		st.Problem = "the checkpoint file cannot be read"
-		return st, nil
-	}
-	cp, err := DecodeCheckpoint(f)
-	f.Close()
-	if err != nil {
-		st.Problem = err.Error()
-		return st, nil
-	}
-	st.Checkpoint = cp
-	if err := cp.Verify(c.Key.Public().(ed25519.PublicKey)); err != nil {
-		st.Problem = err.Error()
+	st := c.Read(slug)
+	if st == nil || st.Checkpoint == nil || st.Problem != "" {
 		return st, nil
 	}
 	v := NewVerifier(orgID)
-	v.Watch(cp.Entries)
-	err = r.VerifyActivityWith(ctx, orgID, v)
+	v.Watch(st.Checkpoint.Entries)
+	err := r.VerifyActivityWith(ctx, orgID, v)
 	var br *Break
 	if err != nil && !errors.As(err, &br) {
-		return nil, fmt.Errorf("cannot verify the activity trail against checkpoint %s: %w", name, err)
+		return nil, fmt.Errorf("cannot verify the activity trail against checkpoint %s: %w", st.File, err)
 	}
-	if err := cp.Check(v); err != nil {
+	if err := st.Checkpoint.Check(v); err != nil {
 		st.Problem = err.Error()
 		return st, nil
 	}
 	st.Extends = true
 	return st, nil
+}
+
+// Read returns slug's newest checkpoint in the directory with its signature checked, or nil when it has
+// none: Checkpoint is set when the file decodes, and Problem says why it cannot be trusted (no server path).
+// Whether the trail extends it is for a verifying pass to tell (Latest, Monitor.Verify).
+func (c *Checkpoints) Read(slug string) *CheckpointStatus {
+	name, err := c.Dir.Latest(slug)
+	if err != nil {
+		return &CheckpointStatus{Problem: "the checkpoint directory cannot be read"}
+	}
+	if name == "" {
+		return nil
+	}
+	st := &CheckpointStatus{File: name}
+	f, err := os.Open(name)
+	if err != nil {
+		st.Problem = "the checkpoint file cannot be read"
+		return st
+	}
+	cp, err := DecodeCheckpoint(f)
+	f.Close()
+	if err != nil {
+		st.Problem = err.Error()
+		return st
+	}
+	st.Checkpoint = cp
+	if err := cp.Verify(c.Key.Public().(ed25519.PublicKey)); err != nil {
+		st.Problem = err.Error()
+	}
+	return st
 }

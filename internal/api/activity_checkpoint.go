@@ -20,14 +20,25 @@ type CheckpointStatus struct {
 	Problem string `json:"problem,omitempty"`
 }
 
+// activityCheckpoint tells whether the trail extends the latest checkpoint, checked by a.Trails (from the
+// entry its last pass verified, see activity.Monitor) when set, and by a full pass otherwise.
 func (a *API) activityCheckpoint(w http.ResponseWriter, r *http.Request) error {
 	if a.Checkpoints == nil {
 		return writeJSON(w, http.StatusOK, CheckpointStatus{})
 	}
 	act := aims.ActorFrom(r.Context())
-	st, err := a.Checkpoints.Latest(r.Context(), a.Activity, act.OrgID, act.OrgSlug)
-	if err != nil {
-		return err
+	st := a.Checkpoints.Read(act.OrgSlug)
+	if a.Trails != nil {
+		rep, err := a.Trails.Verify(r.Context(), act.OrgID, st)
+		if err != nil {
+			return err
+		}
+		st = rep.Checkpoint
+	} else {
+		var err error
+		if st, err = a.Checkpoints.Latest(r.Context(), a.Activity, act.OrgID, act.OrgSlug); err != nil {
+			return err
+		}
 	}
 	res := CheckpointStatus{Configured: true}
 	if st != nil {

@@ -32,6 +32,9 @@ type API struct {
 	PublicURL string
 	// Checkpoints, when set, is the server's directory of signed checkpoints of the activity trails.
 	Checkpoints *activity.Checkpoints
+	// Trails, when set, verifies the trails for the checkpoint status; the application shares it with the
+	// web UI, so that a pass of either serves both.
+	Trails *activity.Monitor
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

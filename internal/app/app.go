@@ -105,6 +105,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	w.Controls = a.Controls
 	w.Systems = a.Systems
 	w.Checkpoints = o.Checkpoints
+	a.API.Trails = w.Trails
 	a.Web = w
 	a.Server = server.New(db, log, a.API, a.Web)
 	a.Server.RequestLog = o.RequestLog

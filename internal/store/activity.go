@@ -184,26 +184,43 @@ func (db *DB) EachActivity(ctx context.Context, orgID string, fn func(*activity.
 	return db.eachActivityAfter(ctx, orgID, 0, fn)
 }
 
-// eachActivityAfter calls fn for the entries of orgID's trail after entry seq, in ascending order.
+// activityReadPage is how many entries one query of eachActivityAfter reads.
+const activityReadPage = 1000
+
+// eachActivityAfter calls fn for the entries of orgID's trail after entry seq, in ascending order. It reads
+// them a page at a time, each page a short query of its own, so that a pass over a long trail holds neither
+// more than a page in memory nor one read snapshot for its whole length (which would keep SQLite from
+// checkpointing its WAL and PostgreSQL from vacuuming). An entry appended meanwhile is read in its turn.
 func (db *DB) eachActivityAfter(ctx context.Context, orgID string, seq int64, fn func(*activity.Entry) error) error {
-	rows, err := db.reader().query(ctx, `SELECT `+activityColumns+` FROM activity WHERE org_id = ? AND seq > ? ORDER BY seq`, orgID, seq)
-	if err != nil {
-		return fmt.Errorf("cannot read activity: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		e, err := scanEntry(rows)
+	for {
+		es, err := db.activityPage(ctx, orgID, seq)
 		if err != nil {
 			return err
 		}
-		if err := fn(e); err != nil {
-			return err
+		for _, e := range es {
+			if err := fn(e); err != nil {
+				return err
+			}
 		}
+		if len(es) < activityReadPage {
+			return nil
+		}
+		seq = es[len(es)-1].Seq
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("cannot read activity: %w", err)
+}
+
+// activityPage returns up to activityReadPage entries of orgID's trail after entry seq, in ascending order.
+func (db *DB) activityPage(ctx context.Context, orgID string, seq int64) ([]*activity.Entry, error) {
+	rows, err := db.reader().query(ctx, `SELECT `+activityColumns+` FROM activity WHERE org_id = ? AND seq > ?
+		ORDER BY seq LIMIT ?`, orgID, seq, activityReadPage)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read activity: %w", err)
 	}
-	return nil
+	es, err := collect(rows, scanEntry)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read activity after entry %d: %w", seq, err)
+	}
+	return es, nil
 }
 
 // VerifyActivity checks orgID's whole chain and its head. It returns the number of entries verified, and a
@@ -214,12 +231,13 @@ func (db *DB) VerifyActivity(ctx context.Context, orgID string) (int64, error) {
 	return v.Count, err
 }
 
-// VerifyActivityWith feeds orgID's whole chain and its head to v (made by activity.NewVerifier(orgID),
-// perhaps watching entries for checkpoints). It returns nil, or a *activity.Break naming the first entry
-// that was altered, deleted or reordered; v.Count is then the number of entries before it.
+// VerifyActivityWith feeds orgID's chain from the entry v expects next (the first for
+// activity.NewVerifier(orgID), the resumed one for activity.NewVerifierFrom), and its head, to v, which may
+// watch entries for checkpoints. It returns nil, or a *activity.Break naming the first entry that was
+// altered, deleted or reordered; v.Count is then the number of entries before it.
 func (db *DB) VerifyActivityWith(ctx context.Context, orgID string, v *activity.Verifier) error {
 	add := func(e *activity.Entry) error { return v.Add(*e) }
-	if err := db.EachActivity(ctx, orgID, add); err != nil {
+	if err := db.eachActivityAfter(ctx, orgID, v.Next()-1, add); err != nil {
 		return err
 	}
 	// Entries appended while the chain was read move the head past its end: read the newer entries too,

@@ -57,3 +57,24 @@ func RecomputeTrail(ctx context.Context, db *store.DB, orgID string) error {
 	}
 	return nil
 }
+
+// AlterEntry changes the actor name of entry seq of orgID's trail in place, as someone with write access
+// to the database can once they drop the append-only trigger: the entry's hash no longer matches it.
+func AlterEntry(ctx context.Context, db *store.DB, orgID string, seq int64) error {
+	write, _ := db.Pools()
+	drop, update := `DROP TRIGGER IF EXISTS activity_no_update`, `UPDATE activity SET actor_name = 'someone else' WHERE org_id = ? AND seq = ?`
+	if db.Dialect() == store.Postgres {
+		drop, update = `DROP TRIGGER IF EXISTS activity_append_only ON activity`, `UPDATE activity SET actor_name = 'someone else' WHERE org_id = $1 AND seq = $2`
+	}
+	if _, err := write.ExecContext(ctx, drop); err != nil {
+		return fmt.Errorf("%s: %w", drop, err)
+	}
+	res, err := write.ExecContext(ctx, update, orgID, seq)
+	if err != nil {
+		return fmt.Errorf("cannot alter entry %d: %w", seq, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("altering entry %d changed %d rows, want 1", seq, n)
+	}
+	return nil
+}

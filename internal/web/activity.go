@@ -3,9 +3,9 @@ package web
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"net/http"
 	"net/url"
+	"time"
 
 	"github.com/aimsproject/aims/internal/activity"
 )
@@ -61,17 +61,24 @@ func (f ActivityFilter) Href() string {
 	return "/activity?" + f.Query
 }
 
-// Verification is the result of checking the organization's hash chain.
+// Verification is the result of checking the organization's hash chain, and what the check read.
 type Verification struct {
 	OK      bool
 	Entries int64
 	// BreakSeq and Reason say where and why the chain stopped verifying.
 	BreakSeq int64
 	Reason   string
+	// Full is true when this view read the chain from its first entry. Otherwise it read from entry From,
+	// and entries 1 to From were verified from the first entry at FullAt; NextFull is when a view reads
+	// the whole chain again.
+	Full             bool
+	From             int64
+	FullAt, NextFull time.Time
 }
 
-// activityPage shows the trail. It verifies the whole chain on every view, which reads every entry once:
-// cheap for the trails of today, and the banner is the point of the page.
+// activityPage shows the trail and whether its chain verifies and extends the latest checkpoint, in one
+// pass of the Monitor: from the first entry on the first view and once an hour, otherwise from the last
+// entry verified, and the banner says which.
 func (w *Web) activityPage(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := r.Context()
 	q := r.URL.Query()
@@ -118,21 +125,26 @@ func (w *Web) activityPage(rw http.ResponseWriter, r *http.Request, v *visit) er
 				Href: recordHref(e, rec), BeforeText: pretty(e.Before), AfterText: pretty(e.After)})
 		}
 	}
-	if p.Filter.Actors, err = w.Activity.ActivityActors(ctx, v.org.ID); err != nil {
+	var cst *activity.CheckpointStatus
+	if w.Checkpoints != nil {
+		cst = w.Checkpoints.Read(v.org.Slug)
+	}
+	rep, err := w.Trails.Verify(ctx, v.org.ID, cst)
+	if err != nil {
 		return err
 	}
-	n, err := w.Activity.VerifyActivity(ctx, v.org.ID)
-	var br *activity.Break
-	switch {
-	case errors.As(err, &br):
-		p.Verify = Verification{Entries: n, BreakSeq: br.Seq, Reason: br.Reason}
-	case err != nil:
-		return err
-	default:
-		p.Verify = Verification{OK: true, Entries: n}
+	p.Verify = Verification{OK: rep.Break == nil, Entries: rep.Entries, From: rep.From, Full: rep.Full,
+		FullAt: rep.FullAt, NextFull: rep.NextFull}
+	if br := rep.Break; br != nil {
+		p.Verify.BreakSeq, p.Verify.Reason = br.Seq, br.Reason
 	}
-	if p.Checkpoint, err = w.checkpointView(ctx, v.org); err != nil {
-		return err
+	p.Checkpoint = w.checkpointView(rep.Checkpoint)
+	// The pass gathered who appears in the trail; a broken trail is read again for them.
+	p.Filter.Actors = rep.Actors
+	if rep.Break != nil {
+		if p.Filter.Actors, err = w.Activity.ActivityActors(ctx, v.org.ID); err != nil {
+			return err
+		}
 	}
 	return w.render(rw, r, status, "activity", p)
 }

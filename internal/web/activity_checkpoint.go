@@ -1,11 +1,10 @@
 package web
 
 import (
-	"context"
 	"path/filepath"
 	"time"
 
-	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/activity"
 )
 
 // CheckpointView is what the activity page says of the organization's latest signed checkpoint: nil when
@@ -22,17 +21,17 @@ type CheckpointView struct {
 	Problem string
 }
 
-// checkpointView checks the trail of o against the newest checkpoint in the server's checkpoint directory.
-func (w *Web) checkpointView(ctx context.Context, o *account.Organization) (*CheckpointView, error) {
+// newMonitor returns the verifier of the trails r reads, relying on a full pass for the default time.
+func newMonitor(r activity.ChainReader) *activity.Monitor { return &activity.Monitor{Reader: r} }
+
+// checkpointView is what the page says of st, the latest checkpoint as the page's pass checked it; nil
+// when the server writes no checkpoints.
+func (w *Web) checkpointView(st *activity.CheckpointStatus) *CheckpointView {
 	if w.Checkpoints == nil {
-		return nil, nil
-	}
-	st, err := w.Checkpoints.Latest(ctx, w.Activity, o.ID, o.Slug)
-	if err != nil {
-		return nil, err
+		return nil
 	}
 	if st == nil {
-		return &CheckpointView{None: true}, nil
+		return &CheckpointView{None: true}
 	}
 	cv := &CheckpointView{Extends: st.Extends, Problem: st.Problem}
 	if st.File != "" {
@@ -41,5 +40,5 @@ func (w *Web) checkpointView(ctx context.Context, o *account.Organization) (*Che
 	if cp := st.Checkpoint; cp != nil {
 		cv.At, cv.Entries = cp.At, cp.Entries
 	}
-	return cv, nil
+	return cv
 }

@@ -54,6 +54,12 @@ func TestTheActivityPageShowsTheLastCheckpoint(t *testing.T) {
 	if err := storetest.RecomputeTrail(f.Ctx, f.DB, org.ID); err != nil {
 		t.Fatal(err)
 	}
+	// The server remembers the head it verified: the rewritten chain no longer passes through it.
+	p = b.get("/activity")
+	mustContain(t, p, fmt.Sprintf("The trail is broken at entry %d.", n), "no longer has the hash it had when the trail was verified",
+		"The trail does not extend the last signed checkpoint.", "no longer has the head hash")
+	// A server that starts after the attack has only the checkpoint to tell: the chain verifies on its own.
+	f.Web.Trails = &activity.Monitor{Reader: f.DB}
 	p = b.get("/activity")
 	mustContain(t, p, "The trail is intact.", "The trail does not extend the last signed checkpoint.", "no longer has the head hash")
 	if !strings.Contains(p.Body, `class="banner banner-bad" role="alert"><strong>The trail does not extend`) {

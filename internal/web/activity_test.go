@@ -87,8 +87,9 @@ func TestActivityTrail(t *testing.T) {
 // brokenTrail is the store's trail, but one that reports a break when verified.
 type brokenTrail struct{ account.ActivityStore }
 
-func (brokenTrail) VerifyActivity(ctx context.Context, orgID string) (int64, error) {
-	return 6, &activity.Break{OrgID: orgID, Seq: 7, Reason: "its content does not match its hash (the entry was altered)"}
+func (brokenTrail) VerifyActivityWith(ctx context.Context, orgID string, v *activity.Verifier) error {
+	v.Count = 6
+	return &activity.Break{OrgID: orgID, Seq: 7, Reason: "its content does not match its hash (the entry was altered)"}
 }
 
 func TestActivityTrailShowsABreak(t *testing.T) {
@@ -107,4 +108,39 @@ func TestActivityTrailShowsABreak(t *testing.T) {
 	p := b.get("/activity")
 	expect(t, p, http.StatusOK, "")
 	mustContain(t, p, "The trail is broken at entry 7.", "its content does not match its hash", "6 entries before it verify")
+}
+
+// actorsRefused is the store's trail, but one whose ActivityActors (a query over the whole trail) fails.
+type actorsRefused struct{ account.ActivityStore }
+
+func (actorsRefused) ActivityActors(context.Context, string) ([]activity.Actor, error) {
+	return nil, fmt.Errorf("ActivityActors reads the whole trail")
+}
+
+// TestTheActivityPageNamesWhoAppearsWithoutReadingTheTrailAgain checks that the filter's people come from
+// the verifying pass, which reads a view's new entries only, rather than from a query over the whole trail.
+func TestTheActivityPageNamesWhoAppearsWithoutReadingTheTrailAgain(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	org := f.Org(t, "acme")
+	owner := newUser(t, f, "owner@example.com", org, aims.RoleOwner)
+	dev := newUser(t, f, "dev@example.com", org, aims.RoleContributor)
+	if _, _, err := f.Accounts.CreateToken(f.Member(t, dev, org), "ci", aims.RoleViewer, 0); err != nil {
+		t.Fatal(err)
+	}
+	w, err := web.New(f.Accounts, actorsRefused{f.DB}, f.Auth, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(server.New(f.DB, slog.New(slog.DiscardHandler), w))
+	t.Cleanup(srv.Close)
+	b := browserAs(t, f, owner, org)
+	b.f = &apptest.Fixture{App: f.App, Srv: srv, Ctx: f.Ctx}
+	for _, view := range []string{"first", "second"} {
+		p := b.get("/activity")
+		expect(t, p, http.StatusOK, "")
+		if !strings.Contains(p.Body, fmt.Sprintf(`<option value="%s">dev@example.com</option>`, dev.ID)) {
+			t.Errorf("the %s view does not offer dev@example.com to filter by:\n%s", view, excerpt(p))
+		}
+	}
 }

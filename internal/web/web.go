@@ -39,6 +39,9 @@ type Web struct {
 	PublicURL string
 	// Checkpoints, when set, is the server's directory of signed checkpoints of the activity trails.
 	Checkpoints *activity.Checkpoints
+	// Trails verifies the trail the activity page shows; New makes one over the activity store, and the
+	// application shares one between the web UI and the API.
+	Trails *activity.Monitor
 
 	assets *assets
 	pages  map[string]*template.Template
@@ -54,6 +57,7 @@ func New(accounts *account.Service, activity account.ActivityStore, auth *authn.
 		log = slog.New(slog.DiscardHandler)
 	}
 	w := &Web{Accounts: accounts, Activity: activity, Auth: auth, Log: log, Now: aims.Now}
+	w.Trails = newMonitor(activity)
 	var err error
 	if w.assets, err = loadAssets(files); err != nil {
 		return nil, err
