@@ -1,0 +1,260 @@
+package aibom
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+
+	cdx "github.com/CycloneDX/cyclonedx-go"
+	"github.com/santhosh-tekuri/jsonschema/v6"
+)
+
+// Stream is what WriteStream writes: the components of an export and the dependencies between them,
+// handed over one at a time, so that neither they nor the document need be held whole.
+type Stream struct {
+	// Components calls yield with every component of the export in order and returns yield's first
+	// error. WriteStream calls it several times (to validate, then for the components array, the
+	// services array and the system's dependency); each call must hand over the same components.
+	Components func(yield func(*Component) error) error
+	// Dependencies calls yield with every dependency between the components in order and returns
+	// yield's first error; WriteStream calls it twice (to validate, then to write). Nil: none.
+	Dependencies func(yield func(*Dependency) error) error
+}
+
+// WriteStream writes the components of s as a CycloneDX 1.6 JSON ML-BOM for the AI system described by
+// meta, as Write writes an inventory of s's components whose dependencies are s's followed by the
+// system's dependency on every component (in the order of s.Components), when there is any component.
+// Each component and dependency is validated against its CycloneDX 1.6 schema definition, and the rest
+// of the document as a whole, before anything is written to w: a value the schema refuses yields an
+// *InvalidError (as Write's). Then the document is written as it is made, one item at a time: what is
+// held is one item and a buffer, whatever the number of components. The items of the document's arrays
+// are not compared with each other (the schema wants them unique): s must hand over components of
+// distinct bom-refs, and dependencies of distinct refs. A failure of w leaves a partial document.
+func WriteStream(w io.Writer, s Stream, meta ExportMeta) error {
+	if meta.Name == "" {
+		return errors.New("cannot export AIBOM: system name is required")
+	}
+	if s.Dependencies == nil {
+		s.Dependencies = func(func(*Dependency) error) error { return nil }
+	}
+	schemas, err := compiled()
+	if err != nil {
+		return err
+	}
+	head, err := toBOM(&Inventory{}, meta, schemas.spdxIDs)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	enc := cdx.NewBOMEncoder(&buf, cdx.BOMFileFormatJSON)
+	enc.SetPretty(true).SetEscapeHTML(false)
+	if err := enc.Encode(head); err != nil {
+		return fmt.Errorf("cannot encode AIBOM: %w", err)
+	}
+	if err := validate(schemas, buf.Bytes()); err != nil {
+		return fmt.Errorf("cannot export AIBOM: %w", err)
+	}
+	sw := &streamWriter{schemas: schemas, meta: meta}
+	if err := sw.check(s); err != nil {
+		return err
+	}
+	// The document is the head without its closing brace, then the arrays.
+	doc := bytes.TrimRight(buf.Bytes(), " \n")
+	doc = doc[:len(doc)-1]
+	doc = bytes.TrimRight(doc, " \n")
+	bw := bufio.NewWriterSize(w, 64<<10)
+	bw.Write(doc)
+	sw.out = bw
+	sw.enc = json.NewEncoder(bw)
+	sw.enc.SetEscapeHTML(false)
+	sw.enc.SetIndent("    ", "  ")
+	if err := sw.write(s); err != nil {
+		return err
+	}
+	bw.WriteString("\n}\n")
+	if err := bw.Flush(); err != nil {
+		return fmt.Errorf("cannot write AIBOM: %w", err)
+	}
+	return nil
+}
+
+// streamWriter validates and writes the items of a Stream.
+type streamWriter struct {
+	schemas *schemaSet
+	meta    ExportMeta
+	// comps and svcs count the components that go to the components and the services array.
+	comps, svcs int
+	out         *bufio.Writer
+	enc         *json.Encoder
+}
+
+// item is the CycloneDX value of c and the array it goes to.
+func (sw *streamWriter) item(c *Component) (any, string, error) {
+	if c.Type == TypeService {
+		return toService(c, sw.schemas.spdxIDs), "services", nil
+	}
+	cc, err := toComponent(c, sw.schemas.spdxIDs)
+	return cc, "components", err
+}
+
+// check validates every item of s, counting the components and services, and returns an
+// *InvalidError with the issues found (at most maxIssues).
+func (sw *streamWriter) check(s Stream) error {
+	ie := &InvalidError{}
+	validateItem := func(v any, key, def string, i int) error {
+		raw, err := json.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("cannot encode AIBOM: %w", err)
+		}
+		r := &treeReader{data: raw, depth: 2, keys: sw.schemas.keys}
+		tree, err := r.value()
+		if err != nil {
+			return fmt.Errorf("cannot encode AIBOM: %w", err)
+		}
+		err = sw.schemas.items[def].Validate(tree)
+		var ve *jsonschema.ValidationError
+		switch {
+		case err == nil:
+			return nil
+		case !errors.As(err, &ve):
+			return fmt.Errorf("cannot validate AIBOM: %w", err)
+		}
+		got := issuesFrom(ve)
+		for _, is := range got.Issues {
+			if len(ie.Issues) == maxIssues {
+				ie.Truncated = true
+				break
+			}
+			is.Pointer = "/" + key + "/" + strconv.Itoa(i) + is.Pointer
+			ie.Issues = append(ie.Issues, is)
+		}
+		ie.Truncated = ie.Truncated || got.Truncated
+		return nil
+	}
+	err := s.Components(func(c *Component) error {
+		v, key, err := sw.item(c)
+		if err != nil {
+			return err
+		}
+		i, def := sw.comps, "component"
+		if key == "services" {
+			i, def = sw.svcs, "service"
+			sw.svcs++
+		} else {
+			sw.comps++
+		}
+		return validateItem(v, key, def, i)
+	})
+	if err != nil {
+		return err
+	}
+	deps := 0
+	err = s.Dependencies(func(d *Dependency) error {
+		deps++
+		return validateItem(cdx.Dependency{Ref: d.Ref, Dependencies: ptr(d.DependsOn)}, "dependencies", "dependency", deps-1)
+	})
+	if err != nil {
+		return err
+	}
+	if len(ie.Issues) > 0 {
+		return fmt.Errorf("cannot export AIBOM: %w", ie)
+	}
+	return nil
+}
+
+// write writes the arrays of s to sw.out: components, services, dependencies.
+func (sw *streamWriter) write(s Stream) error {
+	for _, key := range []string{"components", "services"} {
+		if sw.count(key) == 0 {
+			continue
+		}
+		sw.open(key)
+		n := 0
+		err := s.Components(func(c *Component) error {
+			v, k, err := sw.item(c)
+			if err != nil || k != key {
+				return err
+			}
+			n++
+			return sw.next(n, v)
+		})
+		if err != nil {
+			return err
+		}
+		if want := sw.count(key); n != want {
+			return fmt.Errorf("cannot export AIBOM: %d %s, %d when validated", n, key, want)
+		}
+		sw.close()
+	}
+	n := 0
+	err := s.Dependencies(func(d *Dependency) error {
+		if n == 0 {
+			sw.open("dependencies")
+		}
+		n++
+		return sw.next(n, cdx.Dependency{Ref: d.Ref, Dependencies: ptr(d.DependsOn)})
+	})
+	if err != nil {
+		return err
+	}
+	if sw.comps+sw.svcs > 0 {
+		// The system depends on every component: its refs are written as they come.
+		if n == 0 {
+			sw.open("dependencies")
+		} else {
+			sw.out.WriteString(",\n    ")
+		}
+		ref, _ := json.Marshal(sw.meta.systemRef())
+		sw.out.WriteString(`{"ref": `)
+		sw.out.Write(ref)
+		sw.out.WriteString(`, "dependsOn": [`)
+		k := 0
+		err := s.Components(func(c *Component) error {
+			if k > 0 {
+				sw.out.WriteString(", ")
+			}
+			k++
+			b, err := json.Marshal(c.BOMRef)
+			sw.out.Write(b)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		sw.out.WriteString("]}")
+		n++
+	}
+	if n > 0 {
+		sw.close()
+	}
+	return nil
+}
+
+// count is how many items array key (components or services) holds, as check counted them.
+func (sw *streamWriter) count(key string) int {
+	if key == "services" {
+		return sw.svcs
+	}
+	return sw.comps
+}
+
+func (sw *streamWriter) open(key string) {
+	sw.out.WriteString(",\n  \"" + key + "\": [\n    ")
+}
+
+func (sw *streamWriter) close() { sw.out.WriteString("\n  ]") }
+
+// next writes v, the n-th item of the open array.
+func (sw *streamWriter) next(n int, v any) error {
+	if n > 1 {
+		sw.out.WriteString(",\n    ")
+	}
+	if err := sw.enc.Encode(v); err != nil {
+		return fmt.Errorf("cannot write AIBOM: %w", err)
+	}
+	return nil
+}
