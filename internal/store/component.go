@@ -394,6 +394,28 @@ func (db *DB) SystemComponentsPage(ctx context.Context, orgID, systemID string, 
 	return cs, next, prev, nil
 }
 
+// SystemComponentsAfter returns up to limit (see pageLimit) components of orgID's system systemID in
+// the order of SystemComponents, those after the component after when it is set: a page of a walk
+// through all of them that starts where the last page ended, whatever was changed or deleted meanwhile.
+// A system of no component, or of another organization, has none. It reads by the values of after, not
+// by a cursor, so that a walk needs no lookup of the last component.
+func (db *DB) SystemComponentsAfter(ctx context.Context, orgID, systemID string, after *system.SystemComponent, limit int) ([]*system.SystemComponent, error) {
+	q, args := systemComponentSelect, []any{orgID, systemID}
+	if after != nil {
+		q += ` AND (c.kind, c.name, c.component_version, c.id) > (?, ?, ?, ?)`
+		args = append(args, after.Kind, after.Name, after.ComponentVersion, after.ID)
+	}
+	rows, err := db.reader().query(ctx, q+` ORDER BY c.kind, c.name, c.component_version, c.id LIMIT ?`, append(args, pageLimit(limit))...)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the components of AI system %s: %w", systemID, err)
+	}
+	cs, err := collect(rows, scanSystemComponent)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the components of AI system %s: %w", systemID, err)
+	}
+	return cs, nil
+}
+
 // CountSystemComponents returns how many components orgID's system systemID uses.
 func (db *DB) CountSystemComponents(ctx context.Context, orgID, systemID string) (int, error) {
 	var n int

@@ -214,6 +214,10 @@ type ComponentStore interface {
 	// SystemComponentsPage returns a page of a system's components, in SystemComponents' order, after
 	// p.Cursor or (before set) before it, with the cursors of the next and previous pages.
 	SystemComponentsPage(ctx context.Context, orgID, systemID string, p account.Page, before bool) ([]*SystemComponent, string, string, error)
+	// SystemComponentsAfter returns up to limit of a system's components in SystemComponents' order,
+	// those after the component after (nil: from the first), compared by its values: a step of a walk
+	// through all of them (see EachSystemComponent).
+	SystemComponentsAfter(ctx context.Context, orgID, systemID string, after *SystemComponent, limit int) ([]*SystemComponent, error)
 	// CountSystemComponents returns how many components a system uses.
 	CountSystemComponents(ctx context.Context, orgID, systemID string) (int, error)
 	ComponentSystems(ctx context.Context, orgID, componentID string) ([]*SystemRef, error)
@@ -297,6 +301,33 @@ func (s *Service) Unlink(ctx context.Context, orgID, systemID, componentID strin
 // SystemComponents returns the components of system systemID, by kind and name.
 func (s *Service) SystemComponents(ctx context.Context, orgID, systemID string) ([]*SystemComponent, error) {
 	return s.store.SystemComponents(ctx, orgID, systemID)
+}
+
+// walkPage is how many components a walk through all of a system's components reads at a time.
+const walkPage = 500
+
+// EachSystemComponent calls fn with each component of orgID's system systemID, in SystemComponents'
+// order, reading them walkPage at a time, and returns fn's first error: what is held is one page,
+// whatever the number of components. Each page is read on its own: a component linked, unlinked or
+// renamed during the walk may be seen or not (a renamed one even twice). A system of another
+// organization has none (the caller checks that the system is there).
+func (s *Service) EachSystemComponent(ctx context.Context, orgID, systemID string, fn func(*SystemComponent) error) error {
+	var after *SystemComponent
+	for {
+		cs, err := s.store.SystemComponentsAfter(ctx, orgID, systemID, after, walkPage)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		if len(cs) < walkPage {
+			return nil
+		}
+		after = cs[len(cs)-1]
+	}
 }
 
 // ComponentsPage is one page of an AI system's components.
