@@ -394,13 +394,24 @@ func (db *DB) SystemComponentsPage(ctx context.Context, orgID, systemID string, 
 	return cs, next, prev, nil
 }
 
-// SystemComponentsAfter returns up to limit (see pageLimit) components of orgID's system systemID in
-// the order of SystemComponents, those after the component after when it is set: a page of a walk
+// SystemComponentsAfter returns up to limit (see pageLimit) components of orgID's system systemID of the
+// kinds chosen, in the order of SystemComponents, those after the component after when it is set: a page of a walk
 // through all of them that starts where the last page ended, whatever was changed or deleted meanwhile.
 // A system of no component, or of another organization, has none. It reads by the values of after, not
 // by a cursor, so that a walk needs no lookup of the last component.
-func (db *DB) SystemComponentsAfter(ctx context.Context, orgID, systemID string, after *system.SystemComponent, limit int) ([]*system.SystemComponent, error) {
+func (db *DB) SystemComponentsAfter(ctx context.Context, orgID, systemID string, kinds system.KindFilter, after *system.SystemComponent, limit int) ([]*system.SystemComponent, error) {
 	q, args := systemComponentSelect, []any{orgID, systemID}
+	for _, f := range []struct {
+		op    string
+		kinds []string
+	}{{"IN", kinds.In}, {"NOT IN", kinds.NotIn}} {
+		if len(f.kinds) > 0 {
+			q += ` AND c.kind ` + f.op + ` (?` + strings.Repeat(`, ?`, len(f.kinds)-1) + `)`
+			for _, k := range f.kinds {
+				args = append(args, k)
+			}
+		}
+	}
 	if after != nil {
 		q += ` AND (c.kind, c.name, c.component_version, c.id) > (?, ?, ?, ?)`
 		args = append(args, after.Kind, after.Name, after.ComponentVersion, after.ID)

@@ -44,7 +44,8 @@ func (s *Service) ExportBOM(ctx context.Context, orgID, systemID, toolVersion st
 	}
 	meta := aibom.ExportMeta{SystemRef: ex.sysRef, Name: sys.Name, Description: sys.Purpose,
 		Timestamp: time.Now().UTC().Truncate(time.Second), BOMVersion: bomVersion, ToolVersion: toolVersion}
-	if err := aibom.WriteStream(w, aibom.Stream{Components: ex.components, Dependencies: ex.dependencies}, meta); err != nil {
+	stream := aibom.Stream{Components: ex.components, Refs: ex.exportedRefs, Dependencies: ex.dependencies}
+	if err := aibom.WriteStream(w, stream, meta); err != nil {
 		var ie *aibom.InvalidError
 		if errors.As(err, &ie) {
 			return aims.Errorf(aims.EINVALID, "The components of %s do not make a valid CycloneDX BOM: %v", sys.Name, ie)
@@ -61,10 +62,11 @@ type bomExport struct {
 	svc                     *Service
 	ctx                     context.Context
 	orgID, systemID, sysRef string
-	// refs are the bom-refs exported; dup the ids of the components left out because an earlier one has
-	// their bom-ref.
-	refs map[string]bool
-	dup  map[string]bool
+	// refs are the bom-refs exported, order the same in the order of the components; dup the ids of the
+	// components left out because an earlier one has their bom-ref.
+	refs  map[string]bool
+	order []string
+	dup   map[string]bool
 	// latest is the JSON text of the newest imported component of each exported bom-ref.
 	latest map[string]json.RawMessage
 	// deps are the imported dependencies among the exported components, the newest of each ref.
@@ -84,7 +86,7 @@ func exportRef(sc *SystemComponent) string {
 func (ex *bomExport) prepare(imports []*BOMImport) error {
 	ex.refs, ex.dup, ex.latest = map[string]bool{}, map[string]bool{}, map[string]json.RawMessage{}
 	want := map[string]bool{}
-	err := ex.svc.EachSystemComponent(ex.ctx, ex.orgID, ex.systemID, func(sc *SystemComponent) error {
+	err := ex.svc.EachSystemComponent(ex.ctx, ex.orgID, ex.systemID, KindFilter{}, func(sc *SystemComponent) error {
 		if sc.BOMRef != "" {
 			want[sc.BOMRef] = true
 		}
@@ -95,6 +97,7 @@ func (ex *bomExport) prepare(imports []*BOMImport) error {
 			ex.dup[sc.ID] = true
 		} else {
 			ex.refs[ref] = true
+			ex.order = append(ex.order, ref)
 		}
 		return nil
 	})
@@ -146,10 +149,15 @@ func (ex *bomExport) prepare(imports []*BOMImport) error {
 	return nil
 }
 
-// components hands over the exported components in the order of the system's components.
-func (ex *bomExport) components(yield func(*aibom.Component) error) error {
-	return ex.svc.EachSystemComponent(ex.ctx, ex.orgID, ex.systemID, func(sc *SystemComponent) error {
-		if sc.Kind == "human" || ex.dup[sc.ID] {
+// components hands over the exported services (services set) or the other exported components, in the
+// order of the system's components. A service is a component of kind service (see typeOf and kindOf).
+func (ex *bomExport) components(services bool, yield func(*aibom.Component) error) error {
+	kinds := KindFilter{NotIn: []string{"human", "service"}}
+	if services {
+		kinds = KindFilter{In: []string{"service"}}
+	}
+	return ex.svc.EachSystemComponent(ex.ctx, ex.orgID, ex.systemID, kinds, func(sc *SystemComponent) error {
+		if ex.dup[sc.ID] {
 			return nil
 		}
 		ref := exportRef(sc)
@@ -163,6 +171,16 @@ func (ex *bomExport) components(yield func(*aibom.Component) error) error {
 		c := exportComponent(sc, ref, prev)
 		return yield(&c)
 	})
+}
+
+// exportedRefs hands over the exported bom-refs in the order of the system's components.
+func (ex *bomExport) exportedRefs(yield func(string) error) error {
+	for _, ref := range ex.order {
+		if err := yield(ref); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // dependencies hands over the imported dependencies among the exported components.

@@ -22,7 +22,7 @@ func (s *Service) ExportBOMInMemory(ctx context.Context, orgID, systemID, toolVe
 		return err
 	}
 	var linked []*SystemComponent
-	if err := s.EachSystemComponent(ctx, orgID, systemID, func(sc *SystemComponent) error {
+	if err := s.EachSystemComponent(ctx, orgID, systemID, KindFilter{}, func(sc *SystemComponent) error {
 		linked = append(linked, sc)
 		return nil
 	}); err != nil {

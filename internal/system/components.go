@@ -214,10 +214,10 @@ type ComponentStore interface {
 	// SystemComponentsPage returns a page of a system's components, in SystemComponents' order, after
 	// p.Cursor or (before set) before it, with the cursors of the next and previous pages.
 	SystemComponentsPage(ctx context.Context, orgID, systemID string, p account.Page, before bool) ([]*SystemComponent, string, string, error)
-	// SystemComponentsAfter returns up to limit of a system's components in SystemComponents' order,
+	// SystemComponentsAfter returns up to limit of a system's components of the kinds chosen, in SystemComponents' order,
 	// those after the component after (nil: from the first), compared by its values: a step of a walk
 	// through all of them (see EachSystemComponent).
-	SystemComponentsAfter(ctx context.Context, orgID, systemID string, after *SystemComponent, limit int) ([]*SystemComponent, error)
+	SystemComponentsAfter(ctx context.Context, orgID, systemID string, kinds KindFilter, after *SystemComponent, limit int) ([]*SystemComponent, error)
 	// CountSystemComponents returns how many components a system uses.
 	CountSystemComponents(ctx context.Context, orgID, systemID string) (int, error)
 	ComponentSystems(ctx context.Context, orgID, componentID string) ([]*SystemRef, error)
@@ -306,15 +306,18 @@ func (s *Service) SystemComponents(ctx context.Context, orgID, systemID string) 
 // walkPage is how many components a walk through all of a system's components reads at a time.
 const walkPage = 500
 
-// EachSystemComponent calls fn with each component of orgID's system systemID, in SystemComponents'
-// order, reading them walkPage at a time, and returns fn's first error: what is held is one page,
+// KindFilter chooses components by kind: those of a kind in In (when set) and not in NotIn.
+type KindFilter struct{ In, NotIn []string }
+
+// EachSystemComponent calls fn with each component of orgID's system systemID of the kinds chosen, in
+// SystemComponents' order, reading them walkPage at a time, and returns fn's first error: what is held is one page,
 // whatever the number of components. Each page is read on its own: a component linked, unlinked or
 // renamed during the walk may be seen or not (a renamed one even twice). A system of another
 // organization has none (the caller checks that the system is there).
-func (s *Service) EachSystemComponent(ctx context.Context, orgID, systemID string, fn func(*SystemComponent) error) error {
+func (s *Service) EachSystemComponent(ctx context.Context, orgID, systemID string, kinds KindFilter, fn func(*SystemComponent) error) error {
 	var after *SystemComponent
 	for {
-		cs, err := s.store.SystemComponentsAfter(ctx, orgID, systemID, after, walkPage)
+		cs, err := s.store.SystemComponentsAfter(ctx, orgID, systemID, kinds, after, walkPage)
 		if err != nil {
 			return err
 		}

@@ -16,10 +16,13 @@ import (
 // Stream is what WriteStream writes: the components of an export and the dependencies between them,
 // handed over one at a time, so that neither they nor the document need be held whole.
 type Stream struct {
-	// Components calls yield with every component of the export in order and returns yield's first
-	// error. WriteStream calls it several times (to validate, then for the components array, the
-	// services array and the system's dependency); each call must hand over the same components.
-	Components func(yield func(*Component) error) error
+	// Components calls yield with every component of the export in order, those of TypeService when
+	// services is set and the others when not, and returns yield's first error. WriteStream calls it
+	// twice for each (to validate, then to write); each call must hand over the same components.
+	Components func(services bool, yield func(*Component) error) error
+	// Refs calls yield with the bom-ref of every component, in the order the system depends on them,
+	// and returns yield's first error. Nil: those of the components, then those of the services.
+	Refs func(yield func(string) error) error
 	// Dependencies calls yield with every dependency between the components in order and returns
 	// yield's first error; WriteStream calls it twice (to validate, then to write). Nil: none.
 	Dependencies func(yield func(*Dependency) error) error
@@ -27,7 +30,7 @@ type Stream struct {
 
 // WriteStream writes the components of s as a CycloneDX 1.6 JSON ML-BOM for the AI system described by
 // meta, as Write writes an inventory of s's components whose dependencies are s's followed by the
-// system's dependency on every component (in the order of s.Components), when there is any component.
+// system's dependency on every component (in the order of s.Refs), when there is any component.
 // Each component and dependency is validated against its CycloneDX 1.6 schema definition, and the rest
 // of the document as a whole, before anything is written to w: a value the schema refuses yields an
 // *InvalidError (as Write's). Then the document is written as it is made, one item at a time: what is
@@ -40,6 +43,16 @@ func WriteStream(w io.Writer, s Stream, meta ExportMeta) error {
 	}
 	if s.Dependencies == nil {
 		s.Dependencies = func(func(*Dependency) error) error { return nil }
+	}
+	if s.Refs == nil {
+		s.Refs = func(yield func(string) error) error {
+			for _, services := range []bool{false, true} {
+				if err := s.Components(services, func(c *Component) error { return yield(c.BOMRef) }); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
 	}
 	schemas, err := compiled()
 	if err != nil {
@@ -135,25 +148,30 @@ func (sw *streamWriter) check(s Stream) error {
 		ie.Truncated = ie.Truncated || got.Truncated
 		return nil
 	}
-	err := s.Components(func(c *Component) error {
-		v, key, err := sw.item(c)
+	for _, services := range []bool{false, true} {
+		err := s.Components(services, func(c *Component) error {
+			v, key, err := sw.item(c)
+			if err != nil {
+				return err
+			}
+			if (key == "services") != services {
+				return fmt.Errorf("cannot export AIBOM: %s handed over with the wrong kind", c.BOMRef)
+			}
+			i, def := sw.comps, "component"
+			if services {
+				i, def = sw.svcs, "service"
+				sw.svcs++
+			} else {
+				sw.comps++
+			}
+			return validateItem(v, key, def, i)
+		})
 		if err != nil {
 			return err
 		}
-		i, def := sw.comps, "component"
-		if key == "services" {
-			i, def = sw.svcs, "service"
-			sw.svcs++
-		} else {
-			sw.comps++
-		}
-		return validateItem(v, key, def, i)
-	})
-	if err != nil {
-		return err
 	}
 	deps := 0
-	err = s.Dependencies(func(d *Dependency) error {
+	err := s.Dependencies(func(d *Dependency) error {
 		deps++
 		return validateItem(cdx.Dependency{Ref: d.Ref, Dependencies: ptr(d.DependsOn)}, "dependencies", "dependency", deps-1)
 	})
@@ -174,7 +192,7 @@ func (sw *streamWriter) write(s Stream) error {
 		}
 		sw.open(key)
 		n := 0
-		err := s.Components(func(c *Component) error {
+		err := s.Components(key == "services", func(c *Component) error {
 			v, k, err := sw.item(c)
 			if err != nil || k != key {
 				return err
@@ -213,12 +231,12 @@ func (sw *streamWriter) write(s Stream) error {
 		sw.out.Write(ref)
 		sw.out.WriteString(`, "dependsOn": [`)
 		k := 0
-		err := s.Components(func(c *Component) error {
+		err := s.Refs(func(ref string) error {
 			if k > 0 {
 				sw.out.WriteString(", ")
 			}
 			k++
-			b, err := json.Marshal(c.BOMRef)
+			b, err := json.Marshal(ref)
 			sw.out.Write(b)
 			return err
 		})

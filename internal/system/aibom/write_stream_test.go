@@ -14,10 +14,21 @@ import (
 // streamOf hands over inv's components and dependencies, counting the passes over the components.
 func streamOf(inv *Inventory, passes *int) Stream {
 	return Stream{
-		Components: func(yield func(*Component) error) error {
+		Components: func(services bool, yield func(*Component) error) error {
 			*passes++
 			for i := range inv.Components {
+				if (inv.Components[i].Type == TypeService) != services {
+					continue
+				}
 				if err := yield(&inv.Components[i]); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Refs: func(yield func(string) error) error {
+			for _, c := range inv.Components {
+				if err := yield(c.BOMRef); err != nil {
 					return err
 				}
 			}
