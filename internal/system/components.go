@@ -218,6 +218,8 @@ type ComponentStore interface {
 	// those after the component after (nil: from the first), compared by its values: a step of a walk
 	// through all of them (see EachSystemComponent).
 	SystemComponentsAfter(ctx context.Context, orgID, systemID string, kinds KindFilter, after *SystemComponent, limit int) ([]*SystemComponent, error)
+	// CountSystemComponentsOfKinds returns how many components of the kinds chosen a system uses.
+	CountSystemComponentsOfKinds(ctx context.Context, orgID, systemID string, kinds KindFilter) (int, error)
 	// CountSystemComponents returns how many components a system uses.
 	CountSystemComponents(ctx context.Context, orgID, systemID string) (int, error)
 	ComponentSystems(ctx context.Context, orgID, componentID string) ([]*SystemRef, error)
@@ -331,6 +333,22 @@ func (s *Service) EachSystemComponent(ctx context.Context, orgID, systemID strin
 		}
 		after = cs[len(cs)-1]
 	}
+}
+
+// FirstSystemComponents returns the first limit (at most 500) components of system systemID of the
+// kinds chosen, in SystemComponents' order, and how many of those kinds the system uses in all: what a
+// summary that shows a page of them and points to the rest needs. A system of another organization has
+// none (the caller checks that the system is there).
+func (s *Service) FirstSystemComponents(ctx context.Context, orgID, systemID string, kinds KindFilter, limit int) ([]*SystemComponent, int, error) {
+	cs, err := s.store.SystemComponentsAfter(ctx, orgID, systemID, kinds, nil, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := s.store.CountSystemComponentsOfKinds(ctx, orgID, systemID, kinds)
+	if err != nil {
+		return nil, 0, err
+	}
+	return cs, n, nil
 }
 
 // ComponentsPage is one page of an AI system's components.
