@@ -18,14 +18,15 @@ import (
 // is the system. Components that came from an imported BOM keep what aims does not model (hashes, purl,
 // model card metrics, ...) from the newest import; aims's own fields and details win. People are not
 // materials and are left out. The output validates against the CycloneDX 1.6 schema: a component it
-// refuses is EINVALID, before anything is written.
+// refuses is EINVALID, before anything is written. start, when not nil, is called once just before the
+// first byte is written (see ExportSystems); an error after that cuts the output short and is returned.
 //
 // The document is streamed (see aibom.WriteStream): the components are read a page at a time (see
 // EachSystemComponent), once to gather their bom-refs, once to validate and once more for each part of
 // the document that lists them, and the imports' inventories one item at a time. What is held whatever
 // the number of components is a page of them; what grows with it is the set of exported bom-refs, the
 // JSON text of the imported components they start from, and the imported dependencies among them.
-func (s *Service) ExportBOM(ctx context.Context, orgID, systemID, toolVersion string, w io.Writer) error {
+func (s *Service) ExportBOM(ctx context.Context, orgID, systemID, toolVersion string, w io.Writer, start func()) error {
 	sys, err := s.store.SystemByID(ctx, orgID, systemID)
 	if err != nil {
 		return err
@@ -45,7 +46,7 @@ func (s *Service) ExportBOM(ctx context.Context, orgID, systemID, toolVersion st
 	meta := aibom.ExportMeta{SystemRef: ex.sysRef, Name: sys.Name, Description: sys.Purpose,
 		Timestamp: time.Now().UTC().Truncate(time.Second), BOMVersion: bomVersion, ToolVersion: toolVersion}
 	stream := aibom.Stream{Components: ex.components, Refs: ex.exportedRefs, Dependencies: ex.dependencies}
-	if err := aibom.WriteStream(w, stream, meta); err != nil {
+	if err := aibom.WriteStream(&startWriter{w: w, start: start}, stream, meta); err != nil {
 		var ie *aibom.InvalidError
 		if errors.As(err, &ie) {
 			return aims.Errorf(aims.EINVALID, "The components of %s do not make a valid CycloneDX BOM: %v", sys.Name, ie)

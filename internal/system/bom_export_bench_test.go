@@ -61,7 +61,7 @@ func BenchmarkExportBOM100k(b *testing.B) {
 		stop := aibomtest.HeapPeak()
 		b.StartTimer()
 		w := &countingWriter{}
-		if err := f.svc.ExportBOM(f.ctx, f.org.ID, f.sys.ID, "bench", w); err != nil {
+		if err := f.svc.ExportBOM(f.ctx, f.org.ID, f.sys.ID, "bench", w, nil); err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()

@@ -28,7 +28,7 @@ func exportDoc(t *testing.T, data []byte) map[string]any {
 func sameExports(t *testing.T, f *bomFixture) map[string]any {
 	t.Helper()
 	var streamed, inMemory bytes.Buffer
-	if err := f.svc.ExportBOM(f.ctx, f.org.ID, f.sys.ID, "test", &streamed); err != nil {
+	if err := f.svc.ExportBOM(f.ctx, f.org.ID, f.sys.ID, "test", &streamed, nil); err != nil {
 		t.Fatalf("ExportBOM: %v", err)
 	}
 	if err := f.svc.ExportBOMInMemory(f.ctx, f.org.ID, f.sys.ID, "test", &inMemory); err != nil {
@@ -92,7 +92,7 @@ func TestExportBOMStreamsWhatTheInMemoryExportWrote(t *testing.T) {
 
 	// Import the export and export again: the newest import now enriches every component.
 	var again bytes.Buffer
-	if err := f.svc.ExportBOM(f.ctx, f.org.ID, f.sys.ID, "test", &again); err != nil {
+	if err := f.svc.ExportBOM(f.ctx, f.org.ID, f.sys.ID, "test", &again, nil); err != nil {
 		t.Fatal(err)
 	}
 	f.importBytes(t, again.Bytes(), "export.json")
