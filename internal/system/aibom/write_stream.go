@@ -3,11 +3,15 @@ package aibom
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"runtime"
+	"slices"
 	"strconv"
+	"sync"
 
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/santhosh-tekuri/jsonschema/v6"
@@ -115,73 +119,122 @@ func (sw *streamWriter) item(c *Component) (any, string, error) {
 }
 
 // check validates every item of s, counting the components and services, and returns an
-// *InvalidError with the issues found (at most maxIssues).
+// *InvalidError with the issues found (the first maxIssues in the document's order). The items are
+// encoded here and validated by a pool of workers meanwhile, a batch at a time: validating is most of
+// the work, and reading the items (from a database) leaves the other cores idle.
 func (sw *streamWriter) check(s Stream) error {
-	ie := &InvalidError{}
-	validateItem := func(v any, key, def string, i int) error {
+	type job struct {
+		order int // the array: 0 components, 1 services, 2 dependencies
+		i     int
+		raw   []byte
+	}
+	type found struct {
+		order, i int
+		issues   *InvalidError
+	}
+	keys := [...]string{"components", "services", "dependencies"}
+	defs := [...]string{"component", "service", "dependency"}
+	var (
+		mu     sync.Mutex
+		issues []found
+		failed error // a failure of the validator, not an issue of the document
+	)
+	jobs := make(chan []job, 4)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for batch := range jobs {
+				for _, j := range batch {
+					r := &treeReader{data: j.raw, depth: 2, keys: sw.schemas.keys}
+					tree, err := r.value()
+					if err == nil {
+						err = sw.schemas.items[defs[j.order]].Validate(tree)
+					}
+					if err == nil {
+						continue
+					}
+					mu.Lock()
+					var ve *jsonschema.ValidationError
+					if errors.As(err, &ve) {
+						issues = append(issues, found{j.order, j.i, issuesFrom(ve)})
+					} else if failed == nil {
+						failed = fmt.Errorf("cannot validate AIBOM: %w", err)
+					}
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	var batch []job
+	size := 0
+	add := func(order, i int, v any) error {
 		raw, err := json.Marshal(v)
 		if err != nil {
 			return fmt.Errorf("cannot encode AIBOM: %w", err)
 		}
-		r := &treeReader{data: raw, depth: 2, keys: sw.schemas.keys}
-		tree, err := r.value()
-		if err != nil {
-			return fmt.Errorf("cannot encode AIBOM: %w", err)
+		batch = append(batch, job{order, i, raw})
+		if size += len(raw); size >= 64<<10 {
+			jobs <- batch
+			batch, size = nil, 0
 		}
-		err = sw.schemas.items[def].Validate(tree)
-		var ve *jsonschema.ValidationError
-		switch {
-		case err == nil:
-			return nil
-		case !errors.As(err, &ve):
-			return fmt.Errorf("cannot validate AIBOM: %w", err)
+		return nil
+	}
+	err := func() error {
+		for _, services := range []bool{false, true} {
+			err := s.Components(services, func(c *Component) error {
+				v, key, err := sw.item(c)
+				if err != nil {
+					return err
+				}
+				if (key == "services") != services {
+					return fmt.Errorf("cannot export AIBOM: %s handed over with the wrong kind", c.BOMRef)
+				}
+				if services {
+					sw.svcs++
+					return add(1, sw.svcs-1, v)
+				}
+				sw.comps++
+				return add(0, sw.comps-1, v)
+			})
+			if err != nil {
+				return err
+			}
 		}
-		got := issuesFrom(ve)
-		for _, is := range got.Issues {
+		deps := 0
+		return s.Dependencies(func(d *Dependency) error {
+			deps++
+			return add(2, deps-1, cdx.Dependency{Ref: d.Ref, Dependencies: ptr(d.DependsOn)})
+		})
+	}()
+	if len(batch) > 0 {
+		jobs <- batch
+	}
+	close(jobs)
+	wg.Wait()
+	switch {
+	case err != nil:
+		return err
+	case failed != nil:
+		return failed
+	case len(issues) == 0:
+		return nil
+	}
+	slices.SortFunc(issues, func(a, b found) int { return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.i, b.i)) })
+	ie := &InvalidError{}
+	for _, f := range issues {
+		for _, is := range f.issues.Issues {
 			if len(ie.Issues) == maxIssues {
 				ie.Truncated = true
 				break
 			}
-			is.Pointer = "/" + key + "/" + strconv.Itoa(i) + is.Pointer
+			is.Pointer = "/" + keys[f.order] + "/" + strconv.Itoa(f.i) + is.Pointer
 			ie.Issues = append(ie.Issues, is)
 		}
-		ie.Truncated = ie.Truncated || got.Truncated
-		return nil
+		ie.Truncated = ie.Truncated || f.issues.Truncated
 	}
-	for _, services := range []bool{false, true} {
-		err := s.Components(services, func(c *Component) error {
-			v, key, err := sw.item(c)
-			if err != nil {
-				return err
-			}
-			if (key == "services") != services {
-				return fmt.Errorf("cannot export AIBOM: %s handed over with the wrong kind", c.BOMRef)
-			}
-			i, def := sw.comps, "component"
-			if services {
-				i, def = sw.svcs, "service"
-				sw.svcs++
-			} else {
-				sw.comps++
-			}
-			return validateItem(v, key, def, i)
-		})
-		if err != nil {
-			return err
-		}
-	}
-	deps := 0
-	err := s.Dependencies(func(d *Dependency) error {
-		deps++
-		return validateItem(cdx.Dependency{Ref: d.Ref, Dependencies: ptr(d.DependsOn)}, "dependencies", "dependency", deps-1)
-	})
-	if err != nil {
-		return err
-	}
-	if len(ie.Issues) > 0 {
-		return fmt.Errorf("cannot export AIBOM: %w", ie)
-	}
-	return nil
+	return fmt.Errorf("cannot export AIBOM: %w", ie)
 }
 
 // write writes the arrays of s to sw.out: components, services, dependencies.
