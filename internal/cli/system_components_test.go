@@ -23,7 +23,7 @@ type cancelOnWrite struct {
 
 func (w *cancelOnWrite) Write(p []byte) (int, error) { w.cancel(); return w.Buffer.Write(p) }
 
-// TestSystemComponentsAreWrittenAsTheyAreRead lists a system of 1,100 components (three pages) as text and
+// TestSystemComponentsAreWrittenAsTheyAreRead lists a system of 11,000 components (three pages) as text and
 // JSON: every one, in order, the JSON as an encoder writes the whole list; and the output begins before
 // the last page is read (the command is stopped at its first write: it has not read them all).
 func TestSystemComponentsAreWrittenAsTheyAreRead(t *testing.T) {
@@ -40,7 +40,7 @@ func TestSystemComponentsAreWrittenAsTheyAreRead(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	const n = 1100
+	const n = 11_000
 	if _, err := svc.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(n)), "libs.json"); err != nil {
 		t.Fatal(err)
 	}
@@ -65,7 +65,7 @@ func TestSystemComponentsAreWrittenAsTheyAreRead(t *testing.T) {
 	}
 	out, errOut, code = run(t, env, "", args...)
 	lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-	if code != 0 || len(lines) != n+1 || !strings.HasPrefix(lines[1], "tool  ") || !strings.Contains(lines[n], "lib-001099") {
+	if code != 0 || len(lines) != n+1 || !strings.HasPrefix(lines[1], "tool  ") || !strings.Contains(lines[n], "lib-010999") {
 		t.Errorf("text: exit %d, %s; %d lines, from %q to %q", code, errOut, len(lines), lines[1], lines[len(lines)-1])
 	}
 

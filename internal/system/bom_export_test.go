@@ -44,13 +44,14 @@ func sameExports(t *testing.T, f *bomFixture) map[string]any {
 func TestExportBOMStreamsWhatTheInMemoryExportWrote(t *testing.T) {
 	t.Parallel()
 	f := newBOMFixture(t)
+	f.svc.WalkPage = 500 // pages of 500 components, so that the walks cross pages
 	if doc := sameExports(t, f); doc["components"] != nil || doc["dependencies"] != nil {
 		t.Errorf("the export of a system of no component = %v", doc)
 	}
 	f.importBytes(t, readBOM(t, "mlbom-model-foundationmodels-gpt-4o.bom.json"), "gpt-4o.json")
 	f.importBytes(t, []byte(assistantBOM), "assistant.json")
 	f.importBytes(t, readBOM(t, "valid-machine-learning-1.6.json"), "sd.json")
-	// More components than a page of EachSystemComponent, with dependencies, in a BOM of its own.
+	// More components than a page (500 here), with dependencies, in a BOM of its own.
 	f.importBytes(t, exportBOMData(1234), "generated.json")
 	// Components entered by hand: a person (not exported), one changed after its import (aims's fields
 	// win), and one of another kind under an imported bom-ref (only one of the two is exported).

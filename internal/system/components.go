@@ -2,6 +2,7 @@ package system
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
@@ -305,21 +306,23 @@ func (s *Service) SystemComponents(ctx context.Context, orgID, systemID string) 
 	return s.store.SystemComponents(ctx, orgID, systemID)
 }
 
-// walkPage is how many components a walk through all of a system's components reads at a time.
-const walkPage = 500
+// walkPage is how many components a walk through all of a system's components reads at a time: some
+// megabytes, and few enough pages that each being a scan (see store.SystemComponentsAfter) costs little.
+const walkPage = 5000
 
 // KindFilter chooses components by kind: those of a kind in In (when set) and not in NotIn.
 type KindFilter struct{ In, NotIn []string }
 
 // EachSystemComponent calls fn with each component of orgID's system systemID of the kinds chosen, in
-// SystemComponents' order, reading them walkPage at a time, and returns fn's first error: what is held is one page,
+// SystemComponents' order, reading them WalkPage at a time, and returns fn's first error: what is held is one page,
 // whatever the number of components. Each page is read on its own: a component linked, unlinked or
 // renamed during the walk may be seen or not (a renamed one even twice). A system of another
 // organization has none (the caller checks that the system is there).
 func (s *Service) EachSystemComponent(ctx context.Context, orgID, systemID string, kinds KindFilter, fn func(*SystemComponent) error) error {
 	var after *SystemComponent
 	for {
-		cs, err := s.store.SystemComponentsAfter(ctx, orgID, systemID, kinds, after, walkPage)
+		size := cmp.Or(s.WalkPage, walkPage)
+		cs, err := s.store.SystemComponentsAfter(ctx, orgID, systemID, kinds, after, size)
 		if err != nil {
 			return err
 		}
@@ -328,14 +331,14 @@ func (s *Service) EachSystemComponent(ctx context.Context, orgID, systemID strin
 				return err
 			}
 		}
-		if len(cs) < walkPage {
+		if len(cs) < size {
 			return nil
 		}
 		after = cs[len(cs)-1]
 	}
 }
 
-// FirstSystemComponents returns the first limit (at most 500) components of system systemID of the
+// FirstSystemComponents returns the first limit (at most 5,000) components of system systemID of the
 // kinds chosen, in SystemComponents' order, and how many of those kinds the system uses in all: what a
 // summary that shows a page of them and points to the rest needs. A system of another organization has
 // none (the caller checks that the system is there).
