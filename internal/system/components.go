@@ -209,8 +209,9 @@ type ComponentStore interface {
 	// LinkComponent links or relinks; it changes nothing (and records nothing) when l is stored as it is.
 	LinkComponent(ctx context.Context, l *Link) error
 	UnlinkComponent(ctx context.Context, orgID, systemID, componentID string) error
-	// SystemComponents returns every component of a system; for the exports that need them all. Pages
-	// of them, for people and API clients, come from SystemComponentsPage.
+	// SystemComponents returns every component of a system at once, for tests and small systems: a
+	// system may use 100,000, which a walk (SystemComponentsAfter) or a page (SystemComponentsPage) reads
+	// with bounded memory.
 	SystemComponents(ctx context.Context, orgID, systemID string) ([]*SystemComponent, error)
 	// SystemComponentsPage returns a page of a system's components, in SystemComponents' order, after
 	// p.Cursor or (before set) before it, with the cursors of the next and previous pages.
@@ -301,7 +302,8 @@ func (s *Service) Unlink(ctx context.Context, orgID, systemID, componentID strin
 	return s.store.UnlinkComponent(ctx, orgID, systemID, componentID)
 }
 
-// SystemComponents returns the components of system systemID, by kind and name.
+// SystemComponents returns every component of system systemID at once, by kind and name: for tests. What
+// may meet a large system walks them (EachSystemComponent) or reads a page (SystemComponentsPage).
 func (s *Service) SystemComponents(ctx context.Context, orgID, systemID string) ([]*SystemComponent, error) {
 	return s.store.SystemComponents(ctx, orgID, systemID)
 }

@@ -35,10 +35,11 @@ type Stream struct {
 // WriteStream writes the components of s as a CycloneDX 1.6 JSON ML-BOM for the AI system described by
 // meta, as Write writes an inventory of s's components whose dependencies are s's followed by the
 // system's dependency on every component (in the order of s.Refs), when there is any component.
-// Each component and dependency is validated against its CycloneDX 1.6 schema definition, and the rest
-// of the document as a whole, before anything is written to w: a value the schema refuses yields an
+// Each component and dependency of s is validated against its CycloneDX 1.6 schema definition, and the
+// rest of the document as a whole (but for the system's dependency, a list of bom-refs), before anything
+// is written to w: a value the schema refuses yields an
 // *InvalidError (as Write's). Then the document is written as it is made, one item at a time: what is
-// held is one item and a buffer, whatever the number of components. The items of the document's arrays
+// held is a few batches of items and a buffer, whatever the number of components. The items of the document's arrays
 // are not compared with each other (the schema wants them unique): s must hand over components of
 // distinct bom-refs, and dependencies of distinct refs. A failure of w leaves a partial document.
 func WriteStream(w io.Writer, s Stream, meta ExportMeta) error {
