@@ -42,7 +42,12 @@ func exportBOMData(n int) []byte {
 //
 //	go test ./internal/system -run '^$' -bench ExportBOM100k -benchtime 3x
 //
-// and with AIMS_TEST_POSTGRES_DSN set for PostgreSQL.
+// and with AIMS_TEST_POSTGRES_DSN set for PostgreSQL. Measured on 2 shared cores: in memory (the whole
+// inventory, a CycloneDX value of it, its text and a schema tree of that text), 3.2 s, 400 to 435 MiB
+// peak and 3.0 GB allocated on SQLite, 6.1 s and 397 MiB on PostgreSQL; streamed, 4.6 s, 141 MiB and
+// 2.3 GB on SQLite, 15.8 s and 146 MiB on PostgreSQL, where each page of the walks is a scan and a sort
+// for want of an index of components kind first (see store.SystemComponentsAfter): with one on
+// (org_id, kind, name, component_version, id) and fresh statistics a page of 5,000 takes 11 ms, not 175.
 func BenchmarkExportBOM100k(b *testing.B) {
 	const n = 100_000
 	f := newBOMFixture(b)
