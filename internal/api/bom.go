@@ -121,22 +121,18 @@ func (a *API) exportBOM(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var buf jsonBuffer
-	if err := a.Systems.ExportBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, aims.Version, &buf); err != nil {
-		return err
+	// The BOM is written as it is made (see ExportBOM); an error before the first byte, such as
+	// components the schema refuses, is a problem, one after it cuts the download short.
+	started := false
+	err = a.Systems.ExportBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, aims.Version, w, func() {
+		started = true
+		w.Header().Set("Content-Type", CycloneDXType+"; version=1.6")
+		w.Header().Set("Content-Disposition", `attachment; filename="aibom-`+id+`.cdx.json"`)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+	})
+	if err != nil && started {
+		panic(http.ErrAbortHandler)
 	}
-	w.Header().Set("Content-Type", CycloneDXType+"; version=1.6")
-	w.Header().Set("Content-Disposition", `attachment; filename="aibom-`+id+`.cdx.json"`)
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	_, err = w.Write(buf)
 	return err
-}
-
-// jsonBuffer collects an export so that a failure can still be answered as a problem.
-type jsonBuffer []byte
-
-func (b *jsonBuffer) Write(p []byte) (int, error) {
-	*b = append(*b, p...)
-	return len(p), nil
 }

@@ -1,12 +1,13 @@
 package cli
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/aimsproject/aims"
@@ -178,15 +179,37 @@ func runBOMExport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := system.NewService(db).ExportBOM(ctx, o.ID, s.ID, aims.Version, &buf); err != nil {
-		return err
-	}
+	// The BOM is written as it is made (see ExportBOM): to a file, under a temporary name that becomes
+	// --out once it is whole, so that a failed export leaves no partial file.
+	svc := system.NewService(db)
 	if *out == "" {
-		_, err := env.Stdout.Write(buf.Bytes())
+		bw := bufio.NewWriter(env.Stdout)
+		if err := svc.ExportBOM(ctx, o.ID, s.ID, aims.Version, bw, nil); err != nil {
+			return err
+		}
+		return bw.Flush()
+	}
+	f, err := os.CreateTemp(filepath.Dir(*out), "."+filepath.Base(*out)+".*.tmp")
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", *out, err)
+	}
+	defer os.Remove(f.Name()) // once renamed, there is nothing to remove
+	bw := bufio.NewWriter(f)
+	if err := svc.ExportBOM(ctx, o.ID, s.ID, aims.Version, bw, nil); err != nil {
+		f.Close()
 		return err
 	}
-	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
+	err = bw.Flush()
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(f.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), *out)
+	}
+	if err != nil {
 		return fmt.Errorf("cannot write %s: %w", *out, err)
 	}
 	fmt.Fprintf(env.Stderr, "wrote the CycloneDX 1.6 BOM of %q to %s\n", s.Name, *out)

@@ -1,9 +1,11 @@
 package cli
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"text/tabwriter"
 
 	"github.com/aimsproject/aims"
@@ -65,24 +67,62 @@ func runSystemComponents(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cs, err := system.NewService(db).SystemComponents(ctx, o.ID, s.ID)
-	if err != nil {
-		return err
-	}
+	// The components are written as they are read, a page at a time, so that a system of 100,000 holds
+	// one page in memory, as the other list commands print every row (no --limit or --cursor): the
+	// output is the same, only the text columns are aligned a page (textPage rows) at a time.
+	svc := system.NewService(db)
 	if *format == "json" {
-		if cs == nil {
-			cs = []*system.SystemComponent{}
-		}
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		return enc.Encode(cs)
+		return writeJSONArray(env.Stdout, func(item func(any) error) error {
+			return svc.EachSystemComponent(ctx, o.ID, s.ID, system.KindFilter{}, func(x *system.SystemComponent) error { return item(x) })
+		})
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tNAME\tVERSION\tSUPPLIER\tLICENCE\tROLE")
-	for _, x := range cs {
+	n := 0
+	err = svc.EachSystemComponent(ctx, o.ID, s.ID, system.KindFilter{}, func(x *system.SystemComponent) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", x.Kind, x.Name, dash(x.ComponentVersion), dash(x.Supplier), dash(x.Licence), dash(x.Role))
+		if n++; n%textPage == 0 {
+			return tw.Flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	return tw.Flush()
+}
+
+// textPage is how many rows of a long list a command aligns at a time (tabwriter holds them until then).
+const textPage = 500
+
+// writeJSONArray writes the items that each hands over to w as one JSON array, as an encoder with a
+// two-space indent writes a slice of them, one item at a time.
+func writeJSONArray(w io.Writer, each func(item func(any) error) error) error {
+	bw := bufio.NewWriter(w)
+	n := 0
+	err := each(func(v any) error {
+		b, err := json.MarshalIndent(v, "  ", "  ")
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			bw.WriteString("[\n  ")
+		} else {
+			bw.WriteString(",\n  ")
+		}
+		n++
+		_, err = bw.Write(b)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		bw.WriteString("[]\n")
+	} else {
+		bw.WriteString("\n]\n")
+	}
+	return bw.Flush()
 }
 
 // runComponentAdd registers a component unless the organization has it (same kind, name and version)

@@ -45,7 +45,7 @@ func TestLumenAssistHasTwoBOMVersionsWithADiff(t *testing.T) {
 		t.Errorf("roles = %v", roles)
 	}
 	var buf bytes.Buffer
-	if err := systems.ExportBOM(ctx, org.ID, ss[0].ID, "test", &buf); err != nil {
+	if err := systems.ExportBOM(ctx, org.ID, ss[0].ID, "test", &buf, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := aibom.Parse(&buf, 1<<20); err != nil {

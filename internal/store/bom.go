@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"maps"
 	"reflect"
 	"slices"
@@ -461,6 +462,26 @@ func (db *DB) BOMImports(ctx context.Context, orgID, systemID string) ([]*system
 		return nil, fmt.Errorf("cannot list the BOMs of AI system %s: %w", systemID, err)
 	}
 	return collect(rows, func(sc scanner) (*system.BOMImport, error) { return scanBOMImport(sc) })
+}
+
+// BOMImportInventory returns the inventory of import seq of orgID's system systemID as JSON text (as
+// json.Marshal encodes an aibom.Inventory), to be read item by item (see aibom.ScanInventory) and
+// closed: what is held is the compressed inventory, a tenth of its text. ENOTFOUND when there is none.
+func (db *DB) BOMImportInventory(ctx context.Context, orgID, systemID string, seq int64) (io.ReadCloser, error) {
+	var inv rawText
+	var gz []byte
+	if err := db.reader().row(ctx, `SELECT inventory, inventory_gzip FROM bom_imports WHERE org_id = ? AND system_id = ? AND seq = ?`,
+		orgID, systemID, seq).Scan(&inv, &gz); err != nil {
+		return nil, notFound(err, "BOM version")
+	}
+	if gz == nil { // stored before migration 0016
+		return io.NopCloser(bytes.NewReader(inv)), nil
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(gz))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the inventory of BOM version %d: %w", seq, err)
+	}
+	return zr, nil
 }
 
 // BOMImportBySeq returns import seq (0: the newest) of orgID's system systemID with its inventory;

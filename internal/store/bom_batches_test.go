@@ -34,6 +34,9 @@ type batchFixture struct {
 // seen is what people can see of the fixture's organization.
 type seen struct {
 	components, links, versions, trail int
+	// walked and models are the links read a page at a time (as exports read them) and the model links
+	// counted by kind (as the system card counts them).
+	walked, models int
 }
 
 func newBatchFixture(t *testing.T) *batchFixture {
@@ -87,6 +90,15 @@ func (f *batchFixture) seen(t *testing.T) seen {
 		t.Fatal(err)
 	}
 	s.links, s.versions = len(links), len(versions)
+	if err := f.svc.EachSystemComponent(f.ctx, f.org.ID, f.sys.ID, system.KindFilter{}, func(*system.SystemComponent) error {
+		s.walked++
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, s.models, err = f.svc.FirstSystemComponents(f.ctx, f.org.ID, f.sys.ID, system.KindFilter{In: []string{"model"}}, 1); err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
 
@@ -138,7 +150,8 @@ func TestBOMImportIsInvisibleUntilComplete(t *testing.T) {
 	}
 	after := f.seen(t)
 	want := seen{components: before.components + imp.Stats.Created, links: before.links + imp.Stats.Linked,
-		versions: before.versions + 1, trail: before.trail + 1}
+		versions: before.versions + 1, trail: before.trail + 1, walked: before.walked + imp.Stats.Linked,
+		models: (imp.Components + 9) / 10} // the small BOM is the big one's beginning
 	if after != want {
 		t.Fatalf("after the import people see %+v, want %+v (stats %+v)", after, want, imp.Stats)
 	}

@@ -90,6 +90,9 @@ type BOMStore interface {
 	// BOMImportBySeq returns one import with its inventory; seq 0 is the newest. ENOTFOUND when there is
 	// none.
 	BOMImportBySeq(ctx context.Context, orgID, systemID string, seq int64) (*BOMImport, error)
+	// BOMImportInventory returns the inventory of import seq (not 0) as JSON text, to be read item by
+	// item with aibom.ScanInventory and closed; ENOTFOUND when there is none.
+	BOMImportInventory(ctx context.Context, orgID, systemID string, seq int64) (io.ReadCloser, error)
 }
 
 // BOMInvalidError is an imported document that is not a valid CycloneDX 1.5 or 1.6 BOM: the issues say

@@ -291,7 +291,7 @@ func TestBOMOfAnotherOrganizationIsNotFound(t *testing.T) {
 	if _, err := f.svc.BOM(f.ctx, o.ID, f.sys.ID, 1); aims.ErrorCode(err) != aims.ENOTFOUND {
 		t.Errorf("get: %v", err)
 	}
-	if err := f.svc.ExportBOM(f.ctx, o.ID, f.sys.ID, "test", &bytes.Buffer{}); aims.ErrorCode(err) != aims.ENOTFOUND {
+	if err := f.svc.ExportBOM(f.ctx, o.ID, f.sys.ID, "test", &bytes.Buffer{}, nil); aims.ErrorCode(err) != aims.ENOTFOUND {
 		t.Errorf("export: %v", err)
 	}
 }
@@ -316,7 +316,7 @@ func TestExportBOMValidatesAndRoundTrips(t *testing.T) {
 	export := func() []byte {
 		t.Helper()
 		var buf bytes.Buffer
-		if err := f.svc.ExportBOM(f.ctx, f.org.ID, f.sys.ID, "test", &buf); err != nil {
+		if err := f.svc.ExportBOM(f.ctx, f.org.ID, f.sys.ID, "test", &buf, nil); err != nil {
 			t.Fatal(err)
 		}
 		return buf.Bytes()

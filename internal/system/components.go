@@ -2,6 +2,7 @@ package system
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"slices"
@@ -208,12 +209,19 @@ type ComponentStore interface {
 	// LinkComponent links or relinks; it changes nothing (and records nothing) when l is stored as it is.
 	LinkComponent(ctx context.Context, l *Link) error
 	UnlinkComponent(ctx context.Context, orgID, systemID, componentID string) error
-	// SystemComponents returns every component of a system; for the exports that need them all. Pages
-	// of them, for people and API clients, come from SystemComponentsPage.
+	// SystemComponents returns every component of a system at once, for tests and small systems: a
+	// system may use 100,000, which a walk (SystemComponentsAfter) or a page (SystemComponentsPage) reads
+	// with bounded memory.
 	SystemComponents(ctx context.Context, orgID, systemID string) ([]*SystemComponent, error)
 	// SystemComponentsPage returns a page of a system's components, in SystemComponents' order, after
 	// p.Cursor or (before set) before it, with the cursors of the next and previous pages.
 	SystemComponentsPage(ctx context.Context, orgID, systemID string, p account.Page, before bool) ([]*SystemComponent, string, string, error)
+	// SystemComponentsAfter returns up to limit of a system's components of the kinds chosen, in SystemComponents' order,
+	// those after the component after (nil: from the first), compared by its values: a step of a walk
+	// through all of them (see EachSystemComponent).
+	SystemComponentsAfter(ctx context.Context, orgID, systemID string, kinds KindFilter, after *SystemComponent, limit int) ([]*SystemComponent, error)
+	// CountSystemComponentsOfKinds returns how many components of the kinds chosen a system uses.
+	CountSystemComponentsOfKinds(ctx context.Context, orgID, systemID string, kinds KindFilter) (int, error)
 	// CountSystemComponents returns how many components a system uses.
 	CountSystemComponents(ctx context.Context, orgID, systemID string) (int, error)
 	ComponentSystems(ctx context.Context, orgID, componentID string) ([]*SystemRef, error)
@@ -294,9 +302,58 @@ func (s *Service) Unlink(ctx context.Context, orgID, systemID, componentID strin
 	return s.store.UnlinkComponent(ctx, orgID, systemID, componentID)
 }
 
-// SystemComponents returns the components of system systemID, by kind and name.
+// SystemComponents returns every component of system systemID at once, by kind and name: for tests. What
+// may meet a large system walks them (EachSystemComponent) or reads a page (SystemComponentsPage).
 func (s *Service) SystemComponents(ctx context.Context, orgID, systemID string) ([]*SystemComponent, error) {
 	return s.store.SystemComponents(ctx, orgID, systemID)
+}
+
+// walkPage is how many components a walk through all of a system's components reads at a time: some
+// megabytes, and few enough pages that each being a scan (see store.SystemComponentsAfter) costs little.
+const walkPage = 5000
+
+// KindFilter chooses components by kind: those of a kind in In (when set) and not in NotIn.
+type KindFilter struct{ In, NotIn []string }
+
+// EachSystemComponent calls fn with each component of orgID's system systemID of the kinds chosen, in
+// SystemComponents' order, reading them WalkPage at a time, and returns fn's first error: what is held is one page,
+// whatever the number of components. Each page is read on its own: a component linked, unlinked or
+// renamed during the walk may be seen or not (a renamed one even twice). A system of another
+// organization has none (the caller checks that the system is there).
+func (s *Service) EachSystemComponent(ctx context.Context, orgID, systemID string, kinds KindFilter, fn func(*SystemComponent) error) error {
+	var after *SystemComponent
+	for {
+		size := cmp.Or(s.WalkPage, walkPage)
+		cs, err := s.store.SystemComponentsAfter(ctx, orgID, systemID, kinds, after, size)
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		if len(cs) < size {
+			return nil
+		}
+		after = cs[len(cs)-1]
+	}
+}
+
+// FirstSystemComponents returns the first limit (at most 5,000) components of system systemID of the
+// kinds chosen, in SystemComponents' order, and how many of those kinds the system uses in all: what a
+// summary that shows a page of them and points to the rest needs. A system of another organization has
+// none (the caller checks that the system is there).
+func (s *Service) FirstSystemComponents(ctx context.Context, orgID, systemID string, kinds KindFilter, limit int) ([]*SystemComponent, int, error) {
+	cs, err := s.store.SystemComponentsAfter(ctx, orgID, systemID, kinds, nil, limit)
+	if err != nil {
+		return nil, 0, err
+	}
+	n, err := s.store.CountSystemComponentsOfKinds(ctx, orgID, systemID, kinds)
+	if err != nil {
+		return nil, 0, err
+	}
+	return cs, n, nil
 }
 
 // ComponentsPage is one page of an AI system's components.

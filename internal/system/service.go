@@ -25,6 +25,9 @@ type Service struct {
 	// ImportProgress, when set, is told how many of the systems of a bulk import (Import, ImportCSV,
 	// ImportChecked) are stored, now and then while they are: a progress bar for tens of thousands.
 	ImportProgress func(stored, total int)
+	// WalkPage is how many components EachSystemComponent reads at a time; 0 means walkPage. Tests
+	// set it low to cross pages with few components.
+	WalkPage int
 }
 
 // NewService returns a Service over st.

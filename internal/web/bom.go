@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/http"
@@ -172,12 +171,16 @@ func (w *Web) downloadBOM(rw http.ResponseWriter, r *http.Request, v *visit) err
 	if err != nil {
 		return err
 	}
-	var buf bytes.Buffer
-	if err := w.Systems.ExportBOM(r.Context(), v.org.ID, id, aims.Version, &buf); err != nil {
-		return err
+	// Written as it is made: see the API's exportBOM.
+	started := false
+	err = w.Systems.ExportBOM(r.Context(), v.org.ID, id, aims.Version, rw, func() {
+		started = true
+		rw.Header().Set("Content-Type", "application/vnd.cyclonedx+json; version=1.6")
+		rw.Header().Set("Content-Disposition", `attachment; filename="aibom-`+id+`.cdx.json"`)
+		rw.WriteHeader(http.StatusOK)
+	})
+	if err != nil && started {
+		panic(http.ErrAbortHandler)
 	}
-	rw.Header().Set("Content-Type", "application/vnd.cyclonedx+json; version=1.6")
-	rw.Header().Set("Content-Disposition", `attachment; filename="aibom-`+id+`.cdx.json"`)
-	_, err = buf.WriteTo(rw)
 	return err
 }

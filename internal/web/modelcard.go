@@ -71,20 +71,15 @@ func (w *Web) renderSystemCard(rw http.ResponseWriter, r *http.Request, v *visit
 	if err != nil {
 		return err
 	}
-	cs, err := w.Systems.SystemComponents(ctx, v.org.ID, id)
-	if err != nil {
-		return err
-	}
 	latest, err := w.Systems.LatestModelCards(ctx, v.org.ID, id)
 	if err != nil {
 		return err
 	}
 	p := SystemCardPage{Layout: w.layout(rw, r, v, "System card of "+s.Name, systemsPath), System: s, Card: card,
 		CanImport: v.may(aims.ActionCreate, aims.ResSystem), Import: form}
-	for _, c := range cs {
-		if c.Kind != "model" {
-			continue
-		}
+	// The models the card lists (the first syscard.Shown): a card for another is imported under the
+	// model it names.
+	for _, c := range card.Models {
 		m := ModelRef{ID: c.ID, Name: c.Name}
 		if mc := latest[c.ID]; mc != nil {
 			m.CardID, m.Number = mc.ID, mc.Number

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bytes"
 	"net/http"
 	"os"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/apptest"
 	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
 
@@ -153,4 +155,31 @@ func TestAModelCardIsUploadedAndShown(t *testing.T) {
 		expect(t, sb.get(path), 404, "")
 	}
 	expect(t, sb.upload("/systems/"+s.ID+"/model-cards", nil, map[string][2]string{"file": {"README.md", string(raw)}}), 404, "")
+}
+
+// TestTheCardPageOfALargeSystemPointsToAllComponents: a system of 120 libraries shows the first 50 on
+// its card page, says how many there are and links the page that lists them all.
+func TestTheCardPageOfALargeSystemPointsToAllComponents(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	acme := f.Org(t, "acme")
+	u := newUser(t, f, "ada@acme.example", acme, aims.RoleViewer)
+	ctx := aims.WithActor(f.Ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test setup", OrgID: acme.ID})
+	s, err := f.Systems.Create(ctx, acme.ID, system.Fields{Name: "Big", Purpose: "Many parts."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Systems.ImportBOM(ctx, acme.ID, s.ID, bytes.NewReader(aibomtest.Trivial(120)), "libs.json"); err != nil {
+		t.Fatal(err)
+	}
+	p := browserAs(t, f, u, acme).get("/systems/" + s.ID + "/card")
+	expect(t, p, 200, "")
+	mustContain(t, p, "The system uses 120 components; this card lists the first 50 of its 120 other components.",
+		"Show all components", "lib-000049")
+	if !strings.Contains(p.Body, `href="/systems/`+s.ID+`/components"`) {
+		t.Error("the card page does not link the components page")
+	}
+	if strings.Contains(p.Body, "lib-000050") {
+		t.Error("the card page lists more than 50 components")
+	}
 }

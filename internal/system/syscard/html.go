@@ -67,6 +67,7 @@ const page = `<!doctype html>
 <table><thead><tr><th scope="col">Component</th><th scope="col">Kind</th><th scope="col">Supplier</th><th scope="col">Licence</th><th scope="col">Role</th></tr></thead><tbody>
 {{range .}}<tr><td>{{.Name}}</td><td>{{label .Kind}}</td><td>{{dash .Supplier}}</td><td>{{dash .Licence}}</td><td>{{dash .Role}}</td></tr>
 {{end}}</tbody></table>{{end}}
+{{with .OmittedNote}}<p class="muted">{{.}}</p>{{end}}
 </section>
 <section id="evaluation"><h2>Evaluation results</h2>
 {{with .Results}}<p>As the models' cards report them; they describe the models, not the whole system.</p>

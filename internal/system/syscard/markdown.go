@@ -152,6 +152,9 @@ func (c *Card) WriteMarkdown(w io.Writer) error {
 		}
 		p("\n")
 	}
+	if note := c.OmittedNote(); note != "" {
+		p("%s\n\n", note) // our own words, the numbers and the system's id: nothing to escape
+	}
 
 	p("## Evaluation results\n\n")
 	if len(c.Results) == 0 {

@@ -25,7 +25,12 @@ type Input struct {
 	// Organization is the name of the organization that provides or uses the system.
 	Organization string
 	System       *system.System
-	Components   []*system.SystemComponent
+	// Components are the system's components the card lists: all of them, or the first ones of each
+	// section (see Shown) when ModelCount, DataCount and OtherCount say how many there are in all.
+	Components []*system.SystemComponent
+	// ModelCount, DataCount and OtherCount are how many models, data sets and other components the
+	// system uses; 0: as many as Components holds.
+	ModelCount, DataCount, OtherCount int
 	// ModelCards are the newest model card of each component that has one, by component id.
 	ModelCards map[string]*system.ModelCard
 	// Classification is the system's EU AI Act classification, when one was made; the card leaves the
@@ -66,10 +71,13 @@ type Card struct {
 	GeneratesContent bool
 	Markets      []string
 	Environments []string
-	// Models and Data are the system's components of kind model and dataset; Others all the rest.
-	Models []Part
-	Data   []Part
-	Others []Part
+	// Models and Data are the system's components of kind model and dataset; Others all the rest: the
+	// first Shown of each when there are more. ModelsTotal, DataTotal and OthersTotal say how many there
+	// are in all.
+	Models                              []Part
+	Data                                []Part
+	Others                              []Part
+	ModelsTotal, DataTotal, OthersTotal int
 	// Results are the evaluation results of the models' newest model cards.
 	Results []Result
 	// Limitations are the known limitations, bias and risks the models' cards state.
@@ -86,6 +94,8 @@ type Card struct {
 
 // Part is one component as the card lists it.
 type Part struct {
+	// ID is the component's id.
+	ID           string
 	Kind         string
 	Name         string
 	Version      string
@@ -130,7 +140,7 @@ func Build(in Input) *Card {
 		var d map[string]any
 		_ = json.Unmarshal(sc.Details, &d) // details are a JSON object of texts, checked when stored
 		text := func(k string) string { v, _ := d[k].(string); return v }
-		p := Part{Kind: sc.Kind, Name: sc.Name, Version: sc.ComponentVersion, Supplier: sc.Supplier, Licence: sc.Licence,
+		p := Part{ID: sc.ID, Kind: sc.Kind, Name: sc.Name, Version: sc.ComponentVersion, Supplier: sc.Supplier, Licence: sc.Licence,
 			Role: sc.Role, Description: sc.Description, BaseModel: text("base_model"), TrainingData: text("training_data"),
 			CardURL: text("model_card_url")}
 		if p.Supplier == "" {
@@ -173,7 +183,47 @@ func Build(in Input) *Card {
 	for _, ps := range [][]Part{c.Models, c.Data, c.Others} {
 		slices.SortStableFunc(ps, func(a, b Part) int { return strings.Compare(a.Name, b.Name) })
 	}
+	c.ModelsTotal = max(in.ModelCount, len(c.Models))
+	c.DataTotal = max(in.DataCount, len(c.Data))
+	c.OthersTotal = max(in.OtherCount, len(c.Others))
 	return c
+}
+
+// Shown is how many of each section of a system's components (models, data sets, the others) a card
+// lists at most: a system may use 100,000 components, which its components page and `aims system
+// components` list a page at a time.
+const Shown = 50
+
+// sections are the kinds of each section of the components: models, data sets, the others.
+var sections = []system.KindFilter{{In: []string{"model"}}, {In: []string{"dataset"}}, {NotIn: []string{"model", "dataset"}}}
+
+// ComponentsPath is the address, on an aims server, of the page that lists all of the system's
+// components.
+func (c *Card) ComponentsPath() string { return "/systems/" + c.SystemID + "/components" }
+
+// Omitted reports whether the card lists only some of the system's components.
+func (c *Card) Omitted() bool {
+	return c.ModelsTotal > len(c.Models) || c.DataTotal > len(c.Data) || c.OthersTotal > len(c.Others)
+}
+
+// OmittedNote says which of the system's components the card lists and where all of them are; "" when
+// it lists them all.
+func (c *Card) OmittedNote() string {
+	if !c.Omitted() {
+		return ""
+	}
+	var parts []string
+	for _, s := range []struct {
+		shown, total int
+		noun         string
+	}{{len(c.Models), c.ModelsTotal, "models"}, {len(c.Data), c.DataTotal, "data sets"}, {len(c.Others), c.OthersTotal, "other components"}} {
+		if s.total > s.shown {
+			parts = append(parts, fmt.Sprintf("the first %d of its %d %s", s.shown, s.total, s.noun))
+		}
+	}
+	n := c.ModelsTotal + c.DataTotal + c.OthersTotal
+	return fmt.Sprintf("The system uses %d components; this card lists %s. All of them are listed on its components page in aims (%s) and by `aims system components`.",
+		n, strings.Join(parts, ", "), c.ComponentsPath())
 }
 
 // Label turns a stored value ("operation_and_monitoring", "ai_provider") into words.
@@ -227,28 +277,33 @@ func (c *Card) DataCategories() []string {
 // Source is what Load reads a system's card from; *system.Service is one.
 type Source interface {
 	System(ctx context.Context, orgID, id string) (*system.System, error)
-	SystemComponents(ctx context.Context, orgID, systemID string) ([]*system.SystemComponent, error)
+	FirstSystemComponents(ctx context.Context, orgID, systemID string, kinds system.KindFilter, limit int) ([]*system.SystemComponent, int, error)
 	LatestModelCards(ctx context.Context, orgID, systemID string) (map[string]*system.ModelCard, error)
 	Classification(ctx context.Context, orgID, id string) (*system.Classification, error)
 }
 
-// Load reads system systemID of orgID with its components and their newest model cards from src and builds
-// its card, made at now, naming the organization orgName. A system of another organization is ENOTFOUND.
+// Load reads system systemID of orgID with its components (the first Shown of each section, and how many
+// there are) and their newest model cards from src and builds its card, made at now, naming the organization orgName. A system of another organization is ENOTFOUND.
 // A system not classified yet has no classification section.
 func Load(ctx context.Context, src Source, orgID, orgName, systemID string, now time.Time) (*Card, error) {
 	s, err := src.System(ctx, orgID, systemID)
 	if err != nil {
 		return nil, err
 	}
-	cs, err := src.SystemComponents(ctx, orgID, systemID)
-	if err != nil {
-		return nil, err
+	in := Input{Organization: orgName, System: s, Generated: now}
+	for i, count := range []*int{&in.ModelCount, &in.DataCount, &in.OtherCount} {
+		cs, n, err := src.FirstSystemComponents(ctx, orgID, systemID, sections[i], Shown)
+		if err != nil {
+			return nil, err
+		}
+		in.Components = append(in.Components, cs...)
+		*count = n
 	}
 	cards, err := src.LatestModelCards(ctx, orgID, systemID)
 	if err != nil {
 		return nil, err
 	}
-	in := Input{Organization: orgName, System: s, Components: cs, ModelCards: cards, Generated: now}
+	in.ModelCards = cards
 	switch c, err := src.Classification(ctx, orgID, systemID); {
 	case err == nil:
 		in.Classification = Summarize(c)
