@@ -3,6 +3,7 @@
 package app
 
 import (
+	"io"
 	"log/slog"
 	"net/http"
 
@@ -26,6 +27,8 @@ type Options struct {
 	Log *slog.Logger
 	// RequestLog receives the line logged for each request; nil uses Log.
 	RequestLog *slog.Logger
+	// JSONLines, when set, receives the request lines in JSON, formatted by the server (server.Server).
+	JSONLines io.Writer
 	// TrustProxy takes client addresses (for login throttling) from X-Forwarded-For.
 	TrustProxy bool
 	// Catalog is the built-in catalog; nil loads it.
@@ -108,7 +111,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.API.Trails = w.Trails
 	a.Web = w
 	a.Server = server.New(db, log, a.API, a.Web)
-	a.Server.RequestLog = o.RequestLog
+	a.Server.RequestLog, a.Server.JSONLines = o.RequestLog, o.JSONLines
 	a.Server.MetricsToken = o.MetricsToken
 	// A BOM upload is the one body that may be larger than the server's default bound; its handlers
 	// bound it by the BOM limit themselves.

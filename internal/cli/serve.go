@@ -91,7 +91,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 
 	accts := account.NewService(db, db.Now)
 	accts.SessionIdle, accts.SessionMax = c.SessionIdle, c.SessionMax
-	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, RequestLog: requestLog, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat,
+	var jsonLines io.Writer
+	if c.LogFormat != "text" {
+		jsonLines = logBuf // the request lines are written in slog's JSON layout without its handler (package server)
+	}
+	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, RequestLog: requestLog, JSONLines: jsonLines, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat,
 		BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents, ImportMaxRows: c.ImportMaxRows, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken})
 	if err != nil {
 		return err

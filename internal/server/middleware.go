@@ -81,6 +81,11 @@ func (s *Server) logRequest(r *http.Request, id string, sw *statusWriter, start 
 		return
 	}
 	now := time.Now()
+	if s.JSONLines != nil {
+		writeJSONLine(s.JSONLines, &requestLine{time: now, id: id, method: r.Method, route: routeOf(r), status: sw.status,
+			bytes: sw.bytes, duration: now.Sub(start)})
+		return
+	}
 	rec := slog.NewRecord(now, slog.LevelInfo, "request", 0)
 	rec.AddAttrs(slog.String("request_id", id), slog.String("method", r.Method), slog.String("route", routeOf(r)),
 		slog.Int("status", sw.status), slog.Int64("bytes", sw.bytes),

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/json"
+	"io"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -34,7 +35,11 @@ type Server struct {
 	// RequestLog receives the one line each request is logged with; nil uses Log. aims serve gives it a
 	// logger whose lines are written in batches (package logbuf).
 	RequestLog *slog.Logger
-	Surfaces   []Registrar
+	// JSONLines, when set, receives the request lines instead of RequestLog's handler (whose level still
+	// decides whether they are written), formatted here in the layout of slog's JSON handler: aims serve
+	// sets it when it logs JSON.
+	JSONLines io.Writer
+	Surfaces  []Registrar
 	// MaxBodyBytes bounds every request body (API bodies have a smaller bound of their own).
 	MaxBodyBytes int64
 	// MetricsToken, when set before serving, is the bearer token GET /metrics requires; empty leaves

@@ -399,3 +399,38 @@ func (db *DB) writer() q { return q{db: db, x: db.write, pool: db.write} }
 // Pools returns the underlying connection pools (write, read), for metrics; they are the same pool on
 // PostgreSQL.
 func (db *DB) Pools() (write, read *sql.DB) { return db.write, db.read }
+
+// sqliteTimeLayout is how the SQLite driver stores times (the DSN's _time_format=sqlite).
+const sqliteTimeLayout = "2006-01-02 15:04:05.999999999-07:00"
+
+// textTime scans a time column that a query reads as its stored text (on SQLite, CAST(col AS TEXT)) by
+// parsing it in the one layout aims stores, or a time the driver already parsed (PostgreSQL). The SQLite
+// driver parses a time column itself by first trying a layout aims never writes, which fails with an
+// error it allocates and discards, so reading the text is cheaper on the hottest reads.
+type textTime struct{ t *time.Time }
+
+func (d textTime) Scan(v any) error {
+	switch x := v.(type) {
+	case time.Time:
+		*d.t = x
+	case string:
+		return d.parse(x)
+	case []byte:
+		return d.parse(string(x))
+	default:
+		return fmt.Errorf("cannot read %T as a time", v)
+	}
+	return nil
+}
+
+func (d textTime) parse(s string) error {
+	t, err := time.Parse(sqliteTimeLayout, s)
+	if err != nil {
+		// Not the layout aims writes: try the others the driver reads (an older database, a hand edit).
+		if t, err = time.Parse(time.RFC3339Nano, s); err != nil {
+			return fmt.Errorf("cannot read %q as a time: %w", s, err)
+		}
+	}
+	*d.t = t
+	return nil
+}

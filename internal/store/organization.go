@@ -13,11 +13,20 @@ var _ account.Store = (*DB)(nil)
 
 const orgColumns = `id, slug, name, require_totp, version, created_at, updated_at`
 
+// orgReadColumns are orgColumns as read: on SQLite the times as their stored text, which scanOrg parses in
+// one step (see textTime). An organization is read on every API request that answers with it.
+func (db *DB) orgReadColumns() string {
+	if db.dialect == SQLite {
+		return `id, slug, name, require_totp, version, CAST(created_at AS TEXT), CAST(updated_at AS TEXT)`
+	}
+	return orgColumns
+}
+
 type scanner interface{ Scan(dest ...any) error }
 
 func scanOrg(s scanner) (*account.Organization, error) {
 	var o account.Organization
-	if err := s.Scan(&o.ID, &o.Slug, &o.Name, &o.RequireTOTP, &o.Version, &o.CreatedAt, &o.UpdatedAt); err != nil {
+	if err := s.Scan(&o.ID, &o.Slug, &o.Name, &o.RequireTOTP, &o.Version, textTime{&o.CreatedAt}, textTime{&o.UpdatedAt}); err != nil {
 		return nil, err
 	}
 	o.CreatedAt, o.UpdatedAt = o.CreatedAt.UTC(), o.UpdatedAt.UTC()
@@ -46,7 +55,7 @@ func (db *DB) CreateOrganization(ctx context.Context, o *account.Organization) e
 // version. A different version is EPRECONDITION.
 func (db *DB) UpdateOrganization(ctx context.Context, o *account.Organization, ifVersion int64) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		before, err := scanOrg(tx.q().row(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = ?`, o.ID))
+		before, err := scanOrg(tx.q().row(ctx, `SELECT `+tx.db.orgReadColumns()+` FROM organizations WHERE id = ?`, o.ID))
 		if err != nil {
 			return notFound(err, "Organization")
 		}
@@ -65,19 +74,19 @@ func (db *DB) UpdateOrganization(ctx context.Context, o *account.Organization, i
 
 // OrganizationByID returns the organization with id, or ENOTFOUND.
 func (db *DB) OrganizationByID(ctx context.Context, id string) (*account.Organization, error) {
-	o, err := scanOrg(db.reader().row(ctx, `SELECT `+orgColumns+` FROM organizations WHERE id = ?`, id))
+	o, err := scanOrg(db.reader().row(ctx, `SELECT `+db.orgReadColumns()+` FROM organizations WHERE id = ?`, id))
 	return o, notFound(err, "Organization")
 }
 
 // OrganizationBySlug returns the organization with slug, or ENOTFOUND.
 func (db *DB) OrganizationBySlug(ctx context.Context, slug string) (*account.Organization, error) {
-	o, err := scanOrg(db.reader().row(ctx, `SELECT `+orgColumns+` FROM organizations WHERE slug = ?`, slug))
+	o, err := scanOrg(db.reader().row(ctx, `SELECT `+db.orgReadColumns()+` FROM organizations WHERE slug = ?`, slug))
 	return o, notFound(err, "Organization")
 }
 
 // ListOrganizations returns every organization by slug; for operators' commands, not for tenants.
 func (db *DB) ListOrganizations(ctx context.Context) ([]*account.Organization, error) {
-	rows, err := db.reader().query(ctx, `SELECT `+orgColumns+` FROM organizations ORDER BY slug`)
+	rows, err := db.reader().query(ctx, `SELECT `+db.orgReadColumns()+` FROM organizations ORDER BY slug`)
 	if err != nil {
 		return nil, fmt.Errorf("cannot list organizations: %w", err)
 	}
