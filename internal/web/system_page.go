@@ -30,6 +30,10 @@ type SystemPage struct {
 	LinkMore bool
 	// Classification is the system's EU AI Act classification, nil while it has none.
 	Classification *system.Classification
+	// Obligations are the EU AI Act obligations that follow from the classification for the organization's
+	// role for the system, dated under its date set (DateSet, the set's label); nil while it is not classified.
+	Obligations *system.SystemObligations
+	DateSet     string
 	// LatestBOM is the newest imported CycloneDX BOM (without its inventory), nil while there is none.
 	LatestBOM *system.BOMImport
 }
@@ -75,6 +79,20 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	}
 	if len(boms) > 0 {
 		p.LatestBOM = boms[0]
+	}
+	if cl != nil {
+		prof, err := w.Controls.Profile(ctx, v.org.ID)
+		if err != nil {
+			return err
+		}
+		cat := w.Controls.Catalog()
+		if p.Obligations, err = w.Systems.Obligations(ctx, cat, prof.EUDates, v.org.ID, id); err != nil {
+			return err
+		}
+		p.DateSet = prof.EUDates
+		if ds := cat.EUObligations.DateSets[prof.EUDates]; ds != nil {
+			p.DateSet = ds.Label
+		}
 	}
 	if p.CanEdit {
 		p.LinkQuery = strings.TrimSpace(r.URL.Query().Get("link_q"))
