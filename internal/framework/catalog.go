@@ -275,11 +275,23 @@ func (c *Catalog) loadNISTRMF(read func(string) ([]byte, error)) error {
 	b := newBuilder(&Framework{Key: NISTAIRMF, Name: "NIST AI RMF 1.0", Version: "1.0", Publisher: "NIST",
 		Description: "Artificial Intelligence Risk Management Framework (NIST AI 100-1): functions, categories and subcategories with their full text.",
 		Source:      "NIST AI 100-1 (January 2023), public domain."})
+	cats, err := readCSV(read, "nist-ai-rmf-1.0-categories.csv")
+	if err != nil {
+		return err
+	}
+	// A category's title is NIST's own sentence for it (AI 100-1, Tables 1 to 4), as for subcategories.
+	category := map[string]string{}
+	for _, row := range cats {
+		category[row["category_id"]] = row["title"]
+	}
 	titles := map[string]string{"GOVERN": "Govern", "MAP": "Map", "MEASURE": "Measure", "MANAGE": "Manage"}
 	for _, row := range rows {
-		fn := row["function"]
+		fn, cat := row["function"], row["category_id"]
+		if category[cat] == "" {
+			return fmt.Errorf("catalog: nist-ai-rmf-1.0-categories.csv: no title for %s", cat)
+		}
 		b.add(&Requirement{Ref: fn, Title: titles[fn], Kind: ReqFunction})
-		b.add(&Requirement{Ref: row["category_id"], Title: row["category_id"], Kind: ReqCategory, ParentRef: fn})
+		b.add(&Requirement{Ref: cat, Title: category[cat], Text: category[cat], Kind: ReqCategory, ParentRef: fn})
 		b.add(&Requirement{Ref: row["subcategory_id"], Title: row["text"], Text: row["text"], Kind: ReqSubcategory,
 			ParentRef: row["category_id"], Assessable: true})
 	}
@@ -342,12 +354,13 @@ func (c *Catalog) loadEUAIAct(read func(string) ([]byte, error)) error {
 func (c *Catalog) loadMappings(read func(string) ([]byte, error)) error {
 	type spec struct {
 		file, toKey, toCol, relCol, srcCol, ratCol, noteCol string
+		kind                                                string // what every row's source must be
 	}
 	for _, s := range []spec{
-		{"crosswalk-iso42001-nist-ai-rmf.csv", NISTAIRMF, "nist_ai_rmf_id", "", "source", "", "note"},
-		{"crosswalk-iso42001-iso27001-clauses.csv", "", "iso27001_id", "", "source", "", "note"},
-		{"map-iso42001-euaiact.csv", EUAIAct, "eu_ai_act_article", "relationship", "", "rationale", ""},
-		{"map-iso42001-iso27001.csv", ISO27001, "iso27001_id", "relationship", "", "rationale", ""},
+		{"crosswalk-iso42001-nist-ai-rmf.csv", NISTAIRMF, "nist_ai_rmf_id", "", "source", "", "note", SourcePublished},
+		{"crosswalk-iso42001-iso27001-clauses.csv", "", "iso27001_id", "", "source", "", "note", SourceDerived},
+		{"map-iso42001-euaiact.csv", EUAIAct, "eu_ai_act_article", "relationship", "", "rationale", "", SourceByAims},
+		{"map-iso42001-iso27001.csv", ISO27001, "iso27001_id", "relationship", "", "rationale", "", SourceByAims},
 	} {
 		rows, err := readCSV(read, s.file)
 		if err != nil {
@@ -379,6 +392,10 @@ func (c *Catalog) loadMappings(read func(string) ([]byte, error)) error {
 			}
 			if !ValidRelationship(m.Relationship) {
 				return fmt.Errorf("catalog: %s: unknown relationship %q", s.file, m.Relationship)
+			}
+			// A derived alignment must never pass for a published crosswalk, nor the reverse.
+			if k := SourceKindOf(m.Source, false); k != s.kind {
+				return fmt.Errorf("catalog: %s: %s -> %s is %s, the file holds %s mappings", s.file, m.FromRef, m.ToRef, k, s.kind)
 			}
 			c.Mappings = append(c.Mappings, m)
 		}

@@ -7,6 +7,7 @@ package framework
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"time"
 )
 
@@ -144,6 +145,33 @@ func Inverse(r string) string {
 // SourceAims marks mappings that aims authored.
 const SourceAims = "aims"
 
+// SourceDerivedPrefix starts the source of every shipped mapping that aims derived from a shared structure
+// (the clause numbering ISO management-system standards have in common) rather than took from a published
+// crosswalk.
+const SourceDerivedPrefix = "derived-structural"
+
+// What a mapping's source is, so that people can tell a published crosswalk from aims's reading: the
+// values of Mapping.SourceKind and of the API's source_kind.
+const (
+	SourcePublished = "published" // a crosswalk someone else published, named in Source
+	SourceDerived   = "derived"   // aligned by aims from the standards' shared structure; published by no one
+	SourceByAims    = "aims"      // authored by aims, with a one-line rationale
+	SourceByOrg     = "own"       // the organization's own
+)
+
+// SourceKindOf returns the kind of a mapping with source, own when it is the organization's own.
+func SourceKindOf(source string, own bool) string {
+	switch {
+	case own:
+		return SourceByOrg
+	case source == SourceAims:
+		return SourceByAims
+	case strings.HasPrefix(source, SourceDerivedPrefix):
+		return SourceDerived
+	}
+	return SourcePublished
+}
+
 // Mapping relates a requirement of one framework to a requirement of another. Shipped mappings have an
 // empty OrgID; an organization's own have its id.
 type Mapping struct {
@@ -156,6 +184,8 @@ type Mapping struct {
 	Rationale    string    `json:"rationale"`
 	CreatedAt    time.Time `json:"created_at"`
 	Own          bool      `json:"own"`
+	// SourceKind is SourceKindOf(Source, Own), set by the store.
+	SourceKind string `json:"source_kind"`
 }
 
 // Related is a mapping seen from one requirement: the requirement on the other side, with the

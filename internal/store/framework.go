@@ -332,6 +332,7 @@ func scanMapping(s scanner, extra ...any) (*framework.Mapping, error) {
 	}
 	m.CreatedAt = m.CreatedAt.UTC()
 	m.Own = m.OrgID != ""
+	m.SourceKind = framework.SourceKindOf(m.Source, m.Own)
 	return &m, nil
 }
 
@@ -360,6 +361,7 @@ func (db *DB) RelatedRequirements(ctx context.Context, orgID, requirementID stri
 			return nil, fmt.Errorf("cannot read mapping: %w", err)
 		}
 		m.CreatedAt, m.Own = m.CreatedAt.UTC(), m.OrgID != ""
+		m.SourceKind = framework.SourceKindOf(m.Source, m.Own)
 		r.Guidance = framework.DecodeGuidance(guidance)
 		rel := m.Relationship
 		if forward == 0 {
@@ -411,7 +413,7 @@ func (db *DB) CreateMapping(ctx context.Context, m *framework.Mapping) error {
 				return &aims.Error{Code: aims.ENOTFOUND, Message: "Requirement not found.", Field: map[bool]string{true: "from", false: "to"}[id == m.FromID]}
 			}
 		}
-		m.ID, m.CreatedAt, m.Own = aims.NewID(), db.now(), true
+		m.ID, m.CreatedAt, m.Own, m.SourceKind = aims.NewID(), db.now(), true, framework.SourceByOrg
 		_, err := tx.q().exec(ctx, `INSERT INTO mappings (id, org_id, from_id, to_id, relationship, source, rationale, created_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, m.OrgID, m.FromID, m.ToID, m.Relationship, m.Source, m.Rationale, m.CreatedAt)
 		if aims.ErrorCode(err) == aims.ECONFLICT {

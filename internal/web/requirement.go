@@ -44,16 +44,29 @@ func (RequirementPage) Relationships() []string {
 	return []string{framework.RelIntersects, framework.RelEquivalent, framework.RelSubset, framework.RelSuperset}
 }
 
-// SourceKind says where a mapping comes from: "own" (the organization's), "aims" (aims's own analysis)
-// or "crosswalk" (a published crosswalk).
+// SourceKind says where a mapping comes from: one of framework.SourcePublished, SourceDerived, SourceByAims
+// or SourceByOrg.
 func (RequirementPage) SourceKind(m *framework.Mapping) string {
-	switch {
-	case m.Own:
-		return "own"
-	case m.Source == framework.SourceAims:
-		return "aims"
+	if m.SourceKind != "" {
+		return m.SourceKind
 	}
-	return "crosswalk"
+	return framework.SourceKindOf(m.Source, m.Own)
+}
+
+// SourceLabel names a kind of mapping source truthfully for the badge beside a mapping: only a crosswalk
+// someone published is called published.
+func (RequirementPage) SourceLabel(kind string) string {
+	switch kind {
+	case framework.SourcePublished:
+		return "published crosswalk"
+	case framework.SourceDerived:
+		return "derived alignment, not published"
+	case framework.SourceByAims:
+		return "authored by aims"
+	case framework.SourceByOrg:
+		return "your own"
+	}
+	return kind
 }
 
 func (w *Web) requirementPage(rw http.ResponseWriter, r *http.Request, v *visit) error {
