@@ -21,10 +21,11 @@ func screening() map[string]string {
 }
 
 type obligationsBody struct {
-	Class       string
-	Classified  bool
-	DateSet     string `json:"date_set"`
-	Obligations []struct {
+	Class          string
+	Classified     bool
+	DateSet        string `json:"date_set"`
+	DateSetInForce bool   `json:"date_set_in_force"`
+	Obligations    []struct {
 		Article     string
 		AppliesFrom string `json:"applies_from"`
 	}
@@ -101,14 +102,14 @@ func TestSystemsAreClassifiedWithReasonsOverridesAndHistory(t *testing.T) {
 	}
 
 	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/obligations", alice.Token, nil).want(t, 200).decode(t, &ob)
-	if ob.Class != "high_risk" || ob.DateSet != "published" || len(ob.Obligations) != 9 || ob.Obligations[4].Article != "26" ||
-		ob.Obligations[4].AppliesFrom != "2026-08-02" {
-		t.Fatalf("obligations under the published dates: %+v", ob)
+	if ob.Class != "high_risk" || ob.DateSet != "amended" || !ob.DateSetInForce || len(ob.Obligations) != 9 || ob.Obligations[4].Article != "26" ||
+		ob.Obligations[4].AppliesFrom != "2027-12-02" {
+		t.Fatalf("obligations under the amended dates, a new organization's: %+v", ob)
 	}
-	e.do(t, "PUT", "/api/v1/context/ai-roles", owner.Token, map[string]any{"ai_roles": []string{}, "eu_roles": []string{"deployer"}, "eu_dates": "amended"}).want(t, 200)
+	e.do(t, "PUT", "/api/v1/context/ai-roles", owner.Token, map[string]any{"ai_roles": []string{}, "eu_roles": []string{"deployer"}, "eu_dates": "published"}).want(t, 200)
 	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/obligations", alice.Token, nil).want(t, 200).decode(t, &ob)
-	if ob.DateSet != "amended" || ob.Obligations[4].Article != "26" || ob.Obligations[4].AppliesFrom != "2027-12-02" {
-		t.Fatalf("obligations under the amended dates: %+v", ob)
+	if ob.DateSet != "published" || ob.DateSetInForce || ob.Obligations[4].Article != "26" || ob.Obligations[4].AppliesFrom != "2026-08-02" {
+		t.Fatalf("obligations under the published dates: %+v", ob)
 	}
 
 	e.do(t, "PUT", path, alice.Token, map[string]any{"answers": screening(), "class": "minimal", "override_justification": "Advisory only."},

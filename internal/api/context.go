@@ -12,7 +12,17 @@ func (a *API) getAIRoles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusOK, p.Version, p)
+	return writeResource(w, http.StatusOK, p.Version, a.profileAnswer(p))
+}
+
+// profileAnswer is the profile as the API answers it: with whether its date set is the one in force.
+type profileAnswer struct {
+	*control.Profile
+	EUDatesInForce bool `json:"eu_dates_in_force"`
+}
+
+func (a *API) profileAnswer(p *control.Profile) profileAnswer {
+	return profileAnswer{Profile: p, EUDatesInForce: control.DateSetOf(a.Controls.Catalog(), p.EUDates).InForce}
 }
 
 func (a *API) putAIRoles(w http.ResponseWriter, r *http.Request) error {
@@ -28,7 +38,7 @@ func (a *API) putAIRoles(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return writeResource(w, http.StatusOK, p.Version, p)
+	return writeResource(w, http.StatusOK, p.Version, a.profileAnswer(p))
 }
 
 func (a *API) euObligations(w http.ResponseWriter, r *http.Request) error {

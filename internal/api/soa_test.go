@@ -45,7 +45,7 @@ func TestTheAIMSManagerWalksTheSoAThroughTheAPI(t *testing.T) {
 	// The AI roles start empty, at version 1.
 	var p control.Profile
 	e.do(t, "GET", "/api/v1/context/ai-roles", grace.Token, nil).want(t, 200).decode(t, &p)
-	if p.Version != 1 || len(p.AIRoles) != 0 || p.EUDates != "published" {
+	if p.Version != 1 || len(p.AIRoles) != 0 || p.EUDates != "amended" {
 		t.Fatalf("a new profile: %+v", p)
 	}
 	e.do(t, "POST", "/api/v1/soa/proposals", maya.Token, nil).wantProblem(t, 409, "conflict", "")

@@ -145,7 +145,11 @@ func runSystemObligations(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%s has no EU AI Act role: set its eu_role to list its obligations.\n", s.Name)
 		return nil
 	}
-	fmt.Fprintf(env.Stdout, "%s: %s, %s, dates %s\n", s.Name, euact.ClassLabels[ob.Class], ob.EURole, ob.DateSet)
+	dates := ob.DateSet + " (in force)"
+	if !ob.DateSetInForce {
+		dates = ob.DateSet + " (superseded: the amended dates are in force; switch on the AI roles page)"
+	}
+	fmt.Fprintf(env.Stdout, "%s: %s, %s, dates %s\n", s.Name, euact.ClassLabels[ob.Class], ob.EURole, dates)
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ARTICLE\tAPPLIES FROM\tSCOPE\tOBLIGATION")
 	for _, x := range ob.Items {

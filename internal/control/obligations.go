@@ -15,12 +15,25 @@ type Obligations struct {
 	Items    []Obligation `json:"obligations"`
 }
 
-// DateSet is one version of the EU AI Act's application dates.
+// DateSet is one version of the EU AI Act's application dates; InForce marks the one that is the law now.
 type DateSet struct {
-	Key    string   `json:"key"`
-	Label  string   `json:"label"`
-	Status string   `json:"status"`
-	Notes  []string `json:"notes"`
+	Key     string   `json:"key"`
+	Label   string   `json:"label"`
+	Status  string   `json:"status"`
+	InForce bool     `json:"in_force"`
+	Notes   []string `json:"notes"`
+}
+
+// DateSetOf returns date set key of catalog c, or the zero DateSet (not in force) when c has none so named.
+func DateSetOf(c *framework.Catalog, key string) DateSet {
+	if c == nil || c.EUObligations == nil {
+		return DateSet{Key: key}
+	}
+	ds := c.EUObligations.DateSets[key]
+	if ds == nil {
+		return DateSet{Key: key}
+	}
+	return DateSet{Key: key, Label: ds.Label, Status: ds.Status, InForce: ds.InForce, Notes: ds.Notes}
 }
 
 // Obligation is what one article asks of the organization. AppliesFrom is the date under the chosen date
@@ -48,19 +61,16 @@ func ObligationsFor(c *framework.Catalog, p *Profile) *Obligations {
 	eu := c.EUObligations
 	out := &Obligations{Roles: p.EURoles, Items: []Obligation{}}
 	for _, key := range []string{DatesPublished, DatesAmended} {
-		if ds := eu.DateSets[key]; ds != nil {
-			out.DateSets = append(out.DateSets, DateSet{Key: key, Label: ds.Label, Status: ds.Status, Notes: ds.Notes})
+		if eu.DateSets[key] != nil {
+			out.DateSets = append(out.DateSets, DateSetOf(c, key))
 		}
 	}
-	set := eu.DateSets[p.EUDates]
-	if set == nil {
-		set = eu.DateSets[DatesPublished]
+	key := p.EUDates
+	if eu.DateSets[key] == nil {
+		key = DatesDefault
 	}
-	for _, ds := range out.DateSets {
-		if ds.Key == p.EUDates {
-			out.DateSet = ds
-		}
-	}
+	set := eu.DateSets[key]
+	out.DateSet = DateSetOf(c, key)
 	titles := map[string]string{}
 	if bf := c.Framework(framework.EUAIAct); bf != nil {
 		for _, r := range bf.Requirements {
@@ -78,7 +88,7 @@ func ObligationsFor(c *framework.Catalog, p *Profile) *Obligations {
 			continue
 		}
 		o := Obligation{Article: a.Article, Title: titles[a.Article], Roles: mine, Scope: a.Scope, ScopeLabel: eu.Scopes[a.Scope],
-			Obligation: a.Obligation, AppliesFrom: set.Dates[a.AppliesFrom]}
+			Obligation: a.ObligationIn(key), AppliesFrom: set.Dates[a.AppliesFrom]}
 		if o.HighRisk() {
 			o.DateAnnexIII, o.DateAnnexI = set.Dates["high_risk_annex3"], set.Dates["high_risk_annex1"]
 		}

@@ -10,7 +10,9 @@ import (
 // Profile is the organization's AI roles (clause 4.1): its roles after ISO/IEC 22989, which drive the
 // proposed applicability of the Annex A controls, its operator roles under the EU AI Act, which decide the
 // obligations that bind it, and the set of EU AI Act application dates it plans against. A profile that
-// was never changed is at version 1 with no roles and the published dates.
+// was never changed is at version 1 with no roles and the dates in force (DatesDefault); organizations
+// that existed before the amended dates came into force keep the published ones (migration 0026) until
+// they switch.
 type Profile struct {
 	OrgID     string     `json:"-"`
 	AIRoles   []string   `json:"ai_roles"`
@@ -49,6 +51,9 @@ var EURoles = []Role{
 const (
 	DatesPublished = "published"
 	DatesAmended   = "amended"
+	// DatesDefault is the date set of a new organization: the amended dates, in force since July 2026.
+	// The catalog's in_force flag says the same; a catalog test keeps the two in step.
+	DatesDefault = DatesAmended
 )
 
 // RoleLabel returns the label of the AI or EU role key, or the key itself.

@@ -381,8 +381,8 @@ func TestObligationsFollowTheEURolesAndDateSet(t *testing.T) {
 	f := newFixture(t)
 	o, ctx, _ := f.org(t, "acme")
 	ob, err := f.svc.Obligations(ctx, o.ID)
-	if err != nil || len(ob.Items) != 0 || ob.DateSet.Key != control.DatesPublished || len(ob.DateSets) != 2 {
-		t.Fatalf("without EU roles: %+v, %v", ob, err)
+	if err != nil || len(ob.Items) != 0 || ob.DateSet.Key != control.DatesAmended || !ob.DateSet.InForce || len(ob.DateSets) != 2 {
+		t.Fatalf("a new organization without EU roles: %+v, %v", ob, err)
 	}
 	if _, err := f.svc.UpdateProfile(ctx, o.ID, control.ProfileUpdate{AIRoles: []string{}, EURoles: []string{"deployer"}, EUDates: control.DatesAmended}, 0); err != nil {
 		t.Fatal(err)
@@ -502,5 +502,55 @@ func TestConcurrentChangesToOneControlLoseNoUpdate(t *testing.T) {
 	}
 	if _, err := f.db.VerifyActivity(ctx, o.ID); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDateSetsSayWhatIsInForceAndArt4FollowsTheChosenVersion checks the two versions of the Regulation
+// against its text: the amended dates are in force and the published ones superseded; Art. 4 as amended
+// asks providers and deployers to take measures supporting AI literacy, while as first published it asked
+// them to ensure a sufficient level of it.
+func TestDateSetsSayWhatIsInForceAndArt4FollowsTheChosenVersion(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	o, ctx, _ := f.org(t, "acme")
+	art4 := func(dates string) (control.DateSet, []control.DateSet, string) {
+		t.Helper()
+		if _, err := f.svc.UpdateProfile(ctx, o.ID, control.ProfileUpdate{AIRoles: []string{}, EURoles: []string{"provider"}, EUDates: dates}, 0); err != nil {
+			t.Fatal(err)
+		}
+		ob, err := f.svc.Obligations(ctx, o.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range ob.Items {
+			if it.Article == "4" {
+				return ob.DateSet, ob.DateSets, it.Obligation
+			}
+		}
+		t.Fatalf("no Art. 4 for a provider under the %s dates", dates)
+		return control.DateSet{}, nil, ""
+	}
+	set, sets, text := art4(control.DatesAmended)
+	if !set.InForce || !strings.HasPrefix(set.Status, "In force") {
+		t.Errorf("the amended dates: %+v", set)
+	}
+	if !strings.Contains(text, "measures to support") || strings.Contains(text, "sufficient level") {
+		t.Errorf("Art. 4 as amended: %q", text)
+	}
+	inForce := 0
+	for _, ds := range sets {
+		if ds.InForce {
+			inForce++
+		}
+	}
+	if inForce != 1 {
+		t.Errorf("%d date sets in force: %+v", inForce, sets)
+	}
+	set, _, text = art4(control.DatesPublished)
+	if set.InForce || !strings.HasPrefix(set.Status, "Superseded") || !strings.Contains(set.Status, "kept for comparison") {
+		t.Errorf("the published dates: %+v", set)
+	}
+	if !strings.Contains(text, "sufficient level of AI literacy") {
+		t.Errorf("Art. 4 as first published: %q", text)
 	}
 }

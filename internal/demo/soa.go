@@ -101,7 +101,7 @@ func LoadSoA(ctx context.Context, ctl *control.Service, st SoAStore) error {
 		return err
 	}
 	if _, err := ctl.UpdateProfile(maya, org.ID, control.ProfileUpdate{AIRoles: []string{"ai_provider", "ai_producer", "ai_customer"},
-		EURoles: []string{"provider", "deployer"}, EUDates: control.DatesPublished}, 0); err != nil {
+		EURoles: []string{"provider", "deployer"}, EUDates: control.DatesDefault}, 0); err != nil {
 		return err
 	}
 	if _, err := ctl.ApplyProposals(maya, org.ID); err != nil {

@@ -68,21 +68,44 @@ type EUObligations struct {
 	Articles []*EUArticle          `json:"articles"`
 }
 
-// EUDateSet is one version of the application dates: as published, or as amended.
+// EUDateSet is one version of the application dates: as published, or as amended. InForce marks the
+// version that is the law now; exactly one set carries it, and new organizations plan against it.
 type EUDateSet struct {
-	Label  string            `json:"label"`
-	Status string            `json:"status"`
-	Dates  map[string]string `json:"dates"`
-	Notes  []string          `json:"notes"`
+	Label   string            `json:"label"`
+	Status  string            `json:"status"`
+	InForce bool              `json:"in_force"`
+	Dates   map[string]string `json:"dates"`
+	Notes   []string          `json:"notes"`
 }
 
-// EUArticle is the obligation an article creates.
+// InForceDates returns the key of the date set that is in force, or "" when the data marks none.
+func (eu *EUObligations) InForceDates() string {
+	for k, ds := range eu.DateSets {
+		if ds.InForce {
+			return k
+		}
+	}
+	return ""
+}
+
+// EUArticle is the obligation an article creates. Obligation is its text in the Regulation in force;
+// ObligationByDateSet holds the text of an article that another version worded differently (Art. 4 as
+// first published), by date set key.
 type EUArticle struct {
-	Article     string   `json:"article"`
-	Roles       []string `json:"roles"`
-	Scope       string   `json:"scope"`
-	AppliesFrom string   `json:"applies_from"`
-	Obligation  string   `json:"obligation"`
+	Article             string            `json:"article"`
+	Roles               []string          `json:"roles"`
+	Scope               string            `json:"scope"`
+	AppliesFrom         string            `json:"applies_from"`
+	Obligation          string            `json:"obligation"`
+	ObligationByDateSet map[string]string `json:"obligation_by_date_set,omitempty"`
+}
+
+// ObligationIn returns the article's obligation as the version of date set key words it.
+func (a *EUArticle) ObligationIn(key string) string {
+	if o := a.ObligationByDateSet[key]; o != "" {
+		return o
+	}
+	return a.Obligation
 }
 
 // BuiltinID returns the stable id of a built-in requirement, the same in every installation.
@@ -327,9 +350,23 @@ func (c *Catalog) loadEUAIAct(read func(string) ([]byte, error)) error {
 	if err := json.Unmarshal(ob, c.EUObligations); err != nil {
 		return fmt.Errorf("catalog: eu-ai-act-obligations.json: %w", err)
 	}
+	inForce := 0
+	for _, ds := range c.EUObligations.DateSets {
+		if ds.InForce {
+			inForce++
+		}
+	}
+	if inForce != 1 {
+		return fmt.Errorf("catalog: eu-ai-act-obligations.json: %d date sets are in force, want 1", inForce)
+	}
 	obligations := map[string]*EUArticle{}
 	for _, a := range c.EUObligations.Articles {
 		obligations[a.Article] = a
+		for k := range a.ObligationByDateSet {
+			if c.EUObligations.DateSets[k] == nil {
+				return fmt.Errorf("catalog: eu-ai-act-obligations.json: article %s words its obligation for an unknown date set %q", a.Article, k)
+			}
+		}
 	}
 	b := newBuilder(&Framework{Key: EUAIAct, Name: "EU AI Act (Regulation (EU) 2024/1689)", Version: "OJ L, 12.7.2024", Publisher: "European Union",
 		Description: "The articles of the EU AI Act that create obligations, with who they bind and from when they apply.",

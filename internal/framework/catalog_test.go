@@ -4,8 +4,10 @@ import (
 	"encoding/csv"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
+	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 )
 
@@ -203,5 +205,18 @@ func TestRoleDefaultsCoverEveryAnnexAControl(t *testing.T) {
 		if d == nil || d.JustificationApplicable == "" || d.JustificationExcluded == "" {
 			t.Errorf("%s has no role default: %+v", ref, d)
 		}
+	}
+}
+
+// TestTheAmendedDatesAreInForceAndTheDefault: the Digital Omnibus on AI is reported in force since 27 Jul
+// 2026, so its dates are the one set in force, new organizations get them, and the published set says
+// it is superseded.
+func TestTheAmendedDatesAreInForceAndTheDefault(t *testing.T) {
+	eu := loadCatalog(t).EUObligations
+	if got := eu.InForceDates(); got != control.DatesDefault {
+		t.Errorf("date set in force %q, default for new organizations %q; want the same", got, control.DatesDefault)
+	}
+	if !strings.HasPrefix(eu.DateSets["published"].Status, "Superseded") {
+		t.Errorf("the published set's status: %q", eu.DateSets["published"].Status)
 	}
 }

@@ -400,13 +400,14 @@ func (db *DB) RemoveLink(ctx context.Context, orgID, requirementID, id string) e
 	})
 }
 
-// OrgProfile returns orgID's AI roles; one never changed is at version 1 with no roles.
+// OrgProfile returns orgID's AI roles; one never changed is at version 1 with no roles and the default
+// date set (organizations older than migration 0026 have a stored profile with the published dates).
 func (db *DB) OrgProfile(ctx context.Context, orgID string) (*control.Profile, error) {
 	return orgProfile(ctx, db.reader(), orgID)
 }
 
 func orgProfile(ctx context.Context, q q, orgID string) (*control.Profile, error) {
-	p := &control.Profile{OrgID: orgID, AIRoles: []string{}, EURoles: []string{}, EUDates: control.DatesPublished, Version: 1}
+	p := &control.Profile{OrgID: orgID, AIRoles: []string{}, EURoles: []string{}, EUDates: control.DatesDefault, Version: 1}
 	var ai, eu string
 	var updated sql.NullTime
 	err := q.row(ctx, `SELECT ai_roles, eu_roles, eu_dates, version, updated_at FROM org_profiles WHERE org_id = ?`, orgID).

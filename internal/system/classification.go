@@ -86,12 +86,14 @@ func (s *Service) ClassificationHistory(ctx context.Context, orgID, id string) (
 // SystemObligations are the EU AI Act obligations that follow for one system from its classification and
 // the organization's role for it, dated under the organization's chosen date set.
 type SystemObligations struct {
-	SystemID   string             `json:"system_id"`
-	EURole     string             `json:"eu_role"`
-	Class      string             `json:"class"`
-	Classified bool               `json:"classified"`
-	DateSet    string             `json:"date_set"`
-	Items      []euact.Obligation `json:"obligations"`
+	SystemID   string `json:"system_id"`
+	EURole     string `json:"eu_role"`
+	Class      string `json:"class"`
+	Classified bool   `json:"classified"`
+	DateSet    string `json:"date_set"`
+	// DateSetInForce reports whether DateSet is the version of the Act in force (the amended dates).
+	DateSetInForce bool               `json:"date_set_in_force"`
+	Items          []euact.Obligation `json:"obligations"`
 }
 
 // Obligations returns the obligations of orgID's system id for its EU role and class, with dates from
@@ -103,6 +105,9 @@ func (s *Service) Obligations(ctx context.Context, cat *framework.Catalog, dateS
 		return nil, err
 	}
 	out := &SystemObligations{SystemID: sys.ID, EURole: sys.EURole, DateSet: dateSet, Items: []euact.Obligation{}}
+	if cat != nil && cat.EUObligations != nil && cat.EUObligations.DateSets[dateSet] != nil {
+		out.DateSetInForce = cat.EUObligations.DateSets[dateSet].InForce
+	}
 	c, err := s.store.ClassificationOf(ctx, orgID, id)
 	if aims.ErrorCode(err) == aims.ENOTFOUND {
 		return out, nil

@@ -18,6 +18,8 @@ type AIRolesPage struct {
 	AIRoles     []control.Role
 	EURoles     []control.Role
 	Obligations *control.Obligations
+	// DatesNotice is set when the organization plans against superseded EU AI Act dates.
+	DatesNotice *DatesNotice
 	// Proposals are the decisions that applying the proposals would make now.
 	Proposals []control.Proposal
 	CanEdit   bool
@@ -52,7 +54,8 @@ func (w *Web) renderAIRoles(rw http.ResponseWriter, r *http.Request, v *visit, s
 	}
 	p := AIRolesPage{Layout: w.layout(rw, r, v, "AI roles", "/context/ai-roles"), Profile: prof, AIRoles: control.AIRoles,
 		EURoles: control.EURoles, Obligations: control.ObligationsFor(w.Controls.Catalog(), prof),
-		CanEdit: v.may(aims.ActionUpdate, aims.ResContext), CanApply: v.may(aims.ActionUpdate, aims.ResControl)}
+		CanEdit: v.may(aims.ActionUpdate, aims.ResContext), CanApply: v.may(aims.ActionUpdate, aims.ResControl),
+		DatesNotice: w.datesNotice(r, v, prof)}
 	if form != nil {
 		p.Form = *form
 	} else {

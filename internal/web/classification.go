@@ -24,6 +24,8 @@ type ClassificationPage struct {
 	Result      *euact.Result
 	Obligations *system.SystemObligations
 	DateSet     string
+	// DatesNotice is set when the organization plans against superseded EU AI Act dates.
+	DatesNotice *DatesNotice
 	History     []*system.Classification
 	CanEdit     bool
 }
@@ -166,7 +168,8 @@ func (w *Web) renderClassification(rw http.ResponseWriter, r *http.Request, v *v
 		return err
 	}
 	p := ClassificationPage{Layout: w.layout(rw, r, v, "EU AI Act classification of "+s.Name, systemsPath), System: s, Current: cur,
-		Form: form, Obligations: ob, History: hist, CanEdit: v.may(aims.ActionUpdate, aims.ResSystem), DateSet: prof.EUDates}
+		Form: form, Obligations: ob, History: hist, CanEdit: v.may(aims.ActionUpdate, aims.ResSystem), DateSet: prof.EUDates,
+		DatesNotice: w.datesNotice(r, v, prof)}
 	if ds := cat.EUObligations.DateSets[prof.EUDates]; ds != nil {
 		p.DateSet = ds.Label
 	}

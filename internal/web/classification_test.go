@@ -112,7 +112,7 @@ func TestClassifyingASystemThroughTheUI(t *testing.T) {
 	expect(t, p, http.StatusOK, "")
 	mustContain(t, p, "The classification is saved: High-risk.", "High-risk", "Annex III, point 4(a)",
 		"the system profiles natural persons, so it is high-risk even though condition (a) of Art. 6(3) was answered yes",
-		"Obligations", "Art. 9", "2026-08-02", "Run a risk management system")
+		"Obligations", "Art. 9", "2027-12-02", "Run a risk management system")
 	if !strings.Contains(p.Body, `<input type="hidden" name="version" value="1">`) {
 		t.Errorf("the form does not carry version 1:\n%s", excerpt(p))
 	}
@@ -120,9 +120,9 @@ func TestClassifyingASystemThroughTheUI(t *testing.T) {
 	t.Run("the organization's date set dates the obligations", func(t *testing.T) {
 		owner := newUser(t, f, "olga@lumen.example", org, aims.RoleOwner)
 		ob := browserAs(t, f, owner, org)
-		expect(t, ob.post("/context/ai-roles", url.Values{"eu_dates": {"amended"}, "version": {"1"}}), http.StatusSeeOther, "/context/ai-roles")
+		expect(t, ob.post("/context/ai-roles", url.Values{"eu_dates": {"published"}, "version": {"1"}}), http.StatusSeeOther, "/context/ai-roles")
 		p := b.get(path)
-		mustContain(t, p, "2027-12-02", "As amended")
+		mustContain(t, p, "2026-08-02", "As published", "The amended EU AI Act dates are in force")
 	})
 
 	t.Run("a stale version is refused with the answers kept", func(t *testing.T) {

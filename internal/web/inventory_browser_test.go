@@ -172,7 +172,7 @@ func TestBrowserInventory(t *testing.T) {
 	contains("the saved classification", textOf("main"), "The classification is saved: High-risk.")
 	contains("the class", textOf(`#risk-class`), "High-risk")
 	obligations := textOf(`section[aria-labelledby="obligations-title"]`)
-	contains("the obligations", obligations, "Provider", "Art. 9", "2026-08-02", "Run a risk management system")
+	contains("the obligations", obligations, "Provider", "Art. 9", "2027-12-02", "Run a risk management system")
 	dates, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
 		`Array.from(document.querySelectorAll('section[aria-labelledby="obligations-title"] tbody time')).map(e => e.getAttribute("datetime"))`))
 	if err != nil {

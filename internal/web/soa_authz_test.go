@@ -67,6 +67,16 @@ func prepareSoA(t *testing.T, f *apptest.Fixture, r *matrixRequest, route string
 		r.form.Set("eu_dates", "published")
 		r.form.Set("version", fmt.Sprint(p.Version))
 		r.okLocation = "/context/ai-roles"
+	case "POST /context/ai-roles/dates":
+		// The organization plans against the published dates, as one older than migration 0026 does.
+		p, err := f.Controls.UpdateProfile(sys, own.ID, control.ProfileUpdate{AIRoles: []string{}, EURoles: []string{},
+			EUDates: control.DatesPublished}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.form.Set("version", fmt.Sprint(p.Version))
+		r.form.Set("next", "/context/ai-roles")
+		r.okLocation = "/context/ai-roles"
 	case "POST /soa/controls":
 		ref := "M-" + aims.NewID()
 		r.form.Set("framework", control.OwnKey)

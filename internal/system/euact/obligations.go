@@ -80,7 +80,7 @@ func Obligations(cat *framework.Catalog, dateSet, role string, r Result) []Oblig
 			continue
 		}
 		out = append(out, Obligation{Article: a.Article, Title: titles[a.Article], Scope: a.Scope, ScopeLabel: eu.Scopes[a.Scope],
-			Obligation: a.Obligation, AppliesFrom: set.Dates[key]})
+			Obligation: a.ObligationIn(dateSet), AppliesFrom: set.Dates[key]})
 	}
 	return out
 }
