@@ -71,7 +71,7 @@ var webMatrix = []struct {
 
 	{"GET /context/ai-roles", "YYYYYY", false},
 	{"POST /context/ai-roles", "YYYNNN", false},
-	{"POST /context/ai-roles/dates", "YYNNNN", false},
+	{"POST /context/ai-roles/dates", "YYYNNN", false},
 	{"POST /soa/proposals", "YYYYNN", false},
 	{"GET /soa", "YYYYYY", false},
 	{"POST /soa/controls", "YYYNNN", false},

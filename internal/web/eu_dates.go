@@ -24,7 +24,7 @@ func (w *Web) datesNotice(r *http.Request, v *visit, prof *control.Profile) *Dat
 		return nil
 	}
 	return &DatesNotice{Current: control.DateSetOf(w.Controls.Catalog(), prof.EUDates), InForce: in, Version: prof.Version,
-		Next: r.URL.Path, CanSwitch: v.may(aims.ActionUpdate, aims.ResOrganization)}
+		Next: r.URL.Path, CanSwitch: v.may(aims.ActionUpdate, aims.ResContext)}
 }
 
 // switchDates moves the organization to the EU AI Act dates in force, keeping its roles, then returns to

@@ -16,14 +16,16 @@ const datesNotice = "The amended EU AI Act dates are in force"
 
 // TestAnOrganizationOnSupersededDatesIsToldAndSwitchesInOneClick: a new organization plans against the
 // amended dates and sees no notice; one on the published dates (as organizations older than migration
-// 0026 are) sees the notice on its AI roles page and on a system's classification page. An owner or admin
-// switches from either page in one click, keeping the roles, recorded in the trail, back on the same
-// page; managers and auditors see the notice without the button and cannot post the switch.
+// 0026 are) sees the notice on its AI roles page and on a system's classification page. Whoever may change
+// the AI roles (a manager, admin or owner) switches from either page in one click, keeping the roles,
+// recorded in the trail, back on the same page; auditors and viewers see the notice without the button and
+// cannot post the switch.
 func TestAnOrganizationOnSupersededDatesIsToldAndSwitchesInOneClick(t *testing.T) {
 	t.Parallel()
 	f := apptest.New(t)
 	org := f.Org(t, "lumen")
 	admin := browserAs(t, f, newUser(t, f, "ada@lumen.example", org, aims.RoleAdmin), org)
+	viewer := browserAs(t, f, newUser(t, f, "vic@lumen.example", org, aims.RoleViewer), org)
 	manager := browserAs(t, f, newUser(t, f, "max@lumen.example", org, aims.RoleManager), org)
 	auditor := browserAs(t, f, newUser(t, f, "grace@lumen.example", org, aims.RoleAuditor), org)
 	ctx := aims.WithActor(f.Ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test setup", OrgID: org.ID})
@@ -50,9 +52,12 @@ func TestAnOrganizationOnSupersededDatesIsToldAndSwitchesInOneClick(t *testing.T
 		if got := hidden(t, p.Body, "/context/ai-roles/dates", "next"); got != path {
 			t.Errorf("the switch on %s returns to %q", path, got)
 		}
-		for _, b := range []*browser{manager, auditor} {
+		if p = manager.get(path); !strings.Contains(p.Body, `action="/context/ai-roles/dates"`) {
+			t.Errorf("%s does not offer the switch to a manager, who may change the AI roles and dates", path)
+		}
+		for _, b := range []*browser{viewer, auditor} {
 			p = b.get(path)
-			mustContain(t, p, datesNotice, "An owner or admin can switch")
+			mustContain(t, p, datesNotice, "A manager, admin or owner can switch")
 			if strings.Contains(p.Body, `action="/context/ai-roles/dates"`) {
 				t.Errorf("%s offers the switch to someone who may not make it", path)
 			}
@@ -60,7 +65,7 @@ func TestAnOrganizationOnSupersededDatesIsToldAndSwitchesInOneClick(t *testing.T
 	}
 
 	before := activityCount(t, f, org.ID)
-	for _, b := range []*browser{manager, auditor} {
+	for _, b := range []*browser{viewer, auditor} {
 		expect(t, b.post("/context/ai-roles/dates", url.Values{"version": {"2"}, "next": {classification}}), http.StatusForbidden, "")
 	}
 	expect(t, admin.post("/context/ai-roles/dates", url.Values{"version": {"1"}, "next": {classification}}), http.StatusSeeOther, classification)

@@ -88,7 +88,7 @@ func (w *Web) Routes() []Route {
 
 		{Method: get, Path: "/context/ai-roles", Access: Member, Action: read, Resource: aims.ResContext, handle: w.aiRolesPage},
 		{Method: post, Path: "/context/ai-roles", Access: Member, Action: update, Resource: aims.ResContext, handle: w.saveAIRoles},
-		{Method: post, Path: "/context/ai-roles/dates", Access: Member, Action: update, Resource: aims.ResOrganization, handle: w.switchDates},
+		{Method: post, Path: "/context/ai-roles/dates", Access: Member, Action: update, Resource: aims.ResContext, handle: w.switchDates},
 		{Method: post, Path: "/soa/proposals", Access: Member, Action: update, Resource: aims.ResControl, handle: w.applyProposals},
 		{Method: get, Path: "/soa", Access: Member, Action: read, Resource: aims.ResSoA, handle: w.soaPage},
 		{Method: post, Path: "/soa/controls", Access: Member, Action: create, Resource: aims.ResControl, handle: w.addToSoA},
