@@ -81,12 +81,16 @@ func Clean(answers map[string]string) (map[string]string, error) {
 			continue
 		}
 		if !q.Allows(v) {
+			if q.Type == Multi {
+				return nil, aims.FieldError(k, "%q is not an answer to %s; answer one or more of %s, comma-separated (%q alone excludes the others).",
+					v, q.Article, strings.Join(allowed(q), ", "), None)
+			}
 			return nil, aims.FieldError(k, "%q is not an answer to %s; answer %s.", v, q.Article, strings.Join(allowed(q), ", "))
 		}
 	}
 	out := map[string]string{}
 	for _, q := range questions {
-		v := strings.TrimSpace(answers[q.Key])
+		v, _ := q.Canonical(answers[q.Key])
 		if v != "" && q.Applies(out) {
 			out[q.Key] = v
 		}

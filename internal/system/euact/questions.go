@@ -3,11 +3,22 @@
 // obligations that follow for the organization's role. It does no I/O.
 package euact
 
+import (
+	"slices"
+	"strings"
+)
+
 // Answer types.
 const (
 	YesNo  = "yes_no"
 	Choice = "choice"
+	// Multi is a question with several answers: the values of the chosen options, comma-separated in the
+	// options' order ("1,4"); an option valued None excludes every other.
+	Multi = "multi"
 )
+
+// None is the value of the option of a choice or multi question that says "none of these".
+const None = "none"
 
 // Answer values of a yes/no question.
 const (
@@ -29,7 +40,8 @@ type Option struct {
 }
 
 // Condition holds when the answer to question Key is one of AnyOf (an unanswered question is none of
-// them), or, with NoneOf, when it is none of NoneOf (an unanswered question is none of them).
+// them), or, with NoneOf, when it is none of NoneOf (an unanswered question is none of them). For a
+// multi question, AnyOf holds when any of its values is one of AnyOf, NoneOf when none of them is.
 type Condition struct {
 	Key    string   `json:"key"`
 	AnyOf  []string `json:"any_of,omitempty"`
@@ -57,11 +69,12 @@ type Questionnaire struct {
 
 // Steps of the questionnaire, in order.
 var Steps = []Step{
-	{Key: "scope", Title: "Scope", Help: "Art. 2 leaves some uses outside the Act altogether."},
-	{Key: "prohibited", Title: "Prohibited practices", Help: "Art. 5(1) lists practices that may not be placed on the market, put into service or used."},
+	{Key: "scope", Title: "Scope", Help: "Art. 2 leaves some systems outside the Act and spares some deployers its duties."},
+	{Key: "prohibited", Title: "Prohibited practices", Help: "Art. 5 lists practices that may not be placed on the market, put into service or used."},
 	{Key: "annex_i", Title: "Products under Annex I", Help: "Art. 6(1): AI in products regulated by the Union harmonisation legislation of Annex I."},
 	{Key: "annex_iii", Title: "High-risk uses of Annex III", Help: "Art. 6(2) and Annex III: eight areas of use that make a system high-risk."},
-	{Key: "derogation", Title: "Art. 6(3) exceptions", Help: "A system used in an Annex III area is not high-risk when it poses no significant risk of harm, shown by one of four conditions, unless it profiles people."},
+	{Key: "derogation", Title: "Art. 6(3) exceptions", Help: "A system used for an Annex III purpose is not high-risk when it poses no significant risk of harm and meets one of four conditions, unless it profiles people."},
+	{Key: "deployer", Title: "Who deploys it", Help: "Some deployer duties (Art. 27, Art. 49(3)) depend on who the deployer is."},
 	{Key: "transparency", Title: "Transparency", Help: "Art. 50: duties to tell people they deal with AI or with AI-made content."},
 	{Key: "gpai", Title: "General-purpose AI models", Help: "Art. 3(63) and Art. 51 to 55: duties of providers of general-purpose AI models."},
 }
@@ -71,10 +84,10 @@ var Areas = []Option{
 	{Value: "1", Label: "1. Biometrics"},
 	{Value: "2", Label: "2. Critical infrastructure"},
 	{Value: "3", Label: "3. Education and vocational training"},
-	{Value: "4", Label: "4. Employment, workers management and access to self-employment"},
-	{Value: "5", Label: "5. Access to essential private and public services and benefits"},
-	{Value: "6", Label: "6. Law enforcement"},
-	{Value: "7", Label: "7. Migration, asylum and border control management"},
+	{Value: "4", Label: "4. Employment, workers' management and access to self-employment"},
+	{Value: "5", Label: "5. Access to and enjoyment of essential private services and essential public services and benefits"},
+	{Value: "6", Label: "6. Law enforcement, by or on behalf of law enforcement authorities"},
+	{Value: "7", Label: "7. Migration, asylum and border control management, by or on behalf of competent public authorities"},
 	{Value: "8", Label: "8. Administration of justice and democratic processes"},
 }
 
@@ -99,27 +112,27 @@ var points = map[string][]Option{
 		{Value: "b", Label: "(b) Decisions on work relationships: terms, promotion, termination, allocating tasks from behaviour or traits, monitoring and evaluating performance"},
 	},
 	"5": {
-		{Value: "a", Label: "(a) Evaluating eligibility for essential public assistance benefits and services, or granting, reducing, revoking or reclaiming them"},
+		{Value: "a", Label: "(a) Used by or on behalf of public authorities to evaluate eligibility for essential public assistance benefits and services, or to grant, reduce, revoke or reclaim them"},
 		{Value: "b", Label: "(b) Evaluating creditworthiness or establishing a credit score (not detecting financial fraud)"},
 		{Value: "c", Label: "(c) Risk assessment and pricing for life and health insurance"},
 		{Value: "d", Label: "(d) Evaluating and classifying emergency calls, dispatching emergency services, emergency patient triage"},
 	},
 	"6": {
-		{Value: "a", Label: "(a) Assessing the risk of a person becoming the victim of criminal offences"},
-		{Value: "b", Label: "(b) Polygraphs or similar tools"},
-		{Value: "c", Label: "(c) Evaluating the reliability of evidence"},
-		{Value: "d", Label: "(d) Assessing the risk of offending or re-offending, or personality traits or past criminal behaviour, not solely on profiling"},
-		{Value: "e", Label: "(e) Profiling in the detection, investigation or prosecution of criminal offences"},
+		{Value: "a", Label: "(a) Used by or on behalf of law enforcement authorities to assess the risk of a person becoming the victim of criminal offences"},
+		{Value: "b", Label: "(b) Used by or on behalf of law enforcement authorities as polygraphs or similar tools"},
+		{Value: "c", Label: "(c) Used by or on behalf of law enforcement authorities to evaluate the reliability of evidence"},
+		{Value: "d", Label: "(d) Used by or on behalf of law enforcement authorities to assess the risk of offending or re-offending, or personality traits or past criminal behaviour, not solely on profiling"},
+		{Value: "e", Label: "(e) Used by or on behalf of law enforcement authorities for profiling in the detection, investigation or prosecution of criminal offences"},
 	},
 	"7": {
-		{Value: "a", Label: "(a) Polygraphs or similar tools"},
-		{Value: "b", Label: "(b) Assessing a security, irregular migration or health risk posed by a person entering a Member State"},
-		{Value: "c", Label: "(c) Examining applications for asylum, visa or residence permits and related complaints"},
-		{Value: "d", Label: "(d) Detecting, recognising or identifying persons in migration, asylum or border control (not verifying travel documents)"},
+		{Value: "a", Label: "(a) Used by or on behalf of competent public authorities as polygraphs or similar tools"},
+		{Value: "b", Label: "(b) Used by or on behalf of competent public authorities to assess a security, irregular migration or health risk posed by a person entering a Member State"},
+		{Value: "c", Label: "(c) Used by or on behalf of competent public authorities to examine applications for asylum, visa or residence permits and related complaints"},
+		{Value: "d", Label: "(d) Used by or on behalf of competent public authorities to detect, recognise or identify persons in migration, asylum or border control (not to verify travel documents)"},
 	},
 	"8": {
-		{Value: "a", Label: "(a) Assisting a judicial authority (or alternative dispute resolution) in researching and interpreting facts and the law and applying the law to facts"},
-		{Value: "b", Label: "(b) Influencing the outcome of an election or referendum or the voting behaviour of persons"},
+		{Value: "a", Label: "(a) Used by or on behalf of a judicial authority (or in alternative dispute resolution) to research and interpret facts and the law and apply the law to facts"},
+		{Value: "b", Label: "(b) Influencing the outcome of an election or referendum or the voting behaviour of persons (not tools that organise campaigns without reaching people directly)"},
 	},
 }
 
@@ -136,17 +149,16 @@ func Label(opts []Option, value string) string {
 	return value
 }
 
-// inScope holds while no exclusion of Art. 2 is answered yes.
+// inScope holds while no exclusion of Art. 2 that takes the system out of the Act is answered yes.
 var inScope = []Condition{
 	{Key: "scope_military", NoneOf: []string{Yes}},
 	{Key: "scope_research", NoneOf: []string{Yes}},
-	{Key: "scope_personal", NoneOf: []string{Yes}},
 }
 
 func when(extra ...Condition) []Condition { return append(append([]Condition{}, inScope...), extra...) }
 
 // inAnnexIII holds when an area of Annex III is chosen.
-var inAnnexIII = Condition{Key: "annex_iii_area", NoneOf: []string{"none"}}
+var inAnnexIII = Condition{Key: "annex_iii_area", AnyOf: []string{"1", "2", "3", "4", "5", "6", "7", "8"}}
 
 // questions is the questionnaire; built once, never changed.
 var questions = buildQuestions()
@@ -159,9 +171,12 @@ func buildQuestions() []Question {
 		{Key: "scope_research", Step: "scope", Article: "Art. 2(6)", Type: YesNo, When: []Condition{inScope[0]},
 			Text: "Is the system (or its model) developed and put into service only for scientific research and development?",
 			Help: "Art. 2(6): systems and models developed and put into service for the sole purpose of scientific research and development are excluded. Testing in real-world conditions is not."},
-		{Key: "scope_personal", Step: "scope", Article: "Art. 2(10)", Type: YesNo, When: inScope[:2],
-			Text: "Is the system used only by natural persons in a purely personal, non-professional activity?",
-			Help: "Art. 2(10): the duties of deployers do not apply to natural persons using AI in a purely personal, non-professional activity."},
+		{Key: "scope_open_source", Step: "scope", Article: "Art. 2(12)", Type: YesNo, When: when(),
+			Text: "Is the system released under a free and open-source licence?",
+			Help: "Art. 2(12): the Act does not apply to such a system unless it is placed on the market or put into service as a high-risk system, or falls under Art. 5 or Art. 50. The later answers decide which; keep answering."},
+		{Key: "scope_personal", Step: "scope", Article: "Art. 2(10)", Type: YesNo, When: when(),
+			Text: "Are the system's deployers only natural persons using it in a purely personal, non-professional activity (for example a consumer app)?",
+			Help: "Art. 2(10): such deployers owe none of the deployer duties. It spares only them: the provider keeps every duty of its own, including Art. 5 and Art. 50. An organization that uses the system itself answers no."},
 
 		{Key: "prohibited_a", Step: "prohibited", Article: "Art. 5(1)(a)", Type: YesNo, When: when(),
 			Text: "Does the system use subliminal, purposefully manipulative or deceptive techniques that materially distort people's behaviour by impairing their ability to make an informed decision, in a way that causes or is reasonably likely to cause significant harm?",
@@ -169,6 +184,9 @@ func buildQuestions() []Question {
 		{Key: "prohibited_b", Step: "prohibited", Article: "Art. 5(1)(b)", Type: YesNo, When: when(),
 			Text: "Does the system exploit vulnerabilities of a person or group due to their age, disability or a specific social or economic situation, to materially distort their behaviour in a way that causes or is reasonably likely to cause significant harm?",
 			Help: "Art. 5(1)(b)."},
+		{Key: "prohibited_intimate", Step: "prohibited", Article: "Art. 5(1)(ba) as amended", Type: YesNo, When: when(),
+			Text: "Does the system generate or manipulate intimate images, video or audio of real people without their consent, or child sexual abuse material; or, for its provider, is such output a reasonably foreseeable result that can be reproduced without significant modification because adequate safeguards are missing?",
+			Help: "The prohibition the amendment (Digital Omnibus on AI) adds to Art. 5, applying from 2 Dec 2026; it is usually cited as Art. 5(1)(ba). A general image generator with effective safeguards against such output answers no."},
 		{Key: "prohibited_c", Step: "prohibited", Article: "Art. 5(1)(c)", Type: YesNo, When: when(),
 			Text: "Does the system evaluate or classify people over time by their social behaviour or personal characteristics (social scoring), leading to detrimental treatment in unrelated contexts or treatment that is unjustified or disproportionate?",
 			Help: "Art. 5(1)(c)."},
@@ -179,67 +197,88 @@ func buildQuestions() []Question {
 			Text: "Does the system create or expand facial recognition databases through untargeted scraping of facial images from the internet or CCTV footage?",
 			Help: "Art. 5(1)(e)."},
 		{Key: "prohibited_f", Step: "prohibited", Article: "Art. 5(1)(f)", Type: YesNo, When: when(),
-			Text: "Does the system infer the emotions of people at the workplace or in education institutions, for reasons other than medical or safety reasons?",
-			Help: "Art. 5(1)(f). Emotion recognition for medical or safety reasons is not prohibited (it may still be high-risk, Annex III 1(c))."},
+			Text: "Does the system infer the emotions of people at the workplace or in education institutions on the basis of their biometric data (face, voice, gait, physiological signals), for reasons other than medical or safety reasons?",
+			Help: "Art. 5(1)(f) and Art. 3(39): emotion recognition works on biometric data. A tool that reads sentiment from text people write is not emotion recognition in this sense; an employment use of it is asked under Annex III 4. Emotion recognition for medical or safety reasons is not prohibited (it may still be high-risk, Annex III 1(c))."},
 		{Key: "prohibited_g", Step: "prohibited", Article: "Art. 5(1)(g)", Type: YesNo, When: when(),
 			Text: "Does the system categorise people individually on their biometric data to deduce or infer their race, political opinions, trade union membership, religious or philosophical beliefs, sex life or sexual orientation?",
 			Help: "Art. 5(1)(g). Not prohibited: labelling or filtering lawfully acquired biometric datasets, or categorising biometric data in the area of law enforcement."},
 		{Key: "prohibited_h", Step: "prohibited", Article: "Art. 5(1)(h)", Type: YesNo, When: when(),
-			Text: "Is the system used for real-time remote biometric identification in publicly accessible spaces for law enforcement, outside the exceptions of Art. 5(1)(h)?",
-			Help: "Art. 5(1)(h). Answer no if the use is strictly necessary for one of the objectives of Art. 5(1)(h)(i) to (iii) (targeted search for victims of abduction, trafficking or sexual exploitation and missing persons; preventing a specific, substantial and imminent threat to life or a terrorist attack; locating or identifying a suspect of a serious offence of Annex II) and is authorised and safeguarded as Art. 5(2) to (7) require. Such a use remains high-risk (Annex III 1(a))."},
+			Text: "Is the system used for real-time remote biometric identification of people in publicly accessible spaces for the purposes of law enforcement?",
+			Help: "Art. 5(1)(h): prohibited unless strictly necessary for one of three objectives, asked next."},
+		{Key: "prohibited_h_exception", Step: "prohibited", Article: "Art. 5(1)(h)(i)-(iii)", Type: YesNo, When: when(Condition{Key: "prohibited_h", AnyOf: []string{Yes}}),
+			Text: "Is every such use strictly necessary for one of these objectives: the targeted search for specific victims of abduction, trafficking or sexual exploitation, or of missing persons; preventing a specific, substantial and imminent threat to life or safety or a genuine threat of a terrorist attack; or locating or identifying a person suspected of a criminal offence of Annex II punishable by at least four years?",
+			Help: "Art. 5(1)(h)(i) to (iii). If yes, the use is allowed only under the conditions of Art. 5(2) to (7) (prior authorisation, a fundamental rights impact assessment, registration, notifications, national law), which aims lists as obligations; the system is high-risk (Annex III 1(a))."},
 
-		{Key: "annex_i_product", Step: "annex_i", Article: "Art. 6(1)(a)", Type: YesNo, When: when(),
-			Text: "Is the system itself a product, or intended to be used as a safety component of a product, covered by the Union harmonisation legislation listed in Annex I (for example machinery, toys, lifts, radio equipment, medical devices, in vitro diagnostics, vehicles, civil aviation)?",
-			Help: "Art. 6(1)(a) and Annex I."},
-		{Key: "annex_i_third_party", Step: "annex_i", Article: "Art. 6(1)(b)", Type: YesNo, When: when(Condition{Key: "annex_i_product", AnyOf: []string{Yes}}),
+		{Key: "annex_i_section", Step: "annex_i", Article: "Art. 6(1)(a), Annex I", Type: Choice, When: when(),
+			Options: []Option{
+				{Value: None, Label: "No: not a product, nor a safety component of a product, under Annex I"},
+				{Value: "a", Label: "Section A: toys, recreational craft, lifts, equipment for explosive atmospheres, radio equipment, pressure equipment, cableways, personal protective equipment, gas appliances, medical devices, in vitro diagnostic medical devices"},
+				{Value: "b", Label: "Section B: machinery (moved here by the amendment), civil aviation security, two- or three-wheel and quadricycle vehicles, agricultural and forestry vehicles, marine equipment, rail systems, motor vehicles and their trailers, civil aviation and unmanned aircraft"},
+			},
+			Text: "Is the system itself a product, or intended to be used as a safety component of a product, covered by the Union harmonisation legislation listed in Annex I? If so, in which section?",
+			Help: "Art. 6(1)(a) and Annex I. Section A legislation follows the new legislative framework; for products of Section B, Art. 2(2) applies only Art. 6(1), Arts. 102 to 109 and Art. 112 of the Act. The amendment moved machinery from Section A to Section B."},
+		{Key: "annex_i_third_party", Step: "annex_i", Article: "Art. 6(1)(b)", Type: YesNo, When: when(Condition{Key: "annex_i_section", AnyOf: []string{"a", "b"}}),
 			Text: "Must that product undergo a third-party conformity assessment before it is placed on the market or put into service under that legislation?",
 			Help: "Art. 6(1)(b): both conditions together make the system high-risk."},
 
-		{Key: "annex_iii_area", Step: "annex_iii", Article: "Art. 6(2), Annex III", Type: Choice, When: when(),
-			Options: append([]Option{{Value: "none", Label: "None of these areas"}}, Areas...),
-			Text:    "In which area of Annex III, if any, is the system intended to be used?",
-			Help:    "Art. 6(2): a system intended for a use listed in Annex III is high-risk, unless Art. 6(3) applies."},
+		{Key: "annex_iii_area", Step: "annex_iii", Article: "Art. 6(2), Annex III", Type: Multi, When: when(),
+			Options: append([]Option{{Value: None, Label: "None of these areas"}}, Areas...),
+			Text:    "In which areas of Annex III, if any, is the system intended to be used? Choose every one that fits.",
+			Help:    "Art. 6(2): a system intended for a use listed in Annex III is high-risk, unless Art. 6(3) applies. Choosing an area only asks about its uses; “none of these uses” remains an answer."},
 	}
 	for _, a := range Areas {
 		qs = append(qs, Question{Key: "annex_iii_point_" + a.Value, Step: "annex_iii", Article: "Annex III, point " + a.Value, Type: Choice,
-			Options: points[a.Value], When: when(Condition{Key: "annex_iii_area", AnyOf: []string{a.Value}}),
-			Text: "Which use of area " + a.Label + " is it?",
-			Help: "Annex III, point " + a.Value + ". Choose the use that best describes the intended purpose."})
+			Options: append(append([]Option{}, points[a.Value]...), Option{Value: None, Label: "None of these uses"}),
+			When:    when(Condition{Key: "annex_iii_area", AnyOf: []string{a.Value}}),
+			Text:    "Which use of area " + a.Label + " is it?",
+			Help:    "Annex III, point " + a.Value + ". Choose the use that best describes the intended purpose, or none: a use of the area that is not listed does not make the system high-risk."})
 	}
 	qs = append(qs,
-		Question{Key: "derogation_a", Step: "derogation", Article: "Art. 6(3)(a)", Type: YesNo, When: when(inAnnexIII),
+		Question{Key: "derogation_risk", Step: "derogation", Article: "Art. 6(3), first subparagraph", Type: YesNo, When: when(inAnnexIII),
+			Text: "Does the system pose no significant risk of harm to the health, safety or fundamental rights of natural persons, including by not materially influencing the outcome of decision making?",
+			Help: "Art. 6(3), first subparagraph: the exception is open only to such a system; the conditions (a) to (d) that follow are how it is shown. Answer no if in doubt."},
+		Question{Key: "derogation_a", Step: "derogation", Article: "Art. 6(3)(a)", Type: YesNo, When: when(inAnnexIII, yesTo("derogation_risk")),
 			Text: "Is the system intended only to perform a narrow procedural task?",
 			Help: "Art. 6(3)(a), for example turning unstructured data into structured data or sorting incoming documents into categories."},
-		Question{Key: "derogation_b", Step: "derogation", Article: "Art. 6(3)(b)", Type: YesNo, When: when(inAnnexIII),
+		Question{Key: "derogation_b", Step: "derogation", Article: "Art. 6(3)(b)", Type: YesNo, When: when(inAnnexIII, yesTo("derogation_risk")),
 			Text: "Is the system intended only to improve the result of a human activity completed beforehand?",
 			Help: "Art. 6(3)(b), for example improving the language of a document already drafted by a person."},
-		Question{Key: "derogation_c", Step: "derogation", Article: "Art. 6(3)(c)", Type: YesNo, When: when(inAnnexIII),
+		Question{Key: "derogation_c", Step: "derogation", Article: "Art. 6(3)(c)", Type: YesNo, When: when(inAnnexIII, yesTo("derogation_risk")),
 			Text: "Is the system intended only to detect decision-making patterns or deviations from prior patterns, without replacing or influencing the human assessment completed beforehand without proper human review?",
 			Help: "Art. 6(3)(c), for example flagging a grading that departs from a teacher's usual pattern for a person to look at."},
-		Question{Key: "derogation_d", Step: "derogation", Article: "Art. 6(3)(d)", Type: YesNo, When: when(inAnnexIII),
+		Question{Key: "derogation_d", Step: "derogation", Article: "Art. 6(3)(d)", Type: YesNo, When: when(inAnnexIII, yesTo("derogation_risk")),
 			Text: "Is the system intended only to perform a task preparatory to an assessment relevant for the Annex III use?",
 			Help: "Art. 6(3)(d), for example indexing, searching or translating files that a person then assesses."},
 		Question{Key: "profiling", Step: "derogation", Article: "Art. 6(3), third subparagraph", Type: YesNo, When: when(inAnnexIII),
 			Text: "Does the system perform profiling of natural persons (automated processing of personal data to evaluate aspects of a person's life, as Art. 4(4) GDPR defines it)?",
 			Help: "Art. 6(3), third subparagraph: a system of Annex III that profiles natural persons is always high-risk; none of the conditions (a) to (d) helps it."},
 
+		Question{Key: "deployer_type", Step: "deployer", Article: "Art. 27(1), Art. 49(3)", Type: Choice, When: when(inAnnexIII),
+			Options: []Option{
+				{Value: "public_body", Label: "A public authority, agency or other body governed by public law"},
+				{Value: "public_service", Label: "A private entity providing public services (for example education, healthcare, housing, social services)"},
+				{Value: "private", Label: "Another private organization"},
+			},
+			Text: "Who deploys the system (your organization when it deploys it; otherwise the deployers it is meant for)?",
+			Help: "Art. 27(1): a fundamental rights impact assessment binds deployers that are bodies governed by public law or private entities providing public services, and any deployer of an Annex III 5(b) or 5(c) system; never for point 2. Art. 49(3): deployers that are public authorities register their use."},
+
 		Question{Key: "transparency_interacts", Step: "transparency", Article: "Art. 50(1)", Type: YesNo, When: when(),
 			Text: "Is the system intended to interact directly with natural persons (for example a chatbot or a voice assistant)?",
-			Help: "Art. 50(1): the provider designs it so that people are told they are interacting with an AI system, unless that is obvious to a reasonably well-informed person."},
+			Help: "Art. 50(1) binds the provider: design it so that people are told they are interacting with an AI system, unless that is obvious to a reasonably well-informed person."},
 		Question{Key: "transparency_synthetic", Step: "transparency", Article: "Art. 50(2)", Type: YesNo, When: when(),
 			Text: "Does the system generate synthetic audio, image, video or text content?",
-			Help: "Art. 50(2): the provider marks the outputs in a machine-readable format and makes them detectable as artificially generated or manipulated."},
+			Help: "Art. 50(2) binds the provider: mark the outputs in a machine-readable format so that they are detectable as artificially generated or manipulated."},
 		Question{Key: "transparency_emotion", Step: "transparency", Article: "Art. 50(3)", Type: YesNo, When: when(),
-			Text: "Is it an emotion recognition system or a biometric categorisation system?",
-			Help: "Art. 50(3): the deployer informs the people exposed to it of its operation and processes their personal data lawfully."},
+			Text: "Is it an emotion recognition system or a biometric categorisation system (working on biometric data)?",
+			Help: "Art. 50(3) binds the deployer: inform the people exposed to it of its operation and process their personal data lawfully."},
 		Question{Key: "transparency_deepfake", Step: "transparency", Article: "Art. 50(4)", Type: YesNo, When: when(),
 			Text: "Does the system generate or manipulate image, audio or video content that is a deep fake, or text published to inform the public on matters of public interest?",
-			Help: "Art. 50(4): the deployer discloses that the content was artificially generated or manipulated (lighter duties for evidently artistic, creative or satirical works, and for text under human editorial responsibility)."},
+			Help: "Art. 50(4) binds the deployer: disclose that the content was artificially generated or manipulated (lighter duties for evidently artistic, creative or satirical works, and for text under human editorial responsibility)."},
 
 		Question{Key: "gpai", Step: "gpai", Article: "Art. 3(63)", Type: YesNo, When: when(),
 			Text: "Does this entry cover a general-purpose AI model that the organization places on the market: a model trained on a large amount of data, typically with self-supervision at scale, that shows significant generality and can competently perform a wide range of distinct tasks?",
 			Help: "Art. 3(63) and Art. 53 to 54. Models used only for research, development or prototyping before they are placed on the market are not covered. A system that only uses another provider's model answers no."},
-		Question{Key: "gpai_systemic", Step: "gpai", Article: "Art. 51", Type: Choice, When: when(Condition{Key: "gpai", AnyOf: []string{Yes}}),
+		Question{Key: "gpai_systemic", Step: "gpai", Article: "Art. 51", Type: Choice, When: when(yesTo("gpai")),
 			Options: []Option{
 				{Value: "no", Label: "No systemic risk"},
 				{Value: "flops", Label: "Trained with more than 10^25 floating-point operations (high-impact capabilities presumed, Art. 51(2))"},
@@ -247,10 +286,15 @@ func buildQuestions() []Question {
 				{Value: "designated", Label: "Designated by a Commission decision (Art. 51(1)(b), Annex XIII)"},
 			},
 			Text: "Does the model have systemic risk?",
-			Help: "Art. 51: a general-purpose AI model has systemic risk when it has high-impact capabilities or the Commission designates it; Art. 55 adds duties for its provider."},
+			Help: "Art. 51: a general-purpose AI model has systemic risk when it has high-impact capabilities or the Commission designates it; Art. 52(1) and Art. 55 add duties for its provider."},
+		Question{Key: "gpai_open_source", Step: "gpai", Article: "Art. 53(2), Art. 54(6)", Type: YesNo, When: when(yesTo("gpai")),
+			Text: "Is the model released under a free and open-source licence that allows its access, use, modification and distribution, with its parameters (weights), architecture and usage information made publicly available?",
+			Help: "Art. 53(2) and Art. 54(6): such a model without systemic risk is spared the technical documentation and downstream information duties of Art. 53(1)(a) and (b) and the authorised representative of Art. 54; the copyright policy and the training-content summary remain."},
 	)
 	return qs
 }
+
+func yesTo(key string) Condition { return Condition{Key: key, AnyOf: []string{Yes}} }
 
 // Questions returns the questionnaire. The caller must not change it.
 func Questions() Questionnaire {
@@ -275,34 +319,68 @@ func QuestionByKey(key string) *Question {
 func (q *Question) Applies(answers map[string]string) bool {
 	for _, c := range q.When {
 		v, ok := answers[c.Key]
-		if c.AnyOf != nil && !(ok && contains(c.AnyOf, v)) {
+		var vs []string
+		if ok {
+			vs = strings.Split(v, ",")
+		}
+		if c.AnyOf != nil && !slices.ContainsFunc(vs, func(x string) bool { return slices.Contains(c.AnyOf, x) }) {
 			return false
 		}
-		if c.NoneOf != nil && ok && contains(c.NoneOf, v) {
+		if c.NoneOf != nil && slices.ContainsFunc(vs, func(x string) bool { return slices.Contains(c.NoneOf, x) }) {
 			return false
 		}
 	}
 	return true
 }
 
-// Allows reports whether v is a valid answer to q.
-func (q *Question) Allows(v string) bool {
-	if q.Type == YesNo {
-		return v == Yes || v == No
+// Values returns the values of answer v to q: v itself, or for a multi question each value it lists.
+func (q *Question) Values(v string) []string {
+	if v == "" {
+		return nil
 	}
-	for _, o := range q.Options {
-		if o.Value == v {
-			return true
-		}
+	if q.Type != Multi {
+		return []string{v}
 	}
-	return false
+	return strings.Split(v, ",")
 }
 
-func contains(xs []string, x string) bool {
-	for _, y := range xs {
-		if y == x {
-			return true
+// Allows reports whether v is a valid answer to q (for a multi question, in any order and spacing; see
+// Canonical).
+func (q *Question) Allows(v string) bool {
+	_, ok := q.Canonical(v)
+	return ok
+}
+
+// Canonical returns answer v to q in its one written form: trimmed, and for a multi question its values
+// without repeats, in the options' order, comma-separated. It reports false when v is not an answer to q:
+// a value q does not offer, no value at all, or None together with another value.
+func (q *Question) Canonical(v string) (string, bool) {
+	v = strings.TrimSpace(v)
+	switch q.Type {
+	case YesNo:
+		return v, v == Yes || v == No
+	case Multi:
+		chosen := map[string]bool{}
+		for _, x := range strings.Split(v, ",") {
+			x = strings.TrimSpace(x)
+			if x == "" {
+				continue
+			}
+			if !slices.ContainsFunc(q.Options, func(o Option) bool { return o.Value == x }) {
+				return "", false
+			}
+			chosen[x] = true
 		}
+		if len(chosen) == 0 || (chosen[None] && len(chosen) > 1) {
+			return "", false
+		}
+		var out []string
+		for _, o := range q.Options {
+			if chosen[o.Value] {
+				out = append(out, o.Value)
+			}
+		}
+		return strings.Join(out, ","), true
 	}
-	return false
+	return v, slices.ContainsFunc(q.Options, func(o Option) bool { return o.Value == v })
 }
