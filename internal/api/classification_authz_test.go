@@ -37,7 +37,7 @@ func (e *env) classificationMatrixCall(t *testing.T, method, path string, caller
 			}
 			var q struct{ Questions []struct{ Key string } }
 			res.decode(t, &q)
-			if len(q.Questions) != 33 || q.Questions[0].Key != "scope_military" {
+			if len(q.Questions) != 39 || q.Questions[0].Key != "scope_military" {
 				t.Errorf("questionnaire of %d questions, first %+v", len(q.Questions), q.Questions)
 			}
 		}, true

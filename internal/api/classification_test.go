@@ -1,19 +1,22 @@
 package api_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/system/euact"
 )
 
-// screening answers every question for a CV-screening system: Annex III 4(a), profiling, high-risk.
+// screening answers every question for a CV-screening system deployed by a private company: Annex III
+// 4(a), a preparatory task (Art. 6(3)(d)) but profiling, so high-risk.
 func screening() map[string]string {
-	a := map[string]string{"scope_military": "no", "scope_research": "no", "scope_personal": "no", "annex_i_product": "no",
-		"annex_iii_area": "4", "annex_iii_point_4": "a", "derogation_a": "no", "derogation_b": "no", "derogation_c": "no",
-		"derogation_d": "yes", "profiling": "yes", "transparency_interacts": "no", "transparency_synthetic": "no",
-		"transparency_emotion": "no", "transparency_deepfake": "no", "gpai": "no"}
+	a := map[string]string{"scope_military": "no", "scope_research": "no", "scope_open_source": "no", "scope_personal": "no",
+		"prohibited_intimate": "no", "annex_i_section": "none", "annex_iii_area": "4", "annex_iii_point_4": "a", "derogation_risk": "yes",
+		"derogation_a": "no", "derogation_b": "no", "derogation_c": "no", "derogation_d": "yes", "profiling": "yes", "deployer_type": "private",
+		"transparency_interacts": "no", "transparency_synthetic": "no", "transparency_emotion": "no", "transparency_deepfake": "no", "gpai": "no"}
 	for _, l := range "abcdefgh" {
 		a["prohibited_"+string(l)] = "no"
 	}
@@ -25,6 +28,7 @@ type obligationsBody struct {
 	Classified     bool
 	DateSet        string `json:"date_set"`
 	DateSetInForce bool   `json:"date_set_in_force"`
+	Outdated       bool
 	Obligations    []struct {
 		Article     string
 		AppliesFrom string `json:"applies_from"`
@@ -102,7 +106,7 @@ func TestSystemsAreClassifiedWithReasonsOverridesAndHistory(t *testing.T) {
 	}
 
 	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/obligations", alice.Token, nil).want(t, 200).decode(t, &ob)
-	if ob.Class != "high_risk" || ob.DateSet != "amended" || !ob.DateSetInForce || len(ob.Obligations) != 9 || ob.Obligations[4].Article != "26" ||
+	if ob.Class != "high_risk" || ob.DateSet != "amended" || !ob.DateSetInForce || len(ob.Obligations) != 7 || ob.Obligations[4].Article != "26" ||
 		ob.Obligations[4].AppliesFrom != "2027-12-02" {
 		t.Fatalf("obligations under the amended dates, a new organization's: %+v", ob)
 	}
@@ -160,7 +164,60 @@ func TestSystemsAreClassifiedWithReasonsOverridesAndHistory(t *testing.T) {
 		}
 	}
 	e.do(t, "GET", "/api/v1/eu-ai-act/questionnaire", alice.Token, nil).want(t, 200).decode(t, &q)
-	if len(q.Steps) != 7 || q.Questions[len(q.Questions)-1].Key != "gpai_systemic" || len(q.Questions[len(q.Questions)-1].Options) != 4 {
+	if len(q.Steps) != 8 || q.Questions[len(q.Questions)-2].Key != "gpai_systemic" || len(q.Questions[len(q.Questions)-2].Options) != 4 {
 		t.Fatalf("questionnaire: %+v", q)
+	}
+	for _, x := range q.Questions {
+		if x.Key == "annex_iii_area" && (x.Type != "multi" || len(x.Options) != 9) {
+			t.Errorf("the Annex III areas: %+v, want several answers among none and 8 areas", x)
+		}
+	}
+
+	// Several Annex III areas are one comma-separated answer; none with an area is refused on the question.
+	multi := screening()
+	multi["annex_iii_area"], multi["annex_iii_point_5"] = "5, 4", "b"
+	e.do(t, "PUT", path, owner.Token, map[string]any{"answers": multi}).want(t, 200).decode(t, &c)
+	if c.Answers["annex_iii_area"] != "4,5" || strings.Join(c.Result.AnnexIIIPoints, " ") != "4(a) 5(b)" {
+		t.Errorf("two areas: answers %v, points %v", c.Answers, c.Result.AnnexIIIPoints)
+	}
+	multi["annex_iii_area"] = "none,4"
+	e.do(t, "PUT", path, owner.Token, map[string]any{"answers": multi}).wantProblem(t, 400, "invalid", "annex_iii_area")
+}
+
+// TestAnOutdatedClassificationIsMarked: a classification saved with the questionnaire's earlier questions
+// (one no longer asked, none of the new ones) reads with outdated true, keeps its obligations from the
+// saved result, and loses the mark once saved again with today's questions.
+func TestAnOutdatedClassificationIsMarked(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acme := e.org(t, "acme")
+	alice := e.member(t, acme, aims.RoleContributor)
+	s, err := e.Systems.Create(e.Ctx, acme.ID, system.Fields{Name: "TalentMatch", Purpose: "Ranks CVs.", EURole: "deployer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &system.Classification{SystemID: s.ID, OrgID: acme.ID, Class: "high_risk", ClassifiedBy: alice.User.ID,
+		Answers: map[string]string{"scope_military": "no", "annex_i_product": "no", "annex_iii_area": "4", "annex_iii_point_4": "a"},
+		Result:  euact.Result{Class: "high_risk", AnnexIIIPoint: "4(a)", AnnexIII: true, Reasoning: []string{"Earlier."}}}
+	if err := e.DB.SaveClassification(e.Ctx, old, 0); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/v1/systems/" + s.ID + "/classification"
+	var got struct {
+		Outdated bool
+		Version  int64
+	}
+	e.do(t, "GET", path, alice.Token, nil).want(t, 200).decode(t, &got)
+	if !got.Outdated || got.Version != 1 {
+		t.Fatalf("the earlier classification reads %+v, want outdated version 1", got)
+	}
+	var ob obligationsBody
+	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/obligations", alice.Token, nil).want(t, 200).decode(t, &ob)
+	if !ob.Outdated || !strings.Contains(fmt.Sprint(ob.Obligations), "26") {
+		t.Errorf("the outdated high-risk classification lost the deployer's obligations: %+v", ob)
+	}
+	e.do(t, "PUT", path, alice.Token, map[string]any{"answers": screening()}, "If-Match", `"1"`).want(t, 200).decode(t, &got)
+	if got.Outdated || got.Version != 2 {
+		t.Fatalf("saved with today's questions it reads %+v", got)
 	}
 }

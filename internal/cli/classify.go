@@ -150,6 +150,9 @@ func runSystemObligations(ctx context.Context, env *Env, args []string) error {
 		dates = ob.DateSet + " (superseded: the amended dates are in force; switch on the AI roles page)"
 	}
 	fmt.Fprintf(env.Stdout, "%s: %s, %s, dates %s\n", s.Name, euact.ClassLabels[ob.Class], ob.EURole, dates)
+	if ob.Outdated {
+		fmt.Fprintf(env.Stdout, "The classification predates today's questionnaire: answer it again (aims system classify) to bring these up to date.\n")
+	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "ARTICLE\tAPPLIES FROM\tSCOPE\tOBLIGATION")
 	for _, x := range ob.Items {

@@ -52,8 +52,13 @@ type Obligation struct {
 	DateAnnexI   string   `json:"date_annex_i,omitempty"`
 }
 
-// HighRisk reports whether the obligation is about high-risk AI systems.
-func (o Obligation) HighRisk() bool { return o.Scope == "high_risk" }
+// HighRisk reports whether the obligation is about high-risk AI systems (or, for the Art. 6(3)
+// exception, about systems of Annex III), whose dates depend on the Annex that makes them so.
+func (o Obligation) HighRisk() bool { return highRiskScopes[o.Scope] }
+
+// highRiskScopes are the obligation scopes dated by the high-risk dates; only "high_risk" covers systems
+// of Annex I as well as Annex III.
+var highRiskScopes = map[string]bool{"high_risk": true, "high_risk_annex3": true, "fria": true, "public_registration": true, "derogation": true}
 
 // ObligationsFor returns the obligations that bind an organization with profile p: the articles whose
 // roles include one of its EU roles, in article order, with dates from its date set.
@@ -87,10 +92,16 @@ func ObligationsFor(c *framework.Catalog, p *Profile) *Obligations {
 		if len(mine) == 0 {
 			continue
 		}
-		o := Obligation{Article: a.Article, Title: titles[a.Article], Roles: mine, Scope: a.Scope, ScopeLabel: eu.Scopes[a.Scope],
+		if a.OnlyIn != "" && a.OnlyIn != key {
+			continue // not in this version of the Act
+		}
+		o := Obligation{Article: a.Ref(), Title: titles[a.Article], Roles: mine, Scope: a.Scope, ScopeLabel: eu.Scopes[a.Scope],
 			Obligation: a.ObligationIn(key), AppliesFrom: set.Dates[a.AppliesFrom]}
 		if o.HighRisk() {
-			o.DateAnnexIII, o.DateAnnexI = set.Dates["high_risk_annex3"], set.Dates["high_risk_annex1"]
+			o.DateAnnexIII = set.Dates["high_risk_annex3"]
+			if a.Scope == "high_risk" {
+				o.DateAnnexI = set.Dates["high_risk_annex1"]
+			}
 		}
 		out.Items = append(out.Items, o)
 	}

@@ -407,8 +407,19 @@ func TestObligationsFollowTheEURolesAndDateSet(t *testing.T) {
 	if a26.Title == "" || a26.AppliesFrom != "2027-12-02" || a26.DateAnnexIII != "2027-12-02" || a26.DateAnnexI != "2028-08-02" {
 		t.Errorf("Art. 26 under the amended dates: %+v", a26)
 	}
-	if a50 := byArticle["50"]; a50.AppliesFrom != "2026-08-02" || a50.DateAnnexI != "" {
-		t.Errorf("Art. 50: %+v", a50)
+	// Art. 50 binds by paragraph: (1) and (2) providers, (3) and (4) deployers.
+	for _, ref := range []string{"50(3)", "50(4)"} {
+		if a50 := byArticle[ref]; a50.AppliesFrom != "2026-08-02" || a50.DateAnnexI != "" {
+			t.Errorf("Art. %s: %+v", ref, a50)
+		}
+	}
+	for _, ref := range []string{"50", "50(1)", "50(2)"} {
+		if _, ok := byArticle[ref]; ok {
+			t.Errorf("a deployer is bound by Art. %s, a provider obligation", ref)
+		}
+	}
+	if a27 := byArticle["27"]; a27.AppliesFrom != "2027-12-02" {
+		t.Errorf("Art. 27, which a deployer that is a public body may owe: %+v", a27)
 	}
 	if ob.DateSet.Key != control.DatesAmended || ob.DateSet.Status == "" {
 		t.Errorf("date set %+v", ob.DateSet)

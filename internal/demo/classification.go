@@ -10,9 +10,9 @@ import (
 
 // noToAll answers no to every question asked of a system in scope, before the given answers override.
 func noToAll(answers map[string]string) map[string]string {
-	a := map[string]string{"scope_military": "no", "scope_research": "no", "scope_personal": "no", "annex_i_product": "no",
-		"annex_iii_area": "none", "transparency_interacts": "no", "transparency_synthetic": "no", "transparency_emotion": "no",
-		"transparency_deepfake": "no", "gpai": "no"}
+	a := map[string]string{"scope_military": "no", "scope_research": "no", "scope_open_source": "no", "scope_personal": "no",
+		"prohibited_intimate": "no", "annex_i_section": "none", "annex_iii_area": "none", "transparency_interacts": "no",
+		"transparency_synthetic": "no", "transparency_emotion": "no", "transparency_deepfake": "no", "gpai": "no"}
 	for _, l := range "abcdefgh" {
 		a["prohibited_"+string(l)] = "no"
 	}
@@ -24,11 +24,12 @@ func noToAll(answers map[string]string) map[string]string {
 
 // lumenClassifications are the EU AI Act answers for Lumen Labs' systems, as SCENARIOS.md tells them:
 // TalentMatch screens CVs (Annex III, 4(a)) and ranks people from their applications, which is profiling,
-// so it is high-risk; Lumen Assist talks with customers and writes its answers (Art. 50(1) and (2));
+// so it is high-risk whatever Art. 6(3) says, and Lumen deploys it as a private company (Art. 26, not
+// Art. 27); Lumen Assist talks with customers and writes its answers (Art. 50(1) and (2));
 // Lumen Code only suggests code to Lumen's engineers: minimal risk.
 var lumenClassifications = map[string]map[string]string{
-	"TalentMatch": noToAll(map[string]string{"annex_iii_area": "4", "annex_iii_point_4": "a", "derogation_a": "no",
-		"derogation_b": "no", "derogation_c": "no", "derogation_d": "no", "profiling": "yes"}),
+	"TalentMatch": noToAll(map[string]string{"annex_iii_area": "4", "annex_iii_point_4": "a", "derogation_risk": "no",
+		"profiling": "yes", "deployer_type": "private"}),
 	"Lumen Assist": noToAll(map[string]string{"transparency_interacts": "yes", "transparency_synthetic": "yes"}),
 	"Lumen Code":   noToAll(nil),
 }

@@ -92,12 +92,28 @@ func (eu *EUObligations) InForceDates() string {
 // ObligationByDateSet holds the text of an article that another version worded differently (Art. 4 as
 // first published), by date set key.
 type EUArticle struct {
-	Article             string            `json:"article"`
-	Roles               []string          `json:"roles"`
+	Article string `json:"article"`
+	// Paragraph narrows the obligation to part of the article, like "(1)" or "(1)(c)-(d)", when its
+	// paragraphs bind different roles or systems; several entries may share an article.
+	Paragraph string `json:"paragraph,omitempty"`
+	// Label, when set, is how the obligation is cited instead of Article and Paragraph ("102-109").
+	Label string   `json:"label,omitempty"`
+	Roles []string `json:"roles"`
+	// OnlyIn names the one date set whose version of the Act has the obligation (a prohibition the
+	// amendment added); empty for every version.
+	OnlyIn              string            `json:"only_in,omitempty"`
 	Scope               string            `json:"scope"`
 	AppliesFrom         string            `json:"applies_from"`
 	Obligation          string            `json:"obligation"`
 	ObligationByDateSet map[string]string `json:"obligation_by_date_set,omitempty"`
+}
+
+// Ref returns how the obligation is cited: "50(1)", "102-109" or "26".
+func (a *EUArticle) Ref() string {
+	if a.Label != "" {
+		return a.Label
+	}
+	return a.Article + a.Paragraph
 }
 
 // ObligationIn returns the article's obligation as the version of date set key words it.
@@ -359,9 +375,32 @@ func (c *Catalog) loadEUAIAct(read func(string) ([]byte, error)) error {
 	if inForce != 1 {
 		return fmt.Errorf("catalog: eu-ai-act-obligations.json: %d date sets are in force, want 1", inForce)
 	}
-	obligations := map[string]*EUArticle{}
+	obligations := map[string]string{}
+	refs := map[string]bool{}
 	for _, a := range c.EUObligations.Articles {
-		obligations[a.Article] = a
+		if refs[a.Ref()] {
+			return fmt.Errorf("catalog: eu-ai-act-obligations.json: obligation %s is listed twice", a.Ref())
+		}
+		refs[a.Ref()] = true
+		if c.EUObligations.Scopes[a.Scope] == "" {
+			return fmt.Errorf("catalog: eu-ai-act-obligations.json: obligation %s has the undescribed scope %q", a.Ref(), a.Scope)
+		}
+		if a.OnlyIn != "" && c.EUObligations.DateSets[a.OnlyIn] == nil {
+			return fmt.Errorf("catalog: eu-ai-act-obligations.json: obligation %s is only in an unknown date set %q", a.Ref(), a.OnlyIn)
+		}
+		for k, ds := range c.EUObligations.DateSets {
+			if (a.OnlyIn == "" || a.OnlyIn == k) && ds.Dates[a.AppliesFrom] == "" {
+				return fmt.Errorf("catalog: eu-ai-act-obligations.json: obligation %s has no %s date for %q", a.Ref(), k, a.AppliesFrom)
+			}
+		}
+		text := a.Obligation
+		if a.Paragraph != "" {
+			text = "Art. " + a.Ref() + ": " + text
+		}
+		if obligations[a.Article] != "" {
+			text = obligations[a.Article] + " " + text
+		}
+		obligations[a.Article] = text
 		for k := range a.ObligationByDateSet {
 			if c.EUObligations.DateSets[k] == nil {
 				return fmt.Errorf("catalog: eu-ai-act-obligations.json: article %s words its obligation for an unknown date set %q", a.Article, k)
@@ -373,11 +412,11 @@ func (c *Catalog) loadEUAIAct(read func(string) ([]byte, error)) error {
 		Source:      "Regulation (EU) 2024/1689; article titles as published in the Official Journal. Reuse authorised (Decision 2011/833/EU)."})
 	for _, row := range rows {
 		text := "Binds: " + row["obligated_party"] + "."
-		if o := obligations[row["article"]]; o != nil {
-			text = o.Obligation + " Binds: " + row["obligated_party"] + "."
+		if o := obligations[row["article"]]; o != "" {
+			text = o + " Binds: " + row["obligated_party"] + "."
 		}
 		b.add(&Requirement{Ref: row["article"], Title: row["title"], Kind: ReqArticle, Text: text,
-			Assessable: obligations[row["article"]] != nil})
+			Assessable: obligations[row["article"]] != ""})
 	}
 	for _, a := range c.EUObligations.Articles {
 		if !b.seen[a.Article] {

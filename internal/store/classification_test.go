@@ -11,8 +11,8 @@ import (
 
 // minimalAnswers answers every question of a minimal-risk system that interacts with people.
 func minimalAnswers() map[string]string {
-	a := map[string]string{"scope_military": "no", "scope_research": "no", "scope_personal": "no", "annex_i_product": "no",
-		"annex_iii_area": "none", "transparency_interacts": "yes", "transparency_synthetic": "no", "transparency_emotion": "no",
+	a := map[string]string{"scope_military": "no", "scope_research": "no", "scope_open_source": "no", "scope_personal": "no",
+		"prohibited_intimate": "no", "annex_i_section": "none", "annex_iii_area": "none", "transparency_interacts": "yes", "transparency_synthetic": "no", "transparency_emotion": "no",
 		"transparency_deepfake": "no", "gpai": "no"}
 	for _, l := range "abcdefgh" {
 		a["prohibited_"+string(l)] = "no"

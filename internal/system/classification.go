@@ -25,6 +25,16 @@ type Classification struct {
 	ClassifiedByName string            `json:"classified_by_name"`
 	ClassifiedAt     time.Time         `json:"classified_at"`
 	Version          int64             `json:"version"`
+	// Outdated is set on reading when the answers predate today's questionnaire: they answer a question no
+	// longer asked, or leave unanswered one that applies to them. Answering again brings it up to date.
+	Outdated bool `json:"outdated"`
+}
+
+// markOutdated sets c.Outdated from its answers, and completes a result saved before today's fields.
+func markOutdated(c *Classification) {
+	c.Result.Complete()
+	r, err := euact.Evaluate(c.Answers)
+	c.Outdated = err != nil || len(r.Unanswered) > 0
 }
 
 // ClassificationStore persists classifications. Every method is scoped by the organization and answers
@@ -75,12 +85,21 @@ func (s *Service) Classify(ctx context.Context, orgID, id string, in Classificat
 // Classification returns the current classification of orgID's system id; ENOTFOUND when there is no
 // such system or it is not classified yet.
 func (s *Service) Classification(ctx context.Context, orgID, id string) (*Classification, error) {
-	return s.store.ClassificationOf(ctx, orgID, id)
+	c, err := s.store.ClassificationOf(ctx, orgID, id)
+	if err != nil {
+		return nil, err
+	}
+	markOutdated(c)
+	return c, nil
 }
 
 // ClassificationHistory returns every classification saved for orgID's system id, newest first.
 func (s *Service) ClassificationHistory(ctx context.Context, orgID, id string) ([]*Classification, error) {
-	return s.store.ClassificationHistory(ctx, orgID, id)
+	cs, err := s.store.ClassificationHistory(ctx, orgID, id)
+	for _, c := range cs {
+		markOutdated(c)
+	}
+	return cs, err
 }
 
 // SystemObligations are the EU AI Act obligations that follow for one system from its classification and
@@ -92,8 +111,10 @@ type SystemObligations struct {
 	Classified bool   `json:"classified"`
 	DateSet    string `json:"date_set"`
 	// DateSetInForce reports whether DateSet is the version of the Act in force (the amended dates).
-	DateSetInForce bool               `json:"date_set_in_force"`
-	Items          []euact.Obligation `json:"obligations"`
+	DateSetInForce bool `json:"date_set_in_force"`
+	// Outdated reports that the classification predates today's questionnaire (see Classification).
+	Outdated bool               `json:"outdated"`
+	Items    []euact.Obligation `json:"obligations"`
 }
 
 // Obligations returns the obligations of orgID's system id for its EU role and class, with dates from
@@ -115,15 +136,20 @@ func (s *Service) Obligations(ctx context.Context, cat *framework.Catalog, dateS
 	if err != nil {
 		return nil, err
 	}
-	out.Classified, out.Class = true, c.Class
+	markOutdated(c)
+	out.Classified, out.Class, out.Outdated = true, c.Class, c.Outdated
 	out.Items = euact.Obligations(cat, dateSet, sys.EURole, Effective(c))
 	return out, nil
 }
 
-// Effective returns c's result with the recorded class in place of the evaluated one: an override
-// decides which obligations apply.
+// Effective returns c's answers evaluated by today's rules (the result saved with it when they no longer
+// evaluate) with the recorded class in place of the evaluated one: an override decides which
+// obligations apply, and a classification saved under older rules gets today's reading of its answers.
 func Effective(c *Classification) euact.Result {
-	r := c.Result
+	r, err := euact.Evaluate(c.Answers)
+	if err != nil {
+		r = c.Result
+	}
 	r.Class = c.Class
 	return r
 }

@@ -33,33 +33,70 @@ type TransparencyDuty struct {
 
 // TransparencyDuties are the duties of Art. 50(1) to (4), in order.
 var TransparencyDuties = []TransparencyDuty{
-	{"transparency_interacts", "50(1)", "Art. 50(1): the system interacts directly with natural persons; they must be told they are interacting with an AI system."},
-	{"transparency_synthetic", "50(2)", "Art. 50(2): the system generates synthetic audio, image, video or text; its outputs must be marked as artificially generated in a machine-readable way."},
-	{"transparency_emotion", "50(3)", "Art. 50(3): the system recognises emotions or categorises people biometrically; the people exposed to it must be informed."},
-	{"transparency_deepfake", "50(4)", "Art. 50(4): the system produces deep fakes or text published to inform the public; the content must be disclosed as artificially generated or manipulated."},
+	{"transparency_interacts", "50(1)", "Art. 50(1): the system interacts directly with natural persons; its provider designs it so that they are told they are interacting with an AI system."},
+	{"transparency_synthetic", "50(2)", "Art. 50(2): the system generates synthetic audio, image, video or text; its provider marks the outputs as artificially generated in a machine-readable way."},
+	{"transparency_emotion", "50(3)", "Art. 50(3): the system recognises emotions or categorises people biometrically; its deployer informs the people exposed to it."},
+	{"transparency_deepfake", "50(4)", "Art. 50(4): the system produces deep fakes or text published to inform the public; its deployer discloses the content as artificially generated or manipulated."},
 }
+
+// Deployer types (answer to deployer_type).
+const (
+	PublicBody    = "public_body"
+	PublicService = "public_service"
+	Private       = "private"
+)
 
 // Result is the classification that follows from a set of answers.
 type Result struct {
 	Class string `json:"class"`
-	// Prohibited lists the Art. 5(1) practices answered yes, like "5(1)(a)".
+	// OpenSource is set when the system is released under a free and open-source licence (Art. 2(12));
+	// it takes the system out of scope only when it is neither high-risk nor under Art. 5 or Art. 50.
+	OpenSource bool `json:"open_source"`
+	// PersonalUse is set when the system's deployers are natural persons in a purely personal,
+	// non-professional activity (Art. 2(10)): deployers owe nothing, providers everything they owe.
+	PersonalUse bool `json:"personal_use"`
+	// Prohibited lists the Art. 5(1) practices answered yes, like "5(1)(a)"; the amendment's new
+	// prohibition is "5(1)(ba)".
 	Prohibited []string `json:"prohibited"`
-	// AnnexI is set when the system is high-risk under Art. 6(1).
-	AnnexI bool `json:"annex_i"`
-	// AnnexIIIArea and AnnexIIIPoint give the use of Annex III, like "4" and "4(a)".
-	AnnexIIIArea  string `json:"annex_iii_area"`
-	AnnexIIIPoint string `json:"annex_iii_point"`
+	// PoliceRBI is set for real-time remote biometric identification for law enforcement within the
+	// exceptions of Art. 5(1)(h): allowed under Art. 5(2) to (7), and high-risk (Annex III 1(a)).
+	PoliceRBI bool `json:"police_rbi"`
+	// AnnexI is set when the system is high-risk under Art. 6(1); AnnexISection is the section of Annex I
+	// of its product ("a" or "b") whenever one was chosen.
+	AnnexI        bool   `json:"annex_i"`
+	AnnexISection string `json:"annex_i_section"`
+	// AnnexIIIPoints lists the uses of Annex III the system is intended for, like "4(a)"; AnnexIIIAreas
+	// the areas chosen, whether or not a listed use of them applies. AnnexIIIArea and AnnexIIIPoint are
+	// the first of each.
+	AnnexIIIAreas  []string `json:"annex_iii_areas"`
+	AnnexIIIPoints []string `json:"annex_iii_points"`
+	AnnexIIIArea   string   `json:"annex_iii_area"`
+	AnnexIIIPoint  string   `json:"annex_iii_point"`
+	// AnnexIII is set when the system is high-risk under Art. 6(2).
+	AnnexIII bool `json:"annex_iii"`
 	// Derogation is the condition of Art. 6(3) ("a" to "d") that takes an Annex III system out of the
 	// high-risk class; empty when none does.
 	Derogation string `json:"derogation"`
 	Profiling  bool   `json:"profiling"`
+	// DeployerType is who deploys an Annex III system: PublicBody, PublicService or Private.
+	DeployerType string `json:"deployer_type"`
 	// Transparency lists the Art. 50 duties, like "50(1)".
 	Transparency []string `json:"transparency"`
 	GPAI         bool     `json:"gpai"`
 	GPAISystemic bool     `json:"gpai_systemic"`
+	// GPAIThreshold is set when the model has systemic risk by high-impact capabilities (Art. 51(1)(a),
+	// presumed by Art. 51(2)), which its provider notifies (Art. 52(1)); not for a designated model.
+	GPAIThreshold  bool `json:"gpai_threshold"`
+	GPAIOpenSource bool `json:"gpai_open_source"`
 	// Unanswered lists the questions that apply but were not answered; Evaluate takes them as no.
 	Unanswered []string `json:"unanswered"`
 	Reasoning  []string `json:"reasoning"`
+}
+
+// SectionBOnly reports whether the system is high-risk only as a product (or safety component) of
+// Annex I Section B, for which Art. 2(2) applies only Art. 6(1), Arts. 102 to 109 and Art. 112.
+func (r Result) SectionBOnly() bool {
+	return r.Class == HighRisk && r.AnnexI && r.AnnexISection == "b" && !r.AnnexIII
 }
 
 // Clean checks answers against the questionnaire and returns those of the questions that apply given the
@@ -120,25 +157,37 @@ func Missing(answers map[string]string) []string {
 	return out
 }
 
-// Evaluate classifies a system from its answers: out of scope when an exclusion of Art. 2 applies;
-// otherwise prohibited when any practice of Art. 5(1) is answered yes; otherwise high-risk under Art. 6(1)
-// (Annex I) or Art. 6(2) (Annex III, unless a condition of Art. 6(3) applies and the system does not
-// profile people); otherwise minimal. Transparency duties and general-purpose AI model flags are
-// reported whatever the class (except out of scope). Unanswered questions count as no; invalid answers
-// are an error, as Clean says.
+// Complete gives r's lists that are missing (a result saved before they existed) their empty value, so
+// that a result reads the same whenever it was saved.
+func (r *Result) Complete() {
+	for _, l := range []*[]string{&r.Prohibited, &r.AnnexIIIAreas, &r.AnnexIIIPoints, &r.Transparency, &r.Unanswered, &r.Reasoning} {
+		if *l == nil {
+			*l = []string{}
+		}
+	}
+}
+
+// Evaluate classifies a system from its answers: out of scope when Art. 2(3) or 2(6) excludes it;
+// otherwise prohibited when any practice of Art. 5(1) is answered yes (for real-time remote biometric
+// identification by law enforcement, outside its exceptions); otherwise high-risk under Art. 6(1)
+// (Annex I, with third-party conformity assessment) or Art. 6(2) (a listed use of Annex III, unless Art.
+// 6(3) applies: no significant risk of harm, one of its conditions, and no profiling); otherwise minimal,
+// or out of scope for an open-source system with no Art. 50 duty (Art. 2(12)). Transparency duties and
+// general-purpose AI model flags are reported whatever the class (except out of scope). Unanswered
+// questions count as no; invalid answers are an error, as Clean says.
 func Evaluate(answers map[string]string) (Result, error) {
 	a, err := Clean(answers)
 	if err != nil {
 		return Result{}, err
 	}
-	r := Result{Prohibited: []string{}, Transparency: []string{}, Unanswered: Missing(a), Reasoning: []string{}}
+	r := Result{Prohibited: []string{}, AnnexIIIAreas: []string{}, AnnexIIIPoints: []string{}, Transparency: []string{},
+		Unanswered: Missing(a), Reasoning: []string{}}
 	say := func(format string, args ...any) { r.Reasoning = append(r.Reasoning, fmt.Sprintf(format, args...)) }
 	yes := func(k string) bool { return a[k] == Yes }
 
 	for _, s := range []struct{ key, why string }{
 		{"scope_military", "Art. 2(3): the system is used only for military, defence or national security purposes, so the Act does not apply to it."},
 		{"scope_research", "Art. 2(6): the system is developed and put into service only for scientific research and development, so the Act does not apply to it."},
-		{"scope_personal", "Art. 2(10): the system is used only in a purely personal, non-professional activity, so the Act's duties do not apply."},
 	} {
 		if yes(s.key) {
 			r.Class = OutOfScope
@@ -146,36 +195,90 @@ func Evaluate(answers map[string]string) (Result, error) {
 			return r, nil
 		}
 	}
-	say("Art. 2: no exclusion applies; the system is within the scope of the Act.")
+	say("Art. 2(3) and 2(6): the system is neither only military nor only for research; the Act applies to it.")
+	if yes("scope_personal") {
+		r.PersonalUse = true
+		say("Art. 2(10): its deployers are natural persons in a purely personal, non-professional activity, so they owe no deployer duties; the provider keeps all of its own.")
+	}
+	r.OpenSource = yes("scope_open_source")
 
-	for _, l := range "abcdefgh" {
-		if yes("prohibited_" + string(l)) {
-			r.Prohibited = append(r.Prohibited, "5(1)("+string(l)+")")
+	for _, p := range []struct{ key, ref string }{
+		{"prohibited_a", "5(1)(a)"}, {"prohibited_b", "5(1)(b)"}, {"prohibited_intimate", "5(1)(ba)"}, {"prohibited_c", "5(1)(c)"},
+		{"prohibited_d", "5(1)(d)"}, {"prohibited_e", "5(1)(e)"}, {"prohibited_f", "5(1)(f)"}, {"prohibited_g", "5(1)(g)"},
+	} {
+		if yes(p.key) {
+			r.Prohibited = append(r.Prohibited, p.ref)
+		}
+	}
+	if yes("prohibited_h") {
+		if yes("prohibited_h_exception") {
+			r.PoliceRBI = true
+			say("Art. 5(1)(h)(i) to (iii): the real-time remote biometric identification for law enforcement serves one of the objectives the Act allows, so it is not prohibited, but each use needs the authorisation and safeguards of Art. 5(2) to (7).")
+		} else {
+			r.Prohibited = append(r.Prohibited, "5(1)(h)")
 		}
 	}
 	if len(r.Prohibited) > 0 {
 		say("Art. 5(1): the system is a prohibited practice under Art. %s; it may not be placed on the market, put into service or used in the Union.",
 			strings.Join(r.Prohibited, ", Art. "))
-	} else {
-		say("Art. 5(1): none of the prohibited practices (a) to (h) applies.")
-	}
-
-	if yes("annex_i_product") && yes("annex_i_third_party") {
-		r.AnnexI = true
-		say("Art. 6(1): the system is, or is a safety component of, a product under the Union harmonisation legislation of Annex I that needs a third-party conformity assessment, so it is high-risk.")
-	} else if yes("annex_i_product") {
-		say("Art. 6(1): the product of Annex I needs no third-party conformity assessment, so Art. 6(1) does not make the system high-risk.")
-	}
-
-	highIII := false
-	if area := a["annex_iii_area"]; area != "" && area != "none" {
-		r.AnnexIIIArea = area
-		use := "area " + Label(Areas, area)
-		if p := a["annex_iii_point_"+area]; p != "" {
-			r.AnnexIIIPoint = area + "(" + p + ")"
-			use = "point " + r.AnnexIIIPoint + " " + strings.TrimSpace(strings.TrimPrefix(Label(points[area], p), "("+p+")"))
+		if slices.Contains(r.Prohibited, "5(1)(ba)") {
+			say("Art. 5(1)(ba): the prohibition of non-consensual intimate imagery and child sexual abuse material was added by the amendment (Digital Omnibus on AI) and applies from 2 Dec 2026.")
 		}
-		say("Art. 6(2) and Annex III, %s: the intended use is listed in Annex III.", use)
+	} else {
+		say("Art. 5(1): none of the prohibited practices applies.")
+	}
+
+	switch sec := a["annex_i_section"]; {
+	case sec == "a" || sec == "b":
+		r.AnnexISection = sec
+		if yes("annex_i_third_party") {
+			r.AnnexI = true
+			say("Art. 6(1): the system is, or is a safety component of, a product under the Union harmonisation legislation of Annex I Section %s that needs a third-party conformity assessment, so it is high-risk.", strings.ToUpper(sec))
+			if sec == "b" {
+				say("Art. 2(2): for products of Annex I Section B, only Art. 6(1), Arts. 102 to 109 and Art. 112 of the Act apply; the requirements reach the product through its own legislation. (Machinery is in Section B as amended; the Regulation as first published had it in Section A.)")
+			}
+		} else {
+			say("Art. 6(1): the product of Annex I needs no third-party conformity assessment, so Art. 6(1) does not make the system high-risk.")
+		}
+	}
+
+	listed := false
+	for _, area := range (&Question{Type: Multi}).Values(a["annex_iii_area"]) {
+		if area == None {
+			continue
+		}
+		r.AnnexIIIAreas = append(r.AnnexIIIAreas, area)
+		p := a["annex_iii_point_"+area]
+		switch p {
+		case "":
+			say("Annex III, area %s: no use of the area was chosen, so it does not make the system high-risk.", Label(Areas, area))
+		case None:
+			say("Annex III, area %s: none of the area's listed uses is the system's intended purpose, so the area does not make it high-risk.", Label(Areas, area))
+		default:
+			listed = true
+			point := area + "(" + p + ")"
+			r.AnnexIIIPoints = append(r.AnnexIIIPoints, point)
+			say("Art. 6(2) and Annex III, point %s %s: the intended use is listed in Annex III.", point,
+				strings.TrimSpace(strings.TrimPrefix(Label(points[area], p), "("+p+")")))
+		}
+	}
+	if r.PoliceRBI && !slices.Contains(r.AnnexIIIPoints, "1(a)") {
+		r.AnnexIIIPoints = append([]string{"1(a)"}, r.AnnexIIIPoints...)
+		if !slices.Contains(r.AnnexIIIAreas, "1") {
+			r.AnnexIIIAreas = append([]string{"1"}, r.AnnexIIIAreas...)
+		}
+		say("Annex III, point 1(a): remote biometric identification is a listed use.")
+	}
+	if r.PoliceRBI {
+		listed = true
+	}
+	if len(r.AnnexIIIAreas) > 0 {
+		r.AnnexIIIArea = r.AnnexIIIAreas[0]
+	}
+	if len(r.AnnexIIIPoints) > 0 {
+		r.AnnexIIIPoint = r.AnnexIIIPoints[0]
+	}
+	if listed {
 		var conds []string
 		for _, l := range "abcd" {
 			if yes("derogation_" + string(l)) {
@@ -184,19 +287,33 @@ func Evaluate(answers map[string]string) (Result, error) {
 		}
 		r.Profiling = yes("profiling")
 		switch {
-		case r.Profiling && len(conds) > 0:
-			highIII = true
-			say("Art. 6(3), third subparagraph: the system profiles natural persons, so it is high-risk even though condition (%s) of Art. 6(3) was answered yes.", strings.Join(conds, "), ("))
+		case r.PoliceRBI:
+			r.AnnexIII = true
+			say("Art. 6(2): remote biometric identification for law enforcement is high-risk; the Art. 6(3) exception is not for it.")
 		case r.Profiling:
-			highIII = true
-			say("Art. 6(3), third subparagraph: the system profiles natural persons, so it is always high-risk.")
+			r.AnnexIII = true
+			if len(conds) > 0 {
+				say("Art. 6(3), third subparagraph: the system profiles natural persons, so it is high-risk even though condition (%s) of Art. 6(3) was answered yes.", strings.Join(conds, "), ("))
+			} else {
+				say("Art. 6(3), third subparagraph: the system profiles natural persons, so it is always high-risk.")
+			}
+		case !yes("derogation_risk"):
+			r.AnnexIII = true
+			say("Art. 6(3): the system may pose a significant risk of harm to health, safety or fundamental rights, or materially influence decisions, so the exception is closed and the system is high-risk.")
 		case len(conds) > 0:
 			r.Derogation = conds[0]
-			say("Art. 6(3)(%s): %s, so the system is not high-risk under Annex III.", conds[0], derogationWhy[conds[0]])
-			say("Art. 6(4): the provider documents this assessment before placing the system on the market and registers the system (Art. 49(2)); a market surveillance authority may ask for it.")
+			say("Art. 6(3)(%s): the system poses no significant risk of harm and %s, so it is not high-risk under Annex III.", conds[0], derogationWhy[conds[0]])
+			say("Art. 6(4) and Art. 49(2): the provider documents this assessment before placing the system on the market and registers the system in the EU database; a national authority may ask for the assessment.")
 		default:
-			highIII = true
+			r.AnnexIII = true
 			say("Art. 6(3): none of the conditions (a) to (d) applies, so the system is high-risk.")
+		}
+		if r.AnnexIII {
+			r.DeployerType = a["deployer_type"]
+			if r.PoliceRBI && r.DeployerType == "" {
+				r.DeployerType = PublicBody
+				say("Art. 3(45): law enforcement authorities are public authorities, so their deployer duties of Art. 27 and Art. 49(3) apply (Art. 5(2) requires both).")
+			}
 		}
 	}
 
@@ -212,14 +329,21 @@ func Evaluate(answers map[string]string) (Result, error) {
 		say("Art. 3(63) and Art. 53: the entry covers a general-purpose AI model placed on the market by the organization.")
 		switch a["gpai_systemic"] {
 		case "flops":
-			r.GPAISystemic = true
-			say("Art. 51(2): the model was trained with more than 10^25 floating-point operations, so it is presumed to have high-impact capabilities and has systemic risk (Art. 55).")
+			r.GPAISystemic, r.GPAIThreshold = true, true
+			say("Art. 51(2): the model was trained with more than 10^25 floating-point operations, so it is presumed to have high-impact capabilities and has systemic risk (Art. 55); its provider notifies the Commission within two weeks (Art. 52(1)).")
 		case "high_impact":
-			r.GPAISystemic = true
-			say("Art. 51(1)(a): the model has high-impact capabilities, so it has systemic risk (Art. 55).")
+			r.GPAISystemic, r.GPAIThreshold = true, true
+			say("Art. 51(1)(a): the model has high-impact capabilities, so it has systemic risk (Art. 55); its provider notifies the Commission within two weeks (Art. 52(1)).")
 		case "designated":
 			r.GPAISystemic = true
 			say("Art. 51(1)(b): the Commission designated the model as having systemic risk (Art. 55).")
+		}
+		r.GPAIOpenSource = yes("gpai_open_source")
+		switch {
+		case r.GPAIOpenSource && !r.GPAISystemic:
+			say("Art. 53(2) and Art. 54(6): the model is released as open source without systemic risk, so the technical documentation and downstream information of Art. 53(1)(a) and (b) and the authorised representative of Art. 54 are not required; the copyright policy and training-content summary are.")
+		case r.GPAIOpenSource:
+			say("Art. 53(2): the open-source exemption does not cover a model with systemic risk.")
 		}
 	}
 
@@ -227,11 +351,21 @@ func Evaluate(answers map[string]string) (Result, error) {
 	case len(r.Prohibited) > 0:
 		r.Class = Prohibited
 		say("Class: prohibited (Art. 5), whatever the other answers.")
-	case r.AnnexI || highIII:
+	case r.AnnexI || r.AnnexIII:
 		r.Class = HighRisk
-		say("Class: high-risk (Art. 6); Chapter III applies.")
+		if r.SectionBOnly() {
+			say("Class: high-risk (Art. 6(1)); under Art. 2(2) only Art. 6(1), Arts. 102 to 109 and Art. 112 apply.")
+		} else {
+			say("Class: high-risk (Art. 6); Chapter III applies.")
+		}
+	case r.OpenSource && len(r.Transparency) == 0 && !r.GPAI:
+		r.Class = OutOfScope
+		say("Art. 2(12): the system is released under a free and open-source licence and is neither high-risk nor under Art. 5 or Art. 50, so the Act does not apply to it.")
 	default:
 		r.Class = Minimal
+		if r.OpenSource && len(r.Transparency) > 0 {
+			say("Art. 2(12): the open-source exemption does not apply, because the system falls under Art. 50.")
+		}
 		say("Class: minimal risk; no high-risk requirements apply (Art. 95 invites voluntary codes of conduct).")
 	}
 	if len(r.Unanswered) > 0 {
