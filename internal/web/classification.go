@@ -1,8 +1,10 @@
 package web
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,6 +49,26 @@ type QuestionField struct {
 	Note    string
 	Error   string
 	Choices []euact.Option
+}
+
+// WhenJSON is the question's conditions as JSON, for the script that shows only the questions the answers
+// given so far ask (every question stays in the page without it).
+func (f QuestionField) WhenJSON() string {
+	b, err := json.Marshal(f.When)
+	if err != nil || len(f.When) == 0 {
+		return "[]"
+	}
+	return string(b)
+}
+
+// Chosen reports whether value is among the answer's values (one, or several for a multi question).
+func (f QuestionField) Chosen(value string) bool {
+	for _, v := range f.Values(f.Answer) {
+		if strings.TrimSpace(v) == value {
+			return true
+		}
+	}
+	return false
 }
 
 // ClassificationForm is the rest of the form: the class declared, its justification, the version it
@@ -104,8 +126,15 @@ func (w *Web) saveClassification(rw http.ResponseWriter, r *http.Request, v *vis
 	}
 	answers := map[string]string{}
 	for _, q := range euact.Questions().Questions {
-		if a := strings.TrimSpace(r.PostFormValue(q.Key)); a != "" {
-			answers[q.Key] = a
+		// A multi question posts one value per ticked box; the engine reads them comma-separated.
+		var vals []string
+		for _, a := range r.PostForm[q.Key] {
+			if a = strings.TrimSpace(a); a != "" {
+				vals = append(vals, a)
+			}
+		}
+		if len(vals) > 0 {
+			answers[q.Key] = strings.Join(vals, ",")
 		}
 	}
 	form := ClassificationForm{Class: r.PostFormValue("class"), Justification: r.PostFormValue("override_justification")}
@@ -179,6 +208,9 @@ func (w *Web) renderClassification(rw http.ResponseWriter, r *http.Request, v *v
 	if cur == nil && fe == nil {
 		p.Result = nil
 	}
+	if cur != nil && fe == nil && p.Result == nil {
+		p.Result = &cur.Result // saved answers that today's questions cannot evaluate (see Outdated)
+	}
 	p.Steps = classificationSteps(answers, fe)
 	return w.render(rw, r, status, "classification", p)
 }
@@ -219,6 +251,8 @@ func whenNote(q euact.Question) string {
 		}
 		ref := euact.QuestionByKey(c.Key)
 		switch {
+		case c.AnyOf != nil && len(c.AnyOf) > 2 && len(c.AnyOf) == len(ref.Options)-1 && !slices.Contains(c.AnyOf, euact.None):
+			parts = append(parts, fmt.Sprintf("the answer at %s is not %s", ref.Article, strings.Join(labels(ref, []string{euact.None}), "")))
 		case c.AnyOf != nil:
 			parts = append(parts, fmt.Sprintf("the answer at %s is %s", ref.Article, strings.Join(labels(ref, c.AnyOf), " or ")))
 		case c.NoneOf != nil:
@@ -235,7 +269,7 @@ func labels(q *euact.Question, values []string) []string {
 	out := make([]string, len(values))
 	for i, v := range values {
 		out[i] = "“" + v + "”"
-		if q.Type == euact.Choice {
+		if q.Type != euact.YesNo {
 			out[i] = "“" + euact.Label(q.Options, v) + "”"
 		}
 	}

@@ -11,15 +11,16 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/apptest"
 	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/system/euact"
 )
 
 // screeningForm answers every question for a CV-screening system (Annex III 4(a), profiling) as the
 // classification form posts them, with the version it replaces.
 func screeningForm(version int64) url.Values {
 	f := url.Values{"version": {fmt.Sprint(version)}}
-	for k, v := range map[string]string{"scope_military": "no", "scope_research": "no", "scope_personal": "no", "annex_i_product": "no",
-		"annex_iii_area": "4", "annex_iii_point_4": "a", "derogation_a": "yes", "derogation_b": "no", "derogation_c": "no",
-		"derogation_d": "no", "profiling": "yes", "transparency_interacts": "no", "transparency_synthetic": "no",
+	for k, v := range map[string]string{"scope_military": "no", "scope_research": "no", "scope_open_source": "no", "scope_personal": "no",
+		"prohibited_intimate": "no", "annex_i_section": "none", "annex_iii_area": "4", "annex_iii_point_4": "a", "derogation_risk": "yes",
+		"derogation_a": "yes", "derogation_b": "no", "derogation_c": "no", "derogation_d": "no", "profiling": "yes", "deployer_type": "private", "transparency_interacts": "no", "transparency_synthetic": "no",
 		"transparency_emotion": "no", "transparency_deepfake": "no", "gpai": "no"} {
 		f.Set(k, v)
 	}
@@ -72,7 +73,7 @@ func TestClassifyingASystemThroughTheUI(t *testing.T) {
 	}
 	p = b.get(path)
 	expect(t, p, http.StatusOK, "")
-	mustContain(t, p, "Not classified", "Step 1. Scope", "Step 2. Prohibited practices", "Step 7. General-purpose AI models",
+	mustContain(t, p, "Not classified", "Step 1. Scope", "Step 2. Prohibited practices", "Step 8. General-purpose AI models",
 		"Art. 5(1)(h)", "Answer only if the answer at Art. 6(2), Annex III is “4. Employment", "Save the classification")
 
 	t.Run("an unanswered question is refused beside it with the answers kept", func(t *testing.T) {
@@ -83,7 +84,7 @@ func TestClassifyingASystemThroughTheUI(t *testing.T) {
 		expect(t, p, http.StatusBadRequest, "")
 		if !strings.Contains(p.Body, `<p id="q-profiling-error" class="field-error">Answer this question`) ||
 			!strings.Contains(p.Body, `id="q-derogation_a-yes" name="derogation_a" value="yes" checked`) ||
-			!strings.Contains(p.Body, `<option value="4" selected>`) {
+			!strings.Contains(p.Body, `id="q-annex_iii_area-4" name="annex_iii_area" value="4" checked`) {
 			t.Errorf("the error is not beside the question, or the answers were lost:\n%s", excerpt(p))
 		}
 		if activityCount(t, f, org.ID) != before {
@@ -166,4 +167,80 @@ func TestClassifyingASystemThroughTheUI(t *testing.T) {
 	expect(t, p, http.StatusOK, "")
 	mustContain(t, p, "Contributors and above classify AI systems.")
 	expect(t, vb.post(path, screeningForm(3)), http.StatusForbidden, "")
+
+	t.Run("several areas are ticked, and none of an area's uses is an answer", func(t *testing.T) {
+		form := screeningForm(3)
+		form["annex_iii_area"] = []string{"5", "4"}
+		form.Set("annex_iii_point_5", "none")
+		expect(t, b.post(path, form), http.StatusSeeOther, path)
+		p := b.get(path)
+		for _, want := range []string{`id="q-annex_iii_area-4" name="annex_iii_area" value="4" checked`,
+			`id="q-annex_iii_area-5" name="annex_iii_area" value="5" checked`, `<option value="none" selected>None of these uses</option>`} {
+			if !strings.Contains(p.Body, want) {
+				t.Errorf("the saved form lacks %s:\n%s", want, excerpt(p))
+			}
+		}
+		if strings.Contains(p.Body, `value="none" checked`) {
+			t.Error("the saved form ticks “None of these areas” as well")
+		}
+		c, err := f.Systems.Classification(f.Ctx, org.ID, s.ID)
+		if err != nil || c.Answers["annex_iii_area"] != "4,5" || c.Class != "high_risk" || len(c.Result.AnnexIIIPoints) != 1 {
+			t.Fatalf("saved %+v, %v", c, err)
+		}
+
+		before := activityCount(t, f, org.ID)
+		form = screeningForm(4)
+		form["annex_iii_area"] = []string{"none", "4"}
+		p = b.post(path, form)
+		expect(t, p, http.StatusBadRequest, "")
+		if !strings.Contains(p.Body, `<p id="q-annex_iii_area-error" class="field-error">`) {
+			t.Errorf("“none” with an area is not refused beside the question:\n%s", excerpt(p))
+		}
+		if activityCount(t, f, org.ID) != before {
+			t.Error("a refused classification changed something")
+		}
+	})
+}
+
+// TestAClassificationSavedWithEarlierQuestionsSaysSo: a classification saved before the questionnaire was
+// corrected (it answers a question no longer asked, and none of the new ones) is shown with its saved
+// result and a notice to answer again; once saved with today's questions the notice is gone.
+func TestAClassificationSavedWithEarlierQuestionsSaysSo(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	org := f.Org(t, "lumen")
+	priya := newUser(t, f, "priya@lumen.example", org, aims.RoleContributor)
+	ctx := aims.WithActor(f.Ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test setup", OrgID: org.ID})
+	s, err := f.Systems.Create(ctx, org.ID, system.Fields{Name: "TalentMatch", Purpose: "Ranks CVs.", EURole: "deployer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := &system.Classification{SystemID: s.ID, OrgID: org.ID, Class: "high_risk", ClassifiedBy: priya.ID,
+		Answers: map[string]string{"scope_military": "no", "scope_research": "no", "scope_personal": "no", "annex_i_product": "no",
+			"annex_iii_area": "4", "annex_iii_point_4": "a", "profiling": "yes"},
+		Result: euact.Result{Class: "high_risk", AnnexIIIArea: "4", AnnexIIIPoint: "4(a)", AnnexIII: true, Profiling: true,
+			Reasoning: []string{"Saved under the earlier questionnaire."}}}
+	if err := f.DB.SaveClassification(ctx, old, 0); err != nil {
+		t.Fatal(err)
+	}
+	b := browserAs(t, f, priya, org)
+	path := "/systems/" + s.ID + "/classification"
+	p := b.get(path)
+	expect(t, p, http.StatusOK, "")
+	if !strings.Contains(p.Body, `id="outdated-notice"`) {
+		t.Errorf("no notice:\n%s", excerpt(p))
+	}
+	mustContain(t, p, "saved with an earlier version of the questionnaire", "Saved under the earlier questionnaire.",
+		"Art. 26")
+	form := screeningForm(1)
+	form.Set("derogation_risk", "no")
+	for _, k := range []string{"derogation_a", "derogation_b", "derogation_c", "derogation_d"} {
+		form.Del(k)
+	}
+	expect(t, b.post(path, form), http.StatusSeeOther, path)
+	p = b.get(path)
+	if strings.Contains(p.Body, `id="outdated-notice"`) {
+		t.Errorf("the notice stays after saving with today's questions:\n%s", excerpt(p))
+	}
+	mustContain(t, p, "Art. 26")
 }

@@ -126,15 +126,18 @@ func TestBrowserInventory(t *testing.T) {
 	)
 	contains("the unclassified system", textOf(`#risk-class`), "Not classified")
 	// A CV-screening system: in scope, no prohibited practice, no Annex I product, Annex III point 4(a),
-	// none of the Art. 6(3) conditions (and it profiles applicants), no Art. 50 duty, not a GPAI model.
+	// no claim that it poses no significant risk (so none of the Art. 6(3) conditions is asked), and it
+	// profiles applicants; no Art. 50 duty, not a GPAI model.
 	answers := []chromedp.Action[chromedp.Void]{
-		chromedp.SetValue(chromedp.CSS(`#q-annex_iii_area-select`), "4"),
+		chromedp.SetValue(chromedp.CSS(`#q-annex_i_section-select`), "none"),
+		chromedp.Click(chromedp.CSS(`#q-annex_iii_area-4`)),
 		chromedp.SetValue(chromedp.CSS(`#q-annex_iii_point_4-select`), "a"),
 		chromedp.Click(chromedp.CSS(`#q-profiling-yes`)),
+		chromedp.SetValue(chromedp.CSS(`#q-deployer_type-select`), "private"),
 	}
-	for _, q := range []string{"scope_military", "scope_research", "scope_personal",
-		"prohibited_a", "prohibited_b", "prohibited_c", "prohibited_d", "prohibited_e", "prohibited_f", "prohibited_g", "prohibited_h",
-		"annex_i_product", "derogation_a", "derogation_b", "derogation_c", "derogation_d",
+	for _, q := range []string{"scope_military", "scope_research", "scope_open_source", "scope_personal",
+		"prohibited_a", "prohibited_b", "prohibited_intimate", "prohibited_c", "prohibited_d", "prohibited_e", "prohibited_f",
+		"prohibited_g", "prohibited_h", "derogation_risk",
 		"transparency_interacts", "transparency_synthetic", "transparency_emotion", "transparency_deepfake", "gpai"} {
 		answers = append(answers, chromedp.Click(chromedp.CSS(`#q-`+q+`-no`)))
 	}
@@ -147,7 +150,7 @@ func TestBrowserInventory(t *testing.T) {
 	contains("the refusal beside the justification", textOf(`#cls-justification-error`), "The answers make the system High-risk, not Minimal risk")
 	contains("the refused form's result", textOf(`section[aria-labelledby="result-title"]`), "What these answers give", "High-risk", "Annex III, point 4(a)")
 	kept, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`[
-		document.querySelector("#q-annex_iii_area-select").value,
+		String(document.querySelector("#q-annex_iii_area-4").checked),
 		document.querySelector("#q-annex_iii_point_4-select").value,
 		document.querySelector("#cls-class").value,
 		String(document.querySelector("#q-profiling-yes").checked),
@@ -157,8 +160,8 @@ func TestBrowserInventory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := []string{"4", "a", "minimal", "true", "true", "true", "22"}; strings.Join(kept, " ") != strings.Join(want, " ") {
-		t.Errorf("the refused form keeps (area, point, class, profiling, gpai no, justification invalid, radios checked) %q, want %q", kept, want)
+	if want := []string{"true", "a", "minimal", "true", "true", "true", "20"}; strings.Join(kept, " ") != strings.Join(want, " ") {
+		t.Errorf("the refused form keeps (area 4 ticked, point, class, profiling, gpai no, justification invalid, radios checked) %q, want %q", kept, want)
 	}
 	contains("the history after the refusal", textOf(`section[aria-labelledby="chistory-title"]`), "No classification is saved yet.")
 	shot("inventory-classification-refused")

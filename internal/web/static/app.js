@@ -55,4 +55,47 @@ document.addEventListener("DOMContentLoaded", function () {
       }
     });
   });
+
+  // The EU AI Act questionnaire shows only the questions that the answers given so far ask: each question
+  // carries its conditions (data-when: every one must hold; a condition holds when the answer to its key
+  // includes one of any_of, or none of none_of), as the server applies them. A step with no question left
+  // is hidden too. Without the script every question is shown, those that do not apply marked so.
+  document.querySelectorAll("form[data-questionnaire]").forEach(function (form) {
+    var fields = Array.prototype.slice.call(form.querySelectorAll("[data-when]"));
+    function answers() {
+      var out = {};
+      Array.prototype.forEach.call(form.elements, function (el) {
+        if (!el.name) {
+          return;
+        }
+        if ((el.type === "radio" || el.type === "checkbox") && !el.checked) {
+          return;
+        }
+        if (el.value === "") {
+          return;
+        }
+        (out[el.name] = out[el.name] || []).push(el.value);
+      });
+      return out;
+    }
+    function update() {
+      var given = answers();
+      fields.forEach(function (field) {
+        var conditions = JSON.parse(field.dataset.when || "[]");
+        field.hidden = !conditions.every(function (c) {
+          var values = given[c.key] || [];
+          var hit = function (list) { return values.some(function (v) { return list.indexOf(v) >= 0; }); };
+          return (!c.any_of || hit(c.any_of)) && (!c.none_of || !hit(c.none_of));
+        });
+      });
+      form.querySelectorAll("fieldset.step").forEach(function (step) {
+        step.hidden = step.querySelector("[data-when]:not([hidden])") === null;
+      });
+    }
+    // What the page says for readers without the script is moot with it: a question shown applies.
+    fields.forEach(function (field) { field.classList.remove("muted"); });
+    form.querySelectorAll(".not-applies, .when-note").forEach(function (el) { el.hidden = true; });
+    form.addEventListener("change", update);
+    update();
+  });
 });
