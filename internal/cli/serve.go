@@ -61,6 +61,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := c.Validate(); err != nil {
 		return usageError("%s", err)
 	}
+	// The checkpoint key is read before listening: a flag at fault is named whatever holds the address.
+	cps, err := serveCheckpoints(&c)
+	if err != nil {
+		return err
+	}
 	// Listen first: an address in use fails here, before a migration, the demo or any line of output.
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
@@ -69,10 +74,6 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	defer ln.Close() // Serve closes it too; this covers the returns before it.
 	log, requestLog, logBuf := newServeLoggers(env.Stderr, c.LogFormat, c.LogLevel)
 	defer logBuf.Flush()
-	cps, err := serveCheckpoints(&c)
-	if err != nil {
-		return err
-	}
 	cat, err := framework.LoadCatalog()
 	if err != nil {
 		return err
