@@ -112,3 +112,10 @@ func ActorFrom(ctx context.Context) Actor {
 	}
 	return Actor{Kind: ActorSystem, ID: "system", Name: "aims"}
 }
+
+// Transactor runs a unit of work in one transaction. A service calls it to read, check its rules and
+// write, across concepts if need be, all or nothing: every store method called with the context fn is
+// given joins the transaction. fn must use that context. A store implements it once for every concept.
+type Transactor interface {
+	Atomically(ctx context.Context, fn func(ctx context.Context) error) error
+}

@@ -224,6 +224,8 @@ func validOwnRef(ref, title string) (string, string, error) {
 // the organization and answers ENOTFOUND for what it cannot see; every change appends activity entries in
 // the same transaction.
 type Store interface {
+	// Atomically runs the service's checks and writes in one transaction.
+	aims.Transactor
 	OrgProfile(ctx context.Context, orgID string) (*Profile, error)
 	UpdateOrgProfile(ctx context.Context, p *Profile, ifVersion int64) error
 

@@ -209,25 +209,30 @@ func editable(c *Control) error {
 // any). A decision without a justification, an unknown status, an owner who is not a member or a
 // malformed target date is EINVALID, and nothing is saved.
 func (s *Service) UpdateControl(ctx context.Context, orgID, key, ref string, u Update, ifVersion int64) (*Control, error) {
-	c, err := s.store.ControlByRef(ctx, orgID, key, ref)
-	if err != nil {
-		return nil, err
-	}
-	if err := editable(c); err != nil {
-		return nil, err
-	}
-	owner := c.OwnerID
-	if err := u.apply(c); err != nil {
-		return nil, err
-	}
-	// A new owner must be a member who may change controls; an owner who has left, or whose role has
-	// changed since, stays until someone picks another.
-	if c.OwnerID != "" && c.OwnerID != owner {
-		if err := s.checkOwner(ctx, orgID, c.OwnerID); err != nil {
-			return nil, err
+	// The rules are checked in the transaction that saves the control: an owner removed meanwhile cannot
+	// slip in.
+	err := s.store.Atomically(ctx, func(ctx context.Context) error {
+		c, err := s.store.ControlByRef(ctx, orgID, key, ref)
+		if err != nil {
+			return err
 		}
-	}
-	if err := s.store.SaveControl(ctx, c, ifVersion); err != nil {
+		if err := editable(c); err != nil {
+			return err
+		}
+		owner := c.OwnerID
+		if err := u.apply(c); err != nil {
+			return err
+		}
+		// A new owner must be a member who may change controls; an owner who has left, or whose role has
+		// changed since, stays until someone picks another.
+		if c.OwnerID != "" && c.OwnerID != owner {
+			if err := s.checkOwner(ctx, orgID, c.OwnerID); err != nil {
+				return err
+			}
+		}
+		return s.store.SaveControl(ctx, c, ifVersion)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return s.store.ControlByRef(ctx, orgID, key, ref)

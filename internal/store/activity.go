@@ -123,7 +123,7 @@ func (db *DB) FilterActivity(ctx context.Context, orgID string, f activity.Filte
 		where += ` AND at < ?`
 		args = append(args, f.To.UTC().AddDate(0, 0, 1))
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+activityColumns+` FROM activity WHERE `+where+`
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+activityColumns+` FROM activity WHERE `+where+`
 		ORDER BY seq DESC LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list activity: %w", err)
@@ -139,7 +139,7 @@ func (db *DB) FilterActivity(ctx context.Context, orgID string, f activity.Filte
 // ActivityActors returns the people and tokens who appear in orgID's trail, by id, with the latest name
 // each had, for choosing one to filter by.
 func (db *DB) ActivityActors(ctx context.Context, orgID string) ([]activity.Actor, error) {
-	rows, err := db.reader().query(ctx, `SELECT a.actor_id, a.actor_kind, a.actor_name FROM activity a
+	rows, err := db.reader(ctx).query(ctx, `SELECT a.actor_id, a.actor_kind, a.actor_name FROM activity a
 		JOIN (SELECT actor_id, max(seq) AS seq FROM activity WHERE org_id = ? GROUP BY actor_id) l
 		ON a.org_id = ? AND a.seq = l.seq ORDER BY a.actor_name, a.actor_id`, orgID, orgID)
 	if err != nil {
@@ -163,7 +163,7 @@ func (db *DB) SystemNames(ctx context.Context, orgID string, ids []string) (map[
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	rows, err := db.reader().query(ctx, `SELECT id, name FROM systems WHERE org_id = ? AND id IN (?`+
+	rows, err := db.reader(ctx).query(ctx, `SELECT id, name FROM systems WHERE org_id = ? AND id IN (?`+
 		strings.Repeat(", ?", len(ids)-1)+`)`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("cannot name systems: %w", err)
@@ -211,7 +211,7 @@ func (db *DB) eachActivityAfter(ctx context.Context, orgID string, seq int64, fn
 
 // activityPage returns up to activityReadPage entries of orgID's trail after entry seq, in ascending order.
 func (db *DB) activityPage(ctx context.Context, orgID string, seq int64) ([]*activity.Entry, error) {
-	rows, err := db.reader().query(ctx, `SELECT `+activityColumns+` FROM activity WHERE org_id = ? AND seq > ?
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+activityColumns+` FROM activity WHERE org_id = ? AND seq > ?
 		ORDER BY seq LIMIT ?`, orgID, seq, activityReadPage)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read activity: %w", err)
@@ -245,7 +245,7 @@ func (db *DB) VerifyActivityWith(ctx context.Context, orgID string, v *activity.
 	for range 3 {
 		var seq int64
 		hash := activity.GenesisHash
-		err := db.reader().row(ctx, `SELECT seq, hash FROM activity_heads WHERE org_id = ?`, orgID).Scan(&seq, &hash)
+		err := db.reader(ctx).row(ctx, `SELECT seq, hash FROM activity_heads WHERE org_id = ?`, orgID).Scan(&seq, &hash)
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return fmt.Errorf("cannot read activity head: %w", err)
 		}

@@ -159,7 +159,7 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 		b, err := inventoryGzip(imp.Inventory)
 		inv <- encoded{b, err}
 	}()
-	if _, err := systemByID(ctx, db.reader(), imp.OrgID, imp.SystemID); err != nil {
+	if _, err := systemByID(ctx, db.reader(ctx), imp.OrgID, imp.SystemID); err != nil {
 		return err
 	}
 	id, err := db.beginImport(ctx, imp.OrgID, imp.SystemID)
@@ -186,13 +186,13 @@ func (db *DB) SaveBOMImport(ctx context.Context, imp *system.BOMImport, comps []
 // BOM is known valid and returns its compressed inventory, or the error that aborts the import.
 func (db *DB) writeImport(ctx context.Context, id string, imp *system.BOMImport, comps []*system.Component, role string,
 	inventory func() ([]byte, error)) error {
-	m, err := db.bomCandidates(ctx, db.reader(), imp.OrgID, comps)
+	m, err := db.bomCandidates(ctx, db.reader(ctx), imp.OrgID, comps)
 	if err != nil {
 		return err
 	}
 	linked := make(map[string]bool, len(comps))
 	// The system is the organization's (checked by the caller): its links are read by the primary key alone.
-	rows, err := db.reader().query(ctx, `SELECT component_id FROM system_components WHERE system_id = ?
+	rows, err := db.reader(ctx).query(ctx, `SELECT component_id FROM system_components WHERE system_id = ?
 		AND import_id NOT IN `+pendingImports, imp.SystemID)
 	if err != nil {
 		return fmt.Errorf("cannot read the links of AI system %s: %w", imp.SystemID, err)
@@ -453,10 +453,10 @@ func updateFromBOM(old, c *system.Component, now time.Time) (bool, error) {
 
 // BOMImports returns the imports of orgID's system systemID, newest first, without inventories.
 func (db *DB) BOMImports(ctx context.Context, orgID, systemID string) ([]*system.BOMImport, error) {
-	if _, err := systemByID(ctx, db.reader(), orgID, systemID); err != nil {
+	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+bomImportColumns+` FROM bom_imports WHERE org_id = ? AND system_id = ?
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+bomImportColumns+` FROM bom_imports WHERE org_id = ? AND system_id = ?
 		ORDER BY seq DESC`, orgID, systemID)
 	if err != nil {
 		return nil, fmt.Errorf("cannot list the BOMs of AI system %s: %w", systemID, err)
@@ -470,7 +470,7 @@ func (db *DB) BOMImports(ctx context.Context, orgID, systemID string) ([]*system
 func (db *DB) BOMImportInventory(ctx context.Context, orgID, systemID string, seq int64) (io.ReadCloser, error) {
 	var inv rawText
 	var gz []byte
-	if err := db.reader().row(ctx, `SELECT inventory, inventory_gzip FROM bom_imports WHERE org_id = ? AND system_id = ? AND seq = ?`,
+	if err := db.reader(ctx).row(ctx, `SELECT inventory, inventory_gzip FROM bom_imports WHERE org_id = ? AND system_id = ? AND seq = ?`,
 		orgID, systemID, seq).Scan(&inv, &gz); err != nil {
 		return nil, notFound(err, "BOM version")
 	}
@@ -497,7 +497,7 @@ func (db *DB) BOMImportBySeq(ctx context.Context, orgID, systemID string, seq in
 	}
 	var inv rawText
 	var gz []byte
-	b, err := scanBOMImport(db.reader().row(ctx, q, args...), &inv, &gz)
+	b, err := scanBOMImport(db.reader(ctx).row(ctx, q, args...), &inv, &gz)
 	if err != nil {
 		return nil, notFound(err, "BOM version")
 	}

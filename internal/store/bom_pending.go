@@ -119,7 +119,7 @@ func (db *DB) awaitRenewing(ctx context.Context, id string, ready func() error) 
 		case err := <-answer:
 			return err
 		case <-t.C:
-			if _, err := db.writer().exec(ctx, `UPDATE bom_pending SET lease_until = ? WHERE id = ?`,
+			if _, err := db.writer(ctx).exec(ctx, `UPDATE bom_pending SET lease_until = ? WHERE id = ?`,
 				db.now().Add(importLease), id); err != nil {
 				return fmt.Errorf("cannot renew the BOM import: %w", err)
 			}
@@ -196,7 +196,7 @@ func (db *DB) dropImport(ctx context.Context, id string) error {
 			}
 		}
 	}
-	if _, err := db.writer().exec(ctx, `DELETE FROM bom_pending WHERE id = ?`, id); err != nil {
+	if _, err := db.writer(ctx).exec(ctx, `DELETE FROM bom_pending WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("cannot delete BOM import %s: %w", id, err)
 	}
 	return nil
@@ -205,7 +205,7 @@ func (db *DB) dropImport(ctx context.Context, id string) error {
 // DropStaleImports deletes the BOM imports whose process died while writing them (their lease has run
 // out), with every row they wrote; serve calls it at start. It returns how many it deleted.
 func (db *DB) DropStaleImports(ctx context.Context) (int, error) {
-	rows, err := db.reader().query(ctx, `SELECT id FROM bom_pending WHERE lease_until < ?`, db.now())
+	rows, err := db.reader(ctx).query(ctx, `SELECT id FROM bom_pending WHERE lease_until < ?`, db.now())
 	if err != nil {
 		return 0, fmt.Errorf("cannot read the pending BOM imports: %w", err)
 	}

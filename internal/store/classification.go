@@ -42,10 +42,10 @@ func classificationOf(ctx context.Context, q q, orgID, id string) (*system.Class
 // ClassificationOf returns the current classification of orgID's system id; ENOTFOUND when orgID has no
 // such system or it is not classified yet.
 func (db *DB) ClassificationOf(ctx context.Context, orgID, id string) (*system.Classification, error) {
-	if _, err := systemByID(ctx, db.reader(), orgID, id); err != nil {
+	if _, err := systemByID(ctx, db.reader(ctx), orgID, id); err != nil {
 		return nil, err
 	}
-	c, err := classificationOf(ctx, db.reader(), orgID, id)
+	c, err := classificationOf(ctx, db.reader(ctx), orgID, id)
 	if aims.ErrorCode(err) == aims.ENOTFOUND {
 		return nil, aims.Errorf(aims.ENOTFOUND, "The AI system is not classified under the EU AI Act yet.")
 	}
@@ -128,10 +128,10 @@ func (db *DB) SaveClassification(ctx context.Context, c *system.Classification, 
 // ClassificationHistory returns every classification saved for orgID's system id, newest first;
 // ENOTFOUND when orgID has no such system.
 func (db *DB) ClassificationHistory(ctx context.Context, orgID, id string) ([]*system.Classification, error) {
-	if _, err := systemByID(ctx, db.reader(), orgID, id); err != nil {
+	if _, err := systemByID(ctx, db.reader(ctx), orgID, id); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+classificationColumns+` FROM system_classification_history
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+classificationColumns+` FROM system_classification_history
 		WHERE org_id = ? AND system_id = ? ORDER BY version DESC`, orgID, id)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the classification history of AI system %s: %w", id, err)

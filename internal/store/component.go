@@ -62,13 +62,13 @@ func componentByID(ctx context.Context, q q, orgID, id string) (*system.Componen
 
 // ComponentByID returns orgID's component id; ENOTFOUND when orgID has none.
 func (db *DB) ComponentByID(ctx context.Context, orgID, id string) (*system.Component, error) {
-	return componentByID(ctx, db.reader(), orgID, id)
+	return componentByID(ctx, db.reader(ctx), orgID, id)
 }
 
 // ComponentByKey returns orgID's component of that kind, name and component version; ENOTFOUND when
 // there is none.
 func (db *DB) ComponentByKey(ctx context.Context, orgID, kind, name, componentVersion string) (*system.Component, error) {
-	c, err := scanComponent(db.reader().row(ctx, componentSelect+`AND c.kind = ? AND c.name = ? AND c.component_version = ?`,
+	c, err := scanComponent(db.reader(ctx).row(ctx, componentSelect+`AND c.kind = ? AND c.name = ? AND c.component_version = ?`,
 		orgID, kind, name, componentVersion))
 	if err != nil {
 		return nil, notFound(err, "Component")
@@ -185,14 +185,14 @@ func (db *DB) ListComponents(ctx context.Context, orgID string, f system.Compone
 		if err != nil {
 			return nil, "", err
 		}
-		last, err := componentByID(ctx, db.reader(), orgID, id)
+		last, err := componentByID(ctx, db.reader(ctx), orgID, id)
 		if err != nil {
 			return nil, "", aims.FieldError("cursor", "The cursor is not valid.")
 		}
 		add(`(c.name, c.id) > (?, ?)`, last.Name, last.ID) // a row value: where to start in the index (see ListSystems)
 	}
 	args = append(args, limit+1)
-	rows, err := db.reader().query(ctx, componentSelect+where.String()+` ORDER BY c.name, c.id LIMIT ?`, args...)
+	rows, err := db.reader(ctx).query(ctx, componentSelect+where.String()+` ORDER BY c.name, c.id LIMIT ?`, args...)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list components: %w", err)
 	}
@@ -272,10 +272,10 @@ func (db *DB) UnlinkComponent(ctx context.Context, orgID, systemID, componentID 
 // SystemComponents returns the components of orgID's system systemID ordered by kind and name;
 // ENOTFOUND when there is no such system.
 func (db *DB) SystemComponents(ctx context.Context, orgID, systemID string) ([]*system.SystemComponent, error) {
-	if _, err := systemByID(ctx, db.reader(), orgID, systemID); err != nil {
+	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, systemComponentSelect+` ORDER BY c.kind, c.name, c.component_version, c.id`, orgID, systemID)
+	rows, err := db.reader(ctx).query(ctx, systemComponentSelect+` ORDER BY c.kind, c.name, c.component_version, c.id`, orgID, systemID)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the components of AI system %s: %w", systemID, err)
 	}
@@ -285,10 +285,10 @@ func (db *DB) SystemComponents(ctx context.Context, orgID, systemID string) ([]*
 // ComponentSystems returns the systems that use orgID's component componentID, by name; ENOTFOUND when
 // there is no such component.
 func (db *DB) ComponentSystems(ctx context.Context, orgID, componentID string) ([]*system.SystemRef, error) {
-	if _, err := componentByID(ctx, db.reader(), orgID, componentID); err != nil {
+	if _, err := componentByID(ctx, db.reader(ctx), orgID, componentID); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, `SELECT s.id, s.name, l.role FROM system_components l
+	rows, err := db.reader(ctx).query(ctx, `SELECT s.id, s.name, l.role FROM system_components l
 		JOIN systems s ON s.id = l.system_id AND s.org_id = l.org_id
 		WHERE l.org_id = ? AND l.component_id = ? AND l.import_id NOT IN `+pendingImports+` ORDER BY s.name, s.id`, orgID, componentID)
 	if err != nil {
@@ -333,7 +333,7 @@ func scanSystemComponent(sc scanner) (*system.SystemComponent, error) {
 // before ("" at either end); a prev cursor is to be passed with before set. ENOTFOUND when there is no
 // such system; a cursor that names no component of the system is EINVALID on cursor.
 func (db *DB) SystemComponentsPage(ctx context.Context, orgID, systemID string, p account.Page, before bool) (cs []*system.SystemComponent, next, prev string, err error) {
-	if _, err := systemByID(ctx, db.reader(), orgID, systemID); err != nil {
+	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, "", "", err
 	}
 	limit := pageLimit(p.Limit)
@@ -343,7 +343,7 @@ func (db *DB) SystemComponentsPage(ctx context.Context, orgID, systemID string, 
 		if err != nil {
 			return nil, "", "", err
 		}
-		at, err := componentByID(ctx, db.reader(), orgID, id)
+		at, err := componentByID(ctx, db.reader(ctx), orgID, id)
 		if err != nil {
 			return nil, "", "", aims.FieldError("cursor", "The cursor is not valid.")
 		}
@@ -358,7 +358,7 @@ func (db *DB) SystemComponentsPage(ctx context.Context, orgID, systemID string, 
 	if before {
 		order = ` ORDER BY c.kind DESC, c.name DESC, c.component_version DESC, c.id DESC LIMIT ?`
 	}
-	rows, err := db.reader().query(ctx, q+order, append(args, limit+1)...)
+	rows, err := db.reader(ctx).query(ctx, q+order, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", "", fmt.Errorf("cannot read a page of the components of AI system %s: %w", systemID, err)
 	}
@@ -411,7 +411,7 @@ func (db *DB) SystemComponentsAfter(ctx context.Context, orgID, systemID string,
 		q += ` AND (c.kind, c.name, c.component_version, c.id) > (?, ?, ?, ?)`
 		args = append(args, after.Kind, after.Name, after.ComponentVersion, after.ID)
 	}
-	rows, err := db.reader().query(ctx, q+` ORDER BY c.kind, c.name, c.component_version, c.id LIMIT ?`, append(args, min(max(limit, 1), maxWalkPage))...)
+	rows, err := db.reader(ctx).query(ctx, q+` ORDER BY c.kind, c.name, c.component_version, c.id LIMIT ?`, append(args, min(max(limit, 1), maxWalkPage))...)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the components of AI system %s: %w", systemID, err)
 	}
@@ -444,7 +444,7 @@ func (db *DB) CountSystemComponentsOfKinds(ctx context.Context, orgID, systemID 
 	q, args := kindClause(`SELECT COUNT(*) FROM system_components l JOIN components c ON c.id = l.component_id AND c.org_id = l.org_id
 		WHERE l.org_id = ? AND l.system_id = ? AND l.import_id NOT IN `+pendingImports, []any{orgID, systemID}, "c.kind", kinds)
 	var n int
-	if err := db.reader().row(ctx, q, args...).Scan(&n); err != nil {
+	if err := db.reader(ctx).row(ctx, q, args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("cannot count the components of AI system %s: %w", systemID, err)
 	}
 	return n, nil
@@ -453,7 +453,7 @@ func (db *DB) CountSystemComponentsOfKinds(ctx context.Context, orgID, systemID 
 // CountSystemComponents returns how many components orgID's system systemID uses.
 func (db *DB) CountSystemComponents(ctx context.Context, orgID, systemID string) (int, error) {
 	var n int
-	if err := db.reader().row(ctx, `SELECT COUNT(*) FROM system_components WHERE org_id = ? AND system_id = ? AND import_id NOT IN `+pendingImports,
+	if err := db.reader(ctx).row(ctx, `SELECT COUNT(*) FROM system_components WHERE org_id = ? AND system_id = ? AND import_id NOT IN `+pendingImports,
 		orgID, systemID).Scan(&n); err != nil {
 		return 0, fmt.Errorf("cannot count the components of AI system %s: %w", systemID, err)
 	}

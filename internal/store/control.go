@@ -81,12 +81,12 @@ func controls(ctx context.Context, q q, orgID, where string, args ...any) ([]*co
 // SoA, by framework and position.
 // Two queries, each led by an index, rather than one whose OR would join every visible requirement.
 func (db *DB) SoAControls(ctx context.Context, orgID string) ([]*control.Control, error) {
-	annex, err := controls(ctx, db.reader(), orgID, `f.id = ? AND r.kind = ? AND r.assessable = ? ORDER BY r.position`,
+	annex, err := controls(ctx, db.reader(ctx), orgID, `f.id = ? AND r.kind = ? AND r.assessable = ? ORDER BY r.position`,
 		framework.ISO42001, framework.ReqControl, true)
 	if err != nil {
 		return nil, err
 	}
-	added, err := controls(ctx, db.reader(), orgID, `r.id IN (SELECT requirement_id FROM controls WHERE org_id = ? AND in_soa = ?)
+	added, err := controls(ctx, db.reader(ctx), orgID, `r.id IN (SELECT requirement_id FROM controls WHERE org_id = ? AND in_soa = ?)
 		AND f.id <> ? AND r.assessable = ? ORDER BY f.org_id, f.key, r.position`, orgID, true, framework.ISO42001, true)
 	if err != nil {
 		return nil, err
@@ -96,7 +96,7 @@ func (db *DB) SoAControls(ctx context.Context, orgID string) ([]*control.Control
 
 // ClauseControls returns orgID's implementation of ISO/IEC 42001's assessable clause items, in order.
 func (db *DB) ClauseControls(ctx context.Context, orgID string) ([]*control.Control, error) {
-	return controls(ctx, db.reader(), orgID, `f.id = ? AND r.kind = ? AND r.assessable = ? ORDER BY r.position`,
+	return controls(ctx, db.reader(ctx), orgID, `f.id = ? AND r.kind = ? AND r.assessable = ? ORDER BY r.position`,
 		framework.ISO42001, framework.ReqClause, true)
 }
 
@@ -128,11 +128,11 @@ func controlByRef(ctx context.Context, q q, orgID, key, ref string) (*control.Co
 // ControlByRef returns orgID's implementation of requirement ref of the framework with key, with its
 // links. A heading, or a requirement of a framework orgID cannot see, is ENOTFOUND.
 func (db *DB) ControlByRef(ctx context.Context, orgID, key, ref string) (*control.Control, error) {
-	c, err := controlByRef(ctx, db.reader(), orgID, key, ref)
+	c, err := controlByRef(ctx, db.reader(ctx), orgID, key, ref)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, `SELECT id, org_id, requirement_id, kind, title, target, created_at FROM control_links
+	rows, err := db.reader(ctx).query(ctx, `SELECT id, org_id, requirement_id, kind, title, target, created_at FROM control_links
 		WHERE org_id = ? AND requirement_id = ? ORDER BY id`, orgID, c.RequirementID)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read links: %w", err)
@@ -156,17 +156,6 @@ func scanLink(s scanner) (*control.Link, error) {
 // writeControl stores next, the changed state of before (whose ID and Version say whether and at which
 // version it is stored), and appends its activity entry. It returns the stored control as read back.
 func (tx *Tx) writeControl(ctx context.Context, before, next *control.Control) (*control.Control, error) {
-	// A new owner must be a member; an owner who has left stays until someone picks another, and the SoA's
-	// checks show the control as having no owner.
-	if next.OwnerID != "" && next.OwnerID != before.OwnerID {
-		var n int
-		if err := tx.q().row(ctx, `SELECT count(*) FROM memberships WHERE org_id = ? AND user_id = ?`, next.OrgID, next.OwnerID).Scan(&n); err != nil {
-			return nil, fmt.Errorf("cannot check the owner: %w", err)
-		}
-		if n == 0 {
-			return nil, aims.FieldError("owner_id", "The owner must be a member of the organization.")
-		}
-	}
 	now := tx.db.now()
 	action := activity.ActionUpdate
 	if !before.Stored() {
@@ -221,8 +210,8 @@ func (tx *Tx) controlByID(ctx context.Context, orgID, requirementID string) (*co
 }
 
 // SaveControl stores c's implementation if its version is ifVersion (0: any); EPRECONDITION otherwise.
-// An owner who is not a member of the organization is EINVALID on owner_id. c is updated to what was
-// stored.
+// c is updated to what was stored. Who may own a control is the service's rule (control.Service
+// checks it in the same transaction).
 func (db *DB) SaveControl(ctx context.Context, c *control.Control, ifVersion int64) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		before, err := tx.controlByID(ctx, c.OrgID, c.RequirementID)
@@ -403,7 +392,7 @@ func (db *DB) RemoveLink(ctx context.Context, orgID, requirementID, id string) e
 // OrgProfile returns orgID's AI roles; one never changed is at version 1 with no roles and the default
 // date set (organizations older than migration 0026 have a stored profile with the published dates).
 func (db *DB) OrgProfile(ctx context.Context, orgID string) (*control.Profile, error) {
-	return orgProfile(ctx, db.reader(), orgID)
+	return orgProfile(ctx, db.reader(ctx), orgID)
 }
 
 func orgProfile(ctx context.Context, q q, orgID string) (*control.Profile, error) {

@@ -16,8 +16,9 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
+	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
-	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+	"modernc.org/sqlite"               // registers the "sqlite" driver
 )
 
 // Dialect names the SQL dialect of a DB.
@@ -253,6 +254,7 @@ type Tx struct {
 	db   *DB
 	tx   *sql.Tx
 	conn *sql.Conn // the connection tx runs on, for what database/sql cannot do (see copyRows)
+	done bool      // committed or rolled back: a context that outlives it no longer joins it
 }
 
 // q is a querier that rebinds placeholders.
@@ -316,15 +318,47 @@ func (q q) row(ctx context.Context, query string, args ...any) *sql.Row {
 	return q.x.QueryRowContext(ctx, q.db.rebind(query), args...)
 }
 
-// reader returns a querier over the read pool.
-func (db *DB) reader() q { return q{db: db, x: db.read, pool: db.read} }
+// reader returns a querier over the read pool, or over the transaction ctx carries (see Atomically).
+func (db *DB) reader(ctx context.Context) q {
+	if tx := db.txFrom(ctx); tx != nil {
+		return tx.q()
+	}
+	return q{db: db, x: db.read, pool: db.read}
+}
 
 // q returns the transaction's querier.
 func (tx *Tx) q() q { return q{db: tx.db, x: tx.tx} }
 
+// txKey is the context key of the transaction a service opened with Atomically.
+type txKey struct{}
+
+// txFrom returns the open transaction of db that ctx carries, or nil.
+func (db *DB) txFrom(ctx context.Context) *Tx {
+	if tx, ok := ctx.Value(txKey{}).(*Tx); ok && tx.db == db && !tx.done {
+		return tx
+	}
+	return nil
+}
+
+// Atomically runs fn in one write transaction that every store method called with the context fn is
+// given joins, reads included: a service reads, checks its rules and writes across concepts, with the
+// activity entries, all or nothing. It commits when fn returns nil and rolls back otherwise; called with
+// a context that carries a transaction already, fn joins it. fn must use the context it is given: on
+// SQLite a write through another context would wait for the single writer that fn holds.
+func (db *DB) Atomically(ctx context.Context, fn func(ctx context.Context) error) error {
+	if db.txFrom(ctx) != nil {
+		return fn(ctx)
+	}
+	return db.WithTx(ctx, func(tx *Tx) error { return fn(context.WithValue(ctx, txKey{}, tx)) })
+}
+
 // WithTx runs fn in a write transaction, committing when fn returns nil and rolling back otherwise. On
 // SQLite the transaction starts IMMEDIATE on the single writer connection, so writers are serialized.
+// Within Atomically, fn runs in the transaction ctx carries, which Atomically commits.
 func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	if tx := db.txFrom(ctx); tx != nil {
+		return fn(tx)
+	}
 	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("cannot begin transaction: %w", normalize(err))
@@ -335,6 +369,7 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 		return fmt.Errorf("cannot begin transaction: %w", normalize(err))
 	}
 	tx := &Tx{db: db, tx: sqlTx, conn: conn}
+	defer func() { tx.done = true }()
 	if err := fn(tx); err != nil {
 		_ = sqlTx.Rollback()
 		return err
@@ -356,16 +391,64 @@ func (db *DB) committed() {
 	}
 }
 
-// normalize turns driver errors that mean "already exists" into ECONFLICT, leaving others alone.
+// Driver error codes that mean something to a caller: a key in use, and a reference that does not hold
+// (a row referring to one that does not exist, or a row still referred to). PostgreSQL's SQLSTATE codes;
+// SQLite's extended result codes (https://sqlite.org/rescode.html).
+const (
+	pgUniqueViolation      = "23505"
+	pgForeignKeyViolation  = "23503"
+	sqliteConstraintPK     = 1555 // SQLITE_CONSTRAINT_PRIMARYKEY
+	sqliteConstraintUnique = 2067 // SQLITE_CONSTRAINT_UNIQUE
+	sqliteConstraintFK     = 787  // SQLITE_CONSTRAINT_FOREIGNKEY
+)
+
+// normalize maps driver errors by their code, never by their message: a unique or primary key violation
+// is ECONFLICT ("already exists"), a foreign key violation ECONFLICT too (the record refers to one that is
+// gone, or is referred to still); others are returned as they are. The driver error stays wrapped for logs.
 func normalize(err error) error {
 	if err == nil || errors.Is(err, sql.ErrNoRows) {
 		return err
 	}
-	msg := err.Error()
-	if strings.Contains(msg, "UNIQUE constraint failed") || strings.Contains(msg, "SQLSTATE 23505") {
+	switch constraintOf(err) {
+	case constraintUnique:
 		return fmt.Errorf("%w: %v", &aims.Error{Code: aims.ECONFLICT, Message: "A record with the same key exists already."}, err)
+	case constraintForeignKey:
+		return fmt.Errorf("%w: %v", &aims.Error{Code: aims.ECONFLICT,
+			Message: "The record refers to one that does not exist, or another record still refers to it."}, err)
 	}
 	return err
+}
+
+type constraint int
+
+const (
+	constraintNone constraint = iota
+	constraintUnique
+	constraintForeignKey
+)
+
+// constraintOf returns the constraint a driver error reports as violated, read from its code.
+func constraintOf(err error) constraint {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch pg.Code {
+		case pgUniqueViolation:
+			return constraintUnique
+		case pgForeignKeyViolation:
+			return constraintForeignKey
+		}
+		return constraintNone
+	}
+	var lite *sqlite.Error
+	if errors.As(err, &lite) {
+		switch lite.Code() {
+		case sqliteConstraintUnique, sqliteConstraintPK:
+			return constraintUnique
+		case sqliteConstraintFK:
+			return constraintForeignKey
+		}
+	}
+	return constraintNone
 }
 
 // notFound turns sql.ErrNoRows into an ENOTFOUND error naming what was looked for.
@@ -393,8 +476,14 @@ func timeArg(t *time.Time) any {
 	return t.UTC()
 }
 
-// writer returns a querier over the write pool, for single statements outside a transaction.
-func (db *DB) writer() q { return q{db: db, x: db.write, pool: db.write} }
+// writer returns a querier over the write pool, for single statements outside a transaction, or over the
+// transaction ctx carries (see Atomically).
+func (db *DB) writer(ctx context.Context) q {
+	if tx := db.txFrom(ctx); tx != nil {
+		return tx.q()
+	}
+	return q{db: db, x: db.write, pool: db.write}
+}
 
 // Pools returns the underlying connection pools (write, read), for metrics; they are the same pool on
 // PostgreSQL.

@@ -12,7 +12,7 @@ import (
 // lower() makes of their component's supplier, kind and name.
 func (db *DB) LinkKeyFaults(ctx context.Context) (int, error) {
 	var n int
-	err := db.reader().row(ctx, `SELECT COUNT(*) FROM system_components l JOIN components c ON c.id = l.component_id
+	err := db.reader(ctx).row(ctx, `SELECT COUNT(*) FROM system_components l JOIN components c ON c.id = l.component_id
 		WHERE l.supplier_key <> lower(c.supplier)
 			OR l.model_key <> CASE WHEN c.kind = 'model' THEN lower(c.name) ELSE '' END`).Scan(&n)
 	return n, err
@@ -21,17 +21,17 @@ func (db *DB) LinkKeyFaults(ctx context.Context) (int, error) {
 // PageBytes returns the size of the database's pages in use (page_count × page_size, SQLite).
 func (db *DB) PageBytes(ctx context.Context) (int64, error) {
 	var count, size int64
-	if err := db.reader().row(ctx, `PRAGMA page_count`).Scan(&count); err != nil {
+	if err := db.reader(ctx).row(ctx, `PRAGMA page_count`).Scan(&count); err != nil {
 		return 0, err
 	}
-	err := db.reader().row(ctx, `PRAGMA page_size`).Scan(&size)
+	err := db.reader(ctx).row(ctx, `PRAGMA page_size`).Scan(&size)
 	return count * size, err
 }
 
 // StoreInventoriesAsText rewrites every BOM version's inventory as text, as versions imported before
 // migration 0016 hold it.
 func (db *DB) StoreInventoriesAsText(ctx context.Context) error {
-	rows, err := db.reader().query(ctx, `SELECT id, inventory_gzip FROM bom_imports WHERE inventory_gzip IS NOT NULL`)
+	rows, err := db.reader(ctx).query(ctx, `SELECT id, inventory_gzip FROM bom_imports WHERE inventory_gzip IS NOT NULL`)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (db *DB) StoreInventoriesAsText(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		if _, err := db.writer().exec(ctx, `UPDATE bom_imports SET inventory = ?, inventory_gzip = NULL WHERE id = ?`,
+		if _, err := db.writer(ctx).exec(ctx, `UPDATE bom_imports SET inventory = ?, inventory_gzip = NULL WHERE id = ?`,
 			string(text), v.id); err != nil {
 			return err
 		}
@@ -65,7 +65,7 @@ func (db *DB) StoreInventoriesAsText(ctx context.Context) error {
 
 // LinkKeyPlan returns SQLite's plan of the query of the systems by a link key (see linkKeyQuery).
 func (db *DB) LinkKeyPlan(ctx context.Context, col string) (string, error) {
-	rows, err := db.reader().query(ctx, `EXPLAIN QUERY PLAN `+linkKeyQuery(col), "org", "x")
+	rows, err := db.reader(ctx).query(ctx, `EXPLAIN QUERY PLAN `+linkKeyQuery(col), "org", "x")
 	if err != nil {
 		return "", err
 	}
@@ -80,7 +80,7 @@ func (db *DB) LinkKeyPlan(ctx context.Context, col string) (string, error) {
 // CursorAt returns the cursor of the page of orgID's systems (by name) that starts after the first n.
 func (db *DB) CursorAt(ctx context.Context, orgID string, n int) (string, error) {
 	var id string
-	err := db.reader().row(ctx, `SELECT id FROM systems WHERE org_id = ? ORDER BY name, id LIMIT 1 OFFSET ?`, orgID, n-1).Scan(&id)
+	err := db.reader(ctx).row(ctx, `SELECT id FROM systems WHERE org_id = ? ORDER BY name, id LIMIT 1 OFFSET ?`, orgID, n-1).Scan(&id)
 	return encodeCursor(id), err
 }
 
@@ -99,7 +99,7 @@ func (db *DB) ImportRows(ctx context.Context, orgID string) (components, links, 
 		{`SELECT COUNT(*) FROM system_components WHERE org_id = ? AND import_id <> ''`, &links},
 		{`SELECT COUNT(*) FROM bom_pending WHERE org_id = ?`, &pending},
 	} {
-		if err = db.reader().row(ctx, c.q, orgID).Scan(c.n); err != nil {
+		if err = db.reader(ctx).row(ctx, c.q, orgID).Scan(c.n); err != nil {
 			return
 		}
 	}
@@ -108,7 +108,7 @@ func (db *DB) ImportRows(ctx context.Context, orgID string) (components, links, 
 
 // Exec runs one statement on the writer, for tests that make rows as an older aims left them.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
-	_, err := db.writer().exec(ctx, query, args...)
+	_, err := db.writer(ctx).exec(ctx, query, args...)
 	return err
 }
 
@@ -119,7 +119,7 @@ func (db *DB) ImportPlans(ctx context.Context) ([]string, error) {
 		sql  string
 		args []any
 	}{{importLinkBatch, []any{"x", 1}}, {importComponentBatch, []any{"x", 1}}} {
-		rows, err := db.reader().query(ctx, `EXPLAIN QUERY PLAN `+q.sql, q.args...)
+		rows, err := db.reader(ctx).query(ctx, `EXPLAIN QUERY PLAN `+q.sql, q.args...)
 		if err != nil {
 			return nil, err
 		}
@@ -134,4 +134,10 @@ func (db *DB) ImportPlans(ctx context.Context) ([]string, error) {
 		plans = append(plans, strings.Join(lines, "\n"))
 	}
 	return plans, nil
+}
+
+// ExecNormalized runs one statement on the writer and returns its error as the store maps it.
+func (db *DB) ExecNormalized(ctx context.Context, query string, args ...any) error {
+	_, err := db.writer(ctx).exec(ctx, query, args...)
+	return err
 }

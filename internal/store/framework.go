@@ -50,7 +50,7 @@ const seedMarker = framework.ISO42001
 // (framework key and ref), so organizations' records that point at them survive a refresh.
 func (db *DB) SeedBuiltins(ctx context.Context, c *framework.Catalog) error {
 	var hash string
-	err := db.reader().row(ctx, `SELECT source_hash FROM frameworks WHERE id = ?`, seedMarker).Scan(&hash)
+	err := db.reader(ctx).row(ctx, `SELECT source_hash FROM frameworks WHERE id = ?`, seedMarker).Scan(&hash)
 	if err == nil && hash == c.Hash {
 		return nil
 	}
@@ -106,7 +106,7 @@ const visible = `(f.org_id = '' OR f.org_id = ?)`
 
 // ListFrameworks returns the built-in frameworks and orgID's own, with their requirement counts.
 func (db *DB) ListFrameworks(ctx context.Context, orgID string) ([]*framework.Framework, error) {
-	rows, err := db.reader().query(ctx, `SELECT `+frameworkColumns+`,
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+frameworkColumns+`,
 		(SELECT count(*) FROM requirements r WHERE r.framework_id = f.id),
 		(SELECT count(*) FROM requirements r WHERE r.framework_id = f.id AND r.assessable = ?)
 		FROM frameworks f WHERE `+visible+` ORDER BY f.org_id, f.name, f.revision`, true, orgID)
@@ -129,19 +129,19 @@ func (db *DB) ListFrameworks(ctx context.Context, orgID string) ([]*framework.Fr
 
 // FrameworkByKey returns the latest revision of the framework with key visible to orgID.
 func (db *DB) FrameworkByKey(ctx context.Context, orgID, key string) (*framework.Framework, error) {
-	f, err := scanFramework(db.reader().row(ctx, `SELECT `+frameworkColumns+` FROM frameworks f WHERE `+visible+
+	f, err := scanFramework(db.reader(ctx).row(ctx, `SELECT `+frameworkColumns+` FROM frameworks f WHERE `+visible+
 		` AND f.key = ? ORDER BY f.org_id, f.revision DESC LIMIT 1`, orgID, key))
 	return f, notFound(err, "Framework")
 }
 
 // FrameworkByID returns the framework with id visible to orgID.
 func (db *DB) FrameworkByID(ctx context.Context, orgID, id string) (*framework.Framework, error) {
-	f, err := scanFramework(db.reader().row(ctx, `SELECT `+frameworkColumns+` FROM frameworks f WHERE `+visible+` AND f.id = ?`, orgID, id))
+	f, err := scanFramework(db.reader(ctx).row(ctx, `SELECT `+frameworkColumns+` FROM frameworks f WHERE `+visible+` AND f.id = ?`, orgID, id))
 	return f, notFound(err, "Framework")
 }
 
 func (db *DB) requirements(ctx context.Context, where string, args ...any) ([]*framework.Requirement, error) {
-	rows, err := db.reader().query(ctx, `SELECT `+requirementColumns+` FROM requirements r JOIN frameworks f ON f.id = r.framework_id
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+requirementColumns+` FROM requirements r JOIN frameworks f ON f.id = r.framework_id
 		WHERE `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read requirements: %w", err)
@@ -339,7 +339,7 @@ func scanMapping(s scanner, extra ...any) (*framework.Mapping, error) {
 // RelatedRequirements returns the requirements mapped to or from requirementID by shipped mappings and
 // orgID's own, with the relationship read from requirementID's side.
 func (db *DB) RelatedRequirements(ctx context.Context, orgID, requirementID string) ([]*framework.Related, error) {
-	rows, err := db.reader().query(ctx, `SELECT `+mappingColumns+`, `+requirementColumns+`, CASE WHEN m.from_id = ? THEN 1 ELSE 0 END
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+mappingColumns+`, `+requirementColumns+`, CASE WHEN m.from_id = ? THEN 1 ELSE 0 END
 		FROM mappings m
 		JOIN requirements r ON r.id = CASE WHEN m.from_id = ? THEN m.to_id ELSE m.from_id END
 		JOIN frameworks f ON f.id = r.framework_id
@@ -376,7 +376,7 @@ func (db *DB) RelatedRequirements(ctx context.Context, orgID, requirementID stri
 // MappingsBetween returns the shipped and orgID's own mappings from requirements of one framework to
 // requirements of another (in either stored direction, normalised to from -> to).
 func (db *DB) MappingsBetween(ctx context.Context, orgID, fromFrameworkID, toFrameworkID string) ([]*framework.Mapping, error) {
-	rows, err := db.reader().query(ctx, `SELECT `+mappingColumns+`, a.framework_id FROM mappings m
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+mappingColumns+`, a.framework_id FROM mappings m
 		JOIN requirements a ON a.id = m.from_id JOIN requirements b ON b.id = m.to_id
 		WHERE (m.org_id = '' OR m.org_id = ?) AND ((a.framework_id = ? AND b.framework_id = ?) OR (a.framework_id = ? AND b.framework_id = ?))
 		ORDER BY m.id`, orgID, fromFrameworkID, toFrameworkID, toFrameworkID, fromFrameworkID)
@@ -471,7 +471,7 @@ func (db *DB) SetLicensedTexts(ctx context.Context, orgID string, texts []*frame
 // LicensedText returns orgID's licensed text for a requirement, or ENOTFOUND.
 func (db *DB) LicensedText(ctx context.Context, orgID, requirementID string) (*framework.LicensedText, error) {
 	var t framework.LicensedText
-	err := db.reader().row(ctx, `SELECT requirement_id, text, source, updated_at FROM requirement_texts WHERE org_id = ? AND requirement_id = ?`,
+	err := db.reader(ctx).row(ctx, `SELECT requirement_id, text, source, updated_at FROM requirement_texts WHERE org_id = ? AND requirement_id = ?`,
 		orgID, requirementID).Scan(&t.RequirementID, &t.Text, &t.Source, &t.UpdatedAt)
 	if err != nil {
 		return nil, notFound(err, "Licensed text")

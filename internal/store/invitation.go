@@ -49,13 +49,13 @@ func (db *DB) CreateInvitation(ctx context.Context, inv *account.Invitation) err
 
 // InvitationByID returns invitation id of orgID, or ENOTFOUND.
 func (db *DB) InvitationByID(ctx context.Context, orgID, id string) (*account.Invitation, error) {
-	i, err := scanInvitation(db.reader().row(ctx, invitationSelect+` WHERE i.org_id = ? AND i.id = ?`, orgID, id))
+	i, err := scanInvitation(db.reader(ctx).row(ctx, invitationSelect+` WHERE i.org_id = ? AND i.id = ?`, orgID, id))
 	return i, notFound(err, "Invitation")
 }
 
 // InvitationByHash returns the invitation whose secret hashes to hash, in any organization, or ENOTFOUND.
 func (db *DB) InvitationByHash(ctx context.Context, hash string) (*account.Invitation, error) {
-	i, err := scanInvitation(db.reader().row(ctx, invitationSelect+` WHERE i.secret_hash = ?`, hash))
+	i, err := scanInvitation(db.reader(ctx).row(ctx, invitationSelect+` WHERE i.secret_hash = ?`, hash))
 	return i, notFound(err, "Invitation")
 }
 
@@ -69,7 +69,7 @@ func (db *DB) ListInvitations(ctx context.Context, orgID string, p account.Page)
 			return nil, "", err
 		}
 	}
-	rows, err := db.reader().query(ctx, invitationSelect+` WHERE i.org_id = ? AND i.id < ? ORDER BY i.id DESC LIMIT ?`,
+	rows, err := db.reader(ctx).query(ctx, invitationSelect+` WHERE i.org_id = ? AND i.id < ? ORDER BY i.id DESC LIMIT ?`,
 		orgID, before, limit+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list invitations: %w", err)

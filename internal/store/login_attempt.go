@@ -83,7 +83,7 @@ func (db *DB) ReleaseAttempts(ctx context.Context, release, clear []string) erro
 // diagnostics.
 func (db *DB) LoginAttempts(ctx context.Context, key string) (int, error) {
 	var n int
-	err := db.reader().row(ctx, `SELECT attempts FROM login_attempts WHERE key = ?`, key).Scan(&n)
+	err := db.reader(ctx).row(ctx, `SELECT attempts FROM login_attempts WHERE key = ?`, key).Scan(&n)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}

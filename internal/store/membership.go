@@ -111,19 +111,19 @@ func keepAnOwner(ctx context.Context, tx *Tx, orgID string) error {
 
 // MembershipByID returns the membership id of orgID, or ENOTFOUND.
 func (db *DB) MembershipByID(ctx context.Context, orgID, id string) (*account.Membership, error) {
-	m, err := scanMembership(db.reader().row(ctx, membershipSelect+` WHERE m.org_id = ? AND m.id = ?`, orgID, id))
+	m, err := scanMembership(db.reader(ctx).row(ctx, membershipSelect+` WHERE m.org_id = ? AND m.id = ?`, orgID, id))
 	return m, notFound(err, "Member")
 }
 
 // MembershipOf returns userID's membership of orgID, or ENOTFOUND.
 func (db *DB) MembershipOf(ctx context.Context, orgID, userID string) (*account.Membership, error) {
-	m, err := scanMembership(db.reader().row(ctx, membershipSelect+` WHERE m.org_id = ? AND m.user_id = ?`, orgID, userID))
+	m, err := scanMembership(db.reader(ctx).row(ctx, membershipSelect+` WHERE m.org_id = ? AND m.user_id = ?`, orgID, userID))
 	return m, notFound(err, "Member")
 }
 
 // MembershipsOfUser returns every membership of userID, by organization slug.
 func (db *DB) MembershipsOfUser(ctx context.Context, userID string) ([]*account.Membership, error) {
-	rows, err := db.reader().query(ctx, membershipSelect+` WHERE m.user_id = ? ORDER BY o.slug`, userID)
+	rows, err := db.reader(ctx).query(ctx, membershipSelect+` WHERE m.user_id = ? ORDER BY o.slug`, userID)
 	if err != nil {
 		return nil, fmt.Errorf("cannot list memberships: %w", err)
 	}
@@ -144,7 +144,7 @@ func (db *DB) ListMembers(ctx context.Context, orgID string, p account.Page) ([]
 			return nil, "", err
 		}
 	}
-	rows, err := db.reader().query(ctx, membershipSelect+` WHERE m.org_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`, orgID, after, limit+1)
+	rows, err := db.reader(ctx).query(ctx, membershipSelect+` WHERE m.org_id = ? AND m.id > ? ORDER BY m.id LIMIT ?`, orgID, after, limit+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list members: %w", err)
 	}
@@ -159,6 +159,6 @@ func (db *DB) ListMembers(ctx context.Context, orgID string, p account.Page) ([]
 // CountOwners returns how many owners orgID has.
 func (db *DB) CountOwners(ctx context.Context, orgID string) (int, error) {
 	var n int
-	err := db.reader().row(ctx, `SELECT count(*) FROM memberships WHERE org_id = ? AND role = ?`, orgID, aims.RoleOwner).Scan(&n)
+	err := db.reader(ctx).row(ctx, `SELECT count(*) FROM memberships WHERE org_id = ? AND role = ?`, orgID, aims.RoleOwner).Scan(&n)
 	return n, err
 }

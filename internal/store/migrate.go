@@ -82,10 +82,10 @@ func (db *DB) Status(ctx context.Context) (SchemaStatus, error) {
 	switch db.dialect {
 	case SQLite:
 		var n int
-		err = db.reader().row(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n)
+		err = db.reader(ctx).row(ctx, `SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&n)
 		exists = n > 0
 	default:
-		err = db.reader().row(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists)
+		err = db.reader(ctx).row(ctx, `SELECT to_regclass('schema_migrations') IS NOT NULL`).Scan(&exists)
 	}
 	if err != nil {
 		return st, fmt.Errorf("cannot inspect schema: %w", err)
@@ -93,7 +93,7 @@ func (db *DB) Status(ctx context.Context) (SchemaStatus, error) {
 	if !exists {
 		return st, nil
 	}
-	if err := db.reader().row(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&st.Current); err != nil {
+	if err := db.reader(ctx).row(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&st.Current); err != nil {
 		return st, fmt.Errorf("cannot read schema version: %w", err)
 	}
 	return st, nil

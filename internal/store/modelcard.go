@@ -164,16 +164,16 @@ func modelCardByID(ctx context.Context, q q, orgID, id string) (*system.ModelCar
 
 // ModelCardByID returns orgID's model card id with its Markdown; ENOTFOUND when orgID has none.
 func (db *DB) ModelCardByID(ctx context.Context, orgID, id string) (*system.ModelCard, error) {
-	return modelCardByID(ctx, db.reader(), orgID, id)
+	return modelCardByID(ctx, db.reader(ctx), orgID, id)
 }
 
 // ComponentModelCards returns the model cards of orgID's component componentID, newest first, without
 // their Markdown; ENOTFOUND when there is no such component.
 func (db *DB) ComponentModelCards(ctx context.Context, orgID, componentID string) ([]*system.ModelCard, error) {
-	if _, err := componentByID(ctx, db.reader(), orgID, componentID); err != nil {
+	if _, err := componentByID(ctx, db.reader(ctx), orgID, componentID); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+modelCardColumns+` FROM model_cards m
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+modelCardColumns+` FROM model_cards m
 		WHERE m.org_id = ? AND m.component_id = ? ORDER BY m.number DESC`, orgID, componentID)
 	if err != nil {
 		return nil, fmt.Errorf("cannot list the model cards of component %s: %w", componentID, err)
@@ -184,10 +184,10 @@ func (db *DB) ComponentModelCards(ctx context.Context, orgID, componentID string
 // LatestModelCards returns the newest model card of each component linked to orgID's system systemID,
 // without their Markdown; ENOTFOUND when there is no such system.
 func (db *DB) LatestModelCards(ctx context.Context, orgID, systemID string) ([]*system.ModelCard, error) {
-	if _, err := systemByID(ctx, db.reader(), orgID, systemID); err != nil {
+	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+modelCardColumns+` FROM model_cards m
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+modelCardColumns+` FROM model_cards m
 		JOIN system_components l ON l.component_id = m.component_id AND l.org_id = m.org_id
 		WHERE l.org_id = ? AND l.system_id = ? AND l.import_id NOT IN `+pendingImports+`
 		AND m.number = (SELECT MAX(n.number) FROM model_cards n WHERE n.org_id = m.org_id AND n.component_id = m.component_id)

@@ -74,19 +74,19 @@ func (db *DB) UpdateOrganization(ctx context.Context, o *account.Organization, i
 
 // OrganizationByID returns the organization with id, or ENOTFOUND.
 func (db *DB) OrganizationByID(ctx context.Context, id string) (*account.Organization, error) {
-	o, err := scanOrg(db.reader().row(ctx, `SELECT `+db.orgReadColumns()+` FROM organizations WHERE id = ?`, id))
+	o, err := scanOrg(db.reader(ctx).row(ctx, `SELECT `+db.orgReadColumns()+` FROM organizations WHERE id = ?`, id))
 	return o, notFound(err, "Organization")
 }
 
 // OrganizationBySlug returns the organization with slug, or ENOTFOUND.
 func (db *DB) OrganizationBySlug(ctx context.Context, slug string) (*account.Organization, error) {
-	o, err := scanOrg(db.reader().row(ctx, `SELECT `+db.orgReadColumns()+` FROM organizations WHERE slug = ?`, slug))
+	o, err := scanOrg(db.reader(ctx).row(ctx, `SELECT `+db.orgReadColumns()+` FROM organizations WHERE slug = ?`, slug))
 	return o, notFound(err, "Organization")
 }
 
 // ListOrganizations returns every organization by slug; for operators' commands, not for tenants.
 func (db *DB) ListOrganizations(ctx context.Context) ([]*account.Organization, error) {
-	rows, err := db.reader().query(ctx, `SELECT `+db.orgReadColumns()+` FROM organizations ORDER BY slug`)
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+db.orgReadColumns()+` FROM organizations ORDER BY slug`)
 	if err != nil {
 		return nil, fmt.Errorf("cannot list organizations: %w", err)
 	}

@@ -43,10 +43,10 @@ func newestFirst[T any](ctx context.Context, q q, query, col string, args []any,
 // SystemChangesPage returns a page of the history of orgID's system id, newest first, and the cursor
 // of the next page; ENOTFOUND when there is no such system.
 func (db *DB) SystemChangesPage(ctx context.Context, orgID, id string, p account.Page) ([]*system.Change, string, error) {
-	if _, err := systemByID(ctx, db.reader(), orgID, id); err != nil {
+	if _, err := systemByID(ctx, db.reader(ctx), orgID, id); err != nil {
 		return nil, "", err
 	}
-	cs, next, err := newestFirst(ctx, db.reader(), `SELECT id, system_id, version, actor_id, actor_name, at, reason, before_json, after_json
+	cs, next, err := newestFirst(ctx, db.reader(ctx), `SELECT id, system_id, version, actor_id, actor_name, at, reason, before_json, after_json
 		FROM system_changes WHERE org_id = ? AND system_id = ?`, "version", []any{orgID, id}, p, scanChange,
 		func(c *system.Change) int64 { return c.Version })
 	if err != nil {
@@ -68,10 +68,10 @@ func scanChange(sc scanner) (*system.Change, error) {
 // ClassificationHistoryPage returns a page of the classifications saved for orgID's system id, newest
 // first, and the cursor of the next page; ENOTFOUND when there is no such system.
 func (db *DB) ClassificationHistoryPage(ctx context.Context, orgID, id string, p account.Page) ([]*system.Classification, string, error) {
-	if _, err := systemByID(ctx, db.reader(), orgID, id); err != nil {
+	if _, err := systemByID(ctx, db.reader(ctx), orgID, id); err != nil {
 		return nil, "", err
 	}
-	cs, next, err := newestFirst(ctx, db.reader(), `SELECT `+classificationColumns+` FROM system_classification_history
+	cs, next, err := newestFirst(ctx, db.reader(ctx), `SELECT `+classificationColumns+` FROM system_classification_history
 		WHERE org_id = ? AND system_id = ?`, "version", []any{orgID, id}, p, scanClassification,
 		func(c *system.Classification) int64 { return c.Version })
 	if err != nil {
@@ -83,10 +83,10 @@ func (db *DB) ClassificationHistoryPage(ctx context.Context, orgID, id string, p
 // BOMImportsPage returns a page of the imports of orgID's system systemID, newest first, without
 // inventories, and the cursor of the next page; ENOTFOUND when there is no such system.
 func (db *DB) BOMImportsPage(ctx context.Context, orgID, systemID string, p account.Page) ([]*system.BOMImport, string, error) {
-	if _, err := systemByID(ctx, db.reader(), orgID, systemID); err != nil {
+	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, "", err
 	}
-	bs, next, err := newestFirst(ctx, db.reader(), `SELECT `+bomImportColumns+` FROM bom_imports WHERE org_id = ? AND system_id = ?`,
+	bs, next, err := newestFirst(ctx, db.reader(ctx), `SELECT `+bomImportColumns+` FROM bom_imports WHERE org_id = ? AND system_id = ?`,
 		"seq", []any{orgID, systemID}, p, func(sc scanner) (*system.BOMImport, error) { return scanBOMImport(sc) },
 		func(b *system.BOMImport) int64 { return b.Seq })
 	if err != nil {
@@ -99,10 +99,10 @@ func (db *DB) BOMImportsPage(ctx context.Context, orgID, systemID string, p acco
 // first, without their Markdown, and the cursor of the next page; ENOTFOUND when there is no such
 // component.
 func (db *DB) ComponentModelCardsPage(ctx context.Context, orgID, componentID string, p account.Page) ([]*system.ModelCard, string, error) {
-	if _, err := componentByID(ctx, db.reader(), orgID, componentID); err != nil {
+	if _, err := componentByID(ctx, db.reader(ctx), orgID, componentID); err != nil {
 		return nil, "", err
 	}
-	cs, next, err := newestFirst(ctx, db.reader(), `SELECT `+modelCardColumns+` FROM model_cards m
+	cs, next, err := newestFirst(ctx, db.reader(ctx), `SELECT `+modelCardColumns+` FROM model_cards m
 		WHERE m.org_id = ? AND m.component_id = ?`, "m.number", []any{orgID, componentID}, p,
 		func(sc scanner) (*system.ModelCard, error) { return scanModelCard(sc, false) },
 		func(c *system.ModelCard) int64 { return c.Number })
@@ -115,7 +115,7 @@ func (db *DB) ComponentModelCardsPage(ctx context.Context, orgID, componentID st
 // ComponentSystemsPage returns a page of the systems that use orgID's component componentID, by name,
 // and the cursor of the next page; ENOTFOUND when there is no such component.
 func (db *DB) ComponentSystemsPage(ctx context.Context, orgID, componentID string, p account.Page) ([]*system.SystemRef, string, error) {
-	if _, err := componentByID(ctx, db.reader(), orgID, componentID); err != nil {
+	if _, err := componentByID(ctx, db.reader(ctx), orgID, componentID); err != nil {
 		return nil, "", err
 	}
 	limit := pageLimit(p.Limit)
@@ -128,14 +128,14 @@ func (db *DB) ComponentSystemsPage(ctx context.Context, orgID, componentID strin
 		if err != nil {
 			return nil, "", err
 		}
-		last, err := systemByID(ctx, db.reader(), orgID, id)
+		last, err := systemByID(ctx, db.reader(ctx), orgID, id)
 		if err != nil {
 			return nil, "", aims.FieldError("cursor", "The cursor is not valid.")
 		}
 		q += ` AND (s.name, s.id) > (?, ?)`
 		args = append(args, last.Name, last.ID)
 	}
-	rows, err := db.reader().query(ctx, q+` ORDER BY s.name, s.id LIMIT ?`, append(args, limit+1)...)
+	rows, err := db.reader(ctx).query(ctx, q+` ORDER BY s.name, s.id LIMIT ?`, append(args, limit+1)...)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot read the systems of component %s: %w", componentID, err)
 	}

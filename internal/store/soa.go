@@ -62,7 +62,7 @@ func (db *DB) SoAVersions(ctx context.Context, orgID string, p account.Page) ([]
 			return nil, "", aims.FieldError("cursor", "The cursor is not valid.")
 		}
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+soaVersionColumns+` FROM soa_versions WHERE org_id = ? AND number < ?
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+soaVersionColumns+` FROM soa_versions WHERE org_id = ? AND number < ?
 		ORDER BY number DESC LIMIT ?`, orgID, before, limit+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list SoA versions: %w", err)
@@ -78,7 +78,7 @@ func (db *DB) SoAVersions(ctx context.Context, orgID string, p account.Page) ([]
 // SoAVersion returns orgID's approved version number n with its snapshot, or ENOTFOUND.
 func (db *DB) SoAVersion(ctx context.Context, orgID string, n int) (*control.Version, error) {
 	var snapshot string
-	v, err := scanSoAVersion(db.reader().row(ctx, `SELECT `+soaVersionColumns+`, snapshot FROM soa_versions
+	v, err := scanSoAVersion(db.reader(ctx).row(ctx, `SELECT `+soaVersionColumns+`, snapshot FROM soa_versions
 		WHERE org_id = ? AND number = ?`, orgID, n), &snapshot)
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("SoA version %d", n))

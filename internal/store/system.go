@@ -52,22 +52,7 @@ func systemByID(ctx context.Context, q q, orgID, id string) (*system.System, err
 
 // SystemByID returns orgID's system id; ENOTFOUND when orgID has none.
 func (db *DB) SystemByID(ctx context.Context, orgID, id string) (*system.System, error) {
-	return systemByID(ctx, db.reader(), orgID, id)
-}
-
-// checkOwner refuses an owner who is not a member of orgID.
-func (tx *Tx) checkOwner(ctx context.Context, orgID, ownerID string) error {
-	if ownerID == "" {
-		return nil
-	}
-	var n int
-	if err := tx.q().row(ctx, `SELECT count(*) FROM memberships WHERE org_id = ? AND user_id = ?`, orgID, ownerID).Scan(&n); err != nil {
-		return fmt.Errorf("cannot check the owner: %w", err)
-	}
-	if n == 0 {
-		return aims.FieldError("owner_id", "The owner must be a member of the organization.")
-	}
-	return nil
+	return systemByID(ctx, db.reader(ctx), orgID, id)
 }
 
 // addChange appends the history entry of s at its version, with before (nil for the creation).
@@ -114,20 +99,14 @@ func sameName(err error, name string) error {
 }
 
 // CreateSystems stores ss (each with its OrgID set) in one transaction, assigning ids, version 1 and
-// times, each with a history entry and an activity entry. A name in use is ECONFLICT on name; an owner
-// who is not a member is EINVALID on owner_id; either stores nothing and is a *system.ImportError naming
-// the system at fault by its index in ss.
+// times, each with a history entry and an activity entry. A name in use is ECONFLICT on name, stores
+// nothing and is a *system.ImportError naming the system at fault by its index in ss. Whether an owner
+// may own a system is the service's rule (system.Service.Import checks it in the same transaction).
 func (db *DB) CreateSystems(ctx context.Context, ss []*system.System, reason string, progress func(stored int)) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		for i, s := range ss {
 			if progress != nil && i > 0 && i%progressEvery == 0 {
 				progress(i)
-			}
-			if err := tx.checkOwner(ctx, s.OrgID, s.OwnerID); err != nil {
-				if aims.ErrorCode(err) == aims.EINVALID {
-					return &system.ImportError{Index: i, Err: err}
-				}
-				return err
 			}
 			now := db.now()
 			s.ID, s.Version, s.CreatedAt, s.UpdatedAt = aims.NewID(), 1, now, now
@@ -177,11 +156,6 @@ func (db *DB) UpdateSystem(ctx context.Context, s *system.System, ifVersion int6
 		}
 		if ifVersion != 0 && before.Version != ifVersion {
 			return aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else (version %d, not %d).", before.Name, before.Version, ifVersion)
-		}
-		if s.OwnerID != before.OwnerID {
-			if err := tx.checkOwner(ctx, s.OrgID, s.OwnerID); err != nil {
-				return err
-			}
 		}
 		res, err := tx.q().exec(ctx, `UPDATE systems SET name = ?, purpose = ?, intended_use = ?, foreseeable_misuse = ?, ai_role = ?,
 			eu_role = ?, stage = ?, status = ?, owner_id = ?, team = ?, environments = ?, markets = ?, users_text = ?,
@@ -244,7 +218,7 @@ func (db *DB) ListSystems(ctx context.Context, orgID string, f system.Filter, p 
 	} else if f.RiskClass != "" {
 		add("s.risk_class = ?", f.RiskClass)
 	}
-	from, reader, mode := systemSelect, db.reader(), []any(nil)
+	from, reader, mode := systemSelect, db.reader(ctx), []any(nil)
 	if f.Query != "" {
 		cond, v, byIndex, err := db.searchCondition(ctx, orgID, f.Query)
 		if err != nil {
@@ -278,7 +252,7 @@ func (db *DB) ListSystems(ctx context.Context, orgID string, f system.Filter, p 
 		if err != nil {
 			return nil, "", err
 		}
-		last, err := systemByID(ctx, db.reader(), orgID, id)
+		last, err := systemByID(ctx, db.reader(ctx), orgID, id)
 		if err != nil {
 			return nil, "", aims.FieldError("cursor", "The cursor is not valid.")
 		}
@@ -392,10 +366,10 @@ func (db *DB) searchCondition(ctx context.Context, orgID, term string) (cond str
 // SystemChanges returns the history of orgID's system id, newest first; ENOTFOUND when there is no such
 // system.
 func (db *DB) SystemChanges(ctx context.Context, orgID, id string) ([]*system.Change, error) {
-	if _, err := systemByID(ctx, db.reader(), orgID, id); err != nil {
+	if _, err := systemByID(ctx, db.reader(ctx), orgID, id); err != nil {
 		return nil, err
 	}
-	rows, err := db.reader().query(ctx, `SELECT id, system_id, version, actor_id, actor_name, at, reason, before_json, after_json
+	rows, err := db.reader(ctx).query(ctx, `SELECT id, system_id, version, actor_id, actor_name, at, reason, before_json, after_json
 		FROM system_changes WHERE org_id = ? AND system_id = ? ORDER BY version DESC`, orgID, id)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the history of AI system %s: %w", id, err)

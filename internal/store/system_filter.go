@@ -75,7 +75,7 @@ func linkKeyQuery(col string) string {
 
 // texts returns the one text column of the rows of query.
 func (db *DB) texts(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := db.reader().query(ctx, query, args...)
+	rows, err := db.reader(ctx).query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -40,13 +40,13 @@ func (db *DB) CreateToken(ctx context.Context, t *account.Token) error {
 
 // TokenByHash returns the token whose secret hashes to hash, in any organization, or ENOTFOUND.
 func (db *DB) TokenByHash(ctx context.Context, hash string) (*account.Token, error) {
-	t, err := scanToken(db.reader().row(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE secret_hash = ?`, hash))
+	t, err := scanToken(db.reader(ctx).row(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE secret_hash = ?`, hash))
 	return t, notFound(err, "Token")
 }
 
 // TokenByID returns token id of orgID, or ENOTFOUND.
 func (db *DB) TokenByID(ctx context.Context, orgID, id string) (*account.Token, error) {
-	t, err := scanToken(db.reader().row(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE org_id = ? AND id = ?`, orgID, id))
+	t, err := scanToken(db.reader(ctx).row(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE org_id = ? AND id = ?`, orgID, id))
 	return t, notFound(err, "Token")
 }
 
@@ -60,7 +60,7 @@ func (db *DB) ListTokens(ctx context.Context, orgID string, p account.Page) ([]*
 			return nil, "", err
 		}
 	}
-	rows, err := db.reader().query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE org_id = ? AND id < ?
+	rows, err := db.reader(ctx).query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE org_id = ? AND id < ?
 		ORDER BY id DESC LIMIT ?`, orgID, before, limit+1)
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list tokens: %w", err)
@@ -103,7 +103,7 @@ func (db *DB) RevokeToken(ctx context.Context, orgID, id string, ifVersion int64
 // TouchToken records that token id was used at at. It is bookkeeping, not a change of the record, so it
 // writes no activity entry.
 func (db *DB) TouchToken(ctx context.Context, id string, at time.Time) error {
-	_, err := db.writer().exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, at, id)
+	_, err := db.writer(ctx).exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ?`, at, id)
 	return err
 }
 
@@ -116,7 +116,7 @@ func (db *DB) TokenWithMember(ctx context.Context, hash string) (*account.Token,
 	var mID, mRole, email, name, slug, orgName sql.NullString
 	var mVersion sql.NullInt64
 	var mCreated, mUpdated sql.NullTime
-	err := db.reader().row(ctx, `SELECT t.id, t.org_id, t.user_id, t.name, t.role, t.prefix, t.secret_hash, t.version, t.created_at,
+	err := db.reader(ctx).row(ctx, `SELECT t.id, t.org_id, t.user_id, t.name, t.role, t.prefix, t.secret_hash, t.version, t.created_at,
 		t.expires_at, t.revoked_at, t.last_used_at, m.id, m.role, m.version, m.created_at, m.updated_at, u.email, u.name, o.slug, o.name
 		FROM api_tokens t
 		LEFT JOIN memberships m ON m.org_id = t.org_id AND m.user_id = t.user_id

@@ -90,27 +90,27 @@ func orgIDsOfUser(ctx context.Context, q q, userID string) ([]string, error) {
 
 // UserByID returns the user with id, or ENOTFOUND.
 func (db *DB) UserByID(ctx context.Context, id string) (*account.User, error) {
-	u, err := scanUser(db.reader().row(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
+	u, err := scanUser(db.reader(ctx).row(ctx, `SELECT `+userColumns+` FROM users WHERE id = ?`, id))
 	return u, notFound(err, "User")
 }
 
 // UserByEmail returns the user with email (already normalised by the caller), or ENOTFOUND.
 func (db *DB) UserByEmail(ctx context.Context, email string) (*account.User, error) {
-	u, err := scanUser(db.reader().row(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
+	u, err := scanUser(db.reader(ctx).row(ctx, `SELECT `+userColumns+` FROM users WHERE email = ?`, email))
 	return u, notFound(err, "User")
 }
 
 // CountUsers returns how many users exist, so that a fresh installation can say how to create the first.
 func (db *DB) CountUsers(ctx context.Context) (int, error) {
 	var n int
-	err := db.reader().row(ctx, `SELECT count(*) FROM users`).Scan(&n)
+	err := db.reader(ctx).row(ctx, `SELECT count(*) FROM users`).Scan(&n)
 	return n, err
 }
 
 // SetLastOrganization remembers orgID as the organization userID last worked in. It is bookkeeping, not a
 // change of the user's record, so it writes no activity entry and leaves the version alone.
 func (db *DB) SetLastOrganization(ctx context.Context, userID, orgID string) error {
-	if _, err := db.writer().exec(ctx, `UPDATE users SET last_org_id = ? WHERE id = ?`, orgID, userID); err != nil {
+	if _, err := db.writer(ctx).exec(ctx, `UPDATE users SET last_org_id = ? WHERE id = ?`, orgID, userID); err != nil {
 		return fmt.Errorf("cannot record the last organization: %w", err)
 	}
 	return nil
@@ -120,7 +120,7 @@ func (db *DB) SetLastOrganization(ctx context.Context, userID, orgID string) err
 // nothing) when that step or a later one was used already: each code works once. It is bookkeeping, not a
 // change of the user's record, so it writes no activity entry.
 func (db *DB) UseTOTPStep(ctx context.Context, userID string, step int64) (bool, error) {
-	res, err := db.writer().exec(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
+	res, err := db.writer(ctx).exec(ctx, `UPDATE users SET totp_last_step = ? WHERE id = ? AND totp_last_step < ?`, step, userID, step)
 	if err != nil {
 		return false, fmt.Errorf("cannot record the TOTP step: %w", err)
 	}

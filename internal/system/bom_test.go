@@ -520,9 +520,12 @@ func TestImportBOMIsAllOrNothing(t *testing.T) {
 	beforeComps := componentsByName(t, f)
 	poison := fmt.Sprintf("lib-%d", n-1)
 	write, _ := f.db.Pools()
-	ddl := []string{`CREATE TRIGGER poison BEFORE INSERT ON system_components
+	// On SQLite the trigger breaks a real primary key, since the store reads the driver's code (a RAISE
+	// would be SQLITE_CONSTRAINT_TRIGGER, whatever its message says).
+	ddl := []string{`CREATE TABLE poison_keys (k INTEGER PRIMARY KEY)`, `INSERT INTO poison_keys VALUES (1)`,
+		`CREATE TRIGGER poison BEFORE INSERT ON system_components
 		WHEN (SELECT name FROM components WHERE id = NEW.component_id) = '` + poison + `'
-		BEGIN SELECT RAISE(ABORT, 'UNIQUE constraint failed: injected'); END`}
+		BEGIN INSERT INTO poison_keys VALUES (1); END`}
 	if storetest.Postgres() {
 		ddl = []string{`CREATE FUNCTION poison() RETURNS trigger LANGUAGE plpgsql AS $$
 			BEGIN

@@ -46,13 +46,9 @@ func (s *Service) Create(ctx context.Context, orgID string, f Fields) (*System, 
 // *ImportError with its index.
 func (s *Service) Import(ctx context.Context, orgID string, fs []Fields) ([]*System, error) {
 	ss := make([]*System, len(fs))
-	owners := ownerCheck{}
 	for i := range fs {
 		ss[i] = &System{OrgID: orgID}
 		if err := fs[i].apply(ss[i]); err != nil {
-			return nil, &ImportError{Index: i, Err: err}
-		}
-		if err := s.checkOwner(ctx, orgID, ss[i].OwnerID, owners); err != nil {
 			return nil, &ImportError{Index: i, Err: err}
 		}
 	}
@@ -63,7 +59,18 @@ func (s *Service) Import(ctx context.Context, orgID string, fs []Fields) ([]*Sys
 	if s.ImportProgress != nil {
 		progress = func(n int) { s.ImportProgress(n, len(ss)) }
 	}
-	if err := s.store.CreateSystems(ctx, ss, "Created.", progress); err != nil {
+	// The owners are checked in the transaction that stores the systems: one removed from the
+	// organization meanwhile cannot slip in.
+	err := s.store.Atomically(ctx, func(ctx context.Context) error {
+		owners := ownerCheck{}
+		for i := range ss {
+			if err := s.checkOwner(ctx, orgID, ss[i].OwnerID, owners); err != nil {
+				return &ImportError{Index: i, Err: err}
+			}
+		}
+		return s.store.CreateSystems(ctx, ss, "Created.", progress)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return ss, nil
@@ -115,21 +122,25 @@ func (s *Service) Update(ctx context.Context, orgID, id string, f Fields, ifVers
 	if err := checkText(reason, "reason", 1000, true); err != nil {
 		return nil, err
 	}
-	cur, err := s.store.SystemByID(ctx, orgID, id)
-	if err != nil {
-		return nil, err
-	}
-	owner := cur.OwnerID
-	if err := f.apply(cur); err != nil {
-		return nil, err
-	}
-	// An owner who has left, or whose role has changed since, stays until someone picks another.
-	if cur.OwnerID != owner {
-		if err := s.checkOwner(ctx, orgID, cur.OwnerID, ownerCheck{}); err != nil {
-			return nil, err
+	var cur *System
+	err := s.store.Atomically(ctx, func(ctx context.Context) error {
+		var err error
+		if cur, err = s.store.SystemByID(ctx, orgID, id); err != nil {
+			return err
 		}
-	}
-	if err := s.store.UpdateSystem(ctx, cur, ifVersion, reason); err != nil {
+		owner := cur.OwnerID
+		if err := f.apply(cur); err != nil {
+			return err
+		}
+		// An owner who has left, or whose role has changed since, stays until someone picks another.
+		if cur.OwnerID != owner {
+			if err := s.checkOwner(ctx, orgID, cur.OwnerID, ownerCheck{}); err != nil {
+				return err
+			}
+		}
+		return s.store.UpdateSystem(ctx, cur, ifVersion, reason)
+	})
+	if err != nil {
 		return nil, err
 	}
 	return cur, nil

@@ -238,10 +238,11 @@ func (f *Filter) check() error {
 // ENOTFOUND for what it cannot see; every change appends its history entry and activity entry in the same
 // transaction.
 type Store interface {
-	// CreateSystems stores the new systems ss all or none, each with a history entry with reason. An
-	// owner who is not a member is EINVALID on owner_id, a name in use ECONFLICT on name, both as an
-	// *ImportError with the index of the system at fault. progress, when not nil, is told now and then
-	// how many are stored (not yet committed).
+	// Atomically runs the service's checks and writes in one transaction.
+	aims.Transactor
+	// CreateSystems stores the new systems ss all or none, each with a history entry with reason. A name
+	// in use is ECONFLICT on name, as an *ImportError with the index of the system at fault. progress,
+	// when not nil, is told now and then how many are stored (not yet committed).
 	CreateSystems(ctx context.Context, ss []*System, reason string, progress func(stored int)) error
 	// UpdateSystem stores s if its version is ifVersion (0: any), with reason in its history.
 	UpdateSystem(ctx context.Context, s *System, ifVersion int64, reason string) error
