@@ -182,3 +182,13 @@ func TestEveryJSONBodyIsBoundedAndTyped(t *testing.T) {
 		}
 	}
 }
+
+// TestTheAPIRefusesAMissingDependencyAtStart: New names every dependency it lacks instead of answering
+// 500 on the first request that needs it.
+func TestTheAPIRefusesAMissingDependencyAtStart(t *testing.T) {
+	t.Parallel()
+	if _, err := api.New(api.Deps{}); err == nil ||
+		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Controls, Frameworks, Systems") {
+		t.Fatalf("New with nothing = %v", err)
+	}
+}

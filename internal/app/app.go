@@ -3,9 +3,11 @@
 package app
 
 import (
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
@@ -49,6 +51,8 @@ type Options struct {
 	BOMMaxComponents int
 	// ImportMaxRows bounds the AI systems of an inventory import; 0 means system.DefaultImportMaxRows.
 	ImportMaxRows int
+	// SessionIdle and SessionMax end sessions; 0 keeps the account service's default.
+	SessionIdle, SessionMax time.Duration
 }
 
 // App is a fully assembled aims.
@@ -69,15 +73,34 @@ type App struct {
 	Systems *system.Service
 }
 
-// New assembles aims over db.
-func New(db *store.DB, o Options) (*App, error) {
-	log := o.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	accts := o.Accounts
-	if accts == nil {
-		accts = account.NewService(db, db.Now)
+// ServiceOptions tune the domain services beyond their store.
+type ServiceOptions struct {
+	// Catalog is the built-in catalog; nil loads it.
+	Catalog *framework.Catalog
+	// Accounts, when set, replaces the default account service (tests shorten its timeouts).
+	Accounts *account.Service
+	// BOMMaxBytes, BOMMaxComponents and ImportMaxRows bound imports; 0 means the system package's default.
+	BOMMaxBytes      int64
+	BOMMaxComponents int
+	ImportMaxRows    int
+	// SessionIdle and SessionMax end sessions; 0 keeps the account service's default.
+	SessionIdle, SessionMax time.Duration
+}
+
+// Services are the domain services over one store: the one assembly of them that serve, every command of
+// the CLI and the tests share, so that a limit or a rule configured for one holds for all.
+type Services struct {
+	Catalog    *framework.Catalog
+	Accounts   *account.Service
+	Frameworks *framework.Service
+	Controls   *control.Service
+	Systems    *system.Service
+}
+
+// NewServices assembles the domain services over db.
+func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
+	if db == nil {
+		return nil, errors.New("app: a store is required")
 	}
 	cat := o.Catalog
 	if cat == nil {
@@ -86,27 +109,49 @@ func New(db *store.DB, o Options) (*App, error) {
 			return nil, err
 		}
 	}
-	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
-	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
-	a.Frameworks = framework.NewService(db)
-	a.Controls = control.NewService(db, cat, db.Now)
-	a.API = &api.API{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks}
-	a.API.Controls = a.Controls
-	a.API.PublicURL = o.PublicURL
-	a.API.Checkpoints = o.Checkpoints
-	a.Systems = system.NewService(db)
-	a.Systems.BOMMaxBytes = o.BOMMaxBytes
-	a.Systems.BOMMaxComponents = o.BOMMaxComponents
-	a.Systems.ImportMaxRows = o.ImportMaxRows
-	a.API.Systems = a.Systems
-	w, err := web.New(accts, db, auth, log)
+	accts := o.Accounts
+	if accts == nil {
+		accts = account.NewService(db, db.Now)
+	}
+	if o.SessionIdle > 0 {
+		accts.SessionIdle = o.SessionIdle
+	}
+	if o.SessionMax > 0 {
+		accts.SessionMax = o.SessionMax
+	}
+	sv := &Services{Catalog: cat, Accounts: accts, Frameworks: framework.NewService(db), Controls: control.NewService(db, cat, db.Now),
+		Systems: system.NewService(db)}
+	sv.Systems.BOMMaxBytes, sv.Systems.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
+	return sv, nil
+}
+
+// New assembles aims over db.
+func New(db *store.DB, o Options) (*App, error) {
+	log := o.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	sv, err := NewServices(db, ServiceOptions{Catalog: o.Catalog, Accounts: o.Accounts, BOMMaxBytes: o.BOMMaxBytes,
+		BOMMaxComponents: o.BOMMaxComponents, ImportMaxRows: o.ImportMaxRows, SessionIdle: o.SessionIdle, SessionMax: o.SessionMax})
 	if err != nil {
 		return nil, err
 	}
-	w.Frameworks = a.Frameworks
+	accts, cat := sv.Accounts, sv.Catalog
+	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
+	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
+	a.Frameworks, a.Controls, a.Systems = sv.Frameworks, sv.Controls, sv.Systems
+	if a.API, err = api.New(api.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
+		Systems: a.Systems}); err != nil {
+		return nil, err
+	}
+	a.API.PublicURL = o.PublicURL
+	a.API.Checkpoints = o.Checkpoints
+	w, err := web.New(web.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
+		Systems: a.Systems})
+	if err != nil {
+		return nil, err
+	}
 	w.PublicURL = o.PublicURL
-	w.Controls = a.Controls
-	w.Systems = a.Systems
 	w.Checkpoints = o.Checkpoints
 	a.API.Trails = w.Trails
 	a.Web = w

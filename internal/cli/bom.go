@@ -74,8 +74,11 @@ func runBOMImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := system.NewService(db)
-	svc.BOMMaxBytes, svc.BOMMaxComponents = c.BOMMaxBytes, c.BOMMaxComponents
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	svc := sv.Systems
 	var r io.Reader = f
 	var bar *progress
 	if st.Size() >= 1<<20 {
@@ -181,7 +184,11 @@ func runBOMExport(ctx context.Context, env *Env, args []string) error {
 	}
 	// The BOM is written as it is made (see ExportBOM): to a file, under a temporary name that becomes
 	// --out once it is whole, so that a failed export leaves no partial file.
-	svc := system.NewService(db)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	svc := sv.Systems
 	if *out == "" {
 		bw := bufio.NewWriter(env.Stdout)
 		if err := svc.ExportBOM(ctx, o.ID, s.ID, aims.Version, bw, nil); err != nil {
@@ -246,7 +253,11 @@ func runBOMDiff(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := system.NewService(db).DiffBOM(ctx, o.ID, s.ID, *from, *to)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	d, err := sv.Systems.DiffBOM(ctx, o.ID, s.ID, *from, *to)
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/euact"
@@ -65,7 +64,11 @@ func runSystemClassify(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	cl, err := system.NewService(db).Classify(operator(ctx), o.ID, s.ID, in, 0)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	cl, err := sv.Systems.Classify(operator(ctx), o.ID, s.ID, in, 0)
 	if aims.ErrorCode(err) == aims.EINVALID {
 		switch f := aims.ErrorField(err); f {
 		case "override_justification":
@@ -111,10 +114,6 @@ func runSystemObligations(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usageError("--format must be text or json")
 	}
-	cat, err := framework.LoadCatalog()
-	if err != nil {
-		return err
-	}
 	db, o, err := orgStore(ctx, &c, *org)
 	if err != nil {
 		return err
@@ -128,7 +127,11 @@ func runSystemObligations(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ob, err := system.NewService(db).Obligations(ctx, cat, p.EUDates, o.ID, s.ID)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	ob, err := sv.Systems.Obligations(ctx, sv.Catalog, p.EUDates, o.ID, s.ID)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -27,14 +28,21 @@ func runComponent(ctx context.Context, env *Env, args []string) error {
 
 // systemNamed returns orgID's system with exactly that name.
 func systemNamed(ctx context.Context, db *store.DB, orgID, name string) (*system.System, error) {
-	ss, err := allSystems(ctx, db, orgID, system.Filter{Query: name})
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range ss {
-		if s.Name == name {
-			return s, nil
+	p := account.Page{Limit: 200}
+	for {
+		ss, next, err := db.ListSystems(ctx, orgID, system.Filter{Query: name}, p)
+		if err != nil {
+			return nil, err
 		}
+		for _, s := range ss {
+			if s.Name == name {
+				return s, nil
+			}
+		}
+		if next == "" {
+			break
+		}
+		p.Cursor = next
 	}
 	return nil, &aims.Error{Code: aims.EINVALID, Message: fmt.Sprintf("no AI system %q", name), Field: "system"}
 }
@@ -70,7 +78,11 @@ func runSystemComponents(ctx context.Context, env *Env, args []string) error {
 	// The components are written as they are read, a page at a time, so that a system of 100,000 holds
 	// one page in memory, as the other list commands print every row (no --limit or --cursor): the
 	// output is the same, only the text columns are aligned a page (textPage rows) at a time.
-	svc := system.NewService(db)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	svc := sv.Systems
 	if *format == "json" {
 		return writeJSONArray(env.Stdout, func(item func(any) error) error {
 			return svc.EachSystemComponent(ctx, o.ID, s.ID, system.KindFilter{}, func(x *system.SystemComponent) error { return item(x) })
@@ -158,7 +170,11 @@ func runComponentAdd(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := system.NewService(db)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	svc := sv.Systems
 	ctx = operator(ctx)
 	comp, err := svc.ComponentByKey(ctx, o.ID, f.Kind, f.Name, f.ComponentVersion)
 	switch {

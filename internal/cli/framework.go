@@ -12,6 +12,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/store"
 )
@@ -60,42 +61,47 @@ func parseArgs(fs *flag.FlagSet, args []string, n int, what string) ([]string, e
 	return pos, nil
 }
 
-// frameworkStore opens the store and finds the organization slug names ("" for none: built-in frameworks
-// only).
-func frameworkStore(ctx context.Context, env *Env, fs *flag.FlagSet, args []string, n int, what string, orgRequired bool) (*store.DB, string, []string, error) {
+// frameworkStore opens the store, assembles the services over it and finds the organization slug names
+// ("" for none: built-in frameworks only).
+func frameworkStore(ctx context.Context, env *Env, fs *flag.FlagSet, args []string, n int, what string, orgRequired bool) (*store.DB, *app.Services, string, []string, error) {
 	c, err := loadConfig(env)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, "", nil, err
 	}
 	c.StoreFlags(fs)
 	org := fs.String("org", "", "organization slug")
 	pos, err := parseArgs(fs, args, n, what)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, "", nil, err
 	}
 	if orgRequired && *org == "" {
-		return nil, "", nil, usageError("--org is required")
+		return nil, nil, "", nil, usageError("--org is required")
 	}
 	db, err := openStore(ctx, &c, false, nil)
 	if err != nil {
-		return nil, "", nil, err
+		return nil, nil, "", nil, err
+	}
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		db.Close()
+		return nil, nil, "", nil, err
 	}
 	orgID := ""
 	if *org != "" {
 		o, err := findOrg(ctx, db, *org)
 		if err != nil {
 			db.Close()
-			return nil, "", nil, err
+			return nil, nil, "", nil, err
 		}
 		orgID = o.ID
 	}
-	return db, orgID, pos, nil
+	return db, sv, orgID, pos, nil
 }
 
 func runFrameworkList(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "framework list", "framework list [--org SLUG] [--format text|json]")
 	format := fs.String("format", "text", "text or json")
-	db, orgID, _, err := frameworkStore(ctx, env, fs, args, 0, "framework list takes no arguments", false)
+	db, sv, orgID, _, err := frameworkStore(ctx, env, fs, args, 0, "framework list takes no arguments", false)
 	if err != nil {
 		return err
 	}
@@ -103,7 +109,7 @@ func runFrameworkList(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usageError("--format must be text or json")
 	}
-	fws, err := framework.NewService(db).Frameworks(ctx, orgID)
+	fws, err := sv.Frameworks.Frameworks(ctx, orgID)
 	if err != nil {
 		return err
 	}
@@ -143,7 +149,7 @@ func runFrameworkImport(ctx context.Context, env *Env, args []string) error {
 	name := fs.String("name", "", "the framework's name (default: the document's title, else the key)")
 	catalog := fs.String("catalog", "", "for an OSCAL profile: the OSCAL catalog file to resolve it against")
 	catalogKey := fs.String("catalog-key", "", "for an OSCAL profile: the key of an imported framework to resolve it against")
-	db, orgID, pos, err := frameworkStore(ctx, env, fs, args, 1, "framework import takes one FILE (OSCAL JSON or CSV)", true)
+	db, sv, orgID, pos, err := frameworkStore(ctx, env, fs, args, 1, "framework import takes one FILE (OSCAL JSON or CSV)", true)
 	if err != nil {
 		return err
 	}
@@ -178,7 +184,7 @@ func runFrameworkImport(ctx context.Context, env *Env, args []string) error {
 		}
 		req.CatalogFilename = filepath.Base(*catalog)
 	}
-	f, err := framework.NewService(db).Import(operator(ctx), req)
+	f, err := sv.Frameworks.Import(operator(ctx), req)
 	if bar != nil {
 		if err == nil {
 			bar.set(100, "done")
@@ -212,7 +218,7 @@ func withIssues(err error) error {
 func runFrameworkExport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "framework export", "framework export KEY [--org SLUG] [--format oscal|csv] > FILE")
 	format := fs.String("format", framework.FormatOSCAL, "oscal (an OSCAL catalog, JSON) or csv")
-	db, orgID, pos, err := frameworkStore(ctx, env, fs, args, 1, "framework export takes one KEY", false)
+	db, sv, orgID, pos, err := frameworkStore(ctx, env, fs, args, 1, "framework export takes one KEY", false)
 	if err != nil {
 		return err
 	}
@@ -220,14 +226,14 @@ func runFrameworkExport(ctx context.Context, env *Env, args []string) error {
 	if *format != framework.FormatOSCAL && *format != framework.FormatCSV {
 		return usageError("--format must be oscal or csv")
 	}
-	return framework.NewService(db).Export(ctx, env.Stdout, orgID, pos[0], *format)
+	return sv.Frameworks.Export(ctx, env.Stdout, orgID, pos[0], *format)
 }
 
 func runFrameworkTextsImport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlags(env, "framework texts import", "framework texts import FILE --org SLUG [--framework KEY] [--source S]")
 	key := fs.String("framework", "", "for an OSCAL catalog: the key of the framework its texts belong to")
 	source := fs.String("source", "", "where the texts come from, when the file does not say")
-	db, orgID, pos, err := frameworkStore(ctx, env, fs, args, 1, "framework texts import takes one FILE (CSV or an OSCAL catalog)", true)
+	db, sv, orgID, pos, err := frameworkStore(ctx, env, fs, args, 1, "framework texts import takes one FILE (CSV or an OSCAL catalog)", true)
 	if err != nil {
 		return err
 	}
@@ -240,7 +246,7 @@ func runFrameworkTextsImport(ctx context.Context, env *Env, args []string) error
 	if err != nil {
 		return aims.Errorf(aims.EINVALID, "cannot read %s: %v", pos[0], errors.Unwrap(err))
 	}
-	n, err := framework.NewService(db).ImportLicensedTexts(operator(ctx), framework.LicensedImport{OrgID: orgID, Data: data,
+	n, err := sv.Frameworks.ImportLicensedTexts(operator(ctx), framework.LicensedImport{OrgID: orgID, Data: data,
 		Filename: filepath.Base(pos[0]), Framework: *key, Source: *source})
 	if aims.ErrorCode(err) == aims.ETOOLARGE {
 		return &CheckFailed{msg: fmt.Sprintf("%s: %s", pos[0], aims.ErrorMessage(err))}

@@ -56,7 +56,11 @@ func runInvite(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	secret, inv, err := account.NewService(db, db.Now).CreateInvitation(operator(ctx), o.ID, *email, r, lifetime)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	secret, inv, err := sv.Accounts.CreateInvitation(operator(ctx), o.ID, *email, r, lifetime)
 	if err != nil {
 		return err
 	}

@@ -88,7 +88,11 @@ func runModelCardImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := system.NewService(db).ImportModelCard(operator(ctx), o.ID, s.ID, bytes.NewReader(data), opts)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	res, err := sv.Systems.ImportModelCard(operator(ctx), o.ID, s.ID, bytes.NewReader(data), opts)
 	if err != nil {
 		err = fieldAsFlag(err, "component_id", "component", "model_card_url", "url")
 		switch aims.ErrorCode(err) {
@@ -148,7 +152,11 @@ func runSystemCard(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	card, err := syscard.Load(ctx, system.NewService(db), o.ID, o.Name, s.ID, db.Now())
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	card, err := syscard.Load(ctx, sv.Systems, o.ID, o.Name, s.ID, db.Now())
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/demo"
 	"github.com/aimsproject/aims/internal/framework"
@@ -90,20 +89,18 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		log.Info("deleted abandoned BOM imports", "imports", n)
 	}
 
-	accts := account.NewService(db, db.Now)
-	accts.SessionIdle, accts.SessionMax = c.SessionIdle, c.SessionMax
 	var jsonLines io.Writer
 	if c.LogFormat != "text" {
 		jsonLines = logBuf // the request lines are written in slog's JSON layout without its handler (package server)
 	}
-	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, RequestLog: requestLog, JSONLines: jsonLines, Accounts: accts, TrustProxy: c.TrustProxy, Catalog: cat,
+	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, RequestLog: requestLog, JSONLines: jsonLines, SessionIdle: c.SessionIdle, SessionMax: c.SessionMax, TrustProxy: c.TrustProxy, Catalog: cat,
 		BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents, ImportMaxRows: c.ImportMaxRows, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken})
 	if err != nil {
 		return err
 	}
 	if c.Demo {
 		demoStart := time.Now()
-		logins, err := demo.Load(ctx, accts, db)
+		logins, err := demo.Load(ctx, a.Accounts, db)
 		if err != nil {
 			return fmt.Errorf("cannot load the demo organization: %w", err)
 		}

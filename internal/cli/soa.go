@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/aimsproject/aims/internal/app"
 	"io"
 	"os"
 	"path/filepath"
@@ -45,7 +46,11 @@ func soaOf(ctx context.Context, db *store.DB, cat *framework.Catalog, slug, vers
 	if err != nil {
 		return nil, err
 	}
-	return control.NewService(db, cat, db.Now).SoAAt(ctx, o.ID, version, "version")
+	sv, err := app.NewServices(db, app.ServiceOptions{Catalog: cat})
+	if err != nil {
+		return nil, err
+	}
+	return sv.Controls.SoAAt(ctx, o.ID, version, "version")
 }
 
 func runSoAExport(ctx context.Context, env *Env, args []string) error {

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/store"
@@ -124,4 +125,11 @@ func findOrg(ctx context.Context, db *store.DB, slug string) (*account.Organizat
 		return nil, aims.Errorf(aims.ENOTFOUND, "no organization %q", slug)
 	}
 	return o, err
+}
+
+// servicesOf assembles the domain services over db exactly as serve does (app.NewServices), with the
+// limits of c: a command and the server apply the same rules and caps.
+func servicesOf(db *store.DB, c *config.Config) (*app.Services, error) {
+	return app.NewServices(db, app.ServiceOptions{BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents,
+		ImportMaxRows: c.ImportMaxRows, SessionIdle: c.SessionIdle, SessionMax: c.SessionMax})
 }

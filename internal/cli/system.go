@@ -87,7 +87,11 @@ func runSystemList(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	all, err := allSystems(ctx, db, o.ID, f)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	all, err := allSystems(ctx, sv.Systems, o.ID, f)
 	if err != nil {
 		return fieldAsFlag(err, "ai_role", "ai-role", "risk_class", "risk-class")
 	}
@@ -106,8 +110,7 @@ func runSystemList(ctx context.Context, env *Env, args []string) error {
 }
 
 // allSystems pages through every system of orgID that f selects.
-func allSystems(ctx context.Context, db *store.DB, orgID string, f system.Filter) ([]*system.System, error) {
-	svc := system.NewService(db)
+func allSystems(ctx context.Context, svc *system.Service, orgID string, f system.Filter) ([]*system.System, error) {
 	var all []*system.System
 	p := account.Page{Limit: 200}
 	for {
@@ -169,7 +172,11 @@ func runSystemCreate(ctx context.Context, env *Env, args []string) error {
 		}
 		f.OwnerID = u.ID
 	}
-	s, err := system.NewService(db).Create(operator(ctx), o.ID, f)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	s, err := sv.Systems.Create(operator(ctx), o.ID, f)
 	if err != nil {
 		return fieldAsFlag(err, "ai_role", "ai-role", "eu_role", "eu-role", "owner_id", "owner", "intended_use", "intended-use",
 			"foreseeable_misuse", "misuse")

@@ -81,8 +81,11 @@ func runSystemImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	svc := system.NewService(db)
-	svc.ImportMaxRows = c.ImportMaxRows
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	svc := sv.Systems
 	var r io.Reader = io.LimitReader(f, maxImportFile)
 	var bar *progress
 	if st.Size() >= progressFrom {
@@ -172,7 +175,11 @@ func runSystemExport(ctx context.Context, env *Env, args []string) error {
 	}
 	defer db.Close()
 	var buf bytes.Buffer
-	svc := system.NewService(db)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	svc := sv.Systems
 	n := 0
 	if format == "csv" {
 		cw := system.NewCSVWriter(&buf)

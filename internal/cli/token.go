@@ -62,7 +62,11 @@ func runToken(ctx context.Context, env *Env, args []string) error {
 	}
 	actx := aims.WithActor(ctx, aims.Actor{Kind: aims.ActorUser, ID: u.ID, Name: u.Name + " (command line)", UserID: u.ID,
 		OrgID: o.ID, OrgSlug: o.Slug, Role: m.Role})
-	secret, t, err := account.NewService(db, db.Now).CreateToken(actx, *name, r, lifetime)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	secret, t, err := sv.Accounts.CreateToken(actx, *name, r, lifetime)
 	if err != nil {
 		return err
 	}

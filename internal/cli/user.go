@@ -47,7 +47,11 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	}
 	defer db.Close()
 	ctx = operator(ctx)
-	accts := account.NewService(db, db.Now)
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	accts := sv.Accounts
 
 	// Validate everything before writing anything, so that a bad password or email leaves no new
 	// organization behind.

@@ -242,9 +242,9 @@ type Store interface {
 	SaveControl(ctx context.Context, c *Control, ifVersion int64) error
 	// Decide stores each decision of cs whose control is still undecided, and returns those it stored.
 	Decide(ctx context.Context, orgID string, cs []*Control) ([]*Control, error)
-	AddToSoA(ctx context.Context, orgID, frameworkKey, ref string) (*Control, error)
+	// SetInSoA puts a requirement in the SoA or takes it out; the service decides which may be.
+	SetInSoA(ctx context.Context, orgID, frameworkKey, ref string, in bool) (*Control, error)
 	AddOwnControl(ctx context.Context, orgID, ref, title string) (*Control, error)
-	RemoveFromSoA(ctx context.Context, orgID, frameworkKey, ref string) error
 
 	AddLink(ctx context.Context, l *Link) error
 	RemoveLink(ctx context.Context, orgID, requirementID, id string) error

@@ -2,6 +2,7 @@ package control
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -271,7 +272,28 @@ func (s *Service) AddToSoA(ctx context.Context, orgID, key, ref, title string) (
 	case key == "":
 		return nil, aims.FieldError("framework", "Name the framework of the control.")
 	}
-	return s.store.AddToSoA(ctx, orgID, key, ref)
+	var out *Control
+	err := s.store.Atomically(ctx, func(ctx context.Context) error {
+		c, err := s.store.ControlByRef(ctx, orgID, key, ref)
+		if aims.ErrorCode(err) == aims.ENOTFOUND {
+			return &aims.Error{Code: aims.ENOTFOUND, Message: aims.ErrorMessage(err), Field: "ref"}
+		}
+		if err != nil {
+			return err
+		}
+		if c.Clause() {
+			return aims.FieldError("ref", "%s %s is a management-system clause, not a control.", c.FrameworkName, ref)
+		}
+		if c.InSoA {
+			return &aims.Error{Code: aims.ECONFLICT, Message: fmt.Sprintf("%s %s is in the SoA already.", c.FrameworkName, ref), Field: "ref"}
+		}
+		out, err = s.store.SetInSoA(ctx, orgID, key, ref, true)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // RemoveFromSoA takes a control that was added to orgID's SoA out of it, keeping its record. Annex A
@@ -280,7 +302,17 @@ func (s *Service) RemoveFromSoA(ctx context.Context, orgID, key, ref string) err
 	if key == framework.ISO42001 {
 		return aims.Errorf(aims.ECONFLICT, "ISO/IEC 42001's controls stay in the SoA; exclude one with a justification instead.")
 	}
-	return s.store.RemoveFromSoA(ctx, orgID, key, ref)
+	return s.store.Atomically(ctx, func(ctx context.Context) error {
+		c, err := s.store.ControlByRef(ctx, orgID, key, ref)
+		if err != nil {
+			return err
+		}
+		if !c.InSoA || !c.Stored() {
+			return aims.Errorf(aims.ENOTFOUND, "%s %s is not in the SoA.", c.FrameworkName, ref)
+		}
+		_, err = s.store.SetInSoA(ctx, orgID, key, ref, false)
+		return err
+	})
 }
 
 // AddLink links a clause item or control to a record that satisfies it.

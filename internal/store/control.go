@@ -259,26 +259,18 @@ func (db *DB) Decide(ctx context.Context, orgID string, cs []*control.Control) (
 	return out, err
 }
 
-// AddToSoA adds requirement ref of the framework with key to orgID's SoA. A requirement that does not
-// exist is ENOTFOUND on ref; a clause is EINVALID; one in the SoA already is ECONFLICT.
-func (db *DB) AddToSoA(ctx context.Context, orgID, key, ref string) (*control.Control, error) {
+// SetInSoA puts requirement ref of the framework with key in orgID's SoA, or takes it out, with its
+// activity entry, and returns the control as stored. Which requirements may be added or removed is the
+// service's rule (control.Service.AddToSoA and RemoveFromSoA check it in the same transaction).
+func (db *DB) SetInSoA(ctx context.Context, orgID, key, ref string, in bool) (*control.Control, error) {
 	var out *control.Control
 	err := db.WithTx(ctx, func(tx *Tx) error {
 		before, err := controlByRef(ctx, tx.q(), orgID, key, ref)
-		if aims.ErrorCode(err) == aims.ENOTFOUND {
-			return &aims.Error{Code: aims.ENOTFOUND, Message: aims.ErrorMessage(err), Field: "ref"}
-		}
 		if err != nil {
 			return err
 		}
-		if before.Clause() {
-			return aims.FieldError("ref", "%s %s is a management-system clause, not a control.", before.FrameworkName, ref)
-		}
-		if before.InSoA {
-			return &aims.Error{Code: aims.ECONFLICT, Message: fmt.Sprintf("%s %s is in the SoA already.", before.FrameworkName, ref), Field: "ref"}
-		}
 		next := *before
-		next.InSoA = true
+		next.InSoA = in
 		out, err = tx.writeControl(ctx, before, &next)
 		return err
 	})
@@ -341,24 +333,6 @@ func (tx *Tx) ownFramework(ctx context.Context, orgID string) (string, error) {
 		return "", fmt.Errorf("cannot create own framework: %w", err)
 	}
 	return id, nil
-}
-
-// RemoveFromSoA takes the requirement ref of the framework with key out of orgID's SoA, keeping its
-// implementation record. One that is not in the SoA is ENOTFOUND.
-func (db *DB) RemoveFromSoA(ctx context.Context, orgID, key, ref string) error {
-	return db.WithTx(ctx, func(tx *Tx) error {
-		before, err := controlByRef(ctx, tx.q(), orgID, key, ref)
-		if err != nil {
-			return err
-		}
-		if !before.InSoA || !before.Stored() {
-			return aims.Errorf(aims.ENOTFOUND, "%s %s is not in the SoA.", before.FrameworkName, ref)
-		}
-		next := *before
-		next.InSoA = false
-		_, err = tx.writeControl(ctx, before, &next)
-		return err
-	})
 }
 
 // AddLink stores l (with its organization and requirement set), assigning its id and time.

@@ -97,7 +97,7 @@ func TestActivityTrailShowsABreak(t *testing.T) {
 	f := apptest.New(t)
 	org := f.Org(t, "acme")
 	owner := newUser(t, f, "owner@example.com", org, aims.RoleOwner)
-	w, err := web.New(f.Accounts, brokenTrail{f.DB}, f.Auth, nil)
+	w, err := web.New(web.Deps{Accounts: f.Accounts, Activity: brokenTrail{f.DB}, Auth: f.Auth, Frameworks: f.Frameworks, Controls: f.Controls, Systems: f.Systems})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +128,7 @@ func TestTheActivityPageNamesWhoAppearsWithoutReadingTheTrailAgain(t *testing.T)
 	if _, _, err := f.Accounts.CreateToken(f.Member(t, dev, org), "ci", aims.RoleViewer, 0); err != nil {
 		t.Fatal(err)
 	}
-	w, err := web.New(f.Accounts, actorsRefused{f.DB}, f.Auth, nil)
+	w, err := web.New(web.Deps{Accounts: f.Accounts, Activity: actorsRefused{f.DB}, Auth: f.Auth, Frameworks: f.Frameworks, Controls: f.Controls, Systems: f.Systems})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -142,5 +142,16 @@ func TestTheActivityPageNamesWhoAppearsWithoutReadingTheTrailAgain(t *testing.T)
 		if !strings.Contains(p.Body, fmt.Sprintf(`<option value="%s">dev@example.com</option>`, dev.ID)) {
 			t.Errorf("the %s view does not offer dev@example.com to filter by:\n%s", view, excerpt(p))
 		}
+	}
+}
+
+// TestTheUIRefusesAMissingDependencyAtStart: New names every dependency it lacks instead of serving
+// pages that fail on first use.
+func TestTheUIRefusesAMissingDependencyAtStart(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	_, err := web.New(web.Deps{Accounts: f.Accounts, Activity: f.DB, Auth: f.Auth, Frameworks: f.Frameworks})
+	if err == nil || !strings.Contains(err.Error(), "missing dependencies: Controls, Systems") {
+		t.Fatalf("New without the controls and systems services = %v", err)
 	}
 }

@@ -5,12 +5,13 @@
 package web
 
 import (
-	"errors"
 	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
+	"strings"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
@@ -47,17 +48,39 @@ type Web struct {
 	pages  map[string]*template.Template
 }
 
+// Deps are what the UI is built over. New refuses a missing one at start-up, not on the first request
+// that needs it; Log may be nil (discarded).
+type Deps struct {
+	Accounts   *account.Service
+	Activity   account.ActivityStore
+	Auth       *authn.Authenticator
+	Log        *slog.Logger
+	Frameworks *framework.Service
+	Controls   *control.Service
+	Systems    *system.Service
+}
+
 // New returns the UI over its dependencies. It parses every template and hashes every static file once,
 // so that a missing or broken template fails here rather than on a request.
-func New(accounts *account.Service, activity account.ActivityStore, auth *authn.Authenticator, log *slog.Logger) (*Web, error) {
-	if accounts == nil || activity == nil || auth == nil {
-		return nil, errors.New("web: accounts, activity and auth are required")
+func New(d Deps) (*Web, error) {
+	var missing []string
+	for name, nilDep := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
+		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil} {
+		if nilDep {
+			missing = append(missing, name)
+		}
 	}
+	if len(missing) > 0 {
+		slices.Sort(missing)
+		return nil, fmt.Errorf("web: missing dependencies: %s", strings.Join(missing, ", "))
+	}
+	log := d.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	w := &Web{Accounts: accounts, Activity: activity, Auth: auth, Log: log, Now: aims.Now}
-	w.Trails = newMonitor(activity)
+	w := &Web{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: log, Now: aims.Now, Frameworks: d.Frameworks,
+		Controls: d.Controls, Systems: d.Systems}
+	w.Trails = newMonitor(d.Activity)
 	var err error
 	if w.assets, err = loadAssets(files); err != nil {
 		return nil, err
