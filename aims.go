@@ -119,3 +119,16 @@ func ActorFrom(ctx context.Context) Actor {
 type Transactor interface {
 	Atomically(ctx context.Context, fn func(ctx context.Context) error) error
 }
+
+// DefaultPageLimit and MaxPageLimit bound a page of every list: a Page with no Limit gets
+// DefaultPageLimit items, and no page holds more than MaxPageLimit (the API refuses a larger limit).
+const (
+	DefaultPageLimit = 50
+	MaxPageLimit     = 500
+)
+
+// Page asks for one page of a list: up to Limit items after Cursor (opaque, from a previous page).
+type Page struct {
+	Cursor string
+	Limit  int
+}

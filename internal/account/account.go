@@ -85,19 +85,6 @@ func (t *Token) Active(at time.Time) bool {
 	return t.RevokedAt == nil && (t.ExpiresAt == nil || at.Before(*t.ExpiresAt))
 }
 
-// DefaultPageLimit and MaxPageLimit bound a page of every list: a Page with no Limit gets
-// DefaultPageLimit items, and no page holds more than MaxPageLimit (the API refuses a larger limit).
-const (
-	DefaultPageLimit = 50
-	MaxPageLimit     = 500
-)
-
-// Page asks for one page of a list: up to Limit items after Cursor (opaque, from a previous page).
-type Page struct {
-	Cursor string
-	Limit  int
-}
-
 // Store persists accounts. Every method that changes a record appends an activity entry in the same
 // transaction, attributed to the actor in ctx; every method that takes an organization id is scoped by it
 // and answers ENOTFOUND for another organization's records.
@@ -121,13 +108,13 @@ type Store interface {
 	MembershipByID(ctx context.Context, orgID, id string) (*Membership, error)
 	MembershipOf(ctx context.Context, orgID, userID string) (*Membership, error)
 	MembershipsOfUser(ctx context.Context, userID string) ([]*Membership, error)
-	ListMembers(ctx context.Context, orgID string, p Page) ([]*Membership, string, error)
+	ListMembers(ctx context.Context, orgID string, p aims.Page) ([]*Membership, string, error)
 	CountOwners(ctx context.Context, orgID string) (int, error)
 
 	CreateInvitation(ctx context.Context, inv *Invitation) error
 	InvitationByID(ctx context.Context, orgID, id string) (*Invitation, error)
 	InvitationByHash(ctx context.Context, hash string) (*Invitation, error)
-	ListInvitations(ctx context.Context, orgID string, p Page) ([]*Invitation, string, error)
+	ListInvitations(ctx context.Context, orgID string, p aims.Page) ([]*Invitation, string, error)
 	RevokeInvitation(ctx context.Context, orgID, id string, ifVersion int64) (*Invitation, error)
 	AcceptInvitation(ctx context.Context, id, userID string, at time.Time) (*Membership, error)
 
@@ -141,7 +128,7 @@ type Store interface {
 	TokenByHash(ctx context.Context, hash string) (*Token, error)
 	TokenWithMember(ctx context.Context, hash string) (*Token, *Membership, error)
 	TokenByID(ctx context.Context, orgID, id string) (*Token, error)
-	ListTokens(ctx context.Context, orgID string, p Page) ([]*Token, string, error)
+	ListTokens(ctx context.Context, orgID string, p aims.Page) ([]*Token, string, error)
 	RevokeToken(ctx context.Context, orgID, id string, ifVersion int64) (*Token, error)
 	TouchToken(ctx context.Context, id string, at time.Time) error
 
@@ -150,9 +137,9 @@ type Store interface {
 
 // ActivityStore reads the activity trail.
 type ActivityStore interface {
-	ListActivity(ctx context.Context, orgID string, p Page) ([]*activity.Entry, string, error)
+	ListActivity(ctx context.Context, orgID string, p aims.Page) ([]*activity.Entry, string, error)
 	// FilterActivity is ListActivity keeping only the entries f keeps.
-	FilterActivity(ctx context.Context, orgID string, f activity.Filter, p Page) ([]*activity.Entry, string, error)
+	FilterActivity(ctx context.Context, orgID string, f activity.Filter, p aims.Page) ([]*activity.Entry, string, error)
 	// ActivityActors lists who appears in the trail, for choosing one to filter by.
 	ActivityActors(ctx context.Context, orgID string) ([]activity.Actor, error)
 	// SystemNames names the AI systems among ids in one query, for the entries keyed by a system.

@@ -234,6 +234,6 @@ func (s *Service) SignUpWithInvitation(ctx context.Context, secret, name, passwo
 }
 
 // ListInvitations returns a page of orgID's invitations, newest first, whatever their state.
-func (s *Service) ListInvitations(ctx context.Context, orgID string, p Page) ([]*Invitation, string, error) {
+func (s *Service) ListInvitations(ctx context.Context, orgID string, p aims.Page) ([]*Invitation, string, error) {
 	return s.store.ListInvitations(ctx, orgID, p)
 }

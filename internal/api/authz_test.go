@@ -295,7 +295,7 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 			if err != nil || len(ms) != 0 {
 				t.Errorf("the invited user is a member before accepting: %d, %v", len(ms), err)
 			}
-			is, _, err := e.Accounts.ListInvitations(e.Ctx, callerOrg, account.Page{Limit: 500})
+			is, _, err := e.Accounts.ListInvitations(e.Ctx, callerOrg, aims.Page{Limit: 500})
 			if err != nil {
 				t.Fatal(err)
 			}

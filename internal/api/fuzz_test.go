@@ -121,7 +121,7 @@ func FuzzPage(f *testing.F) {
 			}
 			return
 		}
-		if p.Cursor != cursor || p.Limit < 0 || p.Limit > account.MaxPageLimit || (limit == "") != (p.Limit == 0) {
+		if p.Cursor != cursor || p.Limit < 0 || p.Limit > aims.MaxPageLimit || (limit == "") != (p.Limit == 0) {
 			t.Fatalf("page(limit=%q, cursor=%q) = %+v", limit, cursor, p)
 		}
 	})

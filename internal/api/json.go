@@ -13,7 +13,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 )
 
 // MaxBodyBytes bounds every JSON request body.
@@ -213,12 +212,12 @@ type List[T any] struct {
 }
 
 // page reads the limit and cursor query parameters.
-func page(r *http.Request) (account.Page, error) {
-	p := account.Page{Cursor: r.URL.Query().Get("cursor")}
+func page(r *http.Request) (aims.Page, error) {
+	p := aims.Page{Cursor: r.URL.Query().Get("cursor")}
 	if s := r.URL.Query().Get("limit"); s != "" {
 		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 || n > account.MaxPageLimit {
-			return p, aims.FieldError("limit", "limit must be a whole number from 1 to %d.", account.MaxPageLimit)
+		if err != nil || n < 1 || n > aims.MaxPageLimit {
+			return p, aims.FieldError("limit", "limit must be a whole number from 1 to %d.", aims.MaxPageLimit)
 		}
 		p.Limit = n
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/problem"
+	"github.com/aimsproject/aims/internal/soaexport"
 )
 
 // getSoA answers the Statement of Applicability whole: it is one document, bounded by the controls of
@@ -113,7 +114,7 @@ func (a *API) diffSoA(w http.ResponseWriter, r *http.Request) error {
 // exportSoA streams the live SoA or an approved version as XLSX, CSV, PDF or OSCAL JSON.
 func (a *API) exportSoA(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	format, err := control.ParseFormat(q.Get("format"), "format")
+	format, err := soaexport.ParseFormat(q.Get("format"), "format")
 	if err != nil {
 		return err
 	}
@@ -121,11 +122,11 @@ func (a *API) exportSoA(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", control.ContentType(format))
-	w.Header().Set("Content-Disposition", `attachment; filename="`+control.Filename(s, format)+`"`)
+	w.Header().Set("Content-Type", soaexport.ContentType(format))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+soaexport.Filename(s, format)+`"`)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(http.StatusOK)
-	if err := control.Export(w, s, format); err != nil {
+	if err := soaexport.Export(w, s, format); err != nil {
 		// The status is sent already; the client gets a truncated file, and the log says why.
 		a.Log.ErrorContext(r.Context(), "SoA export failed", "format", format, "err", err.Error())
 	}

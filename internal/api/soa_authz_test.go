@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 )
@@ -188,4 +187,4 @@ func (e *env) soaMatrixCall(t *testing.T, method, path string, caller *member, t
 	return c, nil, false
 }
 
-func pageOfVersions() account.Page { return account.Page{Limit: 200} }
+func pageOfVersions() aims.Page { return aims.Page{Limit: 200} }

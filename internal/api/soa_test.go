@@ -12,6 +12,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/soaexport"
 )
 
 // soaControl is the part of a control response the tests look at.
@@ -210,7 +211,7 @@ func TestTheAIMSManagerWalksTheSoAThroughTheAPI(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the XLSX does not open: %v", err)
 	}
-	rows, _ := x.GetRows(control.SheetSoA)
+	rows, _ := x.GetRows(soaexport.SheetSoA)
 	x.Close()
 	if len(rows) != 41 {
 		t.Errorf("the XLSX has %d rows", len(rows))

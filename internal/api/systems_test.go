@@ -4,11 +4,10 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/system"
 )
 
-var pageAll = account.Page{Limit: 200}
+var pageAll = aims.Page{Limit: 200}
 
 type systemList struct {
 	Items      []system.System `json:"items"`

@@ -9,7 +9,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -28,7 +27,7 @@ func runComponent(ctx context.Context, env *Env, args []string) error {
 
 // systemNamed returns orgID's system with exactly that name.
 func systemNamed(ctx context.Context, db *store.DB, orgID, name string) (*system.System, error) {
-	p := account.Page{Limit: 200}
+	p := aims.Page{Limit: 200}
 	for {
 		ss, next, err := db.ListSystems(ctx, orgID, system.Filter{Query: name}, p)
 		if err != nil {

@@ -3,15 +3,17 @@ package cli
 import (
 	"context"
 	"fmt"
-	"github.com/aimsproject/aims/internal/app"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/aimsproject/aims/internal/app"
+
 	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/soaexport"
 	"github.com/aimsproject/aims/internal/store"
 )
 
@@ -70,10 +72,10 @@ func runSoAExport(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org, "format", *format); err != nil {
 		return err
 	}
-	if _, err := control.ParseFormat(*format, "format"); err != nil {
+	if _, err := soaexport.ParseFormat(*format, "format"); err != nil {
 		return usageError("--format must be xlsx, csv, pdf or oscal")
 	}
-	if *out == "" && control.Binary(*format) && isTerminal(env.Stdout) {
+	if *out == "" && soaexport.Binary(*format) && isTerminal(env.Stdout) {
 		return usageError("%s is a binary format: write it to a file with --out FILE, or redirect stdout", *format)
 	}
 	db, cat, err := soaStore(ctx, &c)
@@ -86,9 +88,9 @@ func runSoAExport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *out == "" {
-		return control.Export(env.Stdout, s, *format)
+		return soaexport.Export(env.Stdout, s, *format)
 	}
-	if err := writeFileAtomically(*out, func(w io.Writer) error { return control.Export(w, s, *format) }); err != nil {
+	if err := writeFileAtomically(*out, func(w io.Writer) error { return soaexport.Export(w, s, *format) }); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stderr, "wrote the %s SoA of %s as %s to %s\n", s.VersionName(), *org, *format, *out)

@@ -15,6 +15,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/cli"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/soaexport"
 	"github.com/aimsproject/aims/internal/storetest"
 )
 
@@ -61,8 +62,8 @@ func TestSoAExportOfAnApprovedVersion(t *testing.T) {
 	if err != nil {
 		t.Fatalf("the file is not a workbook: %v", err)
 	}
-	rows, _ := x.GetRows(control.SheetSoA)
-	meta, _ := x.GetRows(control.SheetChecks)
+	rows, _ := x.GetRows(soaexport.SheetSoA)
+	meta, _ := x.GetRows(soaexport.SheetChecks)
 	x.Close()
 	if len(rows) != 39 || !strings.Contains(flatten(meta), "Version 1, approved by Test approver") {
 		t.Fatalf("%d rows; metadata %q", len(rows), meta)

@@ -112,7 +112,7 @@ func runSystemList(ctx context.Context, env *Env, args []string) error {
 // allSystems pages through every system of orgID that f selects.
 func allSystems(ctx context.Context, svc *system.Service, orgID string, f system.Filter) ([]*system.System, error) {
 	var all []*system.System
-	p := account.Page{Limit: 200}
+	p := aims.Page{Limit: 200}
 	for {
 		page, next, err := svc.List(ctx, orgID, f, p)
 		if err != nil {

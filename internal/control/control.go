@@ -250,7 +250,7 @@ type Store interface {
 	RemoveLink(ctx context.Context, orgID, requirementID, id string) error
 
 	CreateSoAVersion(ctx context.Context, v *Version) error
-	SoAVersions(ctx context.Context, orgID string, p account.Page) ([]*Version, string, error)
+	SoAVersions(ctx context.Context, orgID string, p aims.Page) ([]*Version, string, error)
 	SoAVersion(ctx context.Context, orgID string, number int) (*Version, error)
 
 	MappingsBetween(ctx context.Context, orgID, fromFrameworkID, toFrameworkID string) ([]*framework.Mapping, error)

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/framework"
 )
 
@@ -404,7 +403,7 @@ func (s *Service) Approve(ctx context.Context, orgID, note string) (*Version, er
 }
 
 // Versions returns a page of orgID's approved versions, newest first.
-func (s *Service) Versions(ctx context.Context, orgID string, p account.Page) ([]*Version, string, error) {
+func (s *Service) Versions(ctx context.Context, orgID string, p aims.Page) ([]*Version, string, error) {
 	return s.store.SoAVersions(ctx, orgID, p)
 }
 

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -68,7 +67,7 @@ func LoadBOMs(ctx context.Context, systems *system.Service, st SoAStore) error {
 	}
 	ctx = aims.WithActor(ctx, aims.Actor{Kind: aims.ActorUser, ID: owner.ID, Name: owner.Name, UserID: owner.ID, OrgID: org.ID,
 		OrgSlug: org.Slug, Role: aims.RoleManager})
-	ss, _, err := systems.List(ctx, org.ID, system.Filter{Query: lumenSystems[0].Name}, account.Page{Limit: 10})
+	ss, _, err := systems.List(ctx, org.ID, system.Filter{Query: lumenSystems[0].Name}, aims.Page{Limit: 10})
 	if err != nil {
 		return err
 	}

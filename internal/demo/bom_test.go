@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/aibom"
 )
@@ -15,7 +15,7 @@ import (
 func TestLumenAssistHasTwoBOMVersionsWithADiff(t *testing.T) {
 	t.Parallel()
 	ctx, systems, org := loadTwice(t, true)
-	ss, _, err := systems.List(ctx, org.ID, system.Filter{Query: "Lumen Assist"}, account.Page{Limit: 10})
+	ss, _, err := systems.List(ctx, org.ID, system.Filter{Query: "Lumen Assist"}, aims.Page{Limit: 10})
 	if err != nil || len(ss) != 1 {
 		t.Fatalf("systems %v, %v", ss, err)
 	}

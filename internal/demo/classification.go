@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -37,7 +37,7 @@ var lumenClassifications = map[string]map[string]string{
 // classifyLumen classifies those of Lumen Labs' systems that are not classified yet; ctx acts as the AIMS
 // manager.
 func classifyLumen(ctx context.Context, systems *system.Service, orgID string) error {
-	ss, _, err := systems.List(ctx, orgID, system.Filter{RiskClass: system.Unclassified}, account.Page{Limit: 200})
+	ss, _, err := systems.List(ctx, orgID, system.Filter{RiskClass: system.Unclassified}, aims.Page{Limit: 200})
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,7 @@ package demo_test
 import (
 	"testing"
 
-	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/system"
 	"github.com/google/go-cmp/cmp"
@@ -14,7 +14,7 @@ import (
 func TestTheDemoSystemsAreClassifiedOnce(t *testing.T) {
 	t.Parallel()
 	ctx, systems, org := loadTwice(t, false)
-	ss, _, err := systems.List(ctx, org.ID, system.Filter{}, account.Page{Limit: 10})
+	ss, _, err := systems.List(ctx, org.ID, system.Filter{}, aims.Page{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,7 +56,7 @@ func TestTheDemoSystemsShowTheirObligations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ss, _, err := systems.List(ctx, org.ID, system.Filter{}, account.Page{Limit: 10})
+	ss, _, err := systems.List(ctx, org.ID, system.Filter{}, aims.Page{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

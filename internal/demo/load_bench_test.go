@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/demo"
@@ -74,7 +75,7 @@ func BenchmarkDemoLoad(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if ss, _, err := systems.List(ctx, org.ID, system.Filter{}, account.Page{Limit: 100}); err != nil || len(ss) == 0 {
+		if ss, _, err := systems.List(ctx, org.ID, system.Filter{}, aims.Page{Limit: 100}); err != nil || len(ss) == 0 {
 			b.Fatalf("the demo loaded no AI system: %d, %v", len(ss), err)
 		}
 		debug.FreeOSMemory()

@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -119,7 +118,7 @@ func LoadModelCards(ctx context.Context, systems *system.Service, st SoAStore) e
 	}
 	ctx = aims.WithActor(ctx, aims.Actor{Kind: aims.ActorUser, ID: maya.ID, Name: maya.Name, UserID: maya.ID, OrgID: org.ID,
 		OrgSlug: org.Slug, Role: aims.RoleOwner})
-	ss, _, err := systems.List(ctx, org.ID, system.Filter{Query: lumenSystems[0].Name}, account.Page{Limit: 10})
+	ss, _, err := systems.List(ctx, org.ID, system.Filter{Query: lumenSystems[0].Name}, aims.Page{Limit: 10})
 	if err != nil {
 		return err
 	}

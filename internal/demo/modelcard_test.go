@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
@@ -16,7 +16,7 @@ import (
 func TestLumenAssistsSystemCardShowsItsBaseModelsResults(t *testing.T) {
 	t.Parallel()
 	ctx, systems, org := loadTwice(t, false)
-	ss, _, err := systems.List(ctx, org.ID, system.Filter{Query: "Lumen Assist"}, account.Page{Limit: 10})
+	ss, _, err := systems.List(ctx, org.ID, system.Filter{Query: "Lumen Assist"}, aims.Page{Limit: 10})
 	if err != nil || len(ss) != 1 {
 		t.Fatalf("systems %v, %v", ss, err)
 	}

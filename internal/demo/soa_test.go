@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/demo"
@@ -37,7 +38,7 @@ func TestTheDemoSoAIsLoadedOnce(t *testing.T) {
 	if err != nil || strings.Join(p.AIRoles, " ") != "ai_provider ai_producer ai_customer" || strings.Join(p.EURoles, " ") != "provider deployer" {
 		t.Fatalf("profile %+v, %v", p, err)
 	}
-	vs, _, err := ctl.Versions(ctx, org.ID, account.Page{Limit: 10})
+	vs, _, err := ctl.Versions(ctx, org.ID, aims.Page{Limit: 10})
 	if err != nil || len(vs) != 1 || vs[0].ApprovedByName != "Daniel Reyes" {
 		t.Fatalf("versions %+v, %v", vs, err)
 	}

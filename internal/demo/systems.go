@@ -5,7 +5,6 @@ import (
 	"fmt"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -70,7 +69,7 @@ func LoadSystems(ctx context.Context, systems *system.Service, st SoAStore) erro
 	if err != nil {
 		return fmt.Errorf("cannot find the demo organization: %w", err)
 	}
-	existing, _, err := systems.List(ctx, org.ID, system.Filter{}, account.Page{Limit: 1})
+	existing, _, err := systems.List(ctx, org.ID, system.Filter{}, aims.Page{Limit: 1})
 	if err != nil {
 		return err
 	}

@@ -90,13 +90,13 @@ func scanEntry(rows scanner) (*activity.Entry, error) {
 }
 
 // ListActivity returns a page of orgID's trail, newest first, and the cursor of the next page ("" at the end).
-func (db *DB) ListActivity(ctx context.Context, orgID string, p account.Page) ([]*activity.Entry, string, error) {
+func (db *DB) ListActivity(ctx context.Context, orgID string, p aims.Page) ([]*activity.Entry, string, error) {
 	return db.FilterActivity(ctx, orgID, activity.Filter{}, p)
 }
 
 // FilterActivity returns one page of orgID's trail, newest first, keeping the entries f keeps: by whom
 // (actor_id), on which record type, which action, and on which days (UTC, both included).
-func (db *DB) FilterActivity(ctx context.Context, orgID string, f activity.Filter, p account.Page) ([]*activity.Entry, string, error) {
+func (db *DB) FilterActivity(ctx context.Context, orgID string, f activity.Filter, p aims.Page) ([]*activity.Entry, string, error) {
 	limit := pageLimit(p.Limit)
 	before := int64(1<<62 - 1)
 	if p.Cursor != "" {
@@ -265,14 +265,14 @@ func (db *DB) VerifyActivityWith(ctx context.Context, orgID string, v *activity.
 	return nil
 }
 
-// pageLimit returns the number of items a page of limit n holds: account.DefaultPageLimit for 0, at most
-// account.MaxPageLimit.
+// pageLimit returns the number of items a page of limit n holds: aims.DefaultPageLimit for 0, at most
+// aims.MaxPageLimit.
 func pageLimit(n int) int {
 	switch {
 	case n <= 0:
-		return account.DefaultPageLimit
-	case n > account.MaxPageLimit:
-		return account.MaxPageLimit
+		return aims.DefaultPageLimit
+	case n > aims.MaxPageLimit:
+		return aims.MaxPageLimit
 	}
 	return n
 }

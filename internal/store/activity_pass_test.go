@@ -5,7 +5,7 @@ import (
 	"errors"
 	"testing"
 
-	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/storetest"
 )
@@ -51,7 +51,7 @@ func TestAVerificationResumesAtAnEntry(t *testing.T) {
 	if err := storetest.AppendTrail(ctx, db, org.ID, 1500); err != nil {
 		t.Fatal(err)
 	}
-	es, _, err := db.ListActivity(ctx, org.ID, account.Page{Limit: 1})
+	es, _, err := db.ListActivity(ctx, org.ID, aims.Page{Limit: 1})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,7 +69,7 @@ func (f *batchFixture) seen(t *testing.T) seen {
 	t.Helper()
 	var s seen
 	for cursor := ""; ; {
-		page, next, err := f.svc.Components(f.ctx, f.org.ID, system.ComponentFilter{}, account.Page{Limit: 500, Cursor: cursor})
+		page, next, err := f.svc.Components(f.ctx, f.org.ID, system.ComponentFilter{}, aims.Page{Limit: 500, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}

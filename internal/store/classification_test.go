@@ -4,7 +4,6 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/apptest"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -71,7 +70,7 @@ func TestClassificationsAreVersionedKeptAndFiltered(t *testing.T) {
 		class string
 		want  []string
 	}{{"high_risk", []string{"Chat"}}, {"minimal", nil}, {"unclassified", []string{"Other"}}, {"", []string{"Chat", "Other"}}} {
-		ss, _, err := f.Systems.List(ctx, org.ID, system.Filter{RiskClass: c.class}, account.Page{})
+		ss, _, err := f.Systems.List(ctx, org.ID, system.Filter{RiskClass: c.class}, aims.Page{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -83,7 +82,7 @@ func TestClassificationsAreVersionedKeptAndFiltered(t *testing.T) {
 			t.Errorf("risk class %q: %v, want %v", c.class, names, c.want)
 		}
 	}
-	if _, _, err := f.Systems.List(ctx, org.ID, system.Filter{RiskClass: "limited"}, account.Page{}); aims.ErrorField(err) != "risk_class" {
+	if _, _, err := f.Systems.List(ctx, org.ID, system.Filter{RiskClass: "limited"}, aims.Page{}); aims.ErrorField(err) != "risk_class" {
 		t.Errorf("unknown risk class: %v, want EINVALID on risk_class", err)
 	}
 
@@ -99,7 +98,7 @@ func TestClassificationsAreVersionedKeptAndFiltered(t *testing.T) {
 	}
 
 	// Each save is in the activity trail.
-	es, _, err := f.DB.ListActivity(ctx, org.ID, account.Page{Limit: 100})
+	es, _, err := f.DB.ListActivity(ctx, org.ID, aims.Page{Limit: 100})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -165,7 +164,7 @@ func (db *DB) DeleteComponent(ctx context.Context, orgID, id string) error {
 
 // ListComponents returns a page of orgID's components matching f, ordered by name, kind and component
 // version, and the cursor of the next page (the id of the last component of the page).
-func (db *DB) ListComponents(ctx context.Context, orgID string, f system.ComponentFilter, p account.Page) ([]*system.Component, string, error) {
+func (db *DB) ListComponents(ctx context.Context, orgID string, f system.ComponentFilter, p aims.Page) ([]*system.Component, string, error) {
 	limit := pageLimit(p.Limit)
 	var where strings.Builder
 	args := []any{orgID}
@@ -332,7 +331,7 @@ func scanSystemComponent(sc scanner) (*system.SystemComponent, error) {
 // or, when before is set, the p.Limit before it. next and prev are the cursors of the pages after and
 // before ("" at either end); a prev cursor is to be passed with before set. ENOTFOUND when there is no
 // such system; a cursor that names no component of the system is EINVALID on cursor.
-func (db *DB) SystemComponentsPage(ctx context.Context, orgID, systemID string, p account.Page, before bool) (cs []*system.SystemComponent, next, prev string, err error) {
+func (db *DB) SystemComponentsPage(ctx context.Context, orgID, systemID string, p aims.Page, before bool) (cs []*system.SystemComponent, next, prev string, err error) {
 	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, "", "", err
 	}

@@ -66,7 +66,7 @@ func TestExistingOrganizationsKeepTheirDatesAndNewOnesGetTheAmended(t *testing.T
 	if err := db.UpdateOrgProfile(actx, p, 1); err != nil {
 		t.Fatal(err)
 	}
-	entries, _, err := db.ListActivity(ctx, untouched.ID, account.Page{Limit: 10})
+	entries, _, err := db.ListActivity(ctx, untouched.ID, aims.Page{Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}

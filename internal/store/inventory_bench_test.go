@@ -84,7 +84,7 @@ func BenchmarkListSystems(b *testing.B) {
 		b.Run(tc.name, func(b *testing.B) {
 			var took []time.Duration
 			n := 0
-			page := account.Page{Limit: 50}
+			page := aims.Page{Limit: 50}
 			if tc.deep {
 				var err error
 				if page.Cursor, err = db.CursorAt(ctx, orgID, benchSystems*4/5); err != nil {

@@ -60,7 +60,7 @@ func (db *DB) InvitationByHash(ctx context.Context, hash string) (*account.Invit
 }
 
 // ListInvitations returns a page of orgID's invitations, newest first, and the next page's cursor.
-func (db *DB) ListInvitations(ctx context.Context, orgID string, p account.Page) ([]*account.Invitation, string, error) {
+func (db *DB) ListInvitations(ctx context.Context, orgID string, p aims.Page) ([]*account.Invitation, string, error) {
 	limit := pageLimit(p.Limit)
 	before := "~"
 	if p.Cursor != "" {

@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
@@ -34,7 +33,7 @@ func TestLinkKeysOnEveryPath(t *testing.T) {
 	}
 	count := func(f system.Filter) int {
 		t.Helper()
-		page, _, err := svc.List(ctx, org.ID, f, account.Page{Limit: 100})
+		page, _, err := svc.List(ctx, org.ID, f, aims.Page{Limit: 100})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -70,7 +69,7 @@ func TestLinksSurviveTheirMigrations(t *testing.T) {
 	}
 	count := func(f system.Filter) int {
 		t.Helper()
-		page, _, err := svc.List(actx, org.ID, f, account.Page{Limit: 10})
+		page, _, err := svc.List(actx, org.ID, f, aims.Page{Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

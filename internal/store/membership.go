@@ -135,7 +135,7 @@ func (db *DB) MembershipsOfUser(ctx context.Context, userID string) ([]*account.
 }
 
 // ListMembers returns a page of orgID's members in the order they joined, and the next page's cursor.
-func (db *DB) ListMembers(ctx context.Context, orgID string, p account.Page) ([]*account.Membership, string, error) {
+func (db *DB) ListMembers(ctx context.Context, orgID string, p aims.Page) ([]*account.Membership, string, error) {
 	limit := pageLimit(p.Limit)
 	after := ""
 	if p.Cursor != "" {

@@ -6,14 +6,13 @@ import (
 	"strconv"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/system"
 )
 
 // newestFirst reads one page of a list ordered by an integer column, largest first: query selects the
 // list's rows and ends in its WHERE clause, col is the column. The cursor is the column's value on the
 // last row of the previous page.
-func newestFirst[T any](ctx context.Context, q q, query, col string, args []any, p account.Page,
+func newestFirst[T any](ctx context.Context, q q, query, col string, args []any, p aims.Page,
 	scan func(scanner) (T, error), key func(T) int64) ([]T, string, error) {
 	limit := pageLimit(p.Limit)
 	if p.Cursor != "" {
@@ -42,7 +41,7 @@ func newestFirst[T any](ctx context.Context, q q, query, col string, args []any,
 
 // SystemChangesPage returns a page of the history of orgID's system id, newest first, and the cursor
 // of the next page; ENOTFOUND when there is no such system.
-func (db *DB) SystemChangesPage(ctx context.Context, orgID, id string, p account.Page) ([]*system.Change, string, error) {
+func (db *DB) SystemChangesPage(ctx context.Context, orgID, id string, p aims.Page) ([]*system.Change, string, error) {
 	if _, err := systemByID(ctx, db.reader(ctx), orgID, id); err != nil {
 		return nil, "", err
 	}
@@ -67,7 +66,7 @@ func scanChange(sc scanner) (*system.Change, error) {
 
 // ClassificationHistoryPage returns a page of the classifications saved for orgID's system id, newest
 // first, and the cursor of the next page; ENOTFOUND when there is no such system.
-func (db *DB) ClassificationHistoryPage(ctx context.Context, orgID, id string, p account.Page) ([]*system.Classification, string, error) {
+func (db *DB) ClassificationHistoryPage(ctx context.Context, orgID, id string, p aims.Page) ([]*system.Classification, string, error) {
 	if _, err := systemByID(ctx, db.reader(ctx), orgID, id); err != nil {
 		return nil, "", err
 	}
@@ -82,7 +81,7 @@ func (db *DB) ClassificationHistoryPage(ctx context.Context, orgID, id string, p
 
 // BOMImportsPage returns a page of the imports of orgID's system systemID, newest first, without
 // inventories, and the cursor of the next page; ENOTFOUND when there is no such system.
-func (db *DB) BOMImportsPage(ctx context.Context, orgID, systemID string, p account.Page) ([]*system.BOMImport, string, error) {
+func (db *DB) BOMImportsPage(ctx context.Context, orgID, systemID string, p aims.Page) ([]*system.BOMImport, string, error) {
 	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, "", err
 	}
@@ -98,7 +97,7 @@ func (db *DB) BOMImportsPage(ctx context.Context, orgID, systemID string, p acco
 // ComponentModelCardsPage returns a page of the model cards of orgID's component componentID, newest
 // first, without their Markdown, and the cursor of the next page; ENOTFOUND when there is no such
 // component.
-func (db *DB) ComponentModelCardsPage(ctx context.Context, orgID, componentID string, p account.Page) ([]*system.ModelCard, string, error) {
+func (db *DB) ComponentModelCardsPage(ctx context.Context, orgID, componentID string, p aims.Page) ([]*system.ModelCard, string, error) {
 	if _, err := componentByID(ctx, db.reader(ctx), orgID, componentID); err != nil {
 		return nil, "", err
 	}
@@ -114,7 +113,7 @@ func (db *DB) ComponentModelCardsPage(ctx context.Context, orgID, componentID st
 
 // ComponentSystemsPage returns a page of the systems that use orgID's component componentID, by name,
 // and the cursor of the next page; ENOTFOUND when there is no such component.
-func (db *DB) ComponentSystemsPage(ctx context.Context, orgID, componentID string, p account.Page) ([]*system.SystemRef, string, error) {
+func (db *DB) ComponentSystemsPage(ctx context.Context, orgID, componentID string, p aims.Page) ([]*system.SystemRef, string, error) {
 	if _, err := componentByID(ctx, db.reader(ctx), orgID, componentID); err != nil {
 		return nil, "", err
 	}

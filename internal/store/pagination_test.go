@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -35,10 +34,10 @@ func TestPagesWalkEveryRowOnce(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	walk := func(list func(account.Page) ([]string, string, error)) []string {
+	walk := func(list func(aims.Page) ([]string, string, error)) []string {
 		t.Helper()
 		var all []string
-		p := account.Page{Limit: 3}
+		p := aims.Page{Limit: 3}
 		for range 20 {
 			page, next, err := list(p)
 			if err != nil {
@@ -54,7 +53,7 @@ func TestPagesWalkEveryRowOnce(t *testing.T) {
 		return nil
 	}
 	systems := func(sort string) []string {
-		return walk(func(p account.Page) ([]string, string, error) {
+		return walk(func(p aims.Page) ([]string, string, error) {
 			ss, next, err := svc.List(ctx, org.ID, system.Filter{Sort: sort}, p)
 			var names []string
 			for _, s := range ss {
@@ -70,7 +69,7 @@ func TestPagesWalkEveryRowOnce(t *testing.T) {
 	if byUpdated := systems("updated"); len(byUpdated) != 10 || len(slices.Compact(slices.Sorted(slices.Values(byUpdated)))) != 10 {
 		t.Errorf("systems by change, in pages of 3: %q", byUpdated)
 	}
-	comps := walk(func(p account.Page) ([]string, string, error) {
+	comps := walk(func(p aims.Page) ([]string, string, error) {
 		cs, next, err := svc.Components(ctx, org.ID, system.ComponentFilter{}, p)
 		var keys []string
 		for _, c := range cs {

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/control"
 )
 
@@ -50,7 +49,7 @@ func (db *DB) CreateSoAVersion(ctx context.Context, v *control.Version) error {
 }
 
 // SoAVersions returns a page of orgID's approved versions, newest first, without their snapshots.
-func (db *DB) SoAVersions(ctx context.Context, orgID string, p account.Page) ([]*control.Version, string, error) {
+func (db *DB) SoAVersions(ctx context.Context, orgID string, p aims.Page) ([]*control.Version, string, error) {
 	limit := pageLimit(p.Limit)
 	before := 1 << 30
 	if p.Cursor != "" {

@@ -108,7 +108,7 @@ func TestMembershipsKeepAnOwnerAndStayInTheirOrganization(t *testing.T) {
 	if err := db.DeleteMembership(ctx, a.ID, m.ID); aims.ErrorCode(err) != aims.ECONFLICT {
 		t.Fatalf("removing the last owner: %v", err)
 	}
-	list, next, err := db.ListMembers(ctx, a.ID, account.Page{Limit: 10})
+	list, next, err := db.ListMembers(ctx, a.ID, aims.Page{Limit: 10})
 	if err != nil || len(list) != 1 || next != "" {
 		t.Fatalf("ListMembers = %d, %q, %v", len(list), next, err)
 	}
@@ -134,7 +134,7 @@ func TestTokensArePagedAndRevokedOnce(t *testing.T) {
 	var seen []string
 	cursor := ""
 	for {
-		page, next, err := db.ListTokens(ctx, o.ID, account.Page{Cursor: cursor, Limit: 2})
+		page, next, err := db.ListTokens(ctx, o.ID, aims.Page{Cursor: cursor, Limit: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,7 +162,7 @@ func TestTokensArePagedAndRevokedOnce(t *testing.T) {
 	if _, err := db.RevokeToken(ctx, o.ID, ids[0], 0); aims.ErrorCode(err) != aims.ECONFLICT {
 		t.Fatalf("second revoke: %v", err)
 	}
-	if _, _, err := db.ListTokens(ctx, o.ID, account.Page{Cursor: "!!"}); aims.ErrorCode(err) != aims.EINVALID {
+	if _, _, err := db.ListTokens(ctx, o.ID, aims.Page{Cursor: "!!"}); aims.ErrorCode(err) != aims.EINVALID {
 		t.Fatalf("bad cursor: %v", err)
 	}
 }
@@ -175,7 +175,7 @@ func TestEveryChangeIsChainedInTheActivityTrail(t *testing.T) {
 	if err := db.UpdateOrganization(ctx, o, 0); err != nil {
 		t.Fatal(err)
 	}
-	entries, _, err := db.ListActivity(ctx, o.ID, account.Page{})
+	entries, _, err := db.ListActivity(ctx, o.ID, aims.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}

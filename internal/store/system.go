@@ -9,7 +9,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/system"
 	"github.com/jackc/pgx/v5"
@@ -203,7 +202,7 @@ func (db *DB) DeleteSystem(ctx context.Context, orgID, id string) error {
 // ListSystems returns a page of orgID's systems matching f, ordered by name or by last change (newest
 // first), and the cursor of the next page. The cursor is the id of the last system of the page; one that
 // no longer exists is EINVALID on cursor.
-func (db *DB) ListSystems(ctx context.Context, orgID string, f system.Filter, p account.Page) ([]*system.System, string, error) {
+func (db *DB) ListSystems(ctx context.Context, orgID string, f system.Filter, p aims.Page) ([]*system.System, string, error) {
 	limit := pageLimit(p.Limit)
 	var where strings.Builder
 	args := []any{orgID}

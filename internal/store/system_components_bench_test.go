@@ -30,13 +30,13 @@ func BenchmarkSystemComponentsPage(b *testing.B) {
 	if _, err := svc.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(n)), "big.json"); err != nil {
 		b.Fatal(err)
 	}
-	first, err := svc.SystemComponentsPage(ctx, org.ID, s.ID, account.Page{}, false)
+	first, err := svc.SystemComponentsPage(ctx, org.ID, s.ID, aims.Page{}, false)
 	if err != nil || len(first.Items) != 50 || first.Total != n || first.Next == "" {
 		b.Fatalf("first page: %v, %+v", err, first)
 	}
 	deep := first
 	for range 400 {
-		if deep, err = svc.SystemComponentsPage(ctx, org.ID, s.ID, account.Page{Cursor: deep.Next}, false); err != nil {
+		if deep, err = svc.SystemComponentsPage(ctx, org.ID, s.ID, aims.Page{Cursor: deep.Next}, false); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -47,7 +47,7 @@ func BenchmarkSystemComponentsPage(b *testing.B) {
 		if i%2 == 1 {
 			c = cursor
 		}
-		p, err := svc.SystemComponentsPage(ctx, org.ID, s.ID, account.Page{Cursor: c}, false)
+		p, err := svc.SystemComponentsPage(ctx, org.ID, s.ID, aims.Page{Cursor: c}, false)
 		if err != nil || len(p.Items) != 50 {
 			b.Fatalf("page: %v, %d items", err, len(p.Items))
 		}

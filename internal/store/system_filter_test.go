@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -52,7 +51,7 @@ func TestSupplierAndModelFiltersFollowTheComponents(t *testing.T) {
 	count := func(f system.Filter) (int, string) {
 		t.Helper()
 		n, first := 0, ""
-		p := account.Page{Limit: 200}
+		p := aims.Page{Limit: 200}
 		for {
 			page, next, err := svc.List(ctx, org.ID, f, p)
 			if err != nil {

@@ -8,7 +8,6 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -67,7 +66,7 @@ func TestSystemSearch(t *testing.T) {
 	list := func(f system.Filter, limit int) []*system.System {
 		t.Helper()
 		var all []*system.System
-		p := account.Page{Limit: limit}
+		p := aims.Page{Limit: limit}
 		for {
 			page, next, err := svc.List(ctx, org.ID, f, p)
 			if err != nil {
@@ -212,7 +211,7 @@ func TestSystemSearchFindsSystemsFromBeforeTheMigration(t *testing.T) {
 	}
 	names := func(q string) []string {
 		t.Helper()
-		page, _, err := svc.List(actx, org.ID, system.Filter{Query: q}, account.Page{Limit: 10})
+		page, _, err := svc.List(actx, org.ID, system.Filter{Query: q}, aims.Page{Limit: 10})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -51,7 +51,7 @@ func (db *DB) TokenByID(ctx context.Context, orgID, id string) (*account.Token, 
 }
 
 // ListTokens returns a page of orgID's tokens, newest first, and the next page's cursor.
-func (db *DB) ListTokens(ctx context.Context, orgID string, p account.Page) ([]*account.Token, string, error) {
+func (db *DB) ListTokens(ctx context.Context, orgID string, p aims.Page) ([]*account.Token, string, error) {
 	limit := pageLimit(p.Limit)
 	before := "~"
 	if p.Cursor != "" {

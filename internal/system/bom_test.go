@@ -449,7 +449,7 @@ func manyBOM(n int, version string, supplier func(i int) string) []byte {
 
 func systemsOfSupplier(t *testing.T, f *bomFixture, supplier string) int {
 	t.Helper()
-	list, _, err := f.svc.List(f.ctx, f.org.ID, system.Filter{Supplier: supplier}, account.Page{})
+	list, _, err := f.svc.List(f.ctx, f.org.ID, system.Filter{Supplier: supplier}, aims.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 )
 
 // ComponentKinds are the kinds of an AI system's components (ISO/IEC 42001, A.4.2 to A.4.6).
@@ -205,7 +204,7 @@ type ComponentStore interface {
 	ComponentByID(ctx context.Context, orgID, id string) (*Component, error)
 	// ComponentByKey returns the component of that kind, name and component version.
 	ComponentByKey(ctx context.Context, orgID, kind, name, componentVersion string) (*Component, error)
-	ListComponents(ctx context.Context, orgID string, f ComponentFilter, p account.Page) ([]*Component, string, error)
+	ListComponents(ctx context.Context, orgID string, f ComponentFilter, p aims.Page) ([]*Component, string, error)
 	// LinkComponent links or relinks; it changes nothing (and records nothing) when l is stored as it is.
 	LinkComponent(ctx context.Context, l *Link) error
 	UnlinkComponent(ctx context.Context, orgID, systemID, componentID string) error
@@ -215,7 +214,7 @@ type ComponentStore interface {
 	SystemComponents(ctx context.Context, orgID, systemID string) ([]*SystemComponent, error)
 	// SystemComponentsPage returns a page of a system's components, in SystemComponents' order, after
 	// p.Cursor or (before set) before it, with the cursors of the next and previous pages.
-	SystemComponentsPage(ctx context.Context, orgID, systemID string, p account.Page, before bool) ([]*SystemComponent, string, string, error)
+	SystemComponentsPage(ctx context.Context, orgID, systemID string, p aims.Page, before bool) ([]*SystemComponent, string, string, error)
 	// SystemComponentsAfter returns up to limit of a system's components of the kinds chosen, in SystemComponents' order,
 	// those after the component after (nil: from the first), compared by its values: a step of a walk
 	// through all of them (see EachSystemComponent).
@@ -270,7 +269,7 @@ func (s *Service) ComponentByKey(ctx context.Context, orgID, kind, name, compone
 }
 
 // Components returns a page of orgID's components matching f, ordered by name.
-func (s *Service) Components(ctx context.Context, orgID string, f ComponentFilter, p account.Page) ([]*Component, string, error) {
+func (s *Service) Components(ctx context.Context, orgID string, f ComponentFilter, p aims.Page) ([]*Component, string, error) {
 	f.Query = strings.TrimSpace(f.Query)
 	if err := oneOf(f.Kind, ComponentKinds, "kind", true); err != nil {
 		return nil, "", err
@@ -369,7 +368,7 @@ type ComponentsPage struct {
 // SystemComponentsPage returns a page of system systemID's components, by kind and name: up to p.Limit
 // (default 50, at most 500) after p.Cursor, or before it when before is set; ENOTFOUND when there is no
 // such system, EINVALID on cursor for a cursor that is not one.
-func (s *Service) SystemComponentsPage(ctx context.Context, orgID, systemID string, p account.Page, before bool) (*ComponentsPage, error) {
+func (s *Service) SystemComponentsPage(ctx context.Context, orgID, systemID string, p aims.Page, before bool) (*ComponentsPage, error) {
 	cs, next, prev, err := s.store.SystemComponentsPage(ctx, orgID, systemID, p, before)
 	if err != nil {
 		return nil, err

@@ -231,7 +231,7 @@ func TestARefusedModelCardStoresNothing(t *testing.T) {
 			}
 		})
 	}
-	if cs, _, _ := f.svc.Components(f.ctx, f.org.ID, system.ComponentFilter{Kind: "model"}, account.Page{Limit: 100}); len(cs) != 0 {
+	if cs, _, _ := f.svc.Components(f.ctx, f.org.ID, system.ComponentFilter{Kind: "model"}, aims.Page{Limit: 100}); len(cs) != 0 {
 		t.Errorf("refused imports left components %v", cs)
 	}
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 )
 
 // Service applies the rules of the AI system inventory over a Store. Callers are authorized already (by
@@ -157,7 +156,7 @@ func (s *Service) System(ctx context.Context, orgID, id string) (*System, error)
 }
 
 // List returns a page of orgID's systems matching f; EINVALID for an unknown filter value.
-func (s *Service) List(ctx context.Context, orgID string, f Filter, p account.Page) ([]*System, string, error) {
+func (s *Service) List(ctx context.Context, orgID string, f Filter, p aims.Page) ([]*System, string, error) {
 	if err := f.check(); err != nil {
 		return nil, "", err
 	}

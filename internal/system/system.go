@@ -250,7 +250,7 @@ type Store interface {
 	// MembershipOf returns userID's membership of orgID, or ENOTFOUND: the service checks an owner's role.
 	MembershipOf(ctx context.Context, orgID, userID string) (*account.Membership, error)
 	SystemByID(ctx context.Context, orgID, id string) (*System, error)
-	ListSystems(ctx context.Context, orgID string, f Filter, p account.Page) ([]*System, string, error)
+	ListSystems(ctx context.Context, orgID string, f Filter, p aims.Page) ([]*System, string, error)
 	SystemChanges(ctx context.Context, orgID, id string) ([]*Change, error)
 	ComponentStore
 	PageStore

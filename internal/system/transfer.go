@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 )
 
 // ImportCSV reads systems in the CSV layout (see DecodeCSV) from r, checks every one, and stores them
@@ -75,7 +74,7 @@ func uniqueNames(fs []Fields, where func(i int) string) *ImportError {
 // EachSystem calls fn with every system of orgID that f selects, in f's order, a page at a time, so that
 // an export need not hold the whole inventory. It stops at fn's first error and returns it.
 func (s *Service) EachSystem(ctx context.Context, orgID string, f Filter, fn func(*System) error) error {
-	p := account.Page{Limit: 200}
+	p := aims.Page{Limit: 200}
 	for {
 		ss, next, err := s.List(ctx, orgID, f, p)
 		if err != nil {

@@ -294,7 +294,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 				creator = otherOwner
 			}
 			f.Token(t, creator, target, aims.RoleViewer)
-			ts, _, err := f.DB.ListTokens(f.Ctx, target.ID, account.Page{Limit: 1})
+			ts, _, err := f.DB.ListTokens(f.Ctx, target.ID, aims.Page{Limit: 1})
 			if err != nil || len(ts) == 0 {
 				t.Fatalf("cannot find the new token: %v", err)
 			}

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/problem"
 )
 
@@ -110,4 +109,4 @@ func nextPath(p string) string {
 }
 
 // pageOf asks for limit items after cursor.
-func pageOf(cursor string, limit int) account.Page { return account.Page{Cursor: cursor, Limit: limit} }
+func pageOf(cursor string, limit int) aims.Page { return aims.Page{Cursor: cursor, Limit: limit} }

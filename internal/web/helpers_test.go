@@ -190,7 +190,7 @@ func expect(t testing.TB, p page, status int, location string) {
 // activityCount returns how many entries org's trail has: the sequence number of its newest entry.
 func activityCount(t testing.TB, f *apptest.Fixture, orgID string) int64 {
 	t.Helper()
-	es, _, err := f.DB.ListActivity(context.Background(), orgID, account.Page{Limit: 1})
+	es, _, err := f.DB.ListActivity(context.Background(), orgID, aims.Page{Limit: 1})
 	if err != nil {
 		t.Fatalf("cannot read the trail: %v", err)
 	}
@@ -220,7 +220,7 @@ func hidden(t testing.TB, html, action, name string) string {
 }
 
 // pageOf asks a store list for its first page of 200.
-func pageOf() account.Page { return account.Page{Limit: 200} }
+func pageOf() aims.Page { return aims.Page{Limit: 200} }
 
 // excerpt returns the main content of a page as text, shortened, for failure messages.
 func excerpt(p page) string {

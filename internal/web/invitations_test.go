@@ -123,7 +123,7 @@ func TestAnInvitationLinkLetsTheInviteeJoin(t *testing.T) {
 
 	t.Run("a revoked link stops working", func(t *testing.T) {
 		path := invitePath(t, f, admin, "dan@example.com", aims.RoleViewer)
-		is, _, err := f.Accounts.ListInvitations(f.Ctx, acme.ID, account.Page{Limit: 1})
+		is, _, err := f.Accounts.ListInvitations(f.Ctx, acme.ID, aims.Page{Limit: 1})
 		if err != nil || len(is) != 1 || is[0].Email != "dan@example.com" {
 			t.Fatalf("newest invitation %v, %v", is, err)
 		}

@@ -78,7 +78,7 @@ func (w *Web) renderMembers(rw http.ResponseWriter, r *http.Request, v *visit, s
 		CanInvite: v.may(aims.ActionCreate, aims.ResInvitation), Invite: invite, Expiries: invitationExpiries,
 		Created: created, Now: w.Accounts.Now(), Edit: edit}
 	if p.CanInvite {
-		if p.Invitations, _, err = w.Accounts.ListInvitations(r.Context(), v.org.ID, account.Page{Limit: 20}); err != nil {
+		if p.Invitations, _, err = w.Accounts.ListInvitations(r.Context(), v.org.ID, aims.Page{Limit: 20}); err != nil {
 			return err
 		}
 	}

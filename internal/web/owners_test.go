@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -52,7 +52,7 @@ func TestOnlyMembersWhoMayChangeARecordAreOfferedAsItsOwner(t *testing.T) {
 		t.Errorf("the refusal is not beside the owner:\n%s", excerpt(p))
 	}
 
-	systems, _, err := f.Systems.List(f.Ctx, org.ID, system.Filter{}, account.Page{Limit: 1})
+	systems, _, err := f.Systems.List(f.Ctx, org.ID, system.Filter{}, aims.Page{Limit: 1})
 	if err != nil || len(systems) == 0 {
 		t.Fatalf("no demo system: %v", err)
 	}

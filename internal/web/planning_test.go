@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -43,7 +43,7 @@ func TestPagesShowLabelsNotRawValues(t *testing.T) {
 			}
 		}
 	}
-	systems, _, err := f.Systems.List(f.Ctx, org.ID, system.Filter{}, account.Page{Limit: 50})
+	systems, _, err := f.Systems.List(f.Ctx, org.ID, system.Filter{}, aims.Page{Limit: 50})
 	if err != nil {
 		t.Fatal(err)
 	}

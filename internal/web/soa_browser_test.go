@@ -17,6 +17,7 @@ import (
 	"github.com/aimsproject/aims/internal/apptest"
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/soaexport"
 )
 
 // TestBrowserSoAJourney drives headless Chromium through journey 1, step 5: the CTO walks the Annex A
@@ -131,7 +132,7 @@ func TestBrowserSoAJourney(t *testing.T) {
 		t.Fatalf("the download is not a workbook: %v", err)
 	}
 	defer x.Close()
-	xrows, err := x.GetRows(control.SheetSoA)
+	xrows, err := x.GetRows(soaexport.SheetSoA)
 	if err != nil || len(xrows) != 39 {
 		t.Fatalf("the workbook has %d rows (%v)", len(xrows), err)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/aimsproject/aims/internal/apptest"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/soaexport"
 )
 
 // TestTheSoAThroughTheUI walks journey 1, step 5 through the pages: the AI roles, the proposals, a
@@ -154,7 +155,7 @@ func TestTheSoAThroughTheUI(t *testing.T) {
 			t.Fatalf("the download is not a workbook: %v", err)
 		}
 		defer x.Close()
-		if rows, _ := x.GetRows(control.SheetSoA); len(rows) != 39 {
+		if rows, _ := x.GetRows(soaexport.SheetSoA); len(rows) != 39 {
 			t.Errorf("the workbook has %d rows", len(rows))
 		}
 	})

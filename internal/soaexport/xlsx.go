@@ -1,8 +1,10 @@
-package control
+package soaexport
 
 import (
 	"fmt"
 	"io"
+
+	"github.com/aimsproject/aims/internal/control"
 
 	"github.com/xuri/excelize/v2"
 )
@@ -19,7 +21,7 @@ var xlsxWidths = []float64{18, 10, 42, 34, 14, 70, 13, 20, 12, 7}
 // WriteXLSX writes s as an Excel workbook: the SoA sheet (a header row frozen above one row per control,
 // with filters) and a second sheet with the SoA's metadata and failing checks. Rows go through excelize's
 // stream writer; excelize assembles the zip file in memory before it is written to w.
-func WriteXLSX(w io.Writer, s *SoA) (err error) {
+func WriteXLSX(w io.Writer, s *control.SoA) (err error) {
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil {
@@ -33,7 +35,7 @@ func WriteXLSX(w io.Writer, s *SoA) (err error) {
 		return err
 	}
 	_ = f.SetDocProps(&excelize.DocProperties{Title: "Statement of Applicability: " + s.Organization.Name,
-		Creator: "aims", Description: s.state()})
+		Creator: "aims", Description: state(s)})
 	head, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true, Color: "FFFFFF"},
 		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"3346C4"}},
 		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}})
@@ -57,7 +59,7 @@ func WriteXLSX(w io.Writer, s *SoA) (err error) {
 	return f.Write(w)
 }
 
-func writeSoASheet(f *excelize.File, s *SoA, head, wrap int) error {
+func writeSoASheet(f *excelize.File, s *control.SoA, head, wrap int) error {
 	sw, err := f.NewStreamWriter(SheetSoA)
 	if err != nil {
 		return err
@@ -78,7 +80,7 @@ func writeSoASheet(f *excelize.File, s *SoA, head, wrap int) error {
 		return err
 	}
 	for i, r := range s.Rows {
-		cells := r.cells()
+		cells := cells(r)
 		row := make([]any, len(cells))
 		for j, c := range cells {
 			row[j] = excelize.Cell{StyleID: wrap, Value: c}
@@ -96,7 +98,7 @@ func writeSoASheet(f *excelize.File, s *SoA, head, wrap int) error {
 	return f.AutoFilter(SheetSoA, "A1:"+last, nil)
 }
 
-func writeChecksSheet(f *excelize.File, s *SoA, head, wrap, bold int) error {
+func writeChecksSheet(f *excelize.File, s *control.SoA, head, wrap, bold int) error {
 	sw, err := f.NewStreamWriter(SheetChecks)
 	if err != nil {
 		return err
@@ -117,7 +119,7 @@ func writeChecksSheet(f *excelize.File, s *SoA, head, wrap, bold int) error {
 		return err
 	}
 	n++
-	for _, kv := range s.facts() {
+	for _, kv := range facts(s) {
 		if err := put(kv[0], kv[1], wrap); err != nil {
 			return err
 		}
@@ -127,7 +129,7 @@ func writeChecksSheet(f *excelize.File, s *SoA, head, wrap, bold int) error {
 		return err
 	}
 	n++
-	lines := s.checkLines()
+	lines := checkLines(s)
 	if len(lines) == 0 {
 		lines = [][2]string{{"All checks pass", "Every control has a decision with a justification; every applicable control has an owner and is on time."}}
 	}

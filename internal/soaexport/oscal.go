@@ -1,4 +1,4 @@
-package control
+package soaexport
 
 import (
 	"bufio"
@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/aimsproject/aims/internal/control"
 )
 
 // The OSCAL export is an OSCAL component-definition, not a system security plan. An SSP describes one
@@ -125,7 +127,7 @@ func prop(name, value string) oscalProp {
 }
 
 // WriteOSCAL writes s as an OSCAL component-definition (JSON), one implemented requirement at a time.
-func WriteOSCAL(w io.Writer, s *SoA) error {
+func WriteOSCAL(w io.Writer, s *control.SoA) error {
 	bw := bufio.NewWriter(w)
 	e := &jsonStream{w: bw}
 	modified := s.GeneratedAt
@@ -220,7 +222,7 @@ func WriteOSCAL(w io.Writer, s *SoA) error {
 	return bw.Flush()
 }
 
-func oscalRow(docID string, r *Row, person func(string) string) oscalRequirement {
+func oscalRow(docID string, r *control.Row, person func(string) string) oscalRequirement {
 	desc := strings.TrimSpace(r.Justification)
 	if desc == "" {
 		desc = "No decision with a justification has been made yet."
@@ -239,10 +241,10 @@ func oscalRow(docID string, r *Row, person func(string) string) oscalRequirement
 // frameworkRows are the rows of one framework, in SoA order.
 type frameworkRows struct {
 	key, name string
-	rows      []*Row
+	rows      []*control.Row
 }
 
-func frameworksOf(s *SoA) []frameworkRows {
+func frameworksOf(s *control.SoA) []frameworkRows {
 	var out []frameworkRows
 	idx := map[string]int{}
 	for _, r := range s.Rows {

@@ -1,4 +1,4 @@
-package control_test
+package soaexport_test
 
 import (
 	"bytes"
@@ -17,7 +17,9 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/control/controltest"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/soaexport"
 )
 
 // Markers that must never leave aims in an export: licensed requirement text, the text of an imported
@@ -35,28 +37,28 @@ const (
 
 // exportFixture is an organization with a realistic SoA approved as version 1: decisions on every Annex A
 // control, owners, an overdue control, an own control and a control of an imported framework with text.
-func exportFixture(t *testing.T) (*fixture, context.Context, string) {
+func exportFixture(t *testing.T) (*controltest.Fixture, context.Context, string) {
 	t.Helper()
-	f := newFixture(t)
-	o, ctx, owner := f.org(t, "acme")
-	f.decideAll(t, ctx, o.ID)
-	if err := f.db.SetLicensedTexts(ctx, o.ID, []*framework.LicensedText{{RequirementID: framework.BuiltinID(framework.ISO42001, "A.6.2.4"),
+	f := controltest.New(t)
+	o, ctx, owner := f.Org(t, "acme")
+	f.DecideAll(t, ctx, o.ID)
+	if err := f.DB.SetLicensedTexts(ctx, o.ID, []*framework.LicensedText{{RequirementID: framework.BuiltinID(framework.ISO42001, "A.6.2.4"),
 		Text: licensedMarker, Source: "ISO"}}); err != nil {
 		t.Fatal(err)
 	}
 	imported := &framework.Framework{OrgID: o.ID, Key: "acme-internal", Name: "Acme internal controls", Kind: framework.KindCSV}
-	if err := f.db.ImportFramework(ctx, imported, []*framework.Requirement{{Ref: "IC-1", Title: "Imported control", Kind: framework.ReqControl,
+	if err := f.DB.ImportFramework(ctx, imported, []*framework.Requirement{{Ref: "IC-1", Title: "Imported control", Kind: framework.ReqControl,
 		Assessable: true, Text: importedMarker}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, add := range [][3]string{{"acme-internal", "IC-1", ""}, {control.OwnKey, "LL-01", "Model card for every release"}} {
-		if _, err := f.svc.AddToSoA(ctx, o.ID, add[0], add[1], add[2]); err != nil {
+		if _, err := f.Svc.AddToSoA(ctx, o.ID, add[0], add[1], add[2]); err != nil {
 			t.Fatal(err)
 		}
 	}
 	set := func(key, ref string, u control.Update) {
 		t.Helper()
-		if _, err := f.svc.UpdateControl(ctx, o.ID, key, ref, u, 0); err != nil {
+		if _, err := f.Svc.UpdateControl(ctx, o.ID, key, ref, u, 0); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -66,7 +68,7 @@ func exportFixture(t *testing.T) (*fixture, context.Context, string) {
 		Status: control.Partial, OwnerID: owner.ID, TargetDate: "2026-04-01"})
 	set(framework.ISO42001, "A.10.4", control.Update{Applicability: control.Excluded, Justification: cjkJustification, Status: control.NotStarted})
 	set(control.OwnKey, "LL-01", control.Update{Applicability: control.Applicable, Justification: "Customers ask for it.\nTwice.", Status: control.Planned})
-	if _, err := f.svc.Approve(ctx, o.ID, "Approved in the management review of May."); err != nil {
+	if _, err := f.Svc.Approve(ctx, o.ID, "Approved in the management review of May."); err != nil {
 		t.Fatal(err)
 	}
 	return f, ctx, o.ID
@@ -76,10 +78,10 @@ func exportOf(t *testing.T, soa *control.SoA, format string) []byte {
 	t.Helper()
 	var buf bytes.Buffer
 	var err error
-	if format == control.FormatPDF {
-		err = control.WritePDF(&buf, soa, control.PDFOptions{Uncompressed: true})
+	if format == soaexport.FormatPDF {
+		err = soaexport.WritePDF(&buf, soa, soaexport.PDFOptions{Uncompressed: true})
 	} else {
-		err = control.Export(&buf, soa, format)
+		err = soaexport.Export(&buf, soa, format)
 	}
 	if err != nil {
 		t.Fatalf("export %s: %v", format, err)
@@ -95,11 +97,11 @@ func exportOf(t *testing.T, soa *control.SoA, format string) []byte {
 func TestExportsReadBack(t *testing.T) {
 	t.Parallel()
 	f, ctx, orgID := exportFixture(t)
-	_, v1, err := f.svc.Version(ctx, orgID, 1)
+	_, v1, err := f.Svc.Version(ctx, orgID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	live, err := f.svc.SoA(ctx, orgID)
+	live, err := f.Svc.SoA(ctx, orgID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,16 +110,16 @@ func TestExportsReadBack(t *testing.T) {
 	}
 
 	t.Run("xlsx", func(t *testing.T) {
-		data := exportOf(t, v1, control.FormatXLSX)
+		data := exportOf(t, v1, soaexport.FormatXLSX)
 		x, err := excelize.OpenReader(bytes.NewReader(data))
 		if err != nil {
 			t.Fatalf("the workbook does not open: %v", err)
 		}
 		defer x.Close()
-		if got := x.GetSheetList(); len(got) != 2 || got[0] != control.SheetSoA || got[1] != control.SheetChecks {
+		if got := x.GetSheetList(); len(got) != 2 || got[0] != soaexport.SheetSoA || got[1] != soaexport.SheetChecks {
 			t.Fatalf("sheets %q", got)
 		}
-		rows, err := x.GetRows(control.SheetSoA)
+		rows, err := x.GetRows(soaexport.SheetSoA)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,17 +137,17 @@ func TestExportsReadBack(t *testing.T) {
 		if byRef["A.10.4"][5] != cjkJustification || byRef["A.6.2.5"][5] != `=HYPERLINK("x")` || byRef["LL-01"][0] != "Own controls" {
 			t.Errorf("A.10.4 %q, A.6.2.5 %q, LL-01 %q", byRef["A.10.4"], byRef["A.6.2.5"], byRef["LL-01"])
 		}
-		if formula, _ := x.GetCellFormula(control.SheetSoA, "F2"); formula != "" {
+		if formula, _ := x.GetCellFormula(soaexport.SheetSoA, "F2"); formula != "" {
 			t.Errorf("a justification became a formula: %q", formula)
 		}
-		panes, err := x.GetPanes(control.SheetSoA)
+		panes, err := x.GetPanes(soaexport.SheetSoA)
 		if err != nil || !panes.Freeze || panes.YSplit != 1 {
 			t.Errorf("panes %+v, %v", panes, err)
 		}
-		if w, err := x.GetColWidth(control.SheetSoA, "F"); err != nil || w < 60 {
+		if w, err := x.GetColWidth(soaexport.SheetSoA, "F"); err != nil || w < 60 {
 			t.Errorf("the justification column is %v wide (%v)", w, err)
 		}
-		meta, err := x.GetRows(control.SheetChecks)
+		meta, err := x.GetRows(soaexport.SheetChecks)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -159,7 +161,7 @@ func TestExportsReadBack(t *testing.T) {
 	})
 
 	t.Run("csv", func(t *testing.T) {
-		recs, err := csv.NewReader(bytes.NewReader(exportOf(t, live, control.FormatCSV))).ReadAll()
+		recs, err := csv.NewReader(bytes.NewReader(exportOf(t, live, soaexport.FormatCSV))).ReadAll()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +187,7 @@ func TestExportsReadBack(t *testing.T) {
 	})
 
 	t.Run("pdf", func(t *testing.T) {
-		data := exportOf(t, v1, control.FormatPDF)
+		data := exportOf(t, v1, soaexport.FormatPDF)
 		if !bytes.HasPrefix(data, []byte("%PDF-1.")) || !bytes.HasSuffix(bytes.TrimSpace(data), []byte("%%EOF")) {
 			t.Fatalf("not a PDF: %.20q ... %q", data, data[len(data)-10:])
 		}
@@ -224,7 +226,7 @@ func TestExportsReadBack(t *testing.T) {
 			t.Fatal("pdftotext is not installed: apt-get install -y poppler-utils, or set AIMS_PDFTOTEXT=off")
 		}
 		var buf bytes.Buffer
-		if err := control.Export(&buf, v1, control.FormatPDF); err != nil {
+		if err := soaexport.Export(&buf, v1, soaexport.FormatPDF); err != nil {
 			t.Fatal(err)
 		}
 		path := filepath.Join(t.TempDir(), "soa.pdf")
@@ -249,14 +251,14 @@ func TestExportsReadBack(t *testing.T) {
 
 	t.Run("oscal", func(t *testing.T) {
 		for _, s := range []*control.SoA{v1, live} {
-			data := exportOf(t, s, control.FormatOSCAL)
+			data := exportOf(t, s, soaexport.FormatOSCAL)
 			doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
 			if err != nil {
 				t.Fatalf("not JSON: %v", err)
 			}
 			if err := componentSchema(t).Validate(doc); err != nil {
 				t.Fatalf("the OSCAL export of %s does not validate against the OSCAL %s component-definition schema: %v",
-					s.VersionName(), control.OSCALVersion, err)
+					s.VersionName(), soaexport.OSCALVersion, err)
 			}
 			for _, want := range []string{`"control-id":"A.6.2.4"`, `"control-id":"LL-01"`, latinJustification, `"value":"excluded"`,
 				`"role-id":"control-owner"`, `"title":"Own controls"`} {
@@ -264,7 +266,7 @@ func TestExportsReadBack(t *testing.T) {
 					t.Errorf("the OSCAL export of %s lacks %s", s.VersionName(), want)
 				}
 			}
-			again := exportOf(t, s, control.FormatOSCAL)
+			again := exportOf(t, s, soaexport.FormatOSCAL)
 			if !bytes.Equal(data, again) {
 				t.Error("exporting the same SoA twice gives different OSCAL documents")
 			}
@@ -331,7 +333,7 @@ func TestTheOSCALSchemaCheckCanFail(t *testing.T) {
 }
 
 func TestExportRefusesUnknownFormats(t *testing.T) {
-	if _, err := control.ParseFormat("docx", "format"); aims.ErrorField(err) != "format" {
+	if _, err := soaexport.ParseFormat("docx", "format"); aims.ErrorField(err) != "format" {
 		t.Fatalf("docx: %v", err)
 	}
 }

@@ -1,10 +1,15 @@
-package control
+// Package soaexport writes a Statement of Applicability (package control) as a file: XLSX, CSV, PDF
+// or OSCAL. The exports hold references, titles and the organization's own decisions only: never the text
+// of a requirement, which may be licensed.
+package soaexport
 
 import (
 	"fmt"
 	"io"
 	"strings"
 	"time"
+
+	"github.com/aimsproject/aims/internal/control"
 
 	"github.com/aimsproject/aims"
 )
@@ -47,7 +52,7 @@ func ContentType(format string) string {
 func Binary(format string) bool { return format == FormatXLSX || format == FormatPDF }
 
 // Filename returns the file name of s exported in format: aims-soa-SLUG-vN.EXT, or -live for the live SoA.
-func Filename(s *SoA, format string) string {
+func Filename(s *control.SoA, format string) string {
 	ext := format
 	if format == FormatOSCAL {
 		ext = "oscal.json"
@@ -55,17 +60,9 @@ func Filename(s *SoA, format string) string {
 	return fmt.Sprintf("aims-soa-%s-%s.%s", s.Organization.Slug, s.VersionName(), ext)
 }
 
-// VersionName is "vN" for an approved version and "live" for the live SoA.
-func (s *SoA) VersionName() string {
-	if s.Version == 0 {
-		return Live
-	}
-	return fmt.Sprintf("v%d", s.Version)
-}
-
 // Export writes s to w in format. The exports hold references, titles and the organization's own
 // decisions only: never the text of a requirement, which may be licensed.
-func Export(w io.Writer, s *SoA, format string) error {
+func Export(w io.Writer, s *control.SoA, format string) error {
 	switch format {
 	case FormatXLSX:
 		return WriteXLSX(w, s)
@@ -80,33 +77,22 @@ func Export(w io.Writer, s *SoA, format string) error {
 	return err
 }
 
-// Label returns the words for people of an applicability or a status.
-func Label(v string) string {
-	switch v {
-	case NotStarted:
-		return "Not started"
-	case "":
-		return ""
-	}
-	return strings.ToUpper(v[:1]) + strings.ReplaceAll(v[1:], "_", " ")
-}
-
 // columns are the columns of the tabular exports, in order.
 var columns = []string{"Framework", "Ref", "Control", "Objective", "Applicability", "Justification", "Status", "Owner",
 	"Target date", "Links"}
 
 // cells returns r's values in the order of columns.
-func (r *Row) cells() []string {
+func cells(r *control.Row) []string {
 	group := r.GroupRef + " " + r.GroupTitle
 	if !r.AnnexA() {
 		group = r.GroupTitle
 	}
-	return []string{r.FrameworkName, r.Ref, r.Title, strings.TrimSpace(group), Label(r.Applicability), r.Justification,
-		Label(r.Status), r.Owner, r.TargetDate, fmt.Sprint(r.Links)}
+	return []string{r.FrameworkName, r.Ref, r.Title, strings.TrimSpace(group), control.Label(r.Applicability), r.Justification,
+		control.Label(r.Status), r.Owner, r.TargetDate, fmt.Sprint(r.Links)}
 }
 
 // state says in a sentence whether s is live or approved, by whom and when.
-func (s *SoA) state() string {
+func state(s *control.SoA) string {
 	if s.Version == 0 || s.ApprovedAt == nil {
 		return "Live, not approved (generated " + s.GeneratedAt.UTC().Format("2 Jan 2006 15:04 UTC") + ")"
 	}
@@ -114,11 +100,11 @@ func (s *SoA) state() string {
 }
 
 // facts are the metadata of s as label/value pairs, for the exports' cover and second sheet.
-func (s *SoA) facts() [][2]string {
+func facts(s *control.SoA) [][2]string {
 	out := [][2]string{
 		{"Organization", s.Organization.Name},
 		{"Standard", "ISO/IEC 42001:2023, clause 6.1.3 d) and Annex A"},
-		{"Status", s.state()},
+		{"Status", state(s)},
 	}
 	if s.Version > 0 && s.ApprovedAt != nil {
 		out = append(out, [2]string{"Version", fmt.Sprint(s.Version)}, [2]string{"Approved by", s.ApprovedBy},
@@ -139,9 +125,9 @@ func (s *SoA) facts() [][2]string {
 }
 
 // checkGroups returns the checks of s for people, one line per failing check listing its controls.
-func (s *SoA) checkGroups() [][2]string {
+func checkGroups(s *control.SoA) [][2]string {
 	var out [][2]string
-	add := func(check string, items []CheckItem) {
+	add := func(check string, items []control.CheckItem) {
 		if len(items) == 0 {
 			return
 		}
@@ -162,9 +148,9 @@ func (s *SoA) checkGroups() [][2]string {
 
 // checkLines returns the checks of s as lines for people, one per failing control, each headed by its
 // check.
-func (s *SoA) checkLines() [][2]string {
+func checkLines(s *control.SoA) [][2]string {
 	var out [][2]string
-	add := func(check string, items []CheckItem) {
+	add := func(check string, items []control.CheckItem) {
 		for _, c := range items {
 			v := c.Ref + " " + c.Title
 			if c.TargetDate != "" {

@@ -1,8 +1,10 @@
-package control
+package soaexport
 
 import (
 	"fmt"
 	"io"
+
+	"github.com/aimsproject/aims/internal/control"
 
 	"github.com/go-pdf/fpdf"
 
@@ -33,13 +35,13 @@ const (
 type pdfWriter struct {
 	pdf *fpdf.Fpdf
 	tr  func(string) string
-	s   *SoA
+	s   *control.SoA
 }
 
 // WritePDF writes s as a PDF: a cover page with the organization, the version, its approval and the
 // checks, then the controls as a table under their objectives, with page numbers. fpdf builds the
 // document in memory and writes it to w at the end.
-func WritePDF(w io.Writer, s *SoA, o PDFOptions) error {
+func WritePDF(w io.Writer, s *control.SoA, o PDFOptions) error {
 	pdf := fpdf.New("L", "mm", "A4", "")
 	pdf.SetCompression(!o.Uncompressed)
 	pdf.SetMargins(pdfMargin, pdfMargin, pdfMargin)
@@ -80,11 +82,11 @@ func (p *pdfWriter) cover() {
 	pdf.SetFont("Helvetica", "", 14)
 	pdf.CellFormat(0, 8, p.tr(p.s.Organization.Name), "", 1, "L", false, 0, "")
 	pdf.Ln(4)
-	p.pairs(p.s.facts())
+	p.pairs(facts(p.s))
 	pdf.Ln(4)
 	pdf.SetFont("Helvetica", "B", 13)
 	pdf.CellFormat(0, 8, "Checks", "", 1, "L", false, 0, "")
-	lines := p.s.checkGroups()
+	lines := checkGroups(p.s)
 	if len(lines) == 0 {
 		lines = [][2]string{{"All checks pass", "Every control has a decision with a justification; every applicable control has an owner and is on time."}}
 	}
@@ -128,11 +130,11 @@ func (p *pdfWriter) table() {
 			if r.Overdue {
 				target += " (overdue)"
 			}
-			app := Label(r.Applicability)
+			app := control.Label(r.Applicability)
 			if r.NoDecision {
 				app += " (no justification)"
 			}
-			p.row([]string{r.Ref, r.Title, app, r.Justification, Label(r.Status), owner, target, fmt.Sprint(r.Links)}, pdfWidths, "", false, 1)
+			p.row([]string{r.Ref, r.Title, app, r.Justification, control.Label(r.Status), owner, target, fmt.Sprint(r.Links)}, pdfWidths, "", false, 1)
 		}
 	}
 }
