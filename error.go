@@ -86,3 +86,15 @@ func ErrorRetryAfter(err error) time.Duration {
 	}
 	return 0
 }
+
+// Stale returns the EPRECONDITION error of a write whose compare-and-set on a version failed: subject
+// (the record as people name it mid-sentence: "TalentMatch", "the classification of TalentMatch", "the AI
+// roles") is
+// at version current, not read; current 0 means it changed while being written. The store states the
+// facts; the sentence people read is made here, once.
+func Stale(subject string, current, read int64) *Error {
+	if current == 0 {
+		return Errorf(EPRECONDITION, "Someone else changed %s at the same time; reload and try again.", subject)
+	}
+	return Errorf(EPRECONDITION, "Someone else changed %s: it is at version %d, not %d.", subject, current, read)
+}

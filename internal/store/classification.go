@@ -78,7 +78,7 @@ func (db *DB) SaveClassification(ctx context.Context, c *system.Classification, 
 			cur = before.Version
 		}
 		if ifVersion != 0 && cur != ifVersion {
-			return aims.Errorf(aims.EPRECONDITION, "The classification of %s was changed by someone else (version %d, not %d).", sys.Name, cur, ifVersion)
+			return aims.Stale("the classification of "+sys.Name, cur, ifVersion)
 		}
 		a := aims.ActorFrom(ctx)
 		c.ClassifiedBy = a.UserID
@@ -100,7 +100,7 @@ func (db *DB) SaveClassification(ctx context.Context, c *system.Classification, 
 				c.ClassifiedAt, c.Version, c.OrgID, c.SystemID, cur)
 			if err == nil {
 				if n, _ := res.RowsAffected(); n != 1 {
-					return aims.Errorf(aims.EPRECONDITION, "The classification of %s was changed by someone else at the same time; reload it and try again.", sys.Name)
+					return aims.Stale("the classification of "+sys.Name, 0, 0)
 				}
 			}
 		}

@@ -124,7 +124,7 @@ func (db *DB) UpdateComponent(ctx context.Context, c *system.Component, ifVersio
 			return err
 		}
 		if ifVersion != 0 && before.Version != ifVersion {
-			return aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else (version %d, not %d).", before.Name, before.Version, ifVersion)
+			return aims.Stale(before.Name, before.Version, ifVersion)
 		}
 		res, err := tx.q().exec(ctx, `UPDATE components SET kind = ?, name = ?, component_version = ?, supplier = ?, licence = ?,
 			description = ?, bom_ref = ?, details = ?, version = ?, updated_at = ? WHERE id = ? AND org_id = ? AND version = ?`,
@@ -134,7 +134,7 @@ func (db *DB) UpdateComponent(ctx context.Context, c *system.Component, ifVersio
 			return fmt.Errorf("cannot update component %s: %w", c.ID, sameComponent(err, c))
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else at the same time; reload it and try again.", before.Name)
+			return aims.Stale(before.Name, 0, 0)
 		}
 		after, err := componentByID(ctx, tx.q(), c.OrgID, c.ID)
 		if err != nil {

@@ -166,7 +166,7 @@ func (tx *Tx) writeControl(ctx context.Context, before, next *control.Control) (
 			next.ID, next.OrgID, next.RequirementID, next.InSoA, next.Applicability, next.Justification, next.Status,
 			next.OwnerID, next.TargetDate, next.Notes, before.Version+1, now, now)
 		if aims.ErrorCode(err) == aims.ECONFLICT {
-			return nil, aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else at the same time; reload it and try again.", before.Ref)
+			return nil, aims.Stale(before.Ref, 0, 0)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("cannot store control %s: %w", before.Ref, err)
@@ -180,7 +180,7 @@ func (tx *Tx) writeControl(ctx context.Context, before, next *control.Control) (
 			return nil, fmt.Errorf("cannot update control %s: %w", before.Ref, err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return nil, aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else at the same time; reload it and try again.", before.Ref)
+			return nil, aims.Stale(before.Ref, 0, 0)
 		}
 	}
 	after, err := tx.controlByID(ctx, next.OrgID, next.RequirementID)
@@ -219,7 +219,7 @@ func (db *DB) SaveControl(ctx context.Context, c *control.Control, ifVersion int
 			return err
 		}
 		if ifVersion != 0 && before.Version != ifVersion {
-			return aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else (version %d, not %d).", before.Ref, before.Version, ifVersion)
+			return aims.Stale(before.Ref, before.Version, ifVersion)
 		}
 		next := *before
 		next.InSoA, next.Applicability, next.Justification, next.Status = c.InSoA, c.Applicability, c.Justification, c.Status
@@ -401,7 +401,7 @@ func (db *DB) UpdateOrgProfile(ctx context.Context, p *control.Profile, ifVersio
 			return err
 		}
 		if ifVersion != 0 && before.Version != ifVersion {
-			return aims.Errorf(aims.EPRECONDITION, "The AI roles were changed by someone else (version %d, not %d).", before.Version, ifVersion)
+			return aims.Stale("the AI roles", before.Version, ifVersion)
 		}
 		now := db.now()
 		p.Version, p.UpdatedAt = before.Version+1, &now
@@ -415,13 +415,13 @@ func (db *DB) UpdateOrgProfile(ctx context.Context, p *control.Profile, ifVersio
 			WHERE org_profiles.version = ?`,
 			p.OrgID, strings.Join(p.AIRoles, ","), strings.Join(p.EURoles, ","), p.EUDates, p.Version, now, before.Version)
 		if aims.ErrorCode(err) == aims.ECONFLICT {
-			return aims.Errorf(aims.EPRECONDITION, "The AI roles were changed by someone else at the same time; reload them and try again.")
+			return aims.Stale("the AI roles", 0, 0)
 		}
 		if err != nil {
 			return fmt.Errorf("cannot store the organization's profile: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return aims.Errorf(aims.EPRECONDITION, "The AI roles were changed by someone else at the same time; reload them and try again.")
+			return aims.Stale("the AI roles", 0, 0)
 		}
 		return tx.record(ctx, p.OrgID, activity.ActionUpdate, "org_profile", p.OrgID, prior, p)
 	})

@@ -92,7 +92,7 @@ func (db *DB) RevokeInvitation(ctx context.Context, orgID, id string, ifVersion 
 			return notFound(err, "Invitation")
 		}
 		if ifVersion != 0 && before.Version != ifVersion {
-			return aims.Errorf(aims.EPRECONDITION, "The invitation was changed by someone else (version %d, not %d).", before.Version, ifVersion)
+			return aims.Stale("the invitation", before.Version, ifVersion)
 		}
 		if before.AcceptedAt != nil {
 			return aims.Errorf(aims.ECONFLICT, "The invitation was accepted already; remove the member instead.")

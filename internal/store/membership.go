@@ -55,7 +55,7 @@ func (db *DB) UpdateMembership(ctx context.Context, m *account.Membership, ifVer
 			return notFound(err, "Member")
 		}
 		if ifVersion != 0 && before.Version != ifVersion {
-			return aims.Errorf(aims.EPRECONDITION, "The membership was changed by someone else (version %d, not %d).", before.Version, ifVersion)
+			return aims.Stale("the membership", before.Version, ifVersion)
 		}
 		if before.Role == aims.RoleOwner && m.Role != aims.RoleOwner {
 			if err := keepAnOwner(ctx, tx, m.OrgID); err != nil {

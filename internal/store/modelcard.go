@@ -78,7 +78,7 @@ func (db *DB) SaveModelCardImport(ctx context.Context, imp *system.ModelCardImpo
 				return err
 			}
 			if before.Version != c.Version {
-				return aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else meanwhile; import the model card again.", before.Name)
+				return aims.Stale(before.Name, 0, 0)
 			}
 			if imp.Changed {
 				res, err := tx.q().exec(ctx, `UPDATE components SET kind = ?, name = ?, component_version = ?, supplier = ?, licence = ?,
@@ -89,7 +89,7 @@ func (db *DB) SaveModelCardImport(ctx context.Context, imp *system.ModelCardImpo
 					return fmt.Errorf("cannot update component %s: %w", c.ID, sameComponent(err, c))
 				}
 				if n, _ := res.RowsAffected(); n != 1 {
-					return aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else at the same time; import the model card again.", before.Name)
+					return aims.Stale(before.Name, 0, 0)
 				}
 				after, err := componentByID(ctx, tx.q(), c.OrgID, c.ID)
 				if err != nil {

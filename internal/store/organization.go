@@ -60,7 +60,7 @@ func (db *DB) UpdateOrganization(ctx context.Context, o *account.Organization, i
 			return notFound(err, "Organization")
 		}
 		if ifVersion != 0 && before.Version != ifVersion {
-			return aims.Errorf(aims.EPRECONDITION, "The organization was changed by someone else (version %d, not %d).", before.Version, ifVersion)
+			return aims.Stale("the organization", before.Version, ifVersion)
 		}
 		o.Slug, o.CreatedAt = before.Slug, before.CreatedAt
 		o.Version, o.UpdatedAt = before.Version+1, db.now()

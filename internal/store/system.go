@@ -154,7 +154,7 @@ func (db *DB) UpdateSystem(ctx context.Context, s *system.System, ifVersion int6
 			return err
 		}
 		if ifVersion != 0 && before.Version != ifVersion {
-			return aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else (version %d, not %d).", before.Name, before.Version, ifVersion)
+			return aims.Stale(before.Name, before.Version, ifVersion)
 		}
 		res, err := tx.q().exec(ctx, `UPDATE systems SET name = ?, purpose = ?, intended_use = ?, foreseeable_misuse = ?, ai_role = ?,
 			eu_role = ?, stage = ?, status = ?, owner_id = ?, team = ?, environments = ?, markets = ?, users_text = ?,
@@ -168,7 +168,7 @@ func (db *DB) UpdateSystem(ctx context.Context, s *system.System, ifVersion int6
 			return fmt.Errorf("cannot update AI system %s: %w", s.ID, sameName(err, s.Name))
 		}
 		if n, _ := res.RowsAffected(); n != 1 {
-			return aims.Errorf(aims.EPRECONDITION, "%s was changed by someone else at the same time; reload it and try again.", before.Name)
+			return aims.Stale(before.Name, 0, 0)
 		}
 		after, err := systemByID(ctx, tx.q(), s.OrgID, s.ID)
 		if err != nil {

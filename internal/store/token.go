@@ -83,7 +83,7 @@ func (db *DB) RevokeToken(ctx context.Context, orgID, id string, ifVersion int64
 			return notFound(err, "Token")
 		}
 		if ifVersion != 0 && before.Version != ifVersion {
-			return aims.Errorf(aims.EPRECONDITION, "The token was changed by someone else (version %d, not %d).", before.Version, ifVersion)
+			return aims.Stale("the token", before.Version, ifVersion)
 		}
 		if before.RevokedAt != nil {
 			return aims.Errorf(aims.ECONFLICT, "The token is revoked already.")

@@ -97,7 +97,7 @@ func TestTokens(t *testing.T) {
 	t.Run("a stale version is refused", func(t *testing.T) {
 		p := b.post(revoke, url.Values{"version": {"7"}})
 		expect(t, p, http.StatusPreconditionFailed, "")
-		mustContain(t, p, "The token was changed by someone else")
+		mustContain(t, p, "Someone else changed the token")
 	})
 	t.Run("its creator revokes it", func(t *testing.T) {
 		version := hidden(t, b.get("/tokens").Body, revoke, "version")
