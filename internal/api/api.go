@@ -3,11 +3,8 @@
 package api
 
 import (
-	"fmt"
 	"log/slog"
 	"net/http"
-	"slices"
-	"strings"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
@@ -16,6 +13,7 @@ import (
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/problem"
+	"github.com/aimsproject/aims/internal/surface"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -40,36 +38,13 @@ type API struct {
 	Trails *activity.Monitor
 }
 
-// Deps are what the API is built over. New refuses a missing one at start-up, not on the first request
-// that needs it; Log may be nil (discarded).
-type Deps struct {
-	Accounts   *account.Service
-	Activity   account.ActivityStore
-	Auth       *authn.Authenticator
-	Log        *slog.Logger
-	Frameworks *framework.Service
-	Controls   *control.Service
-	Systems    *system.Service
-}
-
-// New returns the API over d.
-func New(d Deps) (*API, error) {
-	var missing []string
-	for name, nilDep := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
-		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil} {
-		if nilDep {
-			missing = append(missing, name)
-		}
+// New returns the API over d, or an error naming every dependency d lacks.
+func New(d surface.Deps) (*API, error) {
+	d, err := d.Check("api")
+	if err != nil {
+		return nil, err
 	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return nil, fmt.Errorf("api: missing dependencies: %s", strings.Join(missing, ", "))
-	}
-	log := d.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &API{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: log, Frameworks: d.Frameworks, Controls: d.Controls,
+	return &API{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Frameworks: d.Frameworks, Controls: d.Controls,
 		Systems: d.Systems}, nil
 }
 

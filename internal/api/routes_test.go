@@ -10,6 +10,7 @@ import (
 	"github.com/aimsproject/aims/internal/api"
 	"github.com/aimsproject/aims/internal/apptest"
 	"github.com/aimsproject/aims/internal/authn"
+	"github.com/aimsproject/aims/internal/surface"
 )
 
 // sampleBodies are valid request bodies for the routes that take one.
@@ -187,7 +188,7 @@ func TestEveryJSONBodyIsBoundedAndTyped(t *testing.T) {
 // 500 on the first request that needs it.
 func TestTheAPIRefusesAMissingDependencyAtStart(t *testing.T) {
 	t.Parallel()
-	if _, err := api.New(api.Deps{}); err == nil ||
+	if _, err := api.New(surface.Deps{}); err == nil ||
 		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Controls, Frameworks, Systems") {
 		t.Fatalf("New with nothing = %v", err)
 	}

@@ -27,21 +27,14 @@ func runComponent(ctx context.Context, env *Env, args []string) error {
 
 // systemNamed returns orgID's system with exactly that name.
 func systemNamed(ctx context.Context, db *store.DB, orgID, name string) (*system.System, error) {
-	p := aims.Page{Limit: 200}
-	for {
-		ss, next, err := db.ListSystems(ctx, orgID, system.Filter{Query: name}, p)
-		if err != nil {
-			return nil, err
+	ss, err := allSystems(ctx, db.ListSystems, orgID, system.Filter{Query: name})
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range ss {
+		if s.Name == name {
+			return s, nil
 		}
-		for _, s := range ss {
-			if s.Name == name {
-				return s, nil
-			}
-		}
-		if next == "" {
-			break
-		}
-		p.Cursor = next
 	}
 	return nil, &aims.Error{Code: aims.EINVALID, Message: fmt.Sprintf("no AI system %q", name), Field: "system"}
 }

@@ -91,7 +91,7 @@ func runSystemList(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	all, err := allSystems(ctx, sv.Systems, o.ID, f)
+	all, err := allSystems(ctx, sv.Systems.List, o.ID, f)
 	if err != nil {
 		return fieldAsFlag(err, "ai_role", "ai-role", "risk_class", "risk-class")
 	}
@@ -109,12 +109,14 @@ func runSystemList(ctx context.Context, env *Env, args []string) error {
 	return tw.Flush()
 }
 
-// allSystems pages through every system of orgID that f selects.
-func allSystems(ctx context.Context, svc *system.Service, orgID string, f system.Filter) ([]*system.System, error) {
+// allSystems pages through every system of orgID that f selects, as list (the service's List, or the
+// store's for a filter built here) returns them.
+func allSystems(ctx context.Context, list func(context.Context, string, system.Filter, aims.Page) ([]*system.System, string, error),
+	orgID string, f system.Filter) ([]*system.System, error) {
 	var all []*system.System
 	p := aims.Page{Limit: 200}
 	for {
-		page, next, err := svc.List(ctx, orgID, f, p)
+		page, next, err := list(ctx, orgID, f, p)
 		if err != nil {
 			return nil, err
 		}

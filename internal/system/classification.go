@@ -33,8 +33,18 @@ type Classification struct {
 // markOutdated sets c.Outdated from its answers, and completes a result saved before today's fields.
 func markOutdated(c *Classification) {
 	c.Result.Complete()
+	_, c.Outdated = reading(c)
+}
+
+// reading returns c's answers evaluated by today's rules (the result saved with it when they no longer
+// evaluate), and whether they predate today's questionnaire: they answer a question no longer asked, or
+// leave unanswered one that applies to them.
+func reading(c *Classification) (euact.Result, bool) {
 	r, err := euact.Evaluate(c.Answers)
-	c.Outdated = err != nil || len(r.Unanswered) > 0
+	if err != nil {
+		return c.Result, true
+	}
+	return r, len(r.Unanswered) > 0
 }
 
 // ClassificationStore persists classifications. Every method is scoped by the organization and answers
@@ -136,9 +146,10 @@ func (s *Service) Obligations(ctx context.Context, cat *framework.Catalog, dateS
 	if err != nil {
 		return nil, err
 	}
-	markOutdated(c)
-	out.Classified, out.Class, out.Outdated = true, c.Class, c.Outdated
-	out.Items = euact.Obligations(cat, dateSet, sys.EURole, Effective(c))
+	r, outdated := reading(c)
+	r.Class = c.Class // an override decides which obligations apply
+	out.Classified, out.Class, out.Outdated = true, c.Class, outdated
+	out.Items = euact.Obligations(cat, dateSet, sys.EURole, r)
 	return out, nil
 }
 
@@ -146,10 +157,7 @@ func (s *Service) Obligations(ctx context.Context, cat *framework.Catalog, dateS
 // evaluate) with the recorded class in place of the evaluated one: an override decides which
 // obligations apply, and a classification saved under older rules gets today's reading of its answers.
 func Effective(c *Classification) euact.Result {
-	r, err := euact.Evaluate(c.Answers)
-	if err != nil {
-		r = c.Result
-	}
+	r, _ := reading(c)
 	r.Class = c.Class
 	return r
 }

@@ -54,9 +54,12 @@ type QuestionField struct {
 // WhenJSON is the question's conditions as JSON, for the script that shows only the questions the answers
 // given so far ask (every question stays in the page without it).
 func (f QuestionField) WhenJSON() string {
-	b, err := json.Marshal(f.When)
-	if err != nil || len(f.When) == 0 {
+	if len(f.When) == 0 {
 		return "[]"
+	}
+	b, err := json.Marshal(f.When)
+	if err != nil {
+		return "[]" // conditions are strings: Marshal cannot fail on them
 	}
 	return string(b)
 }

@@ -72,12 +72,7 @@ func TestBrowserClassifyAsAPrivateDeployer(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#q-profiling-yes`)),
 		chromedp.SetValue(chromedp.CSS(`#q-deployer_type-select`), "private"),
 	}
-	for _, q := range []string{"scope_military", "scope_research", "scope_open_source", "scope_personal",
-		"prohibited_a", "prohibited_b", "prohibited_intimate", "prohibited_c", "prohibited_d", "prohibited_e", "prohibited_f",
-		"prohibited_g", "prohibited_h", "derogation_risk",
-		"transparency_interacts", "transparency_synthetic", "transparency_emotion", "transparency_deepfake", "gpai"} {
-		answers = append(answers, chromedp.Click(chromedp.CSS(`#q-`+q+`-no`)))
-	}
+	answers = append(answers, clickNo(cvScreenerNos)...)
 	step("answer the questionnaire", answers...)
 	shot("classification-deployer-answers")
 	step("save the class the answers give",
@@ -122,4 +117,21 @@ func TestBrowserClassifyAsAPrivateDeployer(t *testing.T) {
 		chromedp.ScrollIntoView(chromedp.CSS(`#obligations-title`)),
 	)
 	shot("classification-deployer-phone")
+}
+
+// cvScreenerNos are the yes/no questions a CV screener answers no: it is in scope, no practice of Art. 5,
+// no claim that it poses no significant risk (so no condition of Art. 6(3) is asked), no Art. 50 duty,
+// not a GPAI model.
+var cvScreenerNos = []string{"scope_military", "scope_research", "scope_open_source", "scope_personal",
+	"prohibited_a", "prohibited_b", "prohibited_intimate", "prohibited_c", "prohibited_d", "prohibited_e", "prohibited_f",
+	"prohibited_g", "prohibited_h", "derogation_risk",
+	"transparency_interacts", "transparency_synthetic", "transparency_emotion", "transparency_deepfake", "gpai"}
+
+// clickNo answers no to each of the questionnaire's questions keys.
+func clickNo(keys []string) []chromedp.Action[chromedp.Void] {
+	var out []chromedp.Action[chromedp.Void]
+	for _, q := range keys {
+		out = append(out, chromedp.Click(chromedp.CSS(`#q-`+q+`-no`)))
+	}
+	return out
 }

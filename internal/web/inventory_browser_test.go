@@ -135,12 +135,7 @@ func TestBrowserInventory(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#q-profiling-yes`)),
 		chromedp.SetValue(chromedp.CSS(`#q-deployer_type-select`), "private"),
 	}
-	for _, q := range []string{"scope_military", "scope_research", "scope_open_source", "scope_personal",
-		"prohibited_a", "prohibited_b", "prohibited_intimate", "prohibited_c", "prohibited_d", "prohibited_e", "prohibited_f",
-		"prohibited_g", "prohibited_h", "derogation_risk",
-		"transparency_interacts", "transparency_synthetic", "transparency_emotion", "transparency_deepfake", "gpai"} {
-		answers = append(answers, chromedp.Click(chromedp.CSS(`#q-`+q+`-no`)))
-	}
+	answers = append(answers, clickNo(cvScreenerNos)...)
 	step("answer the questionnaire", answers...)
 	step("record minimal risk without a justification",
 		chromedp.SetValue(chromedp.CSS(`#cls-class`), "minimal"),

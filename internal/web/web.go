@@ -10,8 +10,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
-	"slices"
-	"strings"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
@@ -19,6 +17,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/surface"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -48,40 +47,17 @@ type Web struct {
 	pages  map[string]*template.Template
 }
 
-// Deps are what the UI is built over. New refuses a missing one at start-up, not on the first request
-// that needs it; Log may be nil (discarded).
-type Deps struct {
-	Accounts   *account.Service
-	Activity   account.ActivityStore
-	Auth       *authn.Authenticator
-	Log        *slog.Logger
-	Frameworks *framework.Service
-	Controls   *control.Service
-	Systems    *system.Service
-}
-
 // New returns the UI over its dependencies. It parses every template and hashes every static file once,
-// so that a missing or broken template fails here rather than on a request.
-func New(d Deps) (*Web, error) {
-	var missing []string
-	for name, nilDep := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
-		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil} {
-		if nilDep {
-			missing = append(missing, name)
-		}
+// so that a missing or broken template fails here rather than on a request, and names every dependency d
+// lacks.
+func New(d surface.Deps) (*Web, error) {
+	d, err := d.Check("web")
+	if err != nil {
+		return nil, err
 	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return nil, fmt.Errorf("web: missing dependencies: %s", strings.Join(missing, ", "))
-	}
-	log := d.Log
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	w := &Web{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: log, Now: aims.Now, Frameworks: d.Frameworks,
+	w := &Web{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Now: aims.Now, Frameworks: d.Frameworks,
 		Controls: d.Controls, Systems: d.Systems}
 	w.Trails = newMonitor(d.Activity)
-	var err error
 	if w.assets, err = loadAssets(files); err != nil {
 		return nil, err
 	}
