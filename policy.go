@@ -66,6 +66,7 @@ const (
 	ResControl      Resource = "control"      // control implementations: applicability, status, owner, links
 	ResSoA          Resource = "soa"          // the Statement of Applicability: live view, versions, exports
 	ResSystem       Resource = "system"       // the AI system inventory: systems, their components and history
+	ResLink         Resource = "link"         // links between any two records of the organization
 )
 
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
@@ -86,6 +87,7 @@ var policy = map[Resource]map[Action]Role{
 	ResSoA: {ActionRead: RoleViewer, ActionApprove: RoleManager},
 	ResSystem: {ActionRead: RoleViewer, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
 		ActionDelete: RoleManager},
+	ResLink: {ActionRead: RoleViewer, ActionCreate: RoleContributor, ActionDelete: RoleContributor},
 }
 
 // Authorize decides whether role may perform action on resource. It is the one place where aims decides

@@ -13,6 +13,7 @@ import (
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/problem"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/surface"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -29,6 +30,8 @@ type API struct {
 	Frameworks *framework.Service
 	// Systems serves the AI system inventory.
 	Systems *system.Service
+	// Records serves the links between records.
+	Records *record.Service
 	// PublicURL starts invitation links; empty takes the request's scheme and host.
 	PublicURL string
 	// Checkpoints, when set, is the server's directory of signed checkpoints of the activity trails.
@@ -45,7 +48,7 @@ func New(d surface.Deps) (*API, error) {
 		return nil, err
 	}
 	return &API{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Frameworks: d.Frameworks, Controls: d.Controls,
-		Systems: d.Systems}, nil
+		Systems: d.Systems, Records: d.Records}, nil
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

@@ -125,6 +125,14 @@ var allowedRoles = map[string]string{
 	"GET /api/v1/systems/{id}/boms/{seq}": "owner admin manager contributor auditor viewer",
 	"GET /api/v1/systems/{id}/boms/diff":  "owner admin manager contributor auditor viewer",
 	"GET /api/v1/systems/{id}/bom":        "owner admin manager contributor auditor viewer",
+
+	// Everyone reads links and the relationships they may have; contributors and above link records and
+	// remove links (auditors comment instead).
+	"GET /api/v1/links":         "owner admin manager contributor auditor viewer",
+	"POST /api/v1/links":        "owner admin manager contributor",
+	"GET /api/v1/links/{id}":    "owner admin manager contributor auditor viewer",
+	"DELETE /api/v1/links/{id}": "owner admin manager contributor",
+	"GET /api/v1/relationships": "owner admin manager contributor auditor viewer",
 }
 
 func TestTheMatrixCoversEveryRoute(t *testing.T) {
@@ -486,6 +494,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		if c, after, ok := e.bomMatrixCall(t, method, path, caller, tg); ok {
 			return c, after
 		}
+	}
+	if c, after, ok := e.linksMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
 	}
 	if c, after, ok := e.soaMatrixCall(t, method, path, caller, tg); ok {
 		return c, after

@@ -97,6 +97,12 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/v1/frameworks/{key}/requirements/{ref}", Action: read, Resource: aims.ResFramework, Handle: a.getRequirement},
 		{Method: http.MethodGet, Path: "/api/v1/search", Action: read, Resource: aims.ResFramework, Handle: a.search},
 		{Method: http.MethodPost, Path: "/api/v1/licensed-texts", Action: update, Resource: aims.ResFramework, Handle: a.importLicensedTexts},
+		{Method: http.MethodGet, Path: "/api/v1/links", Action: read, Resource: aims.ResLink, Handle: a.listLinks},
+		{Method: http.MethodPost, Path: "/api/v1/links", Action: create, Resource: aims.ResLink, Handle: a.createLink},
+		{Method: http.MethodGet, Path: "/api/v1/links/{id}", Action: read, Resource: aims.ResLink, Handle: a.getLink},
+		{Method: http.MethodDelete, Path: "/api/v1/links/{id}", Action: del, Resource: aims.ResLink, Handle: a.deleteLink},
+		{Method: http.MethodGet, Path: "/api/v1/relationships", Action: read, Resource: aims.ResLink, Handle: a.listRelationships},
+
 		{Method: http.MethodPost, Path: "/api/v1/mappings", Action: create, Resource: aims.ResMapping, Handle: a.createMapping},
 		{Method: http.MethodDelete, Path: "/api/v1/mappings/{id}", Action: del, Resource: aims.ResMapping, Handle: a.deleteMapping},
 	}

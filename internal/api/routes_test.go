@@ -32,6 +32,7 @@ var sampleBodies = map[string]any{
 	"PATCH /api/v1/components/{id}":                     map[string]any{"supplier": "Sample"},
 	"PUT /api/v1/systems/{id}/components/{componentID}": map[string]any{"role": "Sample"},
 	"PUT /api/v1/systems/{id}/classification":           map[string]any{"answers": map[string]string{"scope_military": "yes"}},
+	"POST /api/v1/links":                                map[string]any{"relationship": "implements", "from": "system:" + aims.NewID(), "to": "control:iso42001-2023/A.6.2.4"},
 	"POST /api/v1/mappings": map[string]any{"from_framework": "iso42001-2023", "from_ref": "A.6.2.4",
 		"to_framework": "nist-ai-rmf-1.0", "to_ref": "MEASURE 2.13", "relationship": "intersects"},
 }
@@ -189,7 +190,7 @@ func TestEveryJSONBodyIsBoundedAndTyped(t *testing.T) {
 func TestTheAPIRefusesAMissingDependencyAtStart(t *testing.T) {
 	t.Parallel()
 	if _, err := api.New(surface.Deps{}); err == nil ||
-		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Controls, Frameworks, Systems") {
+		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Controls, Frameworks, Records, Systems") {
 		t.Fatalf("New with nothing = %v", err)
 	}
 }

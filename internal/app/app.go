@@ -15,6 +15,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/surface"
@@ -72,6 +73,8 @@ type App struct {
 	Controls *control.Service
 	// Systems serves the AI system inventory.
 	Systems *system.Service
+	// Records serves the links between records.
+	Records *record.Service
 }
 
 // ServiceOptions tune the domain services beyond their store.
@@ -96,6 +99,8 @@ type Services struct {
 	Frameworks *framework.Service
 	Controls   *control.Service
 	Systems    *system.Service
+	// Records serves the links between records and applies their delete rules for the other services.
+	Records *record.Service
 }
 
 // NewServices assembles the domain services over db.
@@ -122,6 +127,8 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	}
 	sv := &Services{Catalog: cat, Accounts: accts, Frameworks: framework.NewService(db), Controls: control.NewService(db, cat, db.Now),
 		Systems: system.NewService(db)}
+	sv.Records = record.NewService(db)
+	sv.Systems.Links, sv.Frameworks.Links = sv.Records, sv.Records
 	sv.Systems.BOMMaxBytes, sv.Systems.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
 	return sv, nil
 }
@@ -140,15 +147,15 @@ func New(db *store.DB, o Options) (*App, error) {
 	accts, cat := sv.Accounts, sv.Catalog
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
-	a.Frameworks, a.Controls, a.Systems = sv.Frameworks, sv.Controls, sv.Systems
+	a.Frameworks, a.Controls, a.Systems, a.Records = sv.Frameworks, sv.Controls, sv.Systems, sv.Records
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems}); err != nil {
+		Systems: a.Systems, Records: a.Records}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems})
+		Systems: a.Systems, Records: a.Records})
 	if err != nil {
 		return nil, err
 	}

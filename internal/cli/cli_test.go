@@ -23,7 +23,8 @@ import (
 //
 // Commands: aims ARGS runs aims in-process; 'exit N' asserts the last aims exit code; 'tamper MODE ORG'
 // alters the activity trail behind aims's back (alter, delete, reorder, truncate, recompute, wipe);
-// 'replace FILE OLD NEW' replaces text in a file (to tamper with a checkpoint).
+// 'replace FILE OLD NEW' replaces text in a file (to tamper with a checkpoint); 'envfile NAME FILE' sets NAME
+// to the file's trimmed text (an id a command printed).
 func TestScripts(t *testing.T) {
 	var mu sync.Mutex
 	lastExit := map[*testscript.TestScript]int{}
@@ -80,6 +81,14 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("usage: tamper alter|delete|reorder|truncate ORG")
 				}
 				ts.Check(tamper(ts.Getenv("AIMS_DATA"), ts.Getenv("AIMS_DATABASE_URL"), args[0], args[1]))
+			},
+			"envfile": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 2 {
+					ts.Fatalf("usage: envfile NAME FILE")
+				}
+				b, err := os.ReadFile(ts.MkAbs(args[1]))
+				ts.Check(err)
+				ts.Setenv(args[0], strings.TrimSpace(string(b)))
 			},
 			"replace": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 3 {

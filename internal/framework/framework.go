@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"strings"
 	"time"
+
+	"github.com/aimsproject/aims"
 )
 
 // Well-known keys of the built-in frameworks.
@@ -208,6 +210,7 @@ type LicensedText struct {
 // Store persists frameworks. Reads take the caller's organization and return built-in frameworks and that
 // organization's own, never another's (ENOTFOUND). Changes write activity entries in the same transaction.
 type Store interface {
+	aims.Transactor
 	// SeedBuiltins installs or updates the built-in frameworks and shipped mappings when they differ from
 	// what the database holds; it is idempotent and cheap when nothing changed.
 	SeedBuiltins(ctx context.Context, c *Catalog) error

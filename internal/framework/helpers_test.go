@@ -10,6 +10,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 )
@@ -40,7 +41,9 @@ func newFixture(t testing.TB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &fixture{db: db, svc: framework.NewService(db), org: o, ctx: ctx}
+	svc := framework.NewService(db)
+	svc.Links = record.NewService(db)
+	return &fixture{db: db, svc: svc, org: o, ctx: ctx}
 }
 
 // otherOrg creates a second organization.

@@ -2,11 +2,13 @@ package framework
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/framework/oscal"
+	"github.com/aimsproject/aims/internal/record"
 )
 
 // Service is what people do with frameworks, requirements and mappings: browse and search them, import
@@ -17,6 +19,15 @@ import (
 type Service struct {
 	store Store
 	oscal oscal.Validator
+	// Links applies the delete rules of the links of the controls of a framework being deleted;
+	// app.NewServices sets it to the record service, and a Service without it refuses to delete.
+	Links LinkRules
+}
+
+// LinkRules applies the record links' delete rules inside the transaction that deletes the records. The
+// record service implements it.
+type LinkRules interface {
+	Deleting(ctx context.Context, orgID string, refs ...record.Ref) error
 }
 
 // NewService returns the service over store.
@@ -165,5 +176,23 @@ func (s *Service) Delete(ctx context.Context, orgID, key string, ifRevision int6
 	if ifRevision != 0 && ifRevision != int64(f.Revision) {
 		return aims.Errorf(aims.EPRECONDITION, "%s has a newer revision (%d) than the one you saw; look again before deleting it.", f.Name, f.Revision)
 	}
-	return s.store.DeleteFrameworkKey(ctx, orgID, key)
+	if s.Links == nil {
+		return errors.New("framework: no link rules wired; build the service with app.NewServices")
+	}
+	return s.store.Atomically(ctx, func(ctx context.Context) error {
+		reqs, err := s.store.Requirements(ctx, orgID, f.ID)
+		if err != nil {
+			return err
+		}
+		var refs []record.Ref
+		for _, r := range reqs {
+			if r.Assessable {
+				refs = append(refs, record.Ref{Type: record.TypeControl, ID: key + "/" + r.Ref})
+			}
+		}
+		if err := s.Links.Deleting(ctx, orgID, refs...); err != nil {
+			return err
+		}
+		return s.store.DeleteFrameworkKey(ctx, orgID, key)
+	})
 }

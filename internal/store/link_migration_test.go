@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -20,6 +21,7 @@ func TestLinksSurviveTheirMigrations(t *testing.T) {
 	org := newOrg(t, db, "links")
 	actx := aims.WithActor(ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test", OrgID: org.ID})
 	svc := system.NewService(db)
+	svc.Links = record.NewService(db)
 	ss, err := svc.Import(actx, org.ID, []system.Fields{{Name: "A", Purpose: "x"}, {Name: "B", Purpose: "x"}, {Name: "C", Purpose: "x"}})
 	if err != nil {
 		t.Fatal(err)

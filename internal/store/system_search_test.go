@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -28,6 +29,7 @@ func TestSystemSearch(t *testing.T) {
 	org, other := newOrg(t, db, "acme"), newOrg(t, db, "other")
 	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test", OrgID: org.ID})
 	svc := system.NewService(db)
+	svc.Links = record.NewService(db)
 
 	odd := []system.Fields{
 		{Name: "Übersetzer", Purpose: "Übersetzt Verträge ins Englische."},
@@ -198,6 +200,7 @@ func TestSystemSearchFindsSystemsFromBeforeTheMigration(t *testing.T) {
 	org := newOrg(t, db, "acme")
 	actx := aims.WithActor(ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test", OrgID: org.ID})
 	svc := system.NewService(db)
+	svc.Links = record.NewService(db)
 	ss, err := svc.Import(actx, org.ID, []system.Fields{
 		{Name: "Übersetzer", Purpose: "Translates contracts."},
 		{Name: "Ranker", Purpose: "Ranks support tickets."},

@@ -12,6 +12,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -24,6 +25,7 @@ type Deps struct {
 	Frameworks *framework.Service
 	Controls   *control.Service
 	Systems    *system.Service
+	Records    *record.Service
 }
 
 // Check returns an error naming, for surface ("api", "web"), every required dependency d lacks, and
@@ -31,7 +33,8 @@ type Deps struct {
 func (d Deps) Check(surface string) (Deps, error) {
 	var missing []string
 	for name, absent := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
-		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil} {
+		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil,
+		"Records": d.Records == nil} {
 		if absent {
 			missing = append(missing, name)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
@@ -57,6 +58,7 @@ func newBOMFixture(t testing.TB) *bomFixture {
 	db := storetest.Open(t)
 	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorUser, ID: "tester", Name: "Tess Ter"})
 	f := &bomFixture{db: db, svc: system.NewService(db), ctx: ctx}
+	f.svc.Links = record.NewService(db)
 	f.org = &account.Organization{Slug: "acme", Name: "Acme"}
 	if err := db.CreateOrganization(ctx, f.org); err != nil {
 		t.Fatal(err)

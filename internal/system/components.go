@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/record"
 )
 
 // ComponentKinds are the kinds of an AI system's components (ISO/IEC 42001, A.4.2 to A.4.6).
@@ -253,9 +254,18 @@ func (s *Service) UpdateComponent(ctx context.Context, orgID, id string, f Compo
 	return cur, nil
 }
 
-// DeleteComponent removes component id and its links to systems.
+// DeleteComponent removes component id, its links to systems, and its record links by their rules:
+// ECONFLICT when a link to it refuses the delete (a system depends on it).
 func (s *Service) DeleteComponent(ctx context.Context, orgID, id string) error {
-	return s.store.DeleteComponent(ctx, orgID, id)
+	return s.store.Atomically(ctx, func(ctx context.Context) error {
+		if _, err := s.store.ComponentByID(ctx, orgID, id); err != nil {
+			return err
+		}
+		if err := deleting(ctx, s.Links, orgID, record.Ref{Type: record.TypeComponent, ID: id}); err != nil {
+			return err
+		}
+		return s.store.DeleteComponent(ctx, orgID, id)
+	})
 }
 
 // Component returns orgID's component id.

@@ -11,6 +11,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
@@ -32,6 +33,7 @@ func newFixture(t *testing.T) *fixture {
 	db := storetest.Open(t)
 	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorUser, ID: "tester", Name: "Tess Ter"})
 	f := &fixture{db: db, svc: system.NewService(db), ctx: ctx}
+	f.svc.Links = record.NewService(db)
 	f.org = f.newOrg(t, "acme")
 	var err error
 	if f.sys, err = f.svc.Create(ctx, f.org.ID, system.Fields{Name: "Support bot", Purpose: "Answers questions."}); err != nil {

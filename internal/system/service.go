@@ -2,9 +2,11 @@ package system
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/record"
 )
 
 // Service applies the rules of the AI system inventory over a Store. Callers are authorized already (by
@@ -27,6 +29,22 @@ type Service struct {
 	// WalkPage is how many components EachSystemComponent reads at a time; 0 means walkPage. Tests
 	// set it low to cross pages with few components.
 	WalkPage int
+	// Links applies the delete rules of the links of a record being deleted; app.NewServices sets it to
+	// the record service, and a Service without it refuses to delete.
+	Links LinkRules
+}
+
+// LinkRules applies the record links' delete rules inside the transaction that deletes the records: it
+// removes their links or refuses the delete (ECONFLICT). The record service implements it.
+type LinkRules interface {
+	Deleting(ctx context.Context, orgID string, refs ...record.Ref) error
+}
+
+func deleting(ctx context.Context, l LinkRules, orgID string, refs ...record.Ref) error {
+	if l == nil {
+		return errors.New("system: no link rules wired; build the service with app.NewServices")
+	}
+	return l.Deleting(ctx, orgID, refs...)
 }
 
 // NewService returns a Service over st.
@@ -145,9 +163,18 @@ func (s *Service) Update(ctx context.Context, orgID, id string, f Fields, ifVers
 	return cur, nil
 }
 
-// Delete removes system id with its history (the activity trail keeps the record).
+// Delete removes system id with its history (the activity trail keeps the record), and its links by their
+// rules: ECONFLICT when a link to it refuses the delete.
 func (s *Service) Delete(ctx context.Context, orgID, id string) error {
-	return s.store.DeleteSystem(ctx, orgID, id)
+	return s.store.Atomically(ctx, func(ctx context.Context) error {
+		if _, err := s.store.SystemByID(ctx, orgID, id); err != nil {
+			return err
+		}
+		if err := deleting(ctx, s.Links, orgID, record.Ref{Type: record.TypeSystem, ID: id}); err != nil {
+			return err
+		}
+		return s.store.DeleteSystem(ctx, orgID, id)
+	})
 }
 
 // System returns orgID's system id.

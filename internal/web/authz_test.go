@@ -125,6 +125,8 @@ var webMatrix = []struct {
 	{"POST /frameworks/{key}/requirements/{ref}/mappings", "YYYNNN", false},
 	{"POST /mappings/{id}/delete", "YYYNNN", false},
 	{"POST /licensed-texts", "YYYNNN", false},
+	{"POST /links", "YYYYNN", false},
+	{"POST /links/{id}/remove", "YYYYNN", false},
 }
 
 // matrixRequest is one request of the matrix and what success looks like for it.
@@ -317,6 +319,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareClassification(t, f, &r, route, target)
 		prepareModelCards(t, f, &r, route, target)
 		prepareBOM(t, f, &r, route, target)
+		prepareRecordLinks(t, f, &r, route, target)
 		return r
 	}
 

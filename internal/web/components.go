@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -85,7 +86,9 @@ type ComponentPage struct {
 	ModelCards                      []*system.ModelCard
 	OlderCardsHref, NewestCardsHref string
 	CanEdit                         bool
-	CanDelete                       bool
+	// Links are the component's links to other records.
+	Links     RecordLinks
+	CanDelete bool
 }
 
 // Detail is one of a component's details as a page shows it: its key and its value, as text.
@@ -159,6 +162,13 @@ func (w *Web) componentPage(rw http.ResponseWriter, r *http.Request, v *visit) e
 	}
 	if q.Get("cards") != "" {
 		p.NewestCardsHref = base + "#cards-title"
+	}
+	title := c.Name
+	if c.ComponentVersion != "" {
+		title += " " + c.ComponentVersion
+	}
+	if p.Links, err = w.recordLinks(r.Context(), r, v, record.End{Type: record.TypeComponent, ID: c.ID, Title: title}); err != nil {
+		return err
 	}
 	return w.render(rw, r, http.StatusOK, "component", p)
 }

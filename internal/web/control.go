@@ -7,6 +7,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/record"
 )
 
 // ControlPage is one clause item or control: its implementation as a form (or facts, for roles that may
@@ -29,6 +30,8 @@ type ControlPage struct {
 	CanRemove bool
 	BackHref  string
 	BackLabel string
+	// Links are the control's links to other records.
+	Links RecordLinks
 }
 
 // ControlForm is the control form's values and errors; Version guards against lost updates.
@@ -115,6 +118,9 @@ func (w *Web) renderControl(rw http.ResponseWriter, r *http.Request, v *visit, s
 				p.OwnerGone = c.OwnerName + " (whose role may not own controls)"
 			}
 		}
+	}
+	if p.Links, err = w.recordLinks(ctx, r, v, record.End{Type: record.TypeControl, ID: c.Framework + "/" + c.Ref, Title: c.Ref + " " + c.Title}); err != nil {
+		return err
 	}
 	return w.render(rw, r, status, "control", p)
 }

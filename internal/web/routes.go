@@ -129,6 +129,8 @@ func (w *Web) Routes() []Route {
 		{Method: post, Path: "/systems/{id}/bom", Access: Member, Action: create, Resource: aims.ResSystem, handle: w.importBOM},
 		{Method: get, Path: "/systems/{id}/bom/download", Access: Member, Action: read, Resource: aims.ResSystem, handle: w.downloadBOM},
 		{Method: get, Path: "/model-cards/{id}", Access: Member, Action: read, Resource: aims.ResSystem, handle: w.modelCardPage},
+		{Method: post, Path: "/links", Access: Member, Action: create, Resource: aims.ResLink, handle: w.createRecordLink},
+		{Method: post, Path: "/links/{id}/remove", Access: Member, Action: del, Resource: aims.ResLink, handle: w.removeRecordLink},
 		{Method: get, Path: "/clauses", Access: Member, Action: read, Resource: aims.ResControl, handle: w.clausesPage},
 		{Method: get, Path: "/coverage", Access: Member, Action: read, Resource: aims.ResControl, handle: w.coveragePage},
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -36,6 +37,8 @@ type SystemPage struct {
 	DateSet     string
 	// LatestBOM is the newest imported CycloneDX BOM (without its inventory), nil while there is none.
 	LatestBOM *system.BOMImport
+	// Links are the system's links to other records.
+	Links RecordLinks
 }
 
 // historyPageSize is how many changes of a system's history its page lists at a time.
@@ -103,6 +106,9 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 			return err
 		}
 		p.LinkChoices, p.LinkMore = all, next != ""
+	}
+	if p.Links, err = w.recordLinks(ctx, r, v, record.End{Type: record.TypeSystem, ID: s.ID, Title: s.Name}); err != nil {
+		return err
 	}
 	return w.render(rw, r, http.StatusOK, "system", p)
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/surface"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -35,6 +36,8 @@ type Web struct {
 	Systems *system.Service
 	// Frameworks serves the catalog pages: frameworks, requirements, mappings and licensed texts.
 	Frameworks *framework.Service
+	// Records serves the links between records, shown on each record's page.
+	Records *record.Service
 	// PublicURL starts invitation links; empty takes the request's scheme and host.
 	PublicURL string
 	// Checkpoints, when set, is the server's directory of signed checkpoints of the activity trails.
@@ -56,7 +59,7 @@ func New(d surface.Deps) (*Web, error) {
 		return nil, err
 	}
 	w := &Web{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Now: aims.Now, Frameworks: d.Frameworks,
-		Controls: d.Controls, Systems: d.Systems}
+		Controls: d.Controls, Systems: d.Systems, Records: d.Records}
 	w.Trails = newMonitor(d.Activity)
 	if w.assets, err = loadAssets(files); err != nil {
 		return nil, err
