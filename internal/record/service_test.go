@@ -10,6 +10,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/app"
+	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
@@ -254,5 +255,29 @@ func TestDeletingARecordAppliesItsLinksRules(t *testing.T) {
 	}
 	if removed != 2 {
 		t.Errorf("%d link removals in the trail, want 2", removed)
+	}
+}
+
+// TestDeletingAFrameworkRemovesItsControlsLinks: the links of an own framework's controls go with it,
+// while links of the built-in framework's controls stay.
+func TestDeletingAFrameworkRemovesItsControlsLinks(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	csv := "ref,title\nP-1,Have a policy\nP-2,Review it\n"
+	if _, err := f.sv.Frameworks.Import(f.ctx, framework.ImportRequest{OrgID: f.org.ID, Filename: "Our Controls.csv", Data: []byte(csv)}); err != nil {
+		t.Fatal(err)
+	}
+	talent := f.system(t, f.org.ID, "TalentMatch")
+	f.link(t, "implements", talent, "control:our-controls/P-1")
+	f.link(t, "relates-to", "control:our-controls/P-2", talent)
+	f.link(t, "implements", talent, "control:iso42001-2023/A.6.2.4")
+	if got := f.list(t, record.Filter{Record: ref(t, talent)}); len(got) != 3 {
+		t.Fatalf("links before: %q", got)
+	}
+	if err := f.sv.Frameworks.Delete(f.ctx, f.org.ID, "our-controls", 0); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.list(t, record.Filter{Record: ref(t, talent)}); len(got) != 1 || !strings.Contains(got[0], "A.6.2.4") {
+		t.Errorf("links after deleting the framework: %q", got)
 	}
 }
