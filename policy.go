@@ -67,6 +67,7 @@ const (
 	ResSoA          Resource = "soa"          // the Statement of Applicability: live view, versions, exports
 	ResSystem       Resource = "system"       // the AI system inventory: systems, their components and history
 	ResLink         Resource = "link"         // links between any two records of the organization
+	ResComment      Resource = "comment"      // comments on records; auditors raise their questions with them
 )
 
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
@@ -87,7 +88,8 @@ var policy = map[Resource]map[Action]Role{
 	ResSoA: {ActionRead: RoleViewer, ActionApprove: RoleManager},
 	ResSystem: {ActionRead: RoleViewer, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
 		ActionDelete: RoleManager},
-	ResLink: {ActionRead: RoleViewer, ActionCreate: RoleContributor, ActionDelete: RoleContributor},
+	ResLink:    {ActionRead: RoleViewer, ActionCreate: RoleContributor, ActionDelete: RoleContributor},
+	ResComment: {ActionRead: RoleViewer, ActionCreate: RoleAuditor, ActionUpdate: RoleAuditor},
 }
 
 // Authorize decides whether role may perform action on resource. It is the one place where aims decides

@@ -133,6 +133,14 @@ var allowedRoles = map[string]string{
 	"GET /api/v1/links/{id}":    "owner admin manager contributor auditor viewer",
 	"DELETE /api/v1/links/{id}": "owner admin manager contributor",
 	"GET /api/v1/relationships": "owner admin manager contributor auditor viewer",
+
+	// Everyone reads comments; auditors and above comment, reply, and change or resolve what the comment
+	// service lets them (their own text for fifteen minutes; their own threads, or any thread on a record
+	// their role may change: tested in comments_test.go).
+	"GET /api/v1/comments":        "owner admin manager contributor auditor viewer",
+	"POST /api/v1/comments":       "owner admin manager contributor auditor",
+	"GET /api/v1/comments/{id}":   "owner admin manager contributor auditor viewer",
+	"PATCH /api/v1/comments/{id}": "owner admin manager contributor auditor",
 }
 
 func TestTheMatrixCoversEveryRoute(t *testing.T) {
@@ -494,6 +502,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		if c, after, ok := e.bomMatrixCall(t, method, path, caller, tg); ok {
 			return c, after
 		}
+	}
+	if c, after, ok := e.commentsMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
 	}
 	if c, after, ok := e.linksMatrixCall(t, method, path, caller, tg); ok {
 		return c, after

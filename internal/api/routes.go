@@ -101,6 +101,10 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/v1/links", Action: create, Resource: aims.ResLink, Handle: a.createLink},
 		{Method: http.MethodGet, Path: "/api/v1/links/{id}", Action: read, Resource: aims.ResLink, Handle: a.getLink},
 		{Method: http.MethodDelete, Path: "/api/v1/links/{id}", Action: del, Resource: aims.ResLink, Handle: a.deleteLink},
+		{Method: http.MethodGet, Path: "/api/v1/comments", Action: read, Resource: aims.ResComment, Handle: a.listComments},
+		{Method: http.MethodPost, Path: "/api/v1/comments", Action: create, Resource: aims.ResComment, Handle: a.createComment},
+		{Method: http.MethodGet, Path: "/api/v1/comments/{id}", Action: read, Resource: aims.ResComment, Handle: a.getComment},
+		{Method: http.MethodPatch, Path: "/api/v1/comments/{id}", Action: update, Resource: aims.ResComment, Handle: a.updateComment},
 		{Method: http.MethodGet, Path: "/api/v1/relationships", Action: read, Resource: aims.ResLink, Handle: a.listRelationships},
 
 		{Method: http.MethodPost, Path: "/api/v1/mappings", Action: create, Resource: aims.ResMapping, Handle: a.createMapping},

@@ -128,6 +128,7 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	sv := &Services{Catalog: cat, Accounts: accts, Frameworks: framework.NewService(db), Controls: control.NewService(db, cat, db.Now),
 		Systems: system.NewService(db)}
 	sv.Records = record.NewService(db)
+	sv.Records.Now = db.Now
 	sv.Systems.Links, sv.Frameworks.Links = sv.Records, sv.Records
 	sv.Systems.BOMMaxBytes, sv.Systems.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
 	return sv, nil

@@ -28,15 +28,38 @@ type Store interface {
 	ListLinks(ctx context.Context, orgID string, f Filter, p aims.Page) ([]*Link, string, error)
 	// LinksTouching returns up to limit of orgID's links with an end among refs, of any relationship.
 	LinksTouching(ctx context.Context, orgID string, refs []Ref, limit int) ([]*Link, error)
+
+	// MembersByHandle returns up to three members of orgID whose email address is handle, or starts
+	// with handle followed by @ (case-insensitive).
+	MembersByHandle(ctx context.Context, orgID, handle string) ([]Member, error)
+	// MemberByUserID returns orgID's member userID, or ENOTFOUND.
+	MemberByUserID(ctx context.Context, orgID, userID string) (*Member, error)
+	// CreateComment stores c, setting its id, version and time, with its activity entry.
+	CreateComment(ctx context.Context, c *Comment) error
+	// CommentByID returns orgID's comment id with its record's title, or ENOTFOUND.
+	CommentByID(ctx context.Context, orgID, id string) (*Comment, error)
+	// UpdateComment stores c's body, mentions and resolution if its version is ifVersion (EPRECONDITION
+	// otherwise), raising the version, with its activity entry.
+	UpdateComment(ctx context.Context, c *Comment, ifVersion int64) error
+	// ListComments returns a page of orgID's comments matching f: oldest first for one record or thread,
+	// newest first otherwise.
+	ListComments(ctx context.Context, orgID string, f CommentFilter, p aims.Page) ([]*Comment, string, error)
+	// DeleteRecordComments deletes the comments of refs (their activity entries stay).
+	DeleteRecordComments(ctx context.Context, orgID string, refs []Ref) error
 }
 
-// Service applies the rules of links. Callers are authorized already.
+// Service applies the rules of links and comments. Callers are authorized already (by the route
+// tables); the service checks the rules that depend on the record and the actor: who may resolve a
+// thread, who may change a comment and until when.
 type Service struct {
 	store Store
+	md    *markdown
+	// Now is the clock of the edit window; NewService sets it to aims.Now.
+	Now aims.Clock
 }
 
 // NewService returns a Service over st.
-func NewService(st Store) *Service { return &Service{store: st} }
+func NewService(st Store) *Service { return &Service{store: st, md: newMarkdown(), Now: aims.Now} }
 
 // Link creates a link from n.From to n.To. Both must be records of orgID (ENOTFOUND otherwise, as for
 // records that do not exist), the relationship must allow their types (EINVALID), a record does not link
@@ -153,7 +176,7 @@ func (s *Service) List(ctx context.Context, orgID string, f Filter, p aims.Page)
 
 // Deleting applies the delete rules to the links of refs, records of orgID about to be deleted: a link to
 // one of them whose relationship refuses it makes the whole delete ECONFLICT, naming the record that rests
-// on it; every other link with an end among refs is removed. Services that delete records call it inside
+// on it; every other link with an end among refs is removed, and so are the records' comments. Services that delete records call it inside
 // the transaction that deletes them.
 func (s *Service) Deleting(ctx context.Context, orgID string, refs ...Ref) error {
 	if len(refs) == 0 {
@@ -186,7 +209,7 @@ func (s *Service) deleting(ctx context.Context, orgID string, refs []Ref) error 
 			}
 		}
 		if len(ls) < 500 {
-			return nil
+			return s.store.DeleteRecordComments(ctx, orgID, refs)
 		}
 	}
 }

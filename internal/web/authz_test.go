@@ -125,6 +125,9 @@ var webMatrix = []struct {
 	{"POST /frameworks/{key}/requirements/{ref}/mappings", "YYYNNN", false},
 	{"POST /mappings/{id}/delete", "YYYNNN", false},
 	{"POST /licensed-texts", "YYYNNN", false},
+	{"POST /comments", "YYYYYN", false},
+	{"POST /comments/{id}/edit", "YYYYYN", false},
+	{"POST /comments/{id}/resolve", "YYYYYN", false},
 	{"POST /links", "YYYYNN", false},
 	{"POST /links/{id}/remove", "YYYYNN", false},
 }
@@ -320,6 +323,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareModelCards(t, f, &r, route, target)
 		prepareBOM(t, f, &r, route, target)
 		prepareRecordLinks(t, f, &r, route, target)
+		prepareComments(t, f, &r, route, u, target)
 		return r
 	}
 

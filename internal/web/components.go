@@ -86,9 +86,10 @@ type ComponentPage struct {
 	ModelCards                      []*system.ModelCard
 	OlderCardsHref, NewestCardsHref string
 	CanEdit                         bool
-	// Links are the component's links to other records.
-	Links     RecordLinks
-	CanDelete bool
+	CanDelete                       bool
+	// Links are the component's links to other records; Comments its comments.
+	Links    RecordLinks
+	Comments RecordComments
 }
 
 // Detail is one of a component's details as a page shows it: its key and its value, as text.
@@ -167,7 +168,11 @@ func (w *Web) componentPage(rw http.ResponseWriter, r *http.Request, v *visit) e
 	if c.ComponentVersion != "" {
 		title += " " + c.ComponentVersion
 	}
-	if p.Links, err = w.recordLinks(r.Context(), r, v, record.End{Type: record.TypeComponent, ID: c.ID, Title: title}); err != nil {
+	self := record.End{Type: record.TypeComponent, ID: c.ID, Title: title}
+	if p.Links, err = w.recordLinks(r.Context(), r, v, self); err != nil {
+		return err
+	}
+	if p.Comments, err = w.recordComments(r.Context(), r, v, self); err != nil {
 		return err
 	}
 	return w.render(rw, r, http.StatusOK, "component", p)

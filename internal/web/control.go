@@ -30,8 +30,9 @@ type ControlPage struct {
 	CanRemove bool
 	BackHref  string
 	BackLabel string
-	// Links are the control's links to other records.
-	Links RecordLinks
+	// Links are the control's links to other records; Comments its comments.
+	Links    RecordLinks
+	Comments RecordComments
 }
 
 // ControlForm is the control form's values and errors; Version guards against lost updates.
@@ -119,7 +120,11 @@ func (w *Web) renderControl(rw http.ResponseWriter, r *http.Request, v *visit, s
 			}
 		}
 	}
-	if p.Links, err = w.recordLinks(ctx, r, v, record.End{Type: record.TypeControl, ID: c.Framework + "/" + c.Ref, Title: c.Ref + " " + c.Title}); err != nil {
+	self := record.End{Type: record.TypeControl, ID: c.Framework + "/" + c.Ref, Title: c.Ref + " " + c.Title}
+	if p.Links, err = w.recordLinks(ctx, r, v, self); err != nil {
+		return err
+	}
+	if p.Comments, err = w.recordComments(ctx, r, v, self); err != nil {
 		return err
 	}
 	return w.render(rw, r, status, "control", p)

@@ -37,8 +37,9 @@ type SystemPage struct {
 	DateSet     string
 	// LatestBOM is the newest imported CycloneDX BOM (without its inventory), nil while there is none.
 	LatestBOM *system.BOMImport
-	// Links are the system's links to other records.
-	Links RecordLinks
+	// Links are the system's links to other records; Comments its comments.
+	Links    RecordLinks
+	Comments RecordComments
 }
 
 // historyPageSize is how many changes of a system's history its page lists at a time.
@@ -107,7 +108,11 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 		}
 		p.LinkChoices, p.LinkMore = all, next != ""
 	}
-	if p.Links, err = w.recordLinks(ctx, r, v, record.End{Type: record.TypeSystem, ID: s.ID, Title: s.Name}); err != nil {
+	self := record.End{Type: record.TypeSystem, ID: s.ID, Title: s.Name}
+	if p.Links, err = w.recordLinks(ctx, r, v, self); err != nil {
+		return err
+	}
+	if p.Comments, err = w.recordComments(ctx, r, v, self); err != nil {
 		return err
 	}
 	return w.render(rw, r, http.StatusOK, "system", p)
