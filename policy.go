@@ -68,6 +68,7 @@ const (
 	ResSystem       Resource = "system"       // the AI system inventory: systems, their components and history
 	ResLink         Resource = "link"         // links between any two records of the organization
 	ResComment      Resource = "comment"      // comments on records; auditors raise their questions with them
+	ResTask         Resource = "task"         // tasks on records: who owns what, by when
 )
 
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
@@ -90,6 +91,7 @@ var policy = map[Resource]map[Action]Role{
 		ActionDelete: RoleManager},
 	ResLink:    {ActionRead: RoleViewer, ActionCreate: RoleContributor, ActionDelete: RoleContributor},
 	ResComment: {ActionRead: RoleViewer, ActionCreate: RoleAuditor, ActionUpdate: RoleAuditor},
+	ResTask:    {ActionRead: RoleViewer, ActionCreate: RoleContributor, ActionUpdate: RoleContributor},
 }
 
 // Authorize decides whether role may perform action on resource. It is the one place where aims decides

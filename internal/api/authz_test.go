@@ -141,6 +141,13 @@ var allowedRoles = map[string]string{
 	"POST /api/v1/comments":       "owner admin manager contributor auditor",
 	"GET /api/v1/comments/{id}":   "owner admin manager contributor auditor viewer",
 	"PATCH /api/v1/comments/{id}": "owner admin manager contributor auditor",
+
+	// Everyone reads tasks; contributors and above give people tasks and change them (an auditor may
+	// comment but not assign work).
+	"GET /api/v1/tasks":        "owner admin manager contributor auditor viewer",
+	"POST /api/v1/tasks":       "owner admin manager contributor",
+	"GET /api/v1/tasks/{id}":   "owner admin manager contributor auditor viewer",
+	"PATCH /api/v1/tasks/{id}": "owner admin manager contributor",
 }
 
 func TestTheMatrixCoversEveryRoute(t *testing.T) {
@@ -502,6 +509,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		if c, after, ok := e.bomMatrixCall(t, method, path, caller, tg); ok {
 			return c, after
 		}
+	}
+	if c, after, ok := e.tasksMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
 	}
 	if c, after, ok := e.commentsMatrixCall(t, method, path, caller, tg); ok {
 		return c, after

@@ -105,6 +105,10 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/v1/comments", Action: create, Resource: aims.ResComment, Handle: a.createComment},
 		{Method: http.MethodGet, Path: "/api/v1/comments/{id}", Action: read, Resource: aims.ResComment, Handle: a.getComment},
 		{Method: http.MethodPatch, Path: "/api/v1/comments/{id}", Action: update, Resource: aims.ResComment, Handle: a.updateComment},
+		{Method: http.MethodGet, Path: "/api/v1/tasks", Action: read, Resource: aims.ResTask, Handle: a.listTasks},
+		{Method: http.MethodPost, Path: "/api/v1/tasks", Action: create, Resource: aims.ResTask, Handle: a.createTask},
+		{Method: http.MethodGet, Path: "/api/v1/tasks/{id}", Action: read, Resource: aims.ResTask, Handle: a.getTask},
+		{Method: http.MethodPatch, Path: "/api/v1/tasks/{id}", Action: update, Resource: aims.ResTask, Handle: a.updateTask},
 		{Method: http.MethodGet, Path: "/api/v1/relationships", Action: read, Resource: aims.ResLink, Handle: a.listRelationships},
 
 		{Method: http.MethodPost, Path: "/api/v1/mappings", Action: create, Resource: aims.ResMapping, Handle: a.createMapping},

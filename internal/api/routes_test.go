@@ -34,6 +34,8 @@ var sampleBodies = map[string]any{
 	"PUT /api/v1/systems/{id}/classification":           map[string]any{"answers": map[string]string{"scope_military": "yes"}},
 	"POST /api/v1/comments":                             map[string]any{"record": "system:" + aims.NewID(), "body": "Where is the bias test?"},
 	"PATCH /api/v1/comments/{id}":                       map[string]any{"resolved": true},
+	"POST /api/v1/tasks":                                map[string]any{"record": "system:" + aims.NewID(), "title": "Run the bias test", "owner_id": aims.NewID()},
+	"PATCH /api/v1/tasks/{id}":                          map[string]any{"status": "done"},
 	"POST /api/v1/links":                                map[string]any{"relationship": "implements", "from": "system:" + aims.NewID(), "to": "control:iso42001-2023/A.6.2.4"},
 	"POST /api/v1/mappings": map[string]any{"from_framework": "iso42001-2023", "from_ref": "A.6.2.4",
 		"to_framework": "nist-ai-rmf-1.0", "to_ref": "MEASURE 2.13", "relationship": "intersects"},

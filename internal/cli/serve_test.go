@@ -156,8 +156,8 @@ func TestServeDemoLoadsLumenLabsAndPrintsALogin(t *testing.T) {
 	// linked, described by its model card) and the card itself; then 2 for Lumen Assist's two BOM versions:
 	// an import is one entry that counts the components it registered, changed and linked (the stored
 	// BOM version is the detailed record), where it was one entry per component and link before (22); then
-	// 5 for the links between Lumen's records.
-	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 92 entries intact") {
+	// 5 for the links between Lumen's records; then 4 for the auditor's question, its answer and two tasks.
+	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 96 entries intact") {
 		t.Fatalf("after two demo loads: %d %s", code, stdout)
 	}
 }

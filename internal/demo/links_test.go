@@ -15,7 +15,7 @@ import (
 )
 
 // TestTheDemoLinksItsRecords: every start of the demo leaves Lumen Assist linked to the controls it
-// carries out, to the model it depends on and to Lumen Code, once each.
+// carries out, to the model it depends on and to Lumen Code, once each, and an audit question and tasks.
 func TestTheDemoLinksItsRecords(t *testing.T) {
 	t.Parallel()
 	db := storetest.Open(t)
@@ -32,6 +32,9 @@ func TestTheDemoLinksItsRecords(t *testing.T) {
 			t.Fatal(err)
 		}
 		if err := demo.LoadLinks(ctx, sv.Records, sv.Systems, db); err != nil {
+			t.Fatal(err)
+		}
+		if err := demo.LoadWork(ctx, sv.Records, sv.Systems, db); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -56,5 +59,19 @@ func TestTheDemoLinksItsRecords(t *testing.T) {
 	want := "depends on nw-chat-8b-instruct|implements A.6.2.6|implements A.8.2|relates to Lumen"
 	if strings.Join(got, "|") != want {
 		t.Errorf("Lumen Assist's links: %q, want %q", strings.Join(got, "|"), want)
+	}
+
+	// The audit in progress: one question with its answer, loaded once; Priya has one overdue task.
+	open, _, err := sv.Records.Comments(ctx, org.ID, record.CommentFilter{AuthorRole: aims.RoleAuditor, Status: "open"}, aims.Page{})
+	if err != nil || len(open) != 1 || open[0].Replies != 1 || len(open[0].Mentions) != 1 {
+		t.Errorf("the auditor's open questions: %d, %v", len(open), err)
+	}
+	priya, err := db.UserByEmail(ctx, "priya.nair@lumenlabs.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	work, _, err := sv.Records.MyWork(ctx, org.ID, priya.ID, aims.Page{})
+	if err != nil || len(work) != 1 || !work[0].Overdue {
+		t.Errorf("Priya's work: %+v, %v", work, err)
 	}
 }

@@ -130,3 +130,82 @@ func seedLinks(ctx context.Context, db *store.DB, orgID string, n int) error {
 	_, err := w.ExecContext(ctx, q, orgID, n)
 	return err
 }
+
+// BenchmarkMyWork reads the first page (50) of one member's active tasks, overdue first, when they own
+// 10,000 of an organization's 1,000,000 tasks, and reports the 50th and 99th percentile. Run it with
+//
+//	go test ./internal/record -run '^$' -bench MyWork -benchtime 500x
+func BenchmarkMyWork(b *testing.B) {
+	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorUser, ID: "bench", Name: "Bench"})
+	db := storetest.Open(b)
+	sv, err := app.NewServices(db, app.ServiceOptions{Catalog: storetest.Catalog(b)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	org, err := sv.Accounts.CreateOrganization(ctx, "bench", "Bench")
+	if err != nil {
+		b.Fatal(err)
+	}
+	u, err := sv.Accounts.CreateUser(ctx, "priya@bench.example", "Priya", "")
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := sv.Accounts.AddMember(ctx, org.ID, u.Email, aims.RoleContributor); err != nil {
+		b.Fatal(err)
+	}
+	s, err := sv.Systems.Create(ctx, org.ID, system.Fields{Name: "Measured", Purpose: "p"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	start := time.Now()
+	w, _ := db.Pools()
+	var q string
+	if db.Dialect() == store.Postgres {
+		q = `INSERT INTO tasks (id, org_id, record_type, record_id, title, owner_id, due, due_key, status, active, created_by, version,
+			created_at, updated_at) SELECT '0' || lpad(i::text, 25, '0'), $1, 'system', $2, 'Task ' || i,
+			CASE WHEN i % 100 = 0 THEN $3 ELSE 'u' || (i % 100) END,
+			to_char(date '2026-06-01' + (i % 365), 'YYYY-MM-DD'), to_char(date '2026-06-01' + (i % 365), 'YYYY-MM-DD'),
+			CASE WHEN i % 10 < 7 THEN 'open' ELSE 'done' END, CASE WHEN i % 10 < 7 THEN 1 ELSE 0 END, 'seed', 1, now(), now()
+			FROM generate_series(1, 1000000) AS i`
+	} else {
+		q = `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1000000)
+			INSERT INTO tasks (id, org_id, record_type, record_id, title, owner_id, due, due_key, status, active, created_by, version,
+			created_at, updated_at) SELECT '0' || printf('%025d', i), ?1, 'system', ?2, 'Task ' || i,
+			CASE WHEN i % 100 = 0 THEN ?3 ELSE 'u' || (i % 100) END,
+			date('2026-06-01', '+' || (i % 365) || ' days'), date('2026-06-01', '+' || (i % 365) || ' days'),
+			CASE WHEN i % 10 < 7 THEN 'open' ELSE 'done' END, CASE WHEN i % 10 < 7 THEN 1 ELSE 0 END, 'seed', 1,
+			'2026-01-01 00:00:00', '2026-01-01 00:00:00' FROM n`
+	}
+	if _, err := w.ExecContext(ctx, q, org.ID, s.ID, u.ID); err != nil {
+		b.Fatal(err)
+	}
+	b.Logf("seeded 1,000,000 tasks in %v", time.Since(start).Round(time.Millisecond))
+	var took []time.Duration
+	n, overdue := 0, 0
+	for b.Loop() {
+		start := time.Now()
+		ts, _, err := sv.Records.MyWork(ctx, org.ID, u.ID, aims.Page{Limit: 50})
+		took = append(took, time.Since(start))
+		if err != nil {
+			b.Fatal(err)
+		}
+		n, overdue = len(ts), 0
+		for _, t := range ts {
+			if t.Overdue {
+				overdue++
+			}
+			if t.Record.Missing || t.OwnerID != u.ID {
+				b.Fatalf("task %+v", t)
+			}
+		}
+	}
+	if n != 50 || overdue != 50 {
+		b.Fatalf("a page of My work holds %d tasks, %d overdue; want 50 overdue (the seed's earliest dates are past)", n, overdue)
+	}
+	slices.Sort(took)
+	pct := func(p float64) float64 {
+		return float64(took[min(len(took)-1, int(float64(len(took))*p))].Microseconds()) / 1000
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}

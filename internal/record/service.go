@@ -46,6 +46,17 @@ type Store interface {
 	ListComments(ctx context.Context, orgID string, f CommentFilter, p aims.Page) ([]*Comment, string, error)
 	// DeleteRecordComments deletes the comments of refs (their activity entries stay).
 	DeleteRecordComments(ctx context.Context, orgID string, refs []Ref) error
+
+	// CreateTask stores t, setting its id, version and times, with its activity entry.
+	CreateTask(ctx context.Context, t *Task) error
+	// TaskByID returns orgID's task id with its record's title, or ENOTFOUND.
+	TaskByID(ctx context.Context, orgID, id string) (*Task, error)
+	// UpdateTask stores t if its version is ifVersion (EPRECONDITION otherwise), with its activity entry.
+	UpdateTask(ctx context.Context, t *Task, ifVersion int64) error
+	// ListTasks returns a page of orgID's tasks matching f, by due date (overdue first, undated last).
+	ListTasks(ctx context.Context, orgID string, f TaskFilter, p aims.Page) ([]*Task, string, error)
+	// DeleteRecordTasks deletes the tasks of refs (their activity entries stay).
+	DeleteRecordTasks(ctx context.Context, orgID string, refs []Ref) error
 }
 
 // Service applies the rules of links and comments. Callers are authorized already (by the route
@@ -176,7 +187,7 @@ func (s *Service) List(ctx context.Context, orgID string, f Filter, p aims.Page)
 
 // Deleting applies the delete rules to the links of refs, records of orgID about to be deleted: a link to
 // one of them whose relationship refuses it makes the whole delete ECONFLICT, naming the record that rests
-// on it; every other link with an end among refs is removed, and so are the records' comments. Services that delete records call it inside
+// on it; every other link with an end among refs is removed, and so are the records' comments and tasks. Services that delete records call it inside
 // the transaction that deletes them.
 func (s *Service) Deleting(ctx context.Context, orgID string, refs ...Ref) error {
 	if len(refs) == 0 {
@@ -209,6 +220,9 @@ func (s *Service) deleting(ctx context.Context, orgID string, refs []Ref) error 
 			}
 		}
 		if len(ls) < 500 {
+			if err := s.store.DeleteRecordTasks(ctx, orgID, refs); err != nil {
+				return err
+			}
 			return s.store.DeleteRecordComments(ctx, orgID, refs)
 		}
 	}

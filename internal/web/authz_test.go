@@ -125,6 +125,9 @@ var webMatrix = []struct {
 	{"POST /frameworks/{key}/requirements/{ref}/mappings", "YYYNNN", false},
 	{"POST /mappings/{id}/delete", "YYYNNN", false},
 	{"POST /licensed-texts", "YYYNNN", false},
+	{"GET /my-work", "YYYYYY", false},
+	{"POST /tasks", "YYYYNN", false},
+	{"POST /tasks/{id}/status", "YYYYNN", false},
 	{"POST /comments", "YYYYYN", false},
 	{"POST /comments/{id}/edit", "YYYYYN", false},
 	{"POST /comments/{id}/resolve", "YYYYYN", false},
@@ -324,6 +327,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareBOM(t, f, &r, route, target)
 		prepareRecordLinks(t, f, &r, route, target)
 		prepareComments(t, f, &r, route, u, target)
+		prepareTasks(t, f, &r, route, target)
 		return r
 	}
 

@@ -90,6 +90,7 @@ type ComponentPage struct {
 	// Links are the component's links to other records; Comments its comments.
 	Links    RecordLinks
 	Comments RecordComments
+	Tasks    RecordTasks
 }
 
 // Detail is one of a component's details as a page shows it: its key and its value, as text.
@@ -173,6 +174,9 @@ func (w *Web) componentPage(rw http.ResponseWriter, r *http.Request, v *visit) e
 		return err
 	}
 	if p.Comments, err = w.recordComments(r.Context(), r, v, self); err != nil {
+		return err
+	}
+	if p.Tasks, err = w.recordTasks(r.Context(), r, v, self); err != nil {
 		return err
 	}
 	return w.render(rw, r, http.StatusOK, "component", p)

@@ -33,6 +33,7 @@ type ControlPage struct {
 	// Links are the control's links to other records; Comments its comments.
 	Links    RecordLinks
 	Comments RecordComments
+	Tasks    RecordTasks
 }
 
 // ControlForm is the control form's values and errors; Version guards against lost updates.
@@ -125,6 +126,9 @@ func (w *Web) renderControl(rw http.ResponseWriter, r *http.Request, v *visit, s
 		return err
 	}
 	if p.Comments, err = w.recordComments(ctx, r, v, self); err != nil {
+		return err
+	}
+	if p.Tasks, err = w.recordTasks(ctx, r, v, self); err != nil {
 		return err
 	}
 	return w.render(rw, r, status, "control", p)

@@ -58,7 +58,11 @@ func navigation(v *visit, path string) []NavGroup {
 	item := func(label, href, clause string) NavItem {
 		return NavItem{Label: label, Href: href, Clause: clause, Active: href == path}
 	}
-	groups := []NavGroup{{Title: "Overview", Items: []NavItem{item("Dashboard", "/", "")}}}
+	overview := []NavItem{item("Dashboard", "/", "")}
+	if v.may(aims.ActionRead, aims.ResTask) {
+		overview = append(overview, item("My work", "/my-work", ""))
+	}
+	groups := []NavGroup{{Title: "Overview", Items: overview}}
 	if v.may(aims.ActionRead, aims.ResRecord) {
 		var ms []NavItem
 		for _, a := range areas {

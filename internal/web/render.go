@@ -114,6 +114,8 @@ func (w *Web) funcs() template.FuncMap {
 		"linkRole": linkRole,
 		// plural is "1 component" or "n components".
 		"plural": plural,
+		// taskStatus names a task status: "in progress".
+		"taskStatus": taskStatusLabel,
 		// thousands writes a count with thousands separators: 935,144.
 		"thousands": thousands,
 		// riskLabel names an EU AI Act risk class ("High-risk").

@@ -40,6 +40,7 @@ type SystemPage struct {
 	// Links are the system's links to other records; Comments its comments.
 	Links    RecordLinks
 	Comments RecordComments
+	Tasks    RecordTasks
 }
 
 // historyPageSize is how many changes of a system's history its page lists at a time.
@@ -113,6 +114,9 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 		return err
 	}
 	if p.Comments, err = w.recordComments(ctx, r, v, self); err != nil {
+		return err
+	}
+	if p.Tasks, err = w.recordTasks(ctx, r, v, self); err != nil {
 		return err
 	}
 	return w.render(rw, r, http.StatusOK, "system", p)

@@ -1,0 +1,174 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/record"
+)
+
+const taskUsage = "usage: aims task add|list --org SLUG ..."
+
+func runTask(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usageError(taskUsage)
+	}
+	switch args[0] {
+	case "add":
+		return runTaskAdd(ctx, env, args[1:])
+	case "list":
+		return runTaskList(ctx, env, args[1:])
+	}
+	return usageError("unknown task command %q: use add or list", args[0])
+}
+
+func runTaskAdd(ctx context.Context, env *Env, args []string) error {
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "task add", "task add --org SLUG --as EMAIL --record TYPE:ID --title TEXT --owner EMAIL [--due YYYY-MM-DD]")
+	c.StoreFlags(fs)
+	org := fs.String("org", "", "organization slug (required)")
+	as := fs.String("as", "", "the email address of the member who assigns the task (required)")
+	rec := fs.String("record", "", "the record the task is about: system:ID or system:NAME, component:ID, control:KEY/REF (required)")
+	title := fs.String("title", "", "what is to be done (required)")
+	owner := fs.String("owner", "", "the email address of the member who owns the task (required)")
+	due := fs.String("due", "", "when it is due, as YYYY-MM-DD")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("org", *org, "as", *as, "record", *rec, "title", *title, "owner", *owner); err != nil {
+		return err
+	}
+	db, o, err := orgStore(ctx, &c, *org)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	actx, err := asMember(ctx, db, o.ID, o.Slug, *as)
+	if err != nil {
+		return err
+	}
+	if err := aims.Authorize(aims.ActorFrom(actx).Role, aims.ActionCreate, aims.ResTask); err != nil {
+		return err
+	}
+	ownerID, err := sv.Records.MemberID(ctx, o.ID, *owner, "owner")
+	if err != nil {
+		return err
+	}
+	r, err := recordArg(ctx, db, o.ID, "record", *rec)
+	if err != nil {
+		return err
+	}
+	t, err := sv.Records.CreateTask(actx, o.ID, record.NewTask{Record: r, Title: *title, OwnerID: ownerID, Due: *due})
+	if aims.ErrorField(err) == "owner_id" {
+		return &aims.Error{Code: aims.EINVALID, Message: aims.ErrorMessage(err), Field: "owner"}
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, t.ID)
+	fmt.Fprintf(env.Stderr, "%s owns %q on %s\n", t.OwnerName, t.Title, t.Record.Name())
+	return nil
+}
+
+func runTaskList(ctx context.Context, env *Env, args []string) error {
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "task list", "task list --org SLUG [--owner EMAIL] [--record TYPE:ID] [--status S] [--overdue] [--format text|json]")
+	c.StoreFlags(fs)
+	org := fs.String("org", "", "organization slug (required)")
+	owner := fs.String("owner", "", "only the tasks of this member (email address)")
+	rec := fs.String("record", "", "only the tasks on this record")
+	status := fs.String("status", "", "active (open and in progress; the default), all, open, in_progress, done or cancelled")
+	overdue := fs.Bool("overdue", false, "only active tasks past their due date")
+	format := fs.String("format", "text", "text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("org", *org); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return usageError("--format must be text or json")
+	}
+	db, o, err := orgStore(ctx, &c, *org)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sv, err := servicesOf(db, &c)
+	if err != nil {
+		return err
+	}
+	f := record.TaskFilter{Status: *status, Overdue: *overdue}
+	if *status == "" {
+		f.Status = "active"
+	}
+	if *owner != "" {
+		if f.OwnerID, err = sv.Records.MemberID(ctx, o.ID, *owner, "owner"); err != nil {
+			return err
+		}
+	}
+	if *rec != "" {
+		s, err := recordArg(ctx, db, o.ID, "record", *rec)
+		if err != nil {
+			return err
+		}
+		r, err := record.ParseRef(s, "record")
+		if err != nil {
+			return err
+		}
+		f.Record = &r
+	}
+	each := func(fn func(*record.Task) error) error {
+		p := aims.Page{Limit: aims.MaxPageLimit}
+		for {
+			ts, next, err := sv.Records.Tasks(ctx, o.ID, f, p)
+			if err != nil {
+				return err
+			}
+			for _, t := range ts {
+				if err := fn(t); err != nil {
+					return err
+				}
+			}
+			if next == "" {
+				return nil
+			}
+			p.Cursor = next
+		}
+	}
+	if *format == "json" {
+		return writeJSONArray(env.Stdout, func(item func(any) error) error {
+			return each(func(t *record.Task) error { return item(t) })
+		})
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tDUE\tSTATUS\tOWNER\tRECORD\tTITLE")
+	n := 0
+	err = each(func(t *record.Task) error {
+		due := dash(t.Due)
+		if t.Overdue {
+			due += " (overdue)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, due, t.Status, t.OwnerName, t.Record.Name(), t.Title)
+		if n++; n%textPage == 0 {
+			return tw.Flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return tw.Flush()
+}

@@ -1,0 +1,74 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/record"
+	"github.com/aimsproject/aims/internal/system"
+)
+
+// TestTasksInTheUI: a manager gives a contributor tasks from a system's page; one for an auditor is
+// refused with a message; the contributor's "My work" lists theirs overdue first with their records and
+// marks one done, coming back to the list; an auditor sees the tasks without the forms.
+func TestTasksInTheUI(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	acme := f.Org(t, "acme")
+	maya := newUser(t, f, "maya@acme.example", acme, aims.RoleManager)
+	priya := newUser(t, f, "priya@acme.example", acme, aims.RoleContributor)
+	audrey := newUser(t, f, "audrey@audit.example", acme, aims.RoleAuditor)
+	ctx := aims.WithActor(f.Ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test"})
+	s, err := f.Systems.Create(ctx, acme.ID, system.Fields{Name: "TalentMatch", Purpose: "CV screening."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sysPath := "/systems/" + s.ID
+	m := browserAs(t, f, maya, acme)
+	page := m.get(sysPath)
+	mustContain(t, page, "Tasks", "No task on this record.", "Add task")
+	if strings.Contains(page.Body, `<option value="`+audrey.ID+`"`) {
+		t.Errorf("an auditor is offered as a task owner")
+	}
+	for _, tc := range []struct{ title, due string }{{"Review the model card", "2099-01-31"}, {"Run the bias test", "2020-01-31"}, {"Tidy the components", ""}} {
+		expect(t, m.post("/tasks", url.Values{"self": {"system:" + s.ID}, "title": {tc.title}, "owner_id": {priya.ID}, "due": {tc.due}}),
+			http.StatusSeeOther, sysPath+"#record-tasks-title")
+	}
+	mustContain(t, m.get(sysPath), "priya@acme.example owns “Tidy the components”.", "Run the bias test", "overdue")
+	before := activityCount(t, f, acme.ID)
+	m.post("/tasks", url.Values{"self": {"system:" + s.ID}, "title": {"x"}, "owner_id": {audrey.ID}})
+	mustContain(t, m.get(sysPath), "No task added: The owner must be a member whose role may change")
+	if n := activityCount(t, f, acme.ID); n != before {
+		t.Errorf("a refused task wrote %d activity entries", n-before)
+	}
+
+	p := browserAs(t, f, priya, acme)
+	work := p.get("/my-work")
+	mustContain(t, work, "1 task is overdue.", "TalentMatch")
+	body := text(work.Body)
+	if i, j, k := strings.Index(body, "Run the bias test"), strings.Index(body, "Review the model card"), strings.Index(body, "Tidy the components"); i < 0 || !(i < j && j < k) {
+		t.Errorf("My work is not overdue first, undated last:\n%s", body)
+	}
+	ts, _, err := f.Records.MyWork(f.Ctx, acme.ID, priya.ID, aims.Page{})
+	if err != nil || len(ts) != 3 {
+		t.Fatalf("priya's tasks: %d, %v", len(ts), err)
+	}
+	expect(t, p.post("/tasks/"+ts[0].ID+"/status", url.Values{"version": {"1"}, "status": {record.TaskDone}, "back": {"my-work"}}), http.StatusSeeOther, "/my-work")
+	work = p.get("/my-work")
+	mustContain(t, work, "“Run the bias test” is done.")
+	if strings.Contains(text(work.Body), "is overdue") || strings.Contains(work.Body, "badge-overdue") {
+		t.Errorf("My work still shows an overdue task")
+	}
+
+	a := browserAs(t, f, audrey, acme)
+	ap := a.get(sysPath)
+	mustContain(t, ap, "Review the model card")
+	if strings.Contains(ap.Body, `action="/tasks`) {
+		t.Errorf("the auditor is offered the task forms")
+	}
+	mustContain(t, a.get("/my-work"), "Nothing is waiting for you.")
+}
