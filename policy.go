@@ -69,6 +69,7 @@ const (
 	ResLink         Resource = "link"         // links between any two records of the organization
 	ResComment      Resource = "comment"      // comments on records; auditors raise their questions with them
 	ResTask         Resource = "task"         // tasks on records: who owns what, by when
+	ResWebhook      Resource = "webhook"      // the organization's webhooks and their deliveries
 )
 
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
@@ -92,6 +93,7 @@ var policy = map[Resource]map[Action]Role{
 	ResLink:    {ActionRead: RoleViewer, ActionCreate: RoleContributor, ActionDelete: RoleContributor},
 	ResComment: {ActionRead: RoleViewer, ActionCreate: RoleAuditor, ActionUpdate: RoleAuditor},
 	ResTask:    {ActionRead: RoleViewer, ActionCreate: RoleContributor, ActionUpdate: RoleContributor},
+	ResWebhook: {ActionRead: RoleAuditor, ActionCreate: RoleAdmin, ActionUpdate: RoleAdmin, ActionDelete: RoleAdmin},
 }
 
 // Authorize decides whether role may perform action on resource. It is the one place where aims decides

@@ -12,6 +12,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/problem"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/surface"
@@ -30,8 +31,10 @@ type API struct {
 	Frameworks *framework.Service
 	// Systems serves the AI system inventory.
 	Systems *system.Service
-	// Records serves the links between records.
+	// Records serves the links between records, comments and tasks.
 	Records *record.Service
+	// Notify serves the organization's webhooks.
+	Notify *notify.Service
 	// PublicURL starts invitation links; empty takes the request's scheme and host.
 	PublicURL string
 	// Checkpoints, when set, is the server's directory of signed checkpoints of the activity trails.
@@ -48,7 +51,7 @@ func New(d surface.Deps) (*API, error) {
 		return nil, err
 	}
 	return &API{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Frameworks: d.Frameworks, Controls: d.Controls,
-		Systems: d.Systems, Records: d.Records}, nil
+		Systems: d.Systems, Records: d.Records, Notify: d.Notify}, nil
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

@@ -148,6 +148,15 @@ var allowedRoles = map[string]string{
 	"POST /api/v1/tasks":       "owner admin manager contributor",
 	"GET /api/v1/tasks/{id}":   "owner admin manager contributor auditor viewer",
 	"PATCH /api/v1/tasks/{id}": "owner admin manager contributor",
+
+	// Auditors and above read the webhooks (never their secrets) and their deliveries; admins and owners
+	// add, test and delete them.
+	"GET /api/v1/webhooks":                 "owner admin manager contributor auditor",
+	"POST /api/v1/webhooks":                "owner admin",
+	"GET /api/v1/webhooks/{id}":            "owner admin manager contributor auditor",
+	"DELETE /api/v1/webhooks/{id}":         "owner admin",
+	"POST /api/v1/webhooks/{id}/test":      "owner admin",
+	"GET /api/v1/webhooks/{id}/deliveries": "owner admin manager contributor auditor",
 }
 
 func TestTheMatrixCoversEveryRoute(t *testing.T) {
@@ -221,6 +230,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 					want := map[string]int{"GET": 200, "PATCH": 200, "PUT": 200, "POST": 201, "DELETE": 204}[method]
 					if pattern == "POST /api/v1/soa/proposals" {
 						want = 200 // it decides controls that exist; it creates no resource
+					}
+					if pattern == "POST /api/v1/webhooks/{id}/test" {
+						want = 202 // the delivery is queued, to be sent by a worker
 					}
 					switch {
 					case !allowed:
@@ -509,6 +521,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		if c, after, ok := e.bomMatrixCall(t, method, path, caller, tg); ok {
 			return c, after
 		}
+	}
+	if c, after, ok := e.webhooksMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
 	}
 	if c, after, ok := e.tasksMatrixCall(t, method, path, caller, tg); ok {
 		return c, after

@@ -109,6 +109,12 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/v1/tasks", Action: create, Resource: aims.ResTask, Handle: a.createTask},
 		{Method: http.MethodGet, Path: "/api/v1/tasks/{id}", Action: read, Resource: aims.ResTask, Handle: a.getTask},
 		{Method: http.MethodPatch, Path: "/api/v1/tasks/{id}", Action: update, Resource: aims.ResTask, Handle: a.updateTask},
+		{Method: http.MethodGet, Path: "/api/v1/webhooks", Action: read, Resource: aims.ResWebhook, Handle: a.listWebhooks},
+		{Method: http.MethodPost, Path: "/api/v1/webhooks", Action: create, Resource: aims.ResWebhook, Handle: a.createWebhook},
+		{Method: http.MethodGet, Path: "/api/v1/webhooks/{id}", Action: read, Resource: aims.ResWebhook, Handle: a.getWebhook},
+		{Method: http.MethodDelete, Path: "/api/v1/webhooks/{id}", Action: del, Resource: aims.ResWebhook, Handle: a.deleteWebhook},
+		{Method: http.MethodPost, Path: "/api/v1/webhooks/{id}/test", Action: update, Resource: aims.ResWebhook, Handle: a.testWebhook},
+		{Method: http.MethodGet, Path: "/api/v1/webhooks/{id}/deliveries", Action: read, Resource: aims.ResWebhook, Handle: a.listDeliveries},
 		{Method: http.MethodGet, Path: "/api/v1/relationships", Action: read, Resource: aims.ResLink, Handle: a.listRelationships},
 
 		{Method: http.MethodPost, Path: "/api/v1/mappings", Action: create, Resource: aims.ResMapping, Handle: a.createMapping},

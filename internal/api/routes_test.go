@@ -36,6 +36,7 @@ var sampleBodies = map[string]any{
 	"PATCH /api/v1/comments/{id}":                       map[string]any{"resolved": true},
 	"POST /api/v1/tasks":                                map[string]any{"record": "system:" + aims.NewID(), "title": "Run the bias test", "owner_id": aims.NewID()},
 	"PATCH /api/v1/tasks/{id}":                          map[string]any{"status": "done"},
+	"POST /api/v1/webhooks":                             map[string]any{"url": "https://hooks.example/aims", "events": []string{"task.created"}},
 	"POST /api/v1/links":                                map[string]any{"relationship": "implements", "from": "system:" + aims.NewID(), "to": "control:iso42001-2023/A.6.2.4"},
 	"POST /api/v1/mappings": map[string]any{"from_framework": "iso42001-2023", "from_ref": "A.6.2.4",
 		"to_framework": "nist-ai-rmf-1.0", "to_ref": "MEASURE 2.13", "relationship": "intersects"},
@@ -194,7 +195,7 @@ func TestEveryJSONBodyIsBoundedAndTyped(t *testing.T) {
 func TestTheAPIRefusesAMissingDependencyAtStart(t *testing.T) {
 	t.Parallel()
 	if _, err := api.New(surface.Deps{}); err == nil ||
-		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Controls, Frameworks, Records, Systems") {
+		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Controls, Frameworks, Notify, Records, Systems") {
 		t.Fatalf("New with nothing = %v", err)
 	}
 }

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"net/url"
 	"time"
 
 	"github.com/aimsproject/aims/internal/account"
@@ -15,6 +17,8 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/job"
+	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/store"
@@ -55,6 +59,10 @@ type Options struct {
 	ImportMaxRows int
 	// SessionIdle and SessionMax end sessions; 0 keeps the account service's default.
 	SessionIdle, SessionMax time.Duration
+	// Mail, when set, sends e-mail notifications; nil sends none.
+	Mail *notify.Mailer
+	// ListenAddr is the address serve listens on; a webhook may not point at it (nor at PublicURL).
+	ListenAddr string
 }
 
 // App is a fully assembled aims.
@@ -73,8 +81,11 @@ type App struct {
 	Controls *control.Service
 	// Systems serves the AI system inventory.
 	Systems *system.Service
-	// Records serves the links between records.
+	// Records serves the links between records, comments and tasks.
 	Records *record.Service
+	// Notify serves webhooks and queues notifications; Worker sends them (serve runs it).
+	Notify *notify.Service
+	Worker *job.Worker
 }
 
 // ServiceOptions tune the domain services beyond their store.
@@ -89,6 +100,10 @@ type ServiceOptions struct {
 	ImportMaxRows    int
 	// SessionIdle and SessionMax end sessions; 0 keeps the account service's default.
 	SessionIdle, SessionMax time.Duration
+	// Mail, PublicURL and Self configure notifications: see notify.Service.
+	Mail      *notify.Mailer
+	PublicURL string
+	Self      []string
 }
 
 // Services are the domain services over one store: the one assembly of them that serve, every command of
@@ -101,6 +116,8 @@ type Services struct {
 	Systems    *system.Service
 	// Records serves the links between records and applies their delete rules for the other services.
 	Records *record.Service
+	// Notify serves webhooks and queues the messages of events.
+	Notify *notify.Service
 }
 
 // NewServices assembles the domain services over db.
@@ -127,8 +144,10 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	}
 	sv := &Services{Catalog: cat, Accounts: accts, Frameworks: framework.NewService(db), Controls: control.NewService(db, cat, db.Now),
 		Systems: system.NewService(db)}
+	sv.Notify = notify.NewService(db)
+	sv.Notify.Mail, sv.Notify.PublicURL, sv.Notify.Self = o.Mail, o.PublicURL, o.Self
 	sv.Records = record.NewService(db)
-	sv.Records.Now = db.Now
+	sv.Records.Now, sv.Records.Events = db.Now, sv.Notify
 	sv.Systems.Links, sv.Frameworks.Links = sv.Records, sv.Records
 	sv.Systems.BOMMaxBytes, sv.Systems.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
 	return sv, nil
@@ -140,23 +159,39 @@ func New(db *store.DB, o Options) (*App, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	var self []string
+	if o.ListenAddr != "" {
+		self = append(self, o.ListenAddr)
+	}
+	if u, err := url.Parse(o.PublicURL); err == nil && u.Host != "" {
+		port := u.Port()
+		if port == "" {
+			port = map[string]string{"http": "80", "https": "443"}[u.Scheme]
+		}
+		self = append(self, net.JoinHostPort(u.Hostname(), port))
+	}
 	sv, err := NewServices(db, ServiceOptions{Catalog: o.Catalog, Accounts: o.Accounts, BOMMaxBytes: o.BOMMaxBytes,
-		BOMMaxComponents: o.BOMMaxComponents, ImportMaxRows: o.ImportMaxRows, SessionIdle: o.SessionIdle, SessionMax: o.SessionMax})
+		BOMMaxComponents: o.BOMMaxComponents, ImportMaxRows: o.ImportMaxRows, SessionIdle: o.SessionIdle, SessionMax: o.SessionMax,
+		Mail: o.Mail, PublicURL: o.PublicURL, Self: self})
 	if err != nil {
 		return nil, err
 	}
 	accts, cat := sv.Accounts, sv.Catalog
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
-	a.Frameworks, a.Controls, a.Systems, a.Records = sv.Frameworks, sv.Controls, sv.Systems, sv.Records
+	a.Frameworks, a.Controls, a.Systems, a.Records, a.Notify = sv.Frameworks, sv.Controls, sv.Systems, sv.Records, sv.Notify
+	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
+	a.Worker = job.New(db, sender.Handlers(), log)
+	a.Worker.Now = db.Now
+	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Records: a.Records}); err != nil {
+		Systems: a.Systems, Records: a.Records, Notify: a.Notify}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Records: a.Records})
+		Systems: a.Systems, Records: a.Records, Notify: a.Notify})
 	if err != nil {
 		return nil, err
 	}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"strconv"
 	"strings"
@@ -81,6 +83,23 @@ func TestScripts(t *testing.T) {
 					ts.Fatalf("usage: tamper alter|delete|reorder|truncate ORG")
 				}
 				ts.Check(tamper(ts.Getenv("AIMS_DATA"), ts.Getenv("AIMS_DATABASE_URL"), args[0], args[1]))
+			},
+			"receiver": func(ts *testscript.TestScript, neg bool, args []string) {
+				// receiver STATUS: start a webhook receiver answering STATUS; its URL is $HOOK.
+				if len(args) != 1 {
+					ts.Fatalf("usage: receiver STATUS")
+				}
+				status, err := strconv.Atoi(args[0])
+				ts.Check(err)
+				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Header.Get("Aims-Signature") == "" {
+						http.Error(w, "unsigned", http.StatusBadRequest)
+						return
+					}
+					w.WriteHeader(status)
+				}))
+				ts.Defer(srv.Close)
+				ts.Setenv("HOOK", srv.URL)
 			},
 			"envfile": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {

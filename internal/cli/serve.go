@@ -93,8 +93,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if c.LogFormat != "text" {
 		jsonLines = logBuf // the request lines are written in slog's JSON layout without its handler (package server)
 	}
+	mail, err := mailerOf(&c)
+	if err != nil {
+		return err
+	}
 	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, RequestLog: requestLog, JSONLines: jsonLines, SessionIdle: c.SessionIdle, SessionMax: c.SessionMax, TrustProxy: c.TrustProxy, Catalog: cat,
-		BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents, ImportMaxRows: c.ImportMaxRows, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken})
+		BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents, ImportMaxRows: c.ImportMaxRows, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken,
+		Mail: mail, ListenAddr: c.Addr})
 	if err != nil {
 		return err
 	}
@@ -166,6 +171,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if cps != nil {
 		go checkpointing(ctx, db, cps, log)
 	}
+	// The worker sends webhook deliveries and e-mail, here and on every other replica; stopping it lets
+	// the jobs it started finish and be recorded.
+	workerDone := make(chan struct{})
+	wctx, stopWorker := context.WithCancel(ctx)
+	go func() { a.Worker.Run(wctx); close(workerDone) }()
+	defer func() { stopWorker(); <-workerDone }()
 
 	select {
 	case err := <-done:

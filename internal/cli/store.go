@@ -10,6 +10,7 @@ import (
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/store"
 )
 
@@ -130,6 +131,24 @@ func findOrg(ctx context.Context, db *store.DB, slug string) (*account.Organizat
 // servicesOf assembles the domain services over db exactly as serve does (app.NewServices), with the
 // limits of c: a command and the server apply the same rules and caps.
 func servicesOf(db *store.DB, c *config.Config) (*app.Services, error) {
+	mail, err := mailerOf(c)
+	if err != nil {
+		return nil, err
+	}
 	return app.NewServices(db, app.ServiceOptions{BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents,
-		ImportMaxRows: c.ImportMaxRows, SessionIdle: c.SessionIdle, SessionMax: c.SessionMax})
+		ImportMaxRows: c.ImportMaxRows, SessionIdle: c.SessionIdle, SessionMax: c.SessionMax, Mail: mail, PublicURL: c.PublicURL,
+		Self: []string{c.Addr}})
+}
+
+// mailerOf returns the SMTP mailer --smtp-url configures, or nil when there is none: a command queues the
+// e-mails of what it changes, and the server's worker sends them.
+func mailerOf(c *config.Config) (*notify.Mailer, error) {
+	if c.SMTPURL == "" {
+		return nil, nil
+	}
+	m, err := notify.ParseSMTPURL(c.SMTPURL)
+	if err != nil {
+		return nil, usageError("--smtp-url: %s", err)
+	}
+	return m, nil
 }

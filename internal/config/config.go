@@ -43,6 +43,9 @@ type Config struct {
 	// ImportMaxRows (import_max_rows) bounds the AI systems of one inventory import, CSV rows or JSON
 	// items; the import stops reading at the first one over it. See system.DefaultImportMaxRows.
 	ImportMaxRows int
+	// SMTPURL (smtp://user:pass@host:port?from=ADDR, or smtps://) is the server aims sends e-mail
+	// through; empty sends none. See notify.ParseSMTPURL.
+	SMTPURL string
 }
 
 // Default returns the configuration before environment and flags.
@@ -97,6 +100,13 @@ func (c *Config) FromEnv(getenv Getenv) error {
 	}
 	if url != "" {
 		c.DatabaseURL = url
+	}
+	smtpURL, err := secret(getenv, "AIMS_SMTP_URL")
+	if err != nil {
+		return err
+	}
+	if smtpURL != "" {
+		c.SMTPURL = smtpURL
 	}
 	metrics, err := secret(getenv, "AIMS_METRICS_TOKEN")
 	if err != nil {
@@ -171,6 +181,7 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.SessionMax, "session-max", c.SessionMax, "log out every session this long after login (AIMS_SESSION_MAX)")
 	fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "time in-flight requests get to finish on shutdown (AIMS_SHUTDOWN_TIMEOUT)")
 	fs.BoolVar(&c.TrustProxy, "trust-proxy", c.TrustProxy, "take client addresses from X-Forwarded-For (AIMS_TRUST_PROXY)")
+	fs.StringVar(&c.SMTPURL, "smtp-url", c.SMTPURL, "SMTP server for e-mail notifications: smtp://user:pass@host:587?from=aims@example.com (STARTTLS when offered; ?starttls=required), or smtps://host:465 (AIMS_SMTP_URL, AIMS_SMTP_URL_FILE)")
 	fs.StringVar(&c.MetricsToken, "metrics-token", c.MetricsToken, "bearer token /metrics requires; empty leaves /metrics public (AIMS_METRICS_TOKEN, AIMS_METRICS_TOKEN_FILE)")
 	fs.StringVar(&c.CheckpointDir, "checkpoint-dir", c.CheckpointDir, "write signed checkpoints of every activity trail into this directory (AIMS_CHECKPOINT_DIR)")
 	fs.StringVar(&c.CheckpointKey, "checkpoint-key", c.CheckpointKey, "private key that signs checkpoints, from 'aims audit keygen' (AIMS_CHECKPOINT_KEY)")
@@ -214,6 +225,11 @@ func (c *Config) Validate() error {
 		u, err := url.Parse(c.PublicURL)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("--public-url must be an http:// or https:// URL, not %q", c.PublicURL)
+		}
+	}
+	if c.SMTPURL != "" {
+		if u, err := url.Parse(c.SMTPURL); err != nil || (u.Scheme != "smtp" && u.Scheme != "smtps") || u.Hostname() == "" {
+			return fmt.Errorf("--smtp-url must look like smtp://user:password@host:587 or smtps://host:465")
 		}
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {

@@ -2,9 +2,12 @@ package record
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/notify"
 )
 
 // AddComment adds the acting member's comment to a record of orgID, or their reply to a thread. The record
@@ -55,7 +58,19 @@ func (s *Service) AddComment(ctx context.Context, orgID string, n NewComment) (*
 		if c.Mentions, err = s.mentions(ctx, orgID, body); err != nil {
 			return err
 		}
-		return s.store.CreateComment(ctx, c)
+		if err := s.store.CreateComment(ctx, c); err != nil {
+			return err
+		}
+		c.HTML = s.md.render(c.Body)
+		e := notify.Event{Type: notify.EventCommentCreated, Data: c, Path: c.Record.Path() + "#comment-" + c.ID,
+			Subject: fmt.Sprintf("%s mentioned you on %s", c.AuthorName, c.Record.Name()),
+			Text:    fmt.Sprintf("%s mentioned you in a comment on %s:\n\n%s", c.AuthorName, c.Record.Name(), c.Body)}
+		for _, m := range c.Mentions {
+			if m.UserID != c.AuthorID && !slices.Contains(e.People, m.UserID) {
+				e.People = append(e.People, m.UserID)
+			}
+		}
+		return s.publish(ctx, orgID, e)
 	})
 	if err != nil {
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/notify"
 )
 
 // MaxNote bounds a link's note.
@@ -67,6 +68,21 @@ type Service struct {
 	md    *markdown
 	// Now is the clock of the edit window; NewService sets it to aims.Now.
 	Now aims.Clock
+	// Events, when set, is told of each link, comment and task in the transaction that makes it, so that
+	// webhooks and e-mails go out exactly when the change is stored (app.NewServices sets it).
+	Events Publisher
+}
+
+// Publisher queues the messages of an event; notify.Service implements it.
+type Publisher interface {
+	Publish(ctx context.Context, orgID string, e notify.Event) error
+}
+
+func (s *Service) publish(ctx context.Context, orgID string, e notify.Event) error {
+	if s.Events == nil {
+		return nil
+	}
+	return s.Events.Publish(ctx, orgID, e)
 }
 
 // NewService returns a Service over st.
@@ -119,7 +135,10 @@ func (s *Service) Link(ctx context.Context, orgID string, n NewLink) (*Link, err
 		if aims.ErrorCode(err) == aims.ECONFLICT {
 			return aims.Errorf(aims.ECONFLICT, "%s %s %s already.", l.From.Name(), rule.Label, l.To.Name())
 		}
-		return err
+		if err != nil {
+			return err
+		}
+		return s.publish(ctx, orgID, notify.Event{Type: notify.EventLinkCreated, Data: l})
 	})
 	if err != nil {
 		return nil, err

@@ -2,10 +2,12 @@ package record
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/notify"
 )
 
 // CreateTask adds a task on a record of orgID: the one call every capability uses to give someone work
@@ -35,7 +37,11 @@ func (s *Service) CreateTask(ctx context.Context, orgID string, n NewTask) (*Tas
 			return err
 		}
 		t.OwnerID = n.OwnerID
-		return s.store.CreateTask(ctx, t)
+		if err := s.store.CreateTask(ctx, t); err != nil {
+			return err
+		}
+		s.judge(t)
+		return s.publish(ctx, orgID, s.taskEvent(notify.EventTaskCreated, t, a, true))
 	})
 	if err != nil {
 		return nil, err
@@ -67,11 +73,12 @@ func (s *Service) UpdateTask(ctx context.Context, orgID, id string, u TaskUpdate
 				return err
 			}
 		}
+		newOwner := false
 		if u.OwnerID != nil && *u.OwnerID != t.OwnerID {
 			if t.OwnerName, err = s.checkOwner(ctx, orgID, *u.OwnerID, t.Record.Type); err != nil {
 				return err
 			}
-			t.OwnerID = *u.OwnerID
+			t.OwnerID, newOwner = *u.OwnerID, true
 		}
 		if u.Status != nil && *u.Status != t.Status {
 			if !slices.Contains(TaskStatuses, *u.Status) {
@@ -84,7 +91,11 @@ func (s *Service) UpdateTask(ctx context.Context, orgID, id string, u TaskUpdate
 				t.CompletedAt = &now
 			}
 		}
-		return s.store.UpdateTask(ctx, t, t.Version)
+		if err := s.store.UpdateTask(ctx, t, t.Version); err != nil {
+			return err
+		}
+		s.judge(t)
+		return s.publish(ctx, orgID, s.taskEvent(notify.EventTaskUpdated, t, aims.ActorFrom(ctx), newOwner))
 	})
 	if err != nil {
 		return nil, err
@@ -161,6 +172,21 @@ func (s *Service) MemberID(ctx context.Context, orgID, who, field string) (strin
 		}
 	}
 	return "", aims.FieldError(field, "%q is not a member of this organization: name a member by email address or id.", clip(who))
+}
+
+// taskEvent is the event of a task made or changed by a; when assigned, its owner (unless they did it
+// themselves) is told by e-mail.
+func (s *Service) taskEvent(typ string, t *Task, a aims.Actor, assigned bool) notify.Event {
+	e := notify.Event{Type: typ, Data: t, Path: "/my-work"}
+	if assigned && t.OwnerID != a.UserID {
+		e.People = []string{t.OwnerID}
+		e.Subject = "Task for you: " + t.Title
+		e.Text = fmt.Sprintf("%s gave you a task on %s:\n\n%s", a.Name, t.Record.Name(), t.Title)
+		if t.Due != "" {
+			e.Text += "\n\nIt is due on " + t.Due + "."
+		}
+	}
+	return e
 }
 
 // Today is the date, in UTC, on which tasks are overdue or not.

@@ -12,6 +12,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -26,6 +27,7 @@ type Deps struct {
 	Controls   *control.Service
 	Systems    *system.Service
 	Records    *record.Service
+	Notify     *notify.Service
 }
 
 // Check returns an error naming, for surface ("api", "web"), every required dependency d lacks, and
@@ -34,7 +36,7 @@ func (d Deps) Check(surface string) (Deps, error) {
 	var missing []string
 	for name, absent := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
 		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil,
-		"Records": d.Records == nil} {
+		"Records": d.Records == nil, "Notify": d.Notify == nil} {
 		if absent {
 			missing = append(missing, name)
 		}

@@ -126,6 +126,10 @@ var webMatrix = []struct {
 	{"POST /mappings/{id}/delete", "YYYNNN", false},
 	{"POST /licensed-texts", "YYYNNN", false},
 	{"GET /my-work", "YYYYYY", false},
+	{"GET /webhooks", "YYYYYN", false},
+	{"POST /webhooks", "YYNNNN", false},
+	{"POST /webhooks/{id}/test", "YYNNNN", false},
+	{"POST /webhooks/{id}/delete", "YYNNNN", false},
 	{"POST /tasks", "YYYYNN", false},
 	{"POST /tasks/{id}/status", "YYYYNN", false},
 	{"POST /comments", "YYYYYN", false},
@@ -328,6 +332,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareRecordLinks(t, f, &r, route, target)
 		prepareComments(t, f, &r, route, u, target)
 		prepareTasks(t, f, &r, route, target)
+		prepareWebhooks(t, f, &r, route, target)
 		return r
 	}
 

@@ -90,6 +90,9 @@ func navigation(v *visit, path string) []NavGroup {
 	if v.may(aims.ActionRead, aims.ResActivity) {
 		admin = append(admin, item("Activity trail", "/activity", ""))
 	}
+	if v.may(aims.ActionRead, aims.ResWebhook) {
+		admin = append(admin, item("Webhooks", "/webhooks", ""))
+	}
 	if v.may(aims.ActionRead, aims.ResOrganization) {
 		admin = append(admin, item("Settings", "/settings", ""))
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/surface"
 	"github.com/aimsproject/aims/internal/system"
@@ -38,6 +39,8 @@ type Web struct {
 	Frameworks *framework.Service
 	// Records serves the links between records, shown on each record's page.
 	Records *record.Service
+	// Notify serves the organization's webhooks.
+	Notify *notify.Service
 	// PublicURL starts invitation links; empty takes the request's scheme and host.
 	PublicURL string
 	// Checkpoints, when set, is the server's directory of signed checkpoints of the activity trails.
@@ -59,7 +62,7 @@ func New(d surface.Deps) (*Web, error) {
 		return nil, err
 	}
 	w := &Web{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Now: aims.Now, Frameworks: d.Frameworks,
-		Controls: d.Controls, Systems: d.Systems, Records: d.Records}
+		Controls: d.Controls, Systems: d.Systems, Records: d.Records, Notify: d.Notify}
 	w.Trails = newMonitor(d.Activity)
 	if w.assets, err = loadAssets(files); err != nil {
 		return nil, err
