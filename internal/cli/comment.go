@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/record"
@@ -73,15 +72,11 @@ func runCommentAdd(ctx context.Context, env *Env, args []string) error {
 	if strings.TrimSpace(text) == "" {
 		return usageError("write the comment after the flags, or - to read it from standard input")
 	}
-	db, o, err := orgStore(ctx, &c, *org)
+	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sv, err := servicesOf(db, &c)
-	if err != nil {
-		return err
-	}
 	actx, err := asMember(ctx, db, o.ID, o.Slug, *as)
 	if err != nil {
 		return err
@@ -138,54 +133,23 @@ func runCommentList(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usageError("--format must be text or json")
 	}
-	db, o, err := orgStore(ctx, &c, *org)
+	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sv, err := servicesOf(db, &c)
-	if err != nil {
-		return err
-	}
 	f := record.CommentFilter{AuthorRole: aims.Role(*role), Status: *status}
 	if *rec != "" {
-		s, err := recordArg(ctx, db, o.ID, "record", *rec)
-		if err != nil {
-			return err
-		}
-		r, err := record.ParseRef(s, "record")
+		r, err := recordRefArg(ctx, db, o.ID, "record", *rec)
 		if err != nil {
 			return err
 		}
 		f.Record = &r
 	}
 	each := func(fn func(*record.Comment) error) error {
-		p := aims.Page{Limit: aims.MaxPageLimit}
-		for {
-			cs, next, err := sv.Records.Comments(ctx, o.ID, f, p)
-			if err != nil {
-				return err
-			}
-			for _, cm := range cs {
-				if err := fn(cm); err != nil {
-					return err
-				}
-			}
-			if next == "" {
-				return nil
-			}
-			p.Cursor = next
-		}
+		return eachPage(func(p aims.Page) ([]*record.Comment, string, error) { return sv.Records.Comments(ctx, o.ID, f, p) }, fn)
 	}
-	if *format == "json" {
-		return writeJSONArray(env.Stdout, func(item func(any) error) error {
-			return each(func(cm *record.Comment) error { return item(cm) })
-		})
-	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tTHREAD\tRECORD\tAUTHOR\tROLE\tSTATUS\tAT\tTEXT")
-	n := 0
-	err = each(func(cm *record.Comment) error {
+	return writeItems(env.Stdout, *format, "ID\tTHREAD\tRECORD\tAUTHOR\tROLE\tSTATUS\tAT\tTEXT", each, func(cm *record.Comment) string {
 		thread, status := "-", "open"
 		if cm.ParentID != "" {
 			thread, status = cm.ParentID, "reply"
@@ -196,15 +160,7 @@ func runCommentList(ctx context.Context, env *Env, args []string) error {
 		if len(line) > 80 {
 			line = append(line[:77], []rune("...")...)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", cm.ID, thread, cm.Record.Name(), cm.AuthorName, cm.AuthorRole, status,
+		return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s", cm.ID, thread, cm.Record.Name(), cm.AuthorName, cm.AuthorRole, status,
 			cm.CreatedAt.Format("2006-01-02 15:04"), string(line))
-		if n++; n%textPage == 0 {
-			return tw.Flush()
-		}
-		return nil
 	})
-	if err != nil {
-		return err
-	}
-	return tw.Flush()
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/record"
@@ -45,6 +44,15 @@ func recordArg(ctx context.Context, db *store.DB, orgID, flag, s string) (string
 	return s, nil
 }
 
+// recordRefArg is recordArg read into a reference.
+func recordRefArg(ctx context.Context, db *store.DB, orgID, flag, s string) (record.Ref, error) {
+	arg, err := recordArg(ctx, db, orgID, flag, s)
+	if err != nil {
+		return record.Ref{}, err
+	}
+	return record.ParseRef(arg, flag)
+}
+
 func runLinkAdd(ctx context.Context, env *Env, args []string) error {
 	c, err := loadConfig(env)
 	if err != nil {
@@ -63,15 +71,11 @@ func runLinkAdd(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org, "from", *from, "relationship", *rel, "to", *to); err != nil {
 		return err
 	}
-	db, o, err := orgStore(ctx, &c, *org)
+	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sv, err := servicesOf(db, &c)
-	if err != nil {
-		return err
-	}
 	f, err := recordArg(ctx, db, o.ID, "from", *from)
 	if err != nil {
 		return err
@@ -120,15 +124,11 @@ func runLinkList(ctx context.Context, env *Env, args []string) error {
 	if named != 1 {
 		return usageError("name one record: --record, --from or --to")
 	}
-	db, o, err := orgStore(ctx, &c, *org)
+	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sv, err := servicesOf(db, &c)
-	if err != nil {
-		return err
-	}
 	var f record.Filter
 	var self record.Ref
 	for _, side := range []struct {
@@ -138,11 +138,7 @@ func runLinkList(ctx context.Context, env *Env, args []string) error {
 		if side.value == "" {
 			continue
 		}
-		s, err := recordArg(ctx, db, o.ID, side.flag, side.value)
-		if err != nil {
-			return err
-		}
-		r, err := record.ParseRef(s, side.flag)
+		r, err := recordRefArg(ctx, db, o.ID, side.flag, side.value)
 		if err != nil {
 			return err
 		}
@@ -150,43 +146,12 @@ func runLinkList(ctx context.Context, env *Env, args []string) error {
 	}
 	f.Relationship = record.Relationship(*rel)
 	each := func(fn func(*record.Link) error) error {
-		p := aims.Page{Limit: aims.MaxPageLimit}
-		for {
-			ls, next, err := sv.Records.List(ctx, o.ID, f, p)
-			if err != nil {
-				return err
-			}
-			for _, l := range ls {
-				if err := fn(l); err != nil {
-					return err
-				}
-			}
-			if next == "" {
-				return nil
-			}
-			p.Cursor = next
-		}
+		return eachPage(func(p aims.Page) ([]*record.Link, string, error) { return sv.Records.List(ctx, o.ID, f, p) }, fn)
 	}
-	if *format == "json" {
-		return writeJSONArray(env.Stdout, func(item func(any) error) error {
-			return each(func(l *record.Link) error { return item(l) })
-		})
-	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tRELATIONSHIP\tRECORD\tTITLE\tBY\tAT")
-	n := 0
-	err = each(func(l *record.Link) error {
+	return writeItems(env.Stdout, *format, "ID\tRELATIONSHIP\tRECORD\tTITLE\tBY\tAT", each, func(l *record.Link) string {
 		other, _ := l.Other(self)
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", l.ID, l.Phrase(self), other.Ref(), other.Title, dash(l.CreatedBy), l.CreatedAt.Format("2006-01-02 15:04"))
-		if n++; n%textPage == 0 {
-			return tw.Flush()
-		}
-		return nil
+		return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", l.ID, l.Phrase(self), other.Ref(), other.Title, dash(l.CreatedBy), l.CreatedAt.Format("2006-01-02 15:04"))
 	})
-	if err != nil {
-		return err
-	}
-	return tw.Flush()
 }
 
 func runLinkRemove(ctx context.Context, env *Env, args []string) error {
@@ -204,15 +169,11 @@ func runLinkRemove(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org, "id", *id); err != nil {
 		return err
 	}
-	db, o, err := orgStore(ctx, &c, *org)
+	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sv, err := servicesOf(db, &c)
-	if err != nil {
-		return err
-	}
 	if err := sv.Records.Unlink(ctx, o.ID, *id); err != nil {
 		return err
 	}

@@ -3,7 +3,9 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
+	"text/tabwriter"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
@@ -151,4 +153,63 @@ func mailerOf(c *config.Config) (*notify.Mailer, error) {
 		return nil, usageError("--smtp-url: %s", err)
 	}
 	return m, nil
+}
+
+// orgServices opens the store, finds the organization slug and assembles the services, as every command
+// that acts inside one organization begins; the caller closes the store.
+func orgServices(ctx context.Context, c *config.Config, slug string) (*store.DB, *account.Organization, *app.Services, error) {
+	db, o, err := orgStore(ctx, c, slug)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	sv, err := servicesOf(db, c)
+	if err != nil {
+		db.Close()
+		return nil, nil, nil, err
+	}
+	return db, o, sv, nil
+}
+
+// eachPage calls fn with every item that list returns, reading a page of aims.MaxPageLimit at a time, so
+// that a command prints a list of any length holding one page.
+func eachPage[T any](list func(aims.Page) ([]T, string, error), fn func(T) error) error {
+	p := aims.Page{Limit: aims.MaxPageLimit}
+	for {
+		items, next, err := list(p)
+		if err != nil {
+			return err
+		}
+		for _, it := range items {
+			if err := fn(it); err != nil {
+				return err
+			}
+		}
+		if next == "" {
+			return nil
+		}
+		p.Cursor = next
+	}
+}
+
+// writeItems writes what each hands over as a JSON array (format json) or as a table with header whose
+// rows row writes, aligned a page at a time.
+func writeItems[T any](w io.Writer, format, header string, each func(func(T) error) error, row func(T) string) error {
+	if format == "json" {
+		return writeJSONArray(w, func(item func(any) error) error {
+			return each(func(x T) error { return item(x) })
+		})
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, header)
+	n := 0
+	if err := each(func(x T) error {
+		fmt.Fprintln(tw, row(x))
+		if n++; n%textPage == 0 {
+			return tw.Flush()
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	return tw.Flush()
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"fmt"
-	"text/tabwriter"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/record"
@@ -43,15 +42,11 @@ func runTaskAdd(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org, "as", *as, "record", *rec, "title", *title, "owner", *owner); err != nil {
 		return err
 	}
-	db, o, err := orgStore(ctx, &c, *org)
+	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sv, err := servicesOf(db, &c)
-	if err != nil {
-		return err
-	}
 	actx, err := asMember(ctx, db, o.ID, o.Slug, *as)
 	if err != nil {
 		return err
@@ -101,15 +96,11 @@ func runTaskList(ctx context.Context, env *Env, args []string) error {
 	if *format != "text" && *format != "json" {
 		return usageError("--format must be text or json")
 	}
-	db, o, err := orgStore(ctx, &c, *org)
+	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sv, err := servicesOf(db, &c)
-	if err != nil {
-		return err
-	}
 	f := record.TaskFilter{Status: *status, Overdue: *overdue}
 	if *status == "" {
 		f.Status = "active"
@@ -120,55 +111,20 @@ func runTaskList(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	if *rec != "" {
-		s, err := recordArg(ctx, db, o.ID, "record", *rec)
-		if err != nil {
-			return err
-		}
-		r, err := record.ParseRef(s, "record")
+		r, err := recordRefArg(ctx, db, o.ID, "record", *rec)
 		if err != nil {
 			return err
 		}
 		f.Record = &r
 	}
 	each := func(fn func(*record.Task) error) error {
-		p := aims.Page{Limit: aims.MaxPageLimit}
-		for {
-			ts, next, err := sv.Records.Tasks(ctx, o.ID, f, p)
-			if err != nil {
-				return err
-			}
-			for _, t := range ts {
-				if err := fn(t); err != nil {
-					return err
-				}
-			}
-			if next == "" {
-				return nil
-			}
-			p.Cursor = next
-		}
+		return eachPage(func(p aims.Page) ([]*record.Task, string, error) { return sv.Records.Tasks(ctx, o.ID, f, p) }, fn)
 	}
-	if *format == "json" {
-		return writeJSONArray(env.Stdout, func(item func(any) error) error {
-			return each(func(t *record.Task) error { return item(t) })
-		})
-	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "ID\tDUE\tSTATUS\tOWNER\tRECORD\tTITLE")
-	n := 0
-	err = each(func(t *record.Task) error {
+	return writeItems(env.Stdout, *format, "ID\tDUE\tSTATUS\tOWNER\tRECORD\tTITLE", each, func(t *record.Task) string {
 		due := dash(t.Due)
 		if t.Overdue {
 			due += " (overdue)"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", t.ID, due, t.Status, t.OwnerName, t.Record.Name(), t.Title)
-		if n++; n%textPage == 0 {
-			return tw.Flush()
-		}
-		return nil
+		return fmt.Sprintf("%s\t%s\t%s\t%s\t%s\t%s", t.ID, due, t.Status, t.OwnerName, t.Record.Name(), t.Title)
 	})
-	if err != nil {
-		return err
-	}
-	return tw.Flush()
 }

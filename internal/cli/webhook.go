@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/aimsproject/aims"
@@ -47,15 +46,11 @@ func runWebhookAdd(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org, "url", *u, "events", *events); err != nil {
 		return err
 	}
-	db, o, err := orgStore(ctx, &c, *org)
+	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sv, err := servicesOf(db, &c)
-	if err != nil {
-		return err
-	}
 	var es []string
 	for _, e := range strings.Split(*events, ",") {
 		if e = strings.TrimSpace(e); e != "" {
@@ -86,48 +81,26 @@ func runWebhookList(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org); err != nil {
 		return err
 	}
-	db, o, err := orgStore(ctx, &c, *org)
+	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sv, err := servicesOf(db, &c)
-	if err != nil {
-		return err
-	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	p := aims.Page{Limit: aims.MaxPageLimit}
 	if *of != "" {
-		fmt.Fprintln(tw, "ID\tEVENT\tSTATUS\tATTEMPTS\tANSWER\tERROR\tAT")
-		for {
-			ds, next, err := sv.Notify.Deliveries(ctx, o.ID, *of, p)
-			if err != nil {
-				return err
-			}
-			for _, d := range ds {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s\t%s\t%s\n", d.ID, d.Event, d.Status, d.Attempts, dash(answer(d.ResponseStatus)), dash(d.Error),
-					d.CreatedAt.Format("2006-01-02 15:04:05"))
-			}
-			if next == "" {
-				return tw.Flush()
-			}
-			p.Cursor = next
+		each := func(fn func(*notify.Delivery) error) error {
+			return eachPage(func(p aims.Page) ([]*notify.Delivery, string, error) { return sv.Notify.Deliveries(ctx, o.ID, *of, p) }, fn)
 		}
+		return writeItems(env.Stdout, "text", "ID\tEVENT\tSTATUS\tATTEMPTS\tANSWER\tERROR\tAT", each, func(d *notify.Delivery) string {
+			return fmt.Sprintf("%s\t%s\t%s\t%d\t%s\t%s\t%s", d.ID, d.Event, d.Status, d.Attempts, dash(answer(d.ResponseStatus)), dash(d.Error),
+				d.CreatedAt.Format("2006-01-02 15:04:05"))
+		})
 	}
-	fmt.Fprintln(tw, "ID\tURL\tEVENTS\tBY\tAT")
-	for {
-		hs, next, err := sv.Notify.Webhooks(ctx, o.ID, p)
-		if err != nil {
-			return err
-		}
-		for _, h := range hs {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", h.ID, h.URL, strings.Join(h.Events, ","), dash(h.CreatedBy), h.CreatedAt.Format("2006-01-02 15:04"))
-		}
-		if next == "" {
-			return tw.Flush()
-		}
-		p.Cursor = next
+	each := func(fn func(*notify.Webhook) error) error {
+		return eachPage(func(p aims.Page) ([]*notify.Webhook, string, error) { return sv.Notify.Webhooks(ctx, o.ID, p) }, fn)
 	}
+	return writeItems(env.Stdout, "text", "ID\tURL\tEVENTS\tBY\tAT", each, func(h *notify.Webhook) string {
+		return fmt.Sprintf("%s\t%s\t%s\t%s\t%s", h.ID, h.URL, strings.Join(h.Events, ","), dash(h.CreatedBy), h.CreatedAt.Format("2006-01-02 15:04"))
+	})
 }
 
 func answer(status int) string {
@@ -154,15 +127,11 @@ func runWebhookTest(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org, "id", *id); err != nil {
 		return err
 	}
-	db, o, err := orgStore(ctx, &c, *org)
+	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sv, err := servicesOf(db, &c)
-	if err != nil {
-		return err
-	}
 	d, err := sv.Notify.TestWebhook(ctx, o.ID, *id)
 	if err != nil {
 		return err
@@ -212,15 +181,11 @@ func runWebhookRemove(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org, "id", *id); err != nil {
 		return err
 	}
-	db, o, err := orgStore(ctx, &c, *org)
+	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	sv, err := servicesOf(db, &c)
-	if err != nil {
-		return err
-	}
 	if err := sv.Notify.DeleteWebhook(ctx, o.ID, *id); err != nil {
 		return err
 	}

@@ -197,36 +197,14 @@ func (db *DB) ListComments(ctx context.Context, orgID string, f record.CommentFi
 
 // titleComments fills in the titles of the records cs are about.
 func (db *DB) titleComments(ctx context.Context, orgID string, cs []*record.Comment) error {
-	if len(cs) == 0 {
-		return nil
-	}
-	refs := make([]record.Ref, len(cs))
+	ends := make([]*record.End, len(cs))
 	for i, c := range cs {
-		refs[i] = c.Record.Ref()
+		ends[i] = &c.Record
 	}
-	ends, err := db.ResolveRecords(ctx, orgID, refs)
-	if err != nil {
-		return err
-	}
-	for _, c := range cs {
-		if e, ok := ends[c.Record.Ref()]; ok {
-			c.Record = e
-		} else {
-			c.Record.Title, c.Record.Missing = c.Record.ID, true
-		}
-	}
-	return nil
+	return db.titleEnds(ctx, orgID, ends)
 }
 
 // DeleteRecordComments deletes the comments of refs; the activity trail keeps each as it was written.
 func (db *DB) DeleteRecordComments(ctx context.Context, orgID string, refs []record.Ref) error {
-	return db.WithTx(ctx, func(tx *Tx) error {
-		for _, r := range refs {
-			if _, err := tx.q().exec(ctx, `DELETE FROM comments WHERE org_id = ? AND record_type = ? AND record_id = ?`,
-				orgID, r.Type, r.ID); err != nil {
-				return fmt.Errorf("cannot delete the comments of %s: %w", r, err)
-			}
-		}
-		return nil
-	})
+	return db.deleteOfRecords(ctx, "comments", orgID, refs)
 }

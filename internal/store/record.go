@@ -272,28 +272,49 @@ func (db *DB) LinksTouching(ctx context.Context, orgID string, refs []record.Ref
 	return out, nil
 }
 
-// titleLinks fills in the titles of ls's ends; an end whose record is gone keeps its id as title and is
-// marked missing.
+// titleLinks fills in the titles of ls's ends.
 func (db *DB) titleLinks(ctx context.Context, orgID string, ls []*record.Link) error {
-	if len(ls) == 0 {
+	ends := make([]*record.End, 0, 2*len(ls))
+	for _, l := range ls {
+		ends = append(ends, &l.From, &l.To)
+	}
+	return db.titleEnds(ctx, orgID, ends)
+}
+
+// titleEnds fills in the title of each end from its record, in one query per record type; an end whose
+// record is gone keeps its id as title and is marked missing.
+func (db *DB) titleEnds(ctx context.Context, orgID string, ends []*record.End) error {
+	if len(ends) == 0 {
 		return nil
 	}
-	refs := make([]record.Ref, 0, 2*len(ls))
-	for _, l := range ls {
-		refs = append(refs, l.From.Ref(), l.To.Ref())
+	refs := make([]record.Ref, len(ends))
+	for i, e := range ends {
+		refs[i] = e.Ref()
 	}
-	ends, err := db.ResolveRecords(ctx, orgID, refs)
+	found, err := db.ResolveRecords(ctx, orgID, refs)
 	if err != nil {
 		return err
 	}
-	for _, l := range ls {
-		for _, e := range []*record.End{&l.From, &l.To} {
-			if found, ok := ends[e.Ref()]; ok {
-				*e = found
-			} else {
-				e.Title, e.Missing = e.ID, true
-			}
+	for _, e := range ends {
+		if f, ok := found[e.Ref()]; ok {
+			*e = f
+		} else {
+			e.Title, e.Missing = e.ID, true
 		}
 	}
 	return nil
+}
+
+// deleteOfRecords deletes the rows of table (comments, tasks) that belong to refs, in orgID; the activity
+// trail keeps each as it was written.
+func (db *DB) deleteOfRecords(ctx context.Context, table, orgID string, refs []record.Ref) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		for _, r := range refs {
+			if _, err := tx.q().exec(ctx, `DELETE FROM `+table+` WHERE org_id = ? AND record_type = ? AND record_id = ?`,
+				orgID, r.Type, r.ID); err != nil {
+				return fmt.Errorf("cannot delete the %s of %s: %w", table, r, err)
+			}
+		}
+		return nil
+	})
 }

@@ -150,37 +150,16 @@ func (db *DB) ListTasks(ctx context.Context, orgID string, f record.TaskFilter, 
 	return ts, next, nil
 }
 
+// titleTasks fills in the titles of the records ts are about.
 func (db *DB) titleTasks(ctx context.Context, orgID string, ts []*record.Task) error {
-	if len(ts) == 0 {
-		return nil
-	}
-	refs := make([]record.Ref, len(ts))
+	ends := make([]*record.End, len(ts))
 	for i, t := range ts {
-		refs[i] = t.Record.Ref()
+		ends[i] = &t.Record
 	}
-	ends, err := db.ResolveRecords(ctx, orgID, refs)
-	if err != nil {
-		return err
-	}
-	for _, t := range ts {
-		if e, ok := ends[t.Record.Ref()]; ok {
-			t.Record = e
-		} else {
-			t.Record.Title, t.Record.Missing = t.Record.ID, true
-		}
-	}
-	return nil
+	return db.titleEnds(ctx, orgID, ends)
 }
 
 // DeleteRecordTasks deletes the tasks of refs; the activity trail keeps each as it was.
 func (db *DB) DeleteRecordTasks(ctx context.Context, orgID string, refs []record.Ref) error {
-	return db.WithTx(ctx, func(tx *Tx) error {
-		for _, r := range refs {
-			if _, err := tx.q().exec(ctx, `DELETE FROM tasks WHERE org_id = ? AND record_type = ? AND record_id = ?`,
-				orgID, r.Type, r.ID); err != nil {
-				return fmt.Errorf("cannot delete the tasks of %s: %w", r, err)
-			}
-		}
-		return nil
-	})
+	return db.deleteOfRecords(ctx, "tasks", orgID, refs)
 }
