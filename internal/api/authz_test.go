@@ -25,6 +25,8 @@ import (
 // above create and revoke tokens (non-admins only their own, tested in tokens_test.go).
 var allowedRoles = map[string]string{
 	"GET /api/v1/me":                  "owner admin manager contributor auditor viewer",
+	"GET /api/v1/me/notifications":    "owner admin manager contributor auditor viewer",
+	"PUT /api/v1/me/notifications":    "owner admin manager contributor auditor viewer",
 	"GET /api/v1/organization":        "owner admin manager contributor auditor viewer",
 	"PATCH /api/v1/organization":      "owner admin",
 	"GET /api/v1/members":             "owner admin manager contributor auditor viewer",
@@ -521,6 +523,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		if c, after, ok := e.bomMatrixCall(t, method, path, caller, tg); ok {
 			return c, after
 		}
+	}
+	if c, after, ok := e.notificationsMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
 	}
 	if c, after, ok := e.webhooksMatrixCall(t, method, path, caller, tg); ok {
 		return c, after

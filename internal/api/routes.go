@@ -13,6 +13,9 @@ func (a *API) Routes() []Route {
 	return []Route{
 		{Method: http.MethodGet, Path: "/api/v1/openapi.json", Public: true, Handle: a.openAPI},
 		{Method: http.MethodGet, Path: "/api/v1/me", Action: read, Resource: aims.ResOrganization, Handle: a.me},
+		// Everyone who reads the organization sets how they themselves are told of it.
+		{Method: http.MethodGet, Path: "/api/v1/me/notifications", Action: read, Resource: aims.ResOrganization, Handle: a.getNotificationPrefs},
+		{Method: http.MethodPut, Path: "/api/v1/me/notifications", Action: read, Resource: aims.ResOrganization, Handle: a.putNotificationPrefs},
 
 		{Method: http.MethodGet, Path: "/api/v1/organization", Action: read, Resource: aims.ResOrganization, Handle: a.getOrganization},
 		{Method: http.MethodPatch, Path: "/api/v1/organization", Action: update, Resource: aims.ResOrganization, Handle: a.updateOrganization},

@@ -36,6 +36,7 @@ var sampleBodies = map[string]any{
 	"PATCH /api/v1/comments/{id}":                       map[string]any{"resolved": true},
 	"POST /api/v1/tasks":                                map[string]any{"record": "system:" + aims.NewID(), "title": "Run the bias test", "owner_id": aims.NewID()},
 	"PATCH /api/v1/tasks/{id}":                          map[string]any{"status": "done"},
+	"PUT /api/v1/me/notifications":                      map[string]any{"email": "digest"},
 	"POST /api/v1/webhooks":                             map[string]any{"url": "https://hooks.example/aims", "events": []string{"task.created"}},
 	"POST /api/v1/links":                                map[string]any{"relationship": "implements", "from": "system:" + aims.NewID(), "to": "control:iso42001-2023/A.6.2.4"},
 	"POST /api/v1/mappings": map[string]any{"from_framework": "iso42001-2023", "from_ref": "A.6.2.4",

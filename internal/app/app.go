@@ -3,6 +3,7 @@
 package app
 
 import (
+	"context"
 	"errors"
 	"io"
 	"log/slog"
@@ -181,7 +182,14 @@ func New(db *store.DB, o Options) (*App, error) {
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
 	a.Frameworks, a.Controls, a.Systems, a.Records, a.Notify = sv.Frameworks, sv.Controls, sv.Systems, sv.Records, sv.Notify
 	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
-	a.Worker = job.New(db, sender.Handlers(), log)
+	handlers := sender.Handlers()
+	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
+		if _, err := a.Records.RemindTasks(ctx, db, db.Now()); err != nil {
+			return err
+		}
+		return sender.SendDigests(ctx)
+	}
+	a.Worker = job.New(db, handlers, log)
 	a.Worker.Now = db.Now
 	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
@@ -206,6 +214,20 @@ func New(db *store.DB, o Options) (*App, error) {
 	// bound it by the BOM limit themselves.
 	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Systems.BOMLimit()+1<<20)
 	return a, nil
+}
+
+// JobDaily is the kind of the job that runs once a day: task reminders (due tomorrow, overdue) and the
+// e-mail digests.
+const JobDaily = "daily"
+
+// ScheduleDaily makes sure today's daily job exists, due at 07:00 UTC (at once when that has passed);
+// every replica may call it, and one job a day results.
+func (a *App) ScheduleDaily(ctx context.Context) error {
+	now := a.DB.Now().UTC()
+	day := now.Format(time.DateOnly)
+	runAt := time.Date(now.Year(), now.Month(), now.Day(), 7, 0, 0, 0, time.UTC)
+	_, err := a.DB.EnqueueJobOnce(ctx, &job.Job{ID: "daily-" + day, Kind: JobDaily, Payload: []byte(`{}`), RunAt: runAt, MaxAttempts: 3})
+	return err
 }
 
 // Handler returns the HTTP handler of the whole application.

@@ -177,6 +177,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	wctx, stopWorker := context.WithCancel(ctx)
 	go func() { a.Worker.Run(wctx); close(workerDone) }()
 	defer func() { stopWorker(); <-workerDone }()
+	go scheduling(ctx, a, log)
 
 	select {
 	case err := <-done:
@@ -204,6 +205,23 @@ func storeFlagsHint(url, dir string) string {
 		return " --data " + dir
 	}
 	return ""
+}
+
+// scheduling makes sure the day's daily job (reminders, digests) exists, now and every ten minutes, until
+// ctx ends.
+func scheduling(ctx context.Context, a *app.App, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		if err := a.ScheduleDaily(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("cannot schedule the daily job", "err", err.Error())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // housekeeping prunes expired sessions and old login failures every ten minutes until ctx ends.

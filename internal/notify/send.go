@@ -144,23 +144,28 @@ func (s *Sender) sendEmail(ctx context.Context, j *job.Job) error {
 	if err := json.Unmarshal(j.Payload, &p); err != nil {
 		return &job.Permanent{Err: fmt.Errorf("an e-mail job without its message: %w", err)}
 	}
-	name, email, err := s.Store.MemberContact(ctx, j.OrgID, p.UserID)
+	return s.sendTo(ctx, j.OrgID, p.UserID, p.Subject, p.Text, p.Path)
+}
+
+// sendTo e-mails the member userID of orgID: a greeting, text, a link to path, and a signature.
+func (s *Sender) sendTo(ctx context.Context, orgID, userID, subject, text, path string) error {
+	name, email, err := s.Store.MemberContact(ctx, orgID, userID)
 	if aims.ErrorCode(err) == aims.ENOTFOUND {
 		return &job.Permanent{Err: errors.New("the recipient is no longer a member")}
 	}
 	if err != nil {
 		return err
 	}
-	org, err := s.Store.OrganizationName(ctx, j.OrgID)
+	org, err := s.Store.OrganizationName(ctx, orgID)
 	if err != nil {
 		return err
 	}
-	text := fmt.Sprintf("Hello %s,\n\n%s\n", name, p.Text)
-	if p.Path != "" && s.PublicURL != "" {
-		text += "\n" + strings.TrimSuffix(s.PublicURL, "/") + p.Path + "\n"
+	body := fmt.Sprintf("Hello %s,\n\n%s\n", name, text)
+	if path != "" && s.PublicURL != "" {
+		body += "\n" + strings.TrimSuffix(s.PublicURL, "/") + path + "\n"
 	}
-	text += fmt.Sprintf("\n-- \naims, the AI management system of %s\n", org)
-	return s.Mail.Send(ctx, Message{To: email, ToName: name, Subject: "[" + org + "] " + p.Subject, Text: text})
+	body += fmt.Sprintf("\n-- \naims, the AI management system of %s\n", org)
+	return s.Mail.Send(ctx, Message{To: email, ToName: name, Subject: "[" + org + "] " + subject, Text: body})
 }
 
 func (s *Sender) client() *http.Client {

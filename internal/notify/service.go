@@ -25,6 +25,7 @@ const (
 type Store interface {
 	aims.Transactor
 	job.Store
+	PrefStore
 	CreateWebhook(ctx context.Context, h *Webhook) error
 	WebhookByID(ctx context.Context, orgID, id string) (*Webhook, error)
 	ListWebhooks(ctx context.Context, orgID string, p aims.Page) ([]*Webhook, string, error)
@@ -184,18 +185,11 @@ func (s *Service) Publish(ctx context.Context, orgID string, e Event) error {
 			return err
 		}
 	}
-	if s.Mail != nil {
-		for _, uid := range e.People {
-			p, err := json.Marshal(emailJob{UserID: uid, Subject: e.Subject, Text: e.Text, Path: e.Path})
-			if err != nil {
-				return err
-			}
-			if err := s.store.EnqueueJob(ctx, &job.Job{OrgID: orgID, Kind: JobEmail, Payload: p, MaxAttempts: 6}); err != nil {
-				return err
-			}
-		}
+	mailed, err := s.tell(ctx, orgID, e)
+	if err != nil {
+		return err
 	}
-	if len(hs) > 0 || (s.Mail != nil && len(e.People) > 0) {
+	if len(hs) > 0 || mailed {
 		s.wake()
 	}
 	return nil

@@ -51,6 +51,26 @@ func (db *DB) EnqueueJob(ctx context.Context, j *job.Job) error {
 	})
 }
 
+// EnqueueJobOnce stores j, whose id the caller chose (a day's scheduled job), unless a job with that id
+// exists; it reports whether it stored it. Replicas that schedule the same job make one.
+func (db *DB) EnqueueJobOnce(ctx context.Context, j *job.Job) (bool, error) {
+	now := db.now()
+	if j.RunAt.IsZero() {
+		j.RunAt = now
+	}
+	if j.MaxAttempts <= 0 {
+		j.MaxAttempts = 3
+	}
+	res, err := db.writer(ctx).exec(ctx, `INSERT INTO jobs (id, org_id, kind, payload, status, attempts, max_attempts, run_at, lease_owner,
+		last_error, created_at) VALUES (?, ?, ?, ?, ?, 0, ?, ?, '', '', ?) ON CONFLICT (id) DO NOTHING`, j.ID, j.OrgID, j.Kind,
+		string(j.Payload), job.Queued, j.MaxAttempts, j.RunAt.UTC(), now)
+	if err != nil {
+		return false, fmt.Errorf("cannot schedule job %s: %w", j.ID, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
 // ClaimJobs leases up to n due jobs to owner. On PostgreSQL the candidates are locked with FOR UPDATE
 // SKIP LOCKED, so that concurrent workers take different jobs without waiting on each other; on SQLite
 // the one writer connection serialises claims.

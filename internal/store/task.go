@@ -163,3 +163,38 @@ func (db *DB) titleTasks(ctx context.Context, orgID string, ts []*record.Task) e
 func (db *DB) DeleteRecordTasks(ctx context.Context, orgID string, refs []record.Ref) error {
 	return db.deleteOfRecords(ctx, "tasks", orgID, refs)
 }
+
+var _ record.ReminderStore = (*DB)(nil)
+
+// TasksToRemind returns up to n active tasks, in any organization, due on tomorrow or before today whose
+// reminder for that state has not been sent.
+func (db *DB) TasksToRemind(ctx context.Context, today, tomorrow string, n int) ([]*record.Task, error) {
+	rows, err := db.reader(ctx).query(ctx, taskSelect+` WHERE t.active = 1 AND t.due <> '' AND
+		((t.due = ? AND t.reminded <> ('due:' || t.due)) OR (t.due < ? AND t.reminded <> ('overdue:' || t.due)))
+		ORDER BY t.due, t.id LIMIT ?`, tomorrow, today, n)
+	if err != nil {
+		return nil, fmt.Errorf("cannot find tasks to remind: %w", err)
+	}
+	ts, err := collect(rows, scanTask)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read tasks to remind: %w", err)
+	}
+	byOrg := map[string][]*record.Task{}
+	for _, t := range ts {
+		byOrg[t.OrgID] = append(byOrg[t.OrgID], t)
+	}
+	for orgID, ots := range byOrg {
+		if err := db.titleTasks(ctx, orgID, ots); err != nil {
+			return nil, err
+		}
+	}
+	return ts, nil
+}
+
+// MarkReminded records that reminder key of orgID's task id was sent.
+func (db *DB) MarkReminded(ctx context.Context, orgID, id, key string) error {
+	if _, err := db.writer(ctx).exec(ctx, `UPDATE tasks SET reminded = ? WHERE org_id = ? AND id = ?`, key, orgID, id); err != nil {
+		return fmt.Errorf("cannot mark task %s reminded: %w", id, err)
+	}
+	return nil
+}

@@ -126,6 +126,7 @@ var webMatrix = []struct {
 	{"POST /mappings/{id}/delete", "YYYNNN", false},
 	{"POST /licensed-texts", "YYYNNN", false},
 	{"GET /my-work", "YYYYYY", false},
+	{"POST /my-work/notifications", "YYYYYY", false},
 	{"GET /webhooks", "YYYYYN", false},
 	{"POST /webhooks", "YYNNNN", false},
 	{"POST /webhooks/{id}/test", "YYNNNN", false},

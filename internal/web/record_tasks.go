@@ -139,6 +139,9 @@ type MyWorkPage struct {
 	// ShowRecord and Back tell the shared task table to show each task's record and to come back here.
 	ShowRecord bool
 	Back       string
+	// EmailMode is how the visitor is e-mailed (immediate, digest, off); Mail whether aims sends e-mail.
+	EmailMode string
+	Mail      bool
 }
 
 // myWorkPage shows the visitor's active tasks.
@@ -148,8 +151,12 @@ func (w *Web) myWorkPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	if err != nil {
 		return err
 	}
+	mode, err := w.Notify.EmailMode(ctx, v.org.ID, v.user.ID)
+	if err != nil {
+		return err
+	}
 	p := MyWorkPage{Layout: w.layout(rw, r, v, "My work", "/my-work"), Tasks: ts, CanEdit: v.may(aims.ActionUpdate, aims.ResTask),
-		ShowRecord: true, Back: "my-work"}
+		ShowRecord: true, Back: "my-work", EmailMode: mode, Mail: w.Notify.Mail != nil}
 	for _, t := range ts {
 		if t.Overdue {
 			p.Overdue++
@@ -159,4 +166,21 @@ func (w *Web) myWorkPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 		p.MoreHref = "/my-work?" + url.Values{"cursor": {next}}.Encode()
 	}
 	return w.render(rw, r, http.StatusOK, "my_work", p)
+}
+
+// setEmailMode records how the visitor wants e-mail from the organization and returns to "My work".
+func (w *Web) setEmailMode(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	if err := parseForm(rw, r); err != nil {
+		return err
+	}
+	if err := w.Notify.SetEmailMode(r.Context(), v.org.ID, v.user.ID, r.PostFormValue("email")); err != nil {
+		if aims.ErrorCode(err) != aims.EINVALID {
+			return err
+		}
+		w.flash(rw, flashWarn, aims.ErrorMessage(err))
+	} else {
+		w.flash(rw, flashOK, "Your e-mail setting is saved.")
+	}
+	http.Redirect(rw, r, "/my-work#notify-title", http.StatusSeeOther)
+	return nil
 }

@@ -16,6 +16,10 @@ func prepareTasks(t *testing.T, f *apptest.Fixture, r *matrixRequest, route stri
 	t.Helper()
 	switch route {
 	case "POST /tasks", "POST /tasks/{id}/status":
+	case "POST /my-work/notifications":
+		r.form.Set("email", "digest")
+		r.okLocation = "/my-work#notify-title"
+		return
 	default:
 		return
 	}

@@ -64,6 +64,15 @@ func TestTasksInTheUI(t *testing.T) {
 		t.Errorf("My work still shows an overdue task")
 	}
 
+	mustContain(t, work, "E-mail", "Once a day")
+	expect(t, p.post("/my-work/notifications", url.Values{"email": {"digest"}}), http.StatusSeeOther, "/my-work#notify-title")
+	if !strings.Contains(p.get("/my-work").Body, `value="digest" checked`) {
+		t.Errorf("the digest is not chosen on My work")
+	}
+	if m, _ := f.Notify.EmailMode(f.Ctx, acme.ID, priya.ID); m != "digest" {
+		t.Errorf("the stored mode: %q", m)
+	}
+
 	a := browserAs(t, f, audrey, acme)
 	ap := a.get(sysPath)
 	mustContain(t, ap, "Review the model card")

@@ -134,6 +134,7 @@ func (w *Web) Routes() []Route {
 		{Method: post, Path: "/webhooks/{id}/test", Access: Member, Action: update, Resource: aims.ResWebhook, handle: w.testWebhookAction},
 		{Method: post, Path: "/webhooks/{id}/delete", Access: Member, Action: del, Resource: aims.ResWebhook, handle: w.deleteWebhookAction},
 		{Method: get, Path: "/my-work", Access: Member, Action: read, Resource: aims.ResTask, handle: w.myWorkPage},
+		{Method: post, Path: "/my-work/notifications", Access: Member, Action: read, Resource: aims.ResOrganization, handle: w.setEmailMode},
 		{Method: post, Path: "/tasks", Access: Member, Action: create, Resource: aims.ResTask, handle: w.addTask},
 		{Method: post, Path: "/tasks/{id}/status", Access: Member, Action: update, Resource: aims.ResTask, handle: w.setTaskStatus},
 		{Method: post, Path: "/comments", Access: Member, Action: create, Resource: aims.ResComment, handle: w.addComment},
