@@ -64,7 +64,7 @@ func TestTasksInTheUI(t *testing.T) {
 		t.Errorf("My work still shows an overdue task")
 	}
 
-	mustContain(t, work, "E-mail", "Once a day")
+	mustContain(t, work, "E-mail", "once a day, in a digest")
 	expect(t, p.post("/my-work/notifications", url.Values{"email": {"digest"}}), http.StatusSeeOther, "/my-work#notify-title")
 	if !strings.Contains(p.get("/my-work").Body, `value="digest" checked`) {
 		t.Errorf("the digest is not chosen on My work")
