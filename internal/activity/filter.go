@@ -74,9 +74,11 @@ func (f Filter) Empty() bool {
 type Record struct {
 	Ref  string `json:"ref,omitempty"`
 	Name string `json:"name,omitempty"`
-	// Framework (for controls) and SystemID (for records of a system) say where the record lives.
+	// Framework (for controls) and SystemID (for records of a system) say where the record lives; Of, for a
+	// comment, a task or a link, is the record it is about (its from end), as TYPE:ID.
 	Framework string `json:"-"`
 	SystemID  string `json:"-"`
+	Of        string `json:"-"`
 }
 
 // snapshot holds the fields of a record's before or after state that name it.
@@ -91,6 +93,20 @@ type snapshot struct {
 	Filename string      `json:"filename"`
 	SystemID string      `json:"system_id"`
 	Frame    string      `json:"framework"`
+	// Comments, tasks and links name the records they are about; a webhook its URL.
+	Record       *end   `json:"record"`
+	From         *end   `json:"from"`
+	To           *end   `json:"to"`
+	Relationship string `json:"relationship"`
+	Body         string `json:"body"`
+	URL          string `json:"url"`
+}
+
+// end is a record a comment, task or link is about, as their states name it.
+type end struct {
+	Type  string `json:"type"`
+	ID    string `json:"id"`
+	Title string `json:"title"`
 }
 
 // Describe names the record of e from its own states (after, or before for a deletion), without reading
@@ -100,12 +116,19 @@ type snapshot struct {
 func Describe(e *Entry) Record {
 	var s snapshot
 	for _, raw := range []json.RawMessage{e.After, e.Before} {
-		if len(raw) > 0 && string(raw) != "null" && json.Unmarshal(raw, &s) == nil && (s.Ref+s.Title+s.Name+s.Email+s.Key+s.Number.String()+s.Seq.String() != "") {
+		if len(raw) > 0 && string(raw) != "null" && json.Unmarshal(raw, &s) == nil &&
+			(s.Ref+s.Title+s.Name+s.Email+s.Key+s.Number.String()+s.Seq.String()+s.Body+s.URL != "" || s.From != nil) {
 			break
 		}
 	}
 	r := describe(e, s)
 	r.Framework, r.SystemID = s.Frame, s.SystemID
+	switch {
+	case s.Record != nil:
+		r.Of = s.Record.Type + ":" + s.Record.ID
+	case s.From != nil:
+		r.Of = s.From.Type + ":" + s.From.ID
+	}
 	if e.RecordType == "framework" {
 		r.Framework = s.Key
 	}
@@ -122,6 +145,14 @@ func systemKeyed(recordType string) bool {
 
 func describe(e *Entry, s snapshot) Record {
 	switch {
+	case e.RecordType == "comment" && s.Record != nil:
+		return Record{Ref: "on " + s.Record.Title, Name: excerpt(s.Body, 80)}
+	case e.RecordType == "link" && s.From != nil && s.To != nil:
+		return Record{Name: s.From.Title + " " + s.Relationship + " " + s.To.Title}
+	case e.RecordType == "task" && s.Record != nil && s.Title != "":
+		return Record{Ref: "on " + s.Record.Title, Name: s.Title}
+	case e.RecordType == "webhook" && s.URL != "":
+		return Record{Name: s.URL}
 	case s.Ref != "":
 		return Record{Ref: s.Ref, Name: s.Title}
 	case e.RecordType == "soa_version" && s.Number != "":
@@ -140,6 +171,15 @@ func describe(e *Entry, s snapshot) Record {
 		return Record{Ref: s.Key}
 	}
 	return Record{}
+}
+
+// excerpt is the first n characters of text on one line, with an ellipsis when cut.
+func excerpt(text string, n int) string {
+	r := []rune(strings.Join(strings.Fields(text), " "))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // Label returns "A.6.2.4 Verification and validation", the ref and name joined, or "".

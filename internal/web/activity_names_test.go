@@ -39,6 +39,18 @@ func TestTheTrailNamesAndLinksRecordsAndFilters(t *testing.T) {
 		t.Error("an entry shows a record id instead of its name")
 	}
 
+	// Comments, tasks and links are named by what they say and the record they are about, and lead to it.
+	p = b.get("/activity?record_type=comment")
+	expect(t, p, http.StatusOK, "")
+	mustContain(t, p, "comment on TalentMatch", "where is the bias evaluation of the ranker")
+	if !regexp.MustCompile(`<a href="/systems/[0-9a-z]{26}#comment-[0-9a-z]{26}">`).MatchString(p.Body) {
+		t.Errorf("a comment's entry does not lead to it:\n%s", excerpt(p))
+	}
+	p = b.get("/activity?record_type=link")
+	mustContain(t, p, "link Lumen Assist implements A.6.2.6")
+	p = b.get("/activity?record_type=task")
+	mustContain(t, p, "task on TalentMatch Link the bias evaluation of ranker 2.3 to TalentMatch")
+
 	p = b.get("/activity?record_type=system&action=create")
 	expect(t, p, http.StatusOK, "")
 	mustContain(t, p, "AI system Lumen Assist")

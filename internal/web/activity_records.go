@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims/internal/activity"
+	"github.com/aimsproject/aims/internal/record"
 )
 
 // recordTypes are the kinds of record the trail speaks of, in the order the filter offers them, with the
@@ -27,6 +28,12 @@ var recordTypes = []struct{ Type, Label string }{
 	{"api_token", "API token"},
 	{"organization", "organization"},
 	{"user", "user"},
+	{"link", "link"},
+	{"comment", "comment"},
+	{"task", "task"},
+	{"webhook", "webhook"},
+	{"webhook_test", "webhook test"},
+	{"email_preference", "e-mail setting"},
 }
 
 // recordTypeLabel returns the words for a record type, or the type itself.
@@ -79,6 +86,23 @@ func recordHref(e *activity.Entry, r activity.Record) string {
 		return "/members"
 	case "organization":
 		return "/settings"
+	case "comment", "task", "link":
+		if ref, err := record.ParseRef(r.Of, "of"); err == nil {
+			p := (record.End{Type: ref.Type, ID: ref.ID}).Path()
+			switch e.RecordType {
+			case "comment":
+				p += "#comment-" + e.RecordID
+			case "task":
+				p += "#record-tasks-title"
+			default:
+				p += "#record-links-title"
+			}
+			return p
+		}
+	case "webhook", "webhook_test":
+		return "/webhooks"
+	case "email_preference":
+		return "/my-work#notify-title"
 	}
 	return ""
 }

@@ -25,6 +25,12 @@ func demoFixture(t *testing.T) (*apptest.Fixture, *account.Organization, *accoun
 	if err := demo.LoadBOMs(f.Ctx, f.Systems, f.DB); err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.LoadLinks(f.Ctx, f.Records, f.Systems, f.DB); err != nil {
+		t.Fatal(err)
+	}
+	if err := demo.LoadWork(f.Ctx, f.Records, f.Systems, f.DB); err != nil {
+		t.Fatal(err)
+	}
 	org, err := f.DB.OrganizationBySlug(f.Ctx, demo.OrgSlug)
 	if err != nil {
 		t.Fatal(err)
