@@ -9,11 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"maps"
-	"reflect"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/activity"
@@ -34,68 +31,6 @@ func scanBOMImport(sc scanner, dest ...any) (*system.BOMImport, error) {
 	}
 	b.ImportedAt = b.ImportedAt.UTC()
 	return &b, nil
-}
-
-// bomMatcher finds the stored component a BOM component stands for: by bom_ref with the same kind and
-// name, else by kind, name and component version.
-type bomMatcher struct {
-	byRef map[matchKey]*system.Component // kind, bom-ref, name
-	byKey map[matchKey]*system.Component // kind, name, component version
-}
-
-// matchKey is three of a component's fields (a struct, so that no key is built for a lookup).
-type matchKey struct{ a, b, c string }
-
-func refKey(c *system.Component) matchKey  { return matchKey{c.Kind, c.BOMRef, c.Name} }
-func nameKey(c *system.Component) matchKey { return matchKey{c.Kind, c.Name, c.ComponentVersion} }
-
-func (m *bomMatcher) add(c *system.Component) {
-	if c.BOMRef != "" {
-		m.byRef[refKey(c)] = c
-	}
-	m.byKey[nameKey(c)] = c
-}
-
-func (m *bomMatcher) match(c *system.Component) *system.Component {
-	byKey := m.byKey[nameKey(c)]
-	if c.BOMRef != "" {
-		if old := m.byRef[refKey(c)]; old != nil && (old == byKey || byKey == nil) {
-			return old
-		}
-	}
-	return byKey
-}
-
-// mergeDetails returns old's details overlaid with new's, and whether that is what old holds already
-// (then old is returned as it is).
-func mergeDetails(old, new json.RawMessage) (json.RawMessage, bool, error) {
-	if len(old) > 0 && bytes.Equal(old, new) {
-		return old, true, nil // the common case of a BOM imported again
-	}
-	var b map[string]any
-	if err := json.Unmarshal(new, &b); err != nil {
-		return nil, false, fmt.Errorf("cannot read component details: %w", err)
-	}
-	if len(b) == 0 {
-		return old, true, nil
-	}
-	var a map[string]any
-	if err := json.Unmarshal(old, &a); err != nil || a == nil {
-		a = map[string]any{}
-	}
-	same := true
-	for k, v := range b {
-		if w, ok := a[k]; !ok || !reflect.DeepEqual(v, w) {
-			same = false
-			break
-		}
-	}
-	if same {
-		return old, true, nil
-	}
-	maps.Copy(a, b)
-	merged, err := json.Marshal(a)
-	return merged, false, err
 }
 
 // bomBatch is the number of rows of one multi-row statement of an import: with 13 columns a component
@@ -215,11 +150,11 @@ func (db *DB) writeImport(ctx context.Context, id string, imp *system.BOMImport,
 	var links []*system.Component
 	for _, c := range comps {
 		c.OrgID = imp.OrgID
-		if old := m.match(c); old != nil {
+		if old := m.Match(c); old != nil {
 			if _, ok := stored[old.ID]; !ok && !isNew[old.ID] {
 				stored[old.ID] = storedComponent{supplier: old.Supplier, version: old.Version}
 			}
-			changed, err := updateFromBOM(old, c, now)
+			changed, err := system.MergeFromBOM(old, c, now)
 			if err != nil {
 				return err
 			}
@@ -239,7 +174,7 @@ func (db *DB) writeImport(ctx context.Context, id string, imp *system.BOMImport,
 			created = append(created, c)
 			isNew[c.ID] = true
 			stats.Created++
-			m.add(c)
+			m.Add(c)
 		}
 		if !linked[c.ID] {
 			linked[c.ID] = true
@@ -363,8 +298,8 @@ func writeInventory(w *bufio.Writer, inv *aibom.Inventory) error {
 
 // bomCandidates reads the components of orgID that comps may match, in the order they were created
 // (so that of two with the same bom-ref the newer wins, as when all were read), into a matcher.
-func (db *DB) bomCandidates(ctx context.Context, q q, orgID string, comps []*system.Component) (*bomMatcher, error) {
-	m := &bomMatcher{byRef: make(map[matchKey]*system.Component, len(comps)), byKey: make(map[matchKey]*system.Component, len(comps))}
+func (db *DB) bomCandidates(ctx context.Context, q q, orgID string, comps []*system.Component) (*system.BOMMatcher, error) {
+	m := system.NewBOMMatcher(len(comps))
 	seen := map[string]bool{}
 	var names []string
 	for _, c := range comps {
@@ -416,39 +351,9 @@ func (db *DB) bomCandidates(ctx context.Context, q q, orgID string, comps []*sys
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
 	})
 	for _, c := range stored {
-		m.add(c)
+		m.Add(c)
 	}
 	return m, nil
-}
-
-// updateFromBOM gives the stored component old the BOM's values of c (details merged), in memory,
-// reporting whether anything changed; a change bumps old's version.
-func updateFromBOM(old, c *system.Component, now time.Time) (bool, error) {
-	details, same, err := mergeDetails(old.Details, c.Details)
-	if err != nil {
-		return false, err
-	}
-	next := *old
-	next.Kind, next.Name, next.ComponentVersion, next.BOMRef = c.Kind, c.Name, c.ComponentVersion, c.BOMRef
-	if c.Supplier != "" {
-		next.Supplier = c.Supplier
-	}
-	if c.Licence != "" {
-		next.Licence = c.Licence
-	}
-	if c.Description != "" {
-		next.Description = c.Description
-	}
-	if same && next.Kind == old.Kind && next.Name == old.Name && next.ComponentVersion == old.ComponentVersion &&
-		next.BOMRef == old.BOMRef && next.Supplier == old.Supplier && next.Licence == old.Licence &&
-		next.Description == old.Description {
-		return false, nil
-	}
-	next.Details = details
-	next.Version = old.Version + 1
-	next.UpdatedAt = now.UTC()
-	*old = next
-	return true, nil
 }
 
 // BOMImports returns the imports of orgID's system systemID, newest first, without inventories.
