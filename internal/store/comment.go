@@ -64,7 +64,7 @@ func collectMembers(rows *sql.Rows) ([]record.Member, error) {
 func (db *DB) MemberByUserID(ctx context.Context, orgID, userID string) (*record.Member, error) {
 	var m record.Member
 	err := db.reader(ctx).row(ctx, `SELECT u.id, u.name, u.email, m.role FROM memberships m JOIN users u ON u.id = m.user_id
-		WHERE m.org_id = ? AND m.user_id = ?`, orgID, userID).Scan(&m.UserID, &m.Name, &m.Email, &m.Role)
+		WHERE m.org_id = ? AND m.user_id = ?`+db.shareLock(ctx, "m"), orgID, userID).Scan(&m.UserID, &m.Name, &m.Email, &m.Role)
 	if err != nil {
 		return nil, notFound(err, "Member")
 	}

@@ -326,6 +326,16 @@ func (db *DB) reader(ctx context.Context) q {
 	return q{db: db, x: db.read, pool: db.read}
 }
 
+// shareLock is the clause that keeps the rows a read in a transaction relies on from changing until it
+// ends, on PostgreSQL (" FOR SHARE OF alias"); SQLite's single writer gives that already, and a read
+// outside a transaction needs none.
+func (db *DB) shareLock(ctx context.Context, alias string) string {
+	if db.dialect == Postgres && db.txFrom(ctx) != nil {
+		return " FOR SHARE OF " + alias
+	}
+	return ""
+}
+
 // q returns the transaction's querier.
 func (tx *Tx) q() q { return q{db: tx.db, x: tx.tx} }
 

@@ -117,7 +117,9 @@ func (db *DB) MembershipByID(ctx context.Context, orgID, id string) (*account.Me
 
 // MembershipOf returns userID's membership of orgID, or ENOTFOUND.
 func (db *DB) MembershipOf(ctx context.Context, orgID, userID string) (*account.Membership, error) {
-	m, err := scanMembership(db.reader(ctx).row(ctx, membershipSelect+` WHERE m.org_id = ? AND m.user_id = ?`, orgID, userID))
+	// Within a service's transaction (an owner being checked), the membership is locked until it ends, so
+	// that a role change or removal cannot slip between the check and the write.
+	m, err := scanMembership(db.reader(ctx).row(ctx, membershipSelect+` WHERE m.org_id = ? AND m.user_id = ?`+db.shareLock(ctx, "m"), orgID, userID))
 	return m, notFound(err, "Member")
 }
 
