@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/record"
 )
 
 // DashboardPage is the home page of the current organization.
@@ -16,6 +17,13 @@ type DashboardPage struct {
 	Members, ActiveTokens   int
 	MoreMembers, MoreTokens bool
 	Entries                 int64
+	// MyTasks and MyOverdue count the visitor's active tasks (-1 when the role may not read tasks);
+	// OpenQuestions the open threads auditors started (-1 when it may not read comments). More* says a
+	// count stopped at its first page.
+	MyTasks, MyOverdue, OpenQuestions int
+	MoreTasks, MoreQuestions          bool
+	// QuestionsHref leads to the comments in the activity trail, for those who may read it.
+	QuestionsHref string
 }
 
 // roleSummaries say in a sentence what each role may do, in the order of aims.Roles.
@@ -33,7 +41,30 @@ var roleSummaries = map[aims.Role]string{
 func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := r.Context()
 	p := DashboardPage{Layout: w.layout(rw, r, v, v.org.Name, "/"), RoleSummary: roleSummaries[v.actor.Role],
-		Areas: areas, Members: -1, ActiveTokens: -1, Entries: -1}
+		Areas: areas, Members: -1, ActiveTokens: -1, Entries: -1, MyTasks: -1, OpenQuestions: -1}
+	if v.may(aims.ActionRead, aims.ResTask) {
+		ts, next, err := w.Records.MyWork(ctx, v.org.ID, v.user.ID, pageOf("", aims.MaxPageLimit))
+		if err != nil {
+			return err
+		}
+		p.MyTasks, p.MoreTasks, p.MyOverdue = len(ts), next != "", 0
+		for _, t := range ts {
+			if t.Overdue {
+				p.MyOverdue++
+			}
+		}
+	}
+	if v.may(aims.ActionRead, aims.ResComment) {
+		cs, next, err := w.Records.Comments(ctx, v.org.ID, record.CommentFilter{AuthorRole: aims.RoleAuditor, Status: "open"},
+			pageOf("", aims.MaxPageLimit))
+		if err != nil {
+			return err
+		}
+		p.OpenQuestions, p.MoreQuestions = len(cs), next != ""
+		if v.may(aims.ActionRead, aims.ResActivity) {
+			p.QuestionsHref = "/activity?record_type=comment"
+		}
+	}
 	if v.may(aims.ActionRead, aims.ResMember) {
 		ms, next, err := w.Accounts.Store().ListMembers(ctx, v.org.ID, pageOf("", 200))
 		if err != nil {

@@ -47,6 +47,7 @@ func TestTasksInTheUI(t *testing.T) {
 	}
 
 	p := browserAs(t, f, priya, acme)
+	mustContain(t, p.get("/"), "3 tasks for you, 1 overdue", "0 open auditor questions")
 	work := p.get("/my-work")
 	mustContain(t, work, "1 task is overdue.", "TalentMatch")
 	body := text(work.Body)
