@@ -201,6 +201,16 @@ func (s *Service) Comments(ctx context.Context, orgID string, f CommentFilter, p
 	return cs, next, nil
 }
 
+// CountComments returns how many of orgID's comments f selects (f names no record or thread), and
+// whether there are more than max: a count for a summary, with nothing read or rendered.
+func (s *Service) CountComments(ctx context.Context, orgID string, f CommentFilter, max int) (int, bool, error) {
+	if err := f.check(); err != nil {
+		return 0, false, err
+	}
+	n, err := s.store.CountComments(ctx, orgID, f, max)
+	return min(n, max), n > max, err
+}
+
 // Render returns the sanitized HTML of Markdown text, as comments show it.
 func (s *Service) Render(src string) string { return s.md.render(src) }
 

@@ -102,6 +102,9 @@ func TestCommentsCarryAnAuditorsQuestions(t *testing.T) {
 	if n := count(record.CommentFilter{AuthorRole: aims.RoleAuditor, Status: "open"}); n != 1 {
 		t.Errorf("%d open auditor threads, want 1", n)
 	}
+	if n, more, err := f.sv.Records.CountComments(f.ctx, f.org.ID, record.CommentFilter{AuthorRole: aims.RoleAuditor, Status: "open"}, 10); err != nil || n != 1 || more {
+		t.Errorf("counted %d open auditor threads, more %v (%v); want 1", n, more, err)
+	}
 	if n := count(record.CommentFilter{Thread: q.ID}); n != 2 {
 		t.Errorf("%d replies, want 2", n)
 	}

@@ -45,6 +45,8 @@ type Store interface {
 	// ListComments returns a page of orgID's comments matching f: oldest first for one record or thread,
 	// newest first otherwise.
 	ListComments(ctx context.Context, orgID string, f CommentFilter, p aims.Page) ([]*Comment, string, error)
+	// CountComments returns how many of orgID's comments f selects, counting no further than max+1.
+	CountComments(ctx context.Context, orgID string, f CommentFilter, max int) (int, error)
 	// DeleteRecordComments deletes the comments of refs (their activity entries stay).
 	DeleteRecordComments(ctx context.Context, orgID string, refs []Ref) error
 
@@ -56,11 +58,13 @@ type Store interface {
 	UpdateTask(ctx context.Context, t *Task, ifVersion int64) error
 	// ListTasks returns a page of orgID's tasks matching f, by due date (overdue first, undated last).
 	ListTasks(ctx context.Context, orgID string, f TaskFilter, p aims.Page) ([]*Task, string, error)
+	// CountTasks returns how many of orgID's tasks f selects, counting no further than max+1.
+	CountTasks(ctx context.Context, orgID string, f TaskFilter, max int) (int, error)
 	// DeleteRecordTasks deletes the tasks of refs (their activity entries stay).
 	DeleteRecordTasks(ctx context.Context, orgID string, refs []Ref) error
 }
 
-// Service applies the rules of links and comments. Callers are authorized already (by the route
+// Service applies the rules of links, comments and tasks. Callers are authorized already (by the route
 // tables); the service checks the rules that depend on the record and the actor: who may resolve a
 // thread, who may change a comment and until when.
 type Service struct {

@@ -151,6 +151,20 @@ func (s *Service) MyWork(ctx context.Context, orgID, userID string, p aims.Page)
 	return s.Tasks(ctx, orgID, TaskFilter{OwnerID: userID, Status: "active"}, p)
 }
 
+// CountMyWork returns how many active tasks userID owns in orgID and how many of them are overdue (each at
+// most max), and whether there are more than max: a summary, with no task read.
+func (s *Service) CountMyWork(ctx context.Context, orgID, userID string, max int) (active, overdue int, more bool, err error) {
+	f := TaskFilter{OwnerID: userID, Status: "active", Today: s.Today()}
+	if active, err = s.store.CountTasks(ctx, orgID, f, max); err != nil {
+		return 0, 0, false, err
+	}
+	f.Overdue = true
+	if overdue, err = s.store.CountTasks(ctx, orgID, f, max); err != nil {
+		return 0, 0, false, err
+	}
+	return min(active, max), min(overdue, max), active > max, nil
+}
+
 // MemberID returns the user id of the member of orgID named by who: an id, or an email address.
 func (s *Service) MemberID(ctx context.Context, orgID, who, field string) (string, error) {
 	who = strings.TrimSpace(who)

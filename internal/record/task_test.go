@@ -62,6 +62,12 @@ func TestTasksListOverdueFirst(t *testing.T) {
 	if got := mine(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("my work: %q, want %q", got, want)
 	}
+	if a, o, more, err := f.sv.Records.CountMyWork(f.ctx, f.org.ID, priya.ID, 10); err != nil || a != 4 || o != 2 || more {
+		t.Errorf("counted %d active, %d overdue, more %v (%v); want 4, 2, false", a, o, more, err)
+	}
+	if a, o, more, err := f.sv.Records.CountMyWork(f.ctx, f.org.ID, priya.ID, 3); err != nil || a != 3 || o != 2 || !more {
+		t.Errorf("counted up to 3: %d active, %d overdue, more %v (%v); want 3, 2, true", a, o, more, err)
+	}
 	od, _, err := f.sv.Records.Tasks(f.ctx, f.org.ID, record.TaskFilter{OwnerID: priya.ID, Overdue: true}, aims.Page{})
 	if err != nil || len(od) != 2 {
 		t.Errorf("overdue: %d, %v", len(od), err)

@@ -132,10 +132,7 @@ func (db *DB) writeImport(ctx context.Context, id string, imp *system.BOMImport,
 	if err != nil {
 		return fmt.Errorf("cannot read the links of AI system %s: %w", imp.SystemID, err)
 	}
-	ids, err := collect(rows, func(sc scanner) (string, error) {
-		var id string
-		return id, sc.Scan(&id)
-	})
+	ids, err := collect(rows, scanValue[string])
 	if err != nil {
 		return fmt.Errorf("cannot read the links of AI system %s: %w", imp.SystemID, err)
 	}

@@ -209,10 +209,7 @@ func (db *DB) DropStaleImports(ctx context.Context) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("cannot read the pending BOM imports: %w", err)
 	}
-	ids, err := collect(rows, func(sc scanner) (string, error) {
-		var id string
-		return id, sc.Scan(&id)
-	})
+	ids, err := collect(rows, scanValue[string])
 	if err != nil {
 		return 0, fmt.Errorf("cannot read the pending BOM imports: %w", err)
 	}

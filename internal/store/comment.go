@@ -156,8 +156,27 @@ func (db *DB) ListComments(ctx context.Context, orgID string, f record.CommentFi
 			return nil, "", err
 		}
 	}
-	conds := []string{"c.org_id = ?", "c.id " + cmp + " ?"}
-	args := []any{orgID, cursor}
+	conds, args := commentConds(orgID, f)
+	conds, args = append(conds, "c.id "+cmp+" ?"), append(args, cursor)
+	rows, err := db.reader(ctx).query(ctx, commentSelect+` WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.id `+order+` LIMIT ?`,
+		append(args, limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot list comments: %w", err)
+	}
+	cs, err := collect(rows, scanComment)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot read comments: %w", err)
+	}
+	cs, next := pageOf(cs, limit, func(c *record.Comment) string { return c.ID })
+	if err := db.titleComments(ctx, orgID, cs); err != nil {
+		return nil, "", err
+	}
+	return cs, next, nil
+}
+
+// commentConds are the conditions of the comments of orgID that f selects.
+func commentConds(orgID string, f record.CommentFilter) ([]string, []any) {
+	conds, args := []string{"c.org_id = ?"}, []any{orgID}
 	if f.Record != nil {
 		conds = append(conds, "c.record_type = ?", "c.record_id = ?")
 		args = append(args, f.Record.Type, f.Record.ID)
@@ -179,20 +198,13 @@ func (db *DB) ListComments(ctx context.Context, orgID string, f record.CommentFi
 		conds = append(conds, "c.author_role = ?")
 		args = append(args, f.AuthorRole)
 	}
-	rows, err := db.reader(ctx).query(ctx, commentSelect+` WHERE `+strings.Join(conds, " AND ")+` ORDER BY c.id `+order+` LIMIT ?`,
-		append(args, limit+1)...)
-	if err != nil {
-		return nil, "", fmt.Errorf("cannot list comments: %w", err)
-	}
-	cs, err := collect(rows, scanComment)
-	if err != nil {
-		return nil, "", fmt.Errorf("cannot read comments: %w", err)
-	}
-	cs, next := pageOf(cs, limit, func(c *record.Comment) string { return c.ID })
-	if err := db.titleComments(ctx, orgID, cs); err != nil {
-		return nil, "", err
-	}
-	return cs, next, nil
+	return conds, args
+}
+
+// CountComments returns how many of orgID's comments f selects, counting no further than max+1.
+func (db *DB) CountComments(ctx context.Context, orgID string, f record.CommentFilter, max int) (int, error) {
+	conds, args := commentConds(orgID, f)
+	return db.countUpTo(ctx, `SELECT 1 FROM comments c WHERE `+strings.Join(conds, " AND "), args, max)
 }
 
 // titleComments fills in the titles of the records cs are about.

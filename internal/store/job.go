@@ -86,7 +86,7 @@ func (db *DB) ClaimJobs(ctx context.Context, owner string, now time.Time, lease 
 		if err != nil {
 			return fmt.Errorf("cannot find due jobs: %w", err)
 		}
-		ids, err := collect(rows, func(s scanner) (string, error) { var id string; return id, s.Scan(&id) })
+		ids, err := collect(rows, scanValue[string])
 		if err != nil {
 			return fmt.Errorf("cannot read due jobs: %w", err)
 		}

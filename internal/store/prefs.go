@@ -71,7 +71,8 @@ func (db *DB) DigestRecipients(ctx context.Context, n int) ([][2]string, error) 
 	}
 	return collect(rows, func(s scanner) ([2]string, error) {
 		var p [2]string
-		return p, s.Scan(&p[0], &p[1])
+		err := s.Scan(&p[0], &p[1])
+		return p, err
 	})
 }
 

@@ -31,8 +31,10 @@ func scanLinkRow(s scanner) (*record.Link, error) {
 func (db *DB) ResolveRecords(ctx context.Context, orgID string, refs []record.Ref) (map[record.Ref]record.End, error) {
 	out := make(map[record.Ref]record.End, len(refs))
 	byType := map[record.Type][]string{}
+	seen := make(map[record.Ref]bool, len(refs))
 	for _, r := range refs {
-		if _, seen := out[r]; !seen && !slicesContains(byType[r.Type], r.ID) {
+		if !seen[r] {
+			seen[r] = true
 			byType[r.Type] = append(byType[r.Type], r.ID)
 		}
 	}
@@ -53,15 +55,6 @@ func (db *DB) ResolveRecords(ctx context.Context, orgID string, refs []record.Re
 		}
 	}
 	return out, nil
-}
-
-func slicesContains(s []string, v string) bool {
-	for _, x := range s {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // resolveByID runs query (which ends in "id IN ") over ids in chunks and records each (id, title) row.

@@ -79,8 +79,5 @@ func (db *DB) texts(ctx context.Context, query string, args ...any) ([]string, e
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(sc scanner) (string, error) {
-		var v string
-		return v, sc.Scan(&v)
-	})
+	return collect(rows, scanValue[string])
 }

@@ -108,8 +108,30 @@ func (db *DB) ListTasks(ctx context.Context, orgID string, f record.TaskFilter, 
 			return nil, "", aims.FieldError("cursor", "The cursor is not valid.")
 		}
 	}
-	conds := []string{"t.org_id = ?"}
-	args := []any{orgID}
+	conds, args := taskConds(orgID, f)
+	if p.Cursor != "" {
+		conds = append(conds, "(t.due_key > ? OR (t.due_key = ? AND t.id > ?))")
+		args = append(args, afterKey, afterKey, afterID)
+	}
+	rows, err := db.reader(ctx).query(ctx, taskSelect+` WHERE `+strings.Join(conds, " AND ")+` ORDER BY t.due_key, t.id LIMIT ?`,
+		append(args, limit+1)...)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot list tasks: %w", err)
+	}
+	ts, err := collect(rows, scanTask)
+	if err != nil {
+		return nil, "", fmt.Errorf("cannot read tasks: %w", err)
+	}
+	ts, next := pageOf(ts, limit, func(t *record.Task) string { return record.DueKey(t.Due) + "|" + t.ID })
+	if err := db.titleTasks(ctx, orgID, ts); err != nil {
+		return nil, "", err
+	}
+	return ts, next, nil
+}
+
+// taskConds are the conditions of the tasks of orgID that f selects.
+func taskConds(orgID string, f record.TaskFilter) ([]string, []any) {
+	conds, args := []string{"t.org_id = ?"}, []any{orgID}
 	if f.OwnerID != "" {
 		conds = append(conds, "t.owner_id = ?")
 		args = append(args, f.OwnerID)
@@ -130,24 +152,13 @@ func (db *DB) ListTasks(ctx context.Context, orgID string, f record.TaskFilter, 
 		conds = append(conds, "t.active = 1", "t.due_key < ?")
 		args = append(args, f.Today)
 	}
-	if p.Cursor != "" {
-		conds = append(conds, "(t.due_key > ? OR (t.due_key = ? AND t.id > ?))")
-		args = append(args, afterKey, afterKey, afterID)
-	}
-	rows, err := db.reader(ctx).query(ctx, taskSelect+` WHERE `+strings.Join(conds, " AND ")+` ORDER BY t.due_key, t.id LIMIT ?`,
-		append(args, limit+1)...)
-	if err != nil {
-		return nil, "", fmt.Errorf("cannot list tasks: %w", err)
-	}
-	ts, err := collect(rows, scanTask)
-	if err != nil {
-		return nil, "", fmt.Errorf("cannot read tasks: %w", err)
-	}
-	ts, next := pageOf(ts, limit, func(t *record.Task) string { return record.DueKey(t.Due) + "|" + t.ID })
-	if err := db.titleTasks(ctx, orgID, ts); err != nil {
-		return nil, "", err
-	}
-	return ts, next, nil
+	return conds, args
+}
+
+// CountTasks returns how many of orgID's tasks f selects, counting no further than max+1.
+func (db *DB) CountTasks(ctx context.Context, orgID string, f record.TaskFilter, max int) (int, error) {
+	conds, args := taskConds(orgID, f)
+	return db.countUpTo(ctx, `SELECT 1 FROM tasks t WHERE `+strings.Join(conds, " AND "), args, max)
 }
 
 // titleTasks fills in the titles of the records ts are about.

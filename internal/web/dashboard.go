@@ -43,24 +43,18 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *visit) error
 	p := DashboardPage{Layout: w.layout(rw, r, v, v.org.Name, "/"), RoleSummary: roleSummaries[v.actor.Role],
 		Areas: areas, Members: -1, ActiveTokens: -1, Entries: -1, MyTasks: -1, OpenQuestions: -1}
 	if v.may(aims.ActionRead, aims.ResTask) {
-		ts, next, err := w.Records.MyWork(ctx, v.org.ID, v.user.ID, pageOf("", aims.MaxPageLimit))
-		if err != nil {
+		var err error
+		if p.MyTasks, p.MyOverdue, p.MoreTasks, err = w.Records.CountMyWork(ctx, v.org.ID, v.user.ID, aims.MaxPageLimit); err != nil {
 			return err
-		}
-		p.MyTasks, p.MoreTasks, p.MyOverdue = len(ts), next != "", 0
-		for _, t := range ts {
-			if t.Overdue {
-				p.MyOverdue++
-			}
 		}
 	}
 	if v.may(aims.ActionRead, aims.ResComment) {
-		cs, next, err := w.Records.Comments(ctx, v.org.ID, record.CommentFilter{AuthorRole: aims.RoleAuditor, Status: "open"},
-			pageOf("", aims.MaxPageLimit))
+		var err error
+		p.OpenQuestions, p.MoreQuestions, err = w.Records.CountComments(ctx, v.org.ID,
+			record.CommentFilter{AuthorRole: aims.RoleAuditor, Status: "open"}, aims.MaxPageLimit)
 		if err != nil {
 			return err
 		}
-		p.OpenQuestions, p.MoreQuestions = len(cs), next != ""
 		if v.may(aims.ActionRead, aims.ResActivity) {
 			p.QuestionsHref = "/activity?record_type=comment"
 		}

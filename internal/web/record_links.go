@@ -115,8 +115,8 @@ func (w *Web) recordLinks(ctx context.Context, r *http.Request, v *visit, self r
 // findRecords returns up to linkFindShown records of type t in orgID that match query, and whether there
 // are more.
 func (w *Web) findRecords(ctx context.Context, orgID string, t record.Type, query string) ([]record.End, bool, error) {
-	if len(query) > 200 {
-		query = query[:200]
+	if r := []rune(query); len(r) > 200 { // the search fields' bound, in characters: never cut one in two
+		query = string(r[:200])
 	}
 	var out []record.End
 	switch t {
