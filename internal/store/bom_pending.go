@@ -10,7 +10,7 @@ import (
 	"github.com/aimsproject/aims"
 )
 
-// A BOM import being written is pending (migration 0023; see SaveBOMImport for the whole design): its
+// A BOM import being written is pending (migration 0023; see system.Service.ImportBOM for the whole design): its
 // rows carry its id in import_id and stay invisible until its last transaction deletes its bom_pending
 // row.
 
@@ -88,59 +88,60 @@ func (db *DB) beginImport(ctx context.Context, orgID, systemID string) (string, 
 	return "", errImportBusy
 }
 
-// importStep runs fn, the step-th batch of pending import id, in a transaction that renews the import's
-// lease; ECONFLICT when the import is no longer pending (it was taken for dead and deleted).
-func (db *DB) importStep(ctx context.Context, id string, step int, fn func(tx *Tx) error) error {
+// importStep runs fn, a batch of pending import id, in a transaction that renews the import's lease;
+// ECONFLICT when the import is no longer pending (it was taken for dead and deleted).
+func (db *DB) importStep(ctx context.Context, id string, fn func(tx *Tx) error) error {
 	err := db.WithTx(ctx, func(tx *Tx) error {
-		res, err := tx.q().exec(ctx, `UPDATE bom_pending SET lease_until = ? WHERE id = ?`, db.now().Add(importLease), id)
-		if err != nil {
-			return fmt.Errorf("cannot renew the BOM import: %w", err)
-		}
-		if n, err := res.RowsAffected(); err != nil || n != 1 {
-			return aims.Errorf(aims.ECONFLICT, "The BOM import took too long and was abandoned; import it again.")
+		if err := tx.renewImport(ctx, id); err != nil {
+			return err
 		}
 		return fn(tx)
 	})
 	if err == nil && db.importFault != nil {
+		db.importMu.Lock()
+		if db.importSteps == nil {
+			db.importSteps = map[string]int{}
+		}
+		db.importSteps[id]++
+		step := db.importSteps[id]
+		db.importMu.Unlock()
 		err = db.importFault(step)
 	}
 	return err
 }
 
-// awaitRenewing returns ready's answer, renewing the lease of pending import id while it waits: the
-// schema validation of a large BOM may outlast the writing, and on a busy machine the lease.
-func (db *DB) awaitRenewing(ctx context.Context, id string, ready func() error) error {
-	answer := make(chan error, 1)
-	go func() { answer <- ready() }()
-	t := time.NewTicker(importLease / 4)
-	defer t.Stop()
-	for {
-		select {
-		case err := <-answer:
-			return err
-		case <-t.C:
-			if _, err := db.writer(ctx).exec(ctx, `UPDATE bom_pending SET lease_until = ? WHERE id = ?`,
-				db.now().Add(importLease), id); err != nil {
-				return fmt.Errorf("cannot renew the BOM import: %w", err)
-			}
-		}
+// RenewBOMImport extends the lease of pending import id, as a batch does: an import that waits (for its
+// schema validation) renews it now and then. ECONFLICT when the import is no longer pending.
+func (db *DB) RenewBOMImport(ctx context.Context, id string) error {
+	return db.WithTx(ctx, func(tx *Tx) error { return tx.renewImport(ctx, id) })
+}
+
+// renewImport extends the lease of pending import id; ECONFLICT when it is no longer pending (it was taken
+// for dead and deleted).
+func (tx *Tx) renewImport(ctx context.Context, id string) error {
+	res, err := tx.q().exec(ctx, `UPDATE bom_pending SET lease_until = ? WHERE id = ?`, tx.db.now().Add(importLease), id)
+	if err != nil {
+		return fmt.Errorf("cannot renew the BOM import: %w", err)
 	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return aims.Errorf(aims.ECONFLICT, "The BOM import took too long and was abandoned; import it again.")
+	}
+	return nil
 }
 
 // importBatches writes n rows of pending import id, write(tx, lo, hi) writing rows lo to hi, in batches
-// (see importBatchTime), each an import step numbered from *step + 1. On PostgreSQL, which has no single
+// (see importBatchTime), each an import step. On PostgreSQL, which has no single
 // writer (an import's transaction locks no row that another organization's writes need), the rows go in
 // one batch: small ones cost a commit each and made a 20 MB import five times slower on a busy machine.
-func (db *DB) importBatches(ctx context.Context, id string, step *int, n int, write func(tx *Tx, lo, hi int) error) error {
+func (db *DB) importBatches(ctx context.Context, id string, n int, write func(tx *Tx, lo, hi int) error) error {
 	size := importBatchFirst
 	if db.dialect == Postgres {
 		size = max(n, 1)
 	}
 	for lo := 0; lo < n; {
 		hi := min(lo+size, n)
-		*step++
 		var held time.Duration
-		if err := db.importStep(ctx, id, *step, func(tx *Tx) error {
+		if err := db.importStep(ctx, id, func(tx *Tx) error {
 			t0 := time.Now()
 			err := write(tx, lo, hi)
 			held = time.Since(t0)
@@ -162,6 +163,7 @@ func (db *DB) importBatches(ctx context.Context, id string, step *int, n int, wr
 // endImport makes pending import id visible, in the caller's transaction (the import's last);
 // ECONFLICT when it is no longer pending.
 func (tx *Tx) endImport(ctx context.Context, id string) error {
+	tx.db.forgetSteps(id)
 	res, err := tx.q().exec(ctx, `DELETE FROM bom_pending WHERE id = ?`, id)
 	if err != nil {
 		return fmt.Errorf("cannot complete the BOM import: %w", err)
@@ -175,6 +177,7 @@ func (tx *Tx) endImport(ctx context.Context, id string) error {
 // dropImport deletes what pending import id wrote, importDrop rows a transaction, then the import
 // itself: its rows stay invisible until they are gone.
 func (db *DB) dropImport(ctx context.Context, id string) error {
+	db.forgetSteps(id)
 	for _, del := range []string{
 		`DELETE FROM system_components WHERE import_id = ? AND component_id IN (` + importLinkBatch + `)`,
 		`DELETE FROM components WHERE import_id = ? AND id IN (` + importComponentBatch + `)`,
@@ -219,4 +222,11 @@ func (db *DB) DropStaleImports(ctx context.Context) (int, error) {
 		}
 	}
 	return len(ids), nil
+}
+
+// forgetSteps forgets the batches counted of import id (for importFault).
+func (db *DB) forgetSteps(id string) {
+	db.importMu.Lock()
+	delete(db.importSteps, id)
+	db.importMu.Unlock()
 }

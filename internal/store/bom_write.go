@@ -29,7 +29,7 @@ func componentCopyRow(c *system.Component, importID string) []any {
 		c.BOMRef, detailsText(c.Details), c.Version, c.CreatedAt, c.UpdatedAt, importID}
 }
 
-// insertComponents inserts cs as components of BOM import importID (see SaveBOMImport): with COPY on PostgreSQL, bomBatch rows a statement on SQLite. (Rows of
+// insertComponents inserts cs as components of BOM import importID (see BeginBOMImport): with COPY on PostgreSQL, bomBatch rows a statement on SQLite. (Rows of
 // JSON through json_each, as insertLinks does, were slower here: the details are JSON text themselves.)
 func (tx *Tx) insertComponents(ctx context.Context, importID string, cs []*system.Component) error {
 	if tx.db.dialect == Postgres {
@@ -63,31 +63,25 @@ func (tx *Tx) insertComponents(ctx context.Context, importID string, cs []*syste
 // JSON).
 const jsonBatch = 10000
 
-// storedComponent is what a BOM import read of a stored component it changes: its supplier and version.
-type storedComponent struct {
-	supplier string
-	version  int64
-}
-
-// updateComponents stores the new values of cs, bomBatch rows a statement, each only if the component is
-// still at the version stored[id] that the import read (else ECONFLICT: it was changed meanwhile). The
-// kind and name of a component matched to a BOM's never change (both ways of matching need them equal).
-// Its supplier is set only where it changed from the stored one, so that the trigger that copies it to
-// the component's links runs only for those.
-func (tx *Tx) updateComponents(ctx context.Context, orgID string, cs []*system.Component, stored map[string]storedComponent, now time.Time) error {
-	var withSupplier, without []*system.Component
-	for _, c := range cs {
-		if c.Supplier != stored[c.ID].supplier {
-			withSupplier = append(withSupplier, c)
+// updateComponents stores the new values of the components of us, bomBatch rows a statement, each only
+// if the component is still at the version the import read (else ECONFLICT: it was changed meanwhile).
+// The kind and name of a component matched to a BOM's never change (both ways of matching need them
+// equal). Its supplier is set only where it changed from the one read, so that the trigger that copies it
+// to the component's links runs only for those.
+func (tx *Tx) updateComponents(ctx context.Context, orgID string, us []system.BOMUpdate, now time.Time) error {
+	var withSupplier, without []system.BOMUpdate
+	for _, u := range us {
+		if u.Component.Supplier != u.ReadSupplier {
+			withSupplier = append(withSupplier, u)
 		} else {
-			without = append(without, c)
+			without = append(without, u)
 		}
 	}
 	for _, group := range []struct {
-		cs       []*system.Component
+		us       []system.BOMUpdate
 		supplier bool
 	}{{without, false}, {withSupplier, true}} {
-		if len(group.cs) == 0 {
+		if len(group.us) == 0 {
 			continue
 		}
 		set, row, cols := `component_version = v.column2, licence = v.column3, description = v.column4, bom_ref = v.column5,
@@ -98,12 +92,13 @@ func (tx *Tx) updateComponents(ctx context.Context, orgID string, cs []*system.C
 		}
 		b := tx.batch(`UPDATE components SET `+set+`, updated_at = ? FROM (VALUES `, row,
 			`) AS v WHERE components.org_id = ? AND components.id = v.column1 AND components.version = v.column8`)
-		err := chunks(len(group.cs), bomBatch, func(lo, hi int) error {
+		err := chunks(len(group.us), bomBatch, func(lo, hi int) error {
 			args := make([]any, 0, 2+(hi-lo)*cols)
 			args = append(args, now)
-			for _, c := range group.cs[lo:hi] {
+			for _, u := range group.us[lo:hi] {
+				c := u.Component
 				args = append(args, c.ID, c.ComponentVersion, c.Licence, c.Description, c.BOMRef, detailsText(c.Details), c.Version,
-					stored[c.ID].version)
+					u.ReadVersion)
 				if group.supplier {
 					args = append(args, c.Supplier)
 				}
@@ -112,7 +107,7 @@ func (tx *Tx) updateComponents(ctx context.Context, orgID string, cs []*system.C
 			n, err := b.exec(ctx, hi-lo, args)
 			if err != nil {
 				if hi-lo == 1 {
-					err = sameComponent(err, group.cs[lo])
+					err = sameComponent(err, group.us[lo].Component)
 				}
 				return fmt.Errorf("cannot update the components of the BOM: %w", err)
 			}
@@ -130,7 +125,7 @@ func (tx *Tx) updateComponents(ctx context.Context, orgID string, cs []*system.C
 }
 
 // insertLinks links the components cs (as stored) to systemID with role, as links of BOM import importID
-// (see SaveBOMImport), each with the lower-case
+// (see BeginBOMImport), each with the lower-case
 // supplier and model keys of its component (migration 0012) folded as the database's lower() folds them
 // (see insertLink). On PostgreSQL, whose lower() follows the database's locale, the component ids are
 // copied to a temporary table and linked by one INSERT ... SELECT that folds the keys. On SQLite, whose

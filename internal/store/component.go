@@ -16,7 +16,7 @@ const componentColumns = `c.id, c.org_id, c.kind, c.name, c.component_version, c
 	c.details, c.version, c.created_at, c.updated_at`
 
 // componentSelect reads the visible components of an organization (the first argument): not those of a BOM
-// import still being written (see SaveBOMImport).
+// import still being written (see BeginBOMImport).
 const componentSelect = `SELECT ` + componentColumns + ` FROM components c WHERE c.org_id = ? AND c.import_id NOT IN ` +
 	pendingImports + ` `
 

@@ -54,6 +54,8 @@ type DB struct {
 	// importFault, set by tests only, is called after each batch of a BOM import has been committed (see
 	// importStep), with its number; an error aborts the import there, as a failure would.
 	importFault func(step int) error
+	importMu    sync.Mutex
+	importSteps map[string]int // the batches committed of each pending import, counted for importFault
 }
 
 type stmtKey struct {

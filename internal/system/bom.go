@@ -68,22 +68,37 @@ type BOMDiff struct {
 }
 
 // BOMStore persists imported BOMs, scoped by organization: what another organization holds is ENOTFOUND.
+// An import is written in steps that ImportBOM runs (see saveBOMImport): its rows carry the id of the
+// pending import and stay invisible until it completes; on any error ImportBOM drops it. While one import
+// into an organization is pending, another is ECONFLICT.
 type BOMStore interface {
-	// SaveBOMImport stores, all or nothing, comps as components of the organization and imp as the next
-	// version of system imp.SystemID. A large import may be written in several transactions, so that
-	// other writes need not wait for all of it, but none of it is visible before all of it is. Each of comps is matched to a stored component by bom_ref
-	// (with the same kind and name), else by kind, name and component version; a match takes comps'
-	// values (details merged, the BOM's winning), otherwise it is created. Each is linked to the system
-	// with role unless linked already. The import gets one activity entry (record type bom_import, its id,
-	// and the counts of Stats); the stored version and its inventory are the detailed record of what the
-	// components became. It sets imp's ID, Seq, importer, ImportedAt and Stats. A system of another
-	// organization is ENOTFOUND. ready says whether the import may be committed, blocking until it knows
-	// (the schema validation running meanwhile); it is asked once the components are written, before the
-	// import is stored and committed, and its error (returned as it is) aborts the import. It may be
-	// asked more than once, from any goroutine, and gives the same answer. On any error nothing is stored
-	// (or, if the process dies meanwhile, nothing becomes visible and what was written is deleted later).
-	// While one import into an organization is being stored, another is ECONFLICT.
-	SaveBOMImport(ctx context.Context, imp *BOMImport, comps []*Component, role string, ready func() error) error
+	// BeginBOMImport registers a pending import into system systemID (ENOTFOUND when the organization has
+	// no such system) and returns its id; ECONFLICT while another import of the organization is pending.
+	BeginBOMImport(ctx context.Context, orgID, systemID string) (string, error)
+	// BOMCandidates returns, oldest first, the organization's components a BOM whose components have
+	// names may match: at least those with one of the names.
+	BOMCandidates(ctx context.Context, orgID string, names []string) ([]*Component, error)
+	// BOMLinkedComponents returns the ids of the components linked to system systemID.
+	BOMLinkedComponents(ctx context.Context, orgID, systemID string) ([]string, error)
+	// WriteBOMComponents stores cs (ids, versions and times set) as components of pending import id, in
+	// short transactions of their own that renew its lease; ECONFLICT when it is no longer pending.
+	WriteBOMComponents(ctx context.Context, id string, cs []*Component) error
+	// WriteBOMLinks links cs to system systemID with role, made at at, as links of pending import id, as
+	// WriteBOMComponents writes.
+	WriteBOMLinks(ctx context.Context, id, orgID, systemID, role string, cs []*Component, at time.Time) error
+	// RenewBOMImport extends the lease of pending import id, which a batch written renews too (an import
+	// whose lease runs out is taken for dead); ECONFLICT when it is no longer pending.
+	RenewBOMImport(ctx context.Context, id string) error
+	// UpdateBOMComponents stores the changed components of us at at, each only if still at the version
+	// read; ECONFLICT otherwise. It joins the transaction of Atomically.
+	UpdateBOMComponents(ctx context.Context, orgID string, us []BOMUpdate, at time.Time) error
+	// CompleteBOMImport stores imp as the system's next version, with its inventory compressed
+	// (aibom.GzipJSON), writes one activity entry (record type bom_import, its id, the counts of Stats),
+	// and makes pending import id visible; it sets imp's ID, Seq, importer and ImportedAt. It joins the
+	// transaction of Atomically; ECONFLICT when the import is no longer pending.
+	CompleteBOMImport(ctx context.Context, id string, imp *BOMImport, inventoryGzip []byte) error
+	// DropBOMImport deletes pending import id and what it wrote.
+	DropBOMImport(ctx context.Context, id string) error
 	// BOMImports returns the imports of a system, newest first, without their inventories; ENOTFOUND when
 	// there is no such system.
 	BOMImports(ctx context.Context, orgID, systemID string) ([]*BOMImport, error)
@@ -133,7 +148,7 @@ func (s *Service) BOMLimit() int64 {
 
 // ImportBOM reads a CycloneDX 1.5 or 1.6 JSON BOM of at most BOMLimit bytes and stores it as the next version of system systemID's BOM, with its components
 // upserted into the organization's components and linked to the system, all or nothing (see
-// BOMStore.SaveBOMImport). A system of another organization is ENOTFOUND; another import into the
+// saveBOMImport). A system of another organization is ENOTFOUND; another import into the
 // organization still being stored is ECONFLICT; a document over the limit is ETOOLARGE; one that is not
 // JSON or not valid CycloneDX is a *BOMInvalidError (EINVALID) listing the issues. Nothing is stored on
 // error.
@@ -177,7 +192,7 @@ func (s *Service) ImportBOM(ctx context.Context, orgID, systemID string, r io.Re
 	imp := &BOMImport{OrgID: orgID, SystemID: systemID, SpecVersion: inv.Metadata.SpecVersion,
 		SerialNumber: inv.Metadata.SerialNumber, BOMVersion: inv.Metadata.Version, Filename: filename,
 		SHA256: hex.EncodeToString(h.Sum(nil)), Components: len(inv.Components), Inventory: inv}
-	if err := s.store.SaveBOMImport(ctx, imp, comps, BOMRole, verdict); err != nil {
+	if err := s.saveBOMImport(ctx, imp, comps, verdict); err != nil {
 		return fail(err)
 	}
 	return imp, nil
