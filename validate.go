@@ -3,6 +3,7 @@ package aims
 import (
 	"bytes"
 	"encoding/json"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -127,4 +128,12 @@ func jsonKey(q []byte) string {
 		return strings.Trim(string(q), `"`)
 	}
 	return s
+}
+
+// OneOf refuses v, as EINVALID on field, unless it is one of allowed (or empty, when optional).
+func OneOf(v string, allowed []string, field string, optional bool) error {
+	if (optional && v == "") || slices.Contains(allowed, v) {
+		return nil
+	}
+	return FieldError(field, "Choose one of %s.", strings.Join(allowed, ", "))
 }

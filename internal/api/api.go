@@ -10,6 +10,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/authn"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/notify"
@@ -31,6 +32,8 @@ type API struct {
 	Frameworks *framework.Service
 	// Systems serves the AI system inventory.
 	Systems *system.Service
+	// Components serves the components of AI systems, their BOMs and model cards.
+	Components *component.Service
 	// Records serves the links between records, comments and tasks.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -51,7 +54,7 @@ func New(d surface.Deps) (*API, error) {
 		return nil, err
 	}
 	return &API{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Frameworks: d.Frameworks, Controls: d.Controls,
-		Systems: d.Systems, Records: d.Records, Notify: d.Notify}, nil
+		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify}, nil
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

@@ -8,9 +8,9 @@ import (
 	"strconv"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom"
 	"github.com/aimsproject/aims/internal/problem"
-	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom"
 )
 
 // CycloneDXType is the media type of a CycloneDX JSON BOM; exports add "; version=1.6".
@@ -35,12 +35,12 @@ func (a *API) importBOM(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || (mt != CycloneDXType && mt != "application/json") {
 		return aims.Errorf(aims.EMEDIATYPE, "Send the BOM as %s or application/json.", CycloneDXType)
 	}
-	limit := a.Systems.BOMLimit()
+	limit := a.Components.BOMLimit()
 	if r.ContentLength > limit {
 		return aims.Errorf(aims.ETOOLARGE, "The BOM is larger than the limit of %d bytes.", limit)
 	}
-	imp, err := a.Systems.ImportBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, aibom.Sized(r.Body, r.ContentLength), r.URL.Query().Get("filename"))
-	var invalid *system.BOMInvalidError
+	imp, err := a.Components.ImportBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, aibom.Sized(r.Body, r.ContentLength), r.URL.Query().Get("filename"))
+	var invalid *component.BOMInvalidError
 	if errors.As(err, &invalid) {
 		d := problem.From(r, err)
 		w.Header().Set("Content-Type", problem.ContentType)
@@ -65,11 +65,11 @@ func (a *API) listBOMs(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	bs, next, err := a.Systems.BOMsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	bs, next, err := a.Components.BOMsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.BOMImport]{Items: items(bs), NextCursor: next})
+	return writeJSON(w, http.StatusOK, List[*component.BOMImport]{Items: items(bs), NextCursor: next})
 }
 
 // getBOM answers one imported version with its whole inventory: an import holds at most
@@ -85,7 +85,7 @@ func (a *API) getBOM(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || seq <= 0 {
 		return aims.Errorf(aims.ENOTFOUND, "BOM version %q not found.", r.PathValue("seq"))
 	}
-	b, err := a.Systems.BOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, seq)
+	b, err := a.Components.BOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, seq)
 	if err != nil {
 		return err
 	}
@@ -108,7 +108,7 @@ func (a *API) diffBOMs(w http.ResponseWriter, r *http.Request) error {
 		}
 		seqs[i] = n
 	}
-	d, err := a.Systems.DiffBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, seqs[0], seqs[1])
+	d, err := a.Components.DiffBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, seqs[0], seqs[1])
 	if err != nil {
 		return err
 	}
@@ -124,7 +124,7 @@ func (a *API) exportBOM(w http.ResponseWriter, r *http.Request) error {
 	// The BOM is written as it is made (see ExportBOM); an error before the first byte, such as
 	// components the schema refuses, is a problem, one after it cuts the download short.
 	started := false
-	err = a.Systems.ExportBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, aims.Version, w, func() {
+	err = a.Components.ExportBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, aims.Version, w, func() {
 		started = true
 		w.Header().Set("Content-Type", CycloneDXType+"; version=1.6")
 		w.Header().Set("Content-Disposition", `attachment; filename="aibom-`+id+`.cdx.json"`)

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -21,7 +22,7 @@ func (e *env) seedBOM(t *testing.T, orgID string) *system.System {
 	t.Helper()
 	s := e.seedSystem(t, orgID)
 	for range 2 {
-		if _, err := e.Systems.ImportBOM(e.Ctx, orgID, s.ID, strings.NewReader(matrixBOM), "matrix.json"); err != nil {
+		if _, err := e.Components.ImportBOM(e.Ctx, orgID, s.ID, strings.NewReader(matrixBOM), "matrix.json"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -36,7 +37,7 @@ func (e *env) bomMatrixCall(t *testing.T, method, path string, caller *member, t
 	base := "/api/v1/systems/" + s.ID
 	versions := func(t *testing.T, want int) {
 		t.Helper()
-		bs, err := e.Systems.BOMs(e.Ctx, tg.org.ID, s.ID)
+		bs, err := e.Components.BOMs(e.Ctx, tg.org.ID, s.ID)
 		if err != nil || len(bs) != want {
 			t.Errorf("the system has %d BOM versions (%v), want %d", len(bs), err, want)
 		}
@@ -59,7 +60,7 @@ func (e *env) bomMatrixCall(t *testing.T, method, path string, caller *member, t
 			if r.status != 200 {
 				return
 			}
-			var l struct{ Items []system.BOMImport }
+			var l struct{ Items []component.BOMImport }
 			r.decode(t, &l)
 			if len(l.Items) != 2 || l.Items[0].Seq != 2 || l.Items[0].Filename != "matrix.json" {
 				t.Errorf("listed %+v", l.Items)

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom"
 )
 
 const cyclonedx = "../../testdata/cyclonedx"
@@ -47,7 +47,7 @@ func TestImportTheRealMLBOMs(t *testing.T) {
 	m := e.member(t, acme, aims.RoleContributor)
 	s := e.seedSystem(t, acme.ID)
 
-	var imp system.BOMImport
+	var imp component.BOMImport
 	res := e.postBOM(t, m.Token, s.ID, readCycloneDX(t, "mlbom-model-foundationmodels-gpt-4o.bom.json"), false).want(t, 201)
 	res.decode(t, &imp)
 	if imp.Seq != 1 || imp.Filename != "x.json" || imp.Components != 1 || imp.Stats == nil || imp.Stats.Created != 1 || imp.Inventory != nil {
@@ -58,7 +58,7 @@ func TestImportTheRealMLBOMs(t *testing.T) {
 	}
 	e.postBOM(t, m.Token, s.ID, readCycloneDX(t, "valid-machine-learning-1.6.json"), false).want(t, 201)
 
-	var got system.BOMImport
+	var got component.BOMImport
 	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/boms/1", m.Token, nil).want(t, 200).decode(t, &got)
 	c := got.Inventory.Components[0]
 	if c.Name != "gpt-4o" || c.Type != aibom.TypeModel || c.Model.Architecture != "GPT-4" || c.Supplier != "OpenAI Inc" {
@@ -70,7 +70,7 @@ func TestImportTheRealMLBOMs(t *testing.T) {
 		c.Model.Datasets[0].Name != "Training Data" || c.Model.Datasets[0].Classification != "public" {
 		t.Errorf("version 2 component = %+v", c)
 	}
-	var comps struct{ Items []system.SystemComponent }
+	var comps struct{ Items []component.SystemComponent }
 	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/components", m.Token, nil).want(t, 200).decode(t, &comps)
 	names := []string{}
 	for _, c := range comps.Items {
@@ -79,12 +79,12 @@ func TestImportTheRealMLBOMs(t *testing.T) {
 	if strings.Join(names, ",") != "model:gpt-4o:bom,model:stable-diffusion:bom" {
 		t.Errorf("components = %v", names)
 	}
-	var list struct{ Items []system.BOMImport }
+	var list struct{ Items []component.BOMImport }
 	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/boms", m.Token, nil).want(t, 200).decode(t, &list)
 	if len(list.Items) != 2 || list.Items[0].Seq != 2 {
 		t.Errorf("list = %+v", list.Items)
 	}
-	var diff system.BOMDiff
+	var diff component.BOMDiff
 	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/boms/diff?from=1&to=2", m.Token, nil).want(t, 200).decode(t, &diff)
 	if len(diff.Changes.Added) != 1 || diff.Changes.Added[0].Name != "stable-diffusion" || len(diff.Changes.Removed) != 1 ||
 		diff.Changes.Removed[0].Name != "gpt-4o" {
@@ -134,9 +134,9 @@ func TestImportBOMRefusesBadDocumentsAndStoresNothing(t *testing.T) {
 	e.send(t, call{method: "POST", path: "/api/v1/systems/" + s.ID + "/boms", token: m.Token, body: "bomFormat: CycloneDX",
 		header: http.Header{"Content-Type": {"text/yaml"}}, offContract: true}).wantProblem(t, 415, "media_type", "")
 	e.unchanged(t, before)
-	var list struct{ Items []system.BOMImport }
+	var list struct{ Items []component.BOMImport }
 	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/boms", m.Token, nil).want(t, 200).decode(t, &list)
-	var comps struct{ Items []system.SystemComponent }
+	var comps struct{ Items []component.SystemComponent }
 	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/components", m.Token, nil).want(t, 200).decode(t, &comps)
 	if len(list.Items) != 0 || len(comps.Items) != 0 {
 		t.Errorf("stored %d versions, %d components", len(list.Items), len(comps.Items))
@@ -146,7 +146,7 @@ func TestImportBOMRefusesBadDocumentsAndStoresNothing(t *testing.T) {
 func TestImportBOMOverTheLimitIs413(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	e.Systems.BOMMaxBytes = 2000 // the gpt-4o BOM is 1.3 kB, the stable-diffusion one 99 kB
+	e.Components.BOMMaxBytes = 2000 // the gpt-4o BOM is 1.3 kB, the stable-diffusion one 99 kB
 	acme := e.org(t, "acme")
 	m := e.member(t, acme, aims.RoleContributor)
 	s := e.seedSystem(t, acme.ID)
@@ -161,7 +161,7 @@ func TestBOMsOfAnotherOrganizationAreNotFound(t *testing.T) {
 	e := newEnv(t)
 	acme, other := e.org(t, "acme"), e.org(t, "other")
 	s := e.seedSystem(t, acme.ID)
-	if _, err := e.Systems.ImportBOM(e.Ctx, acme.ID, s.ID, bytes.NewReader(readCycloneDX(t, "mlbom-model-foundationmodels-gpt-4o.bom.json")), "a.json"); err != nil {
+	if _, err := e.Components.ImportBOM(e.Ctx, acme.ID, s.ID, bytes.NewReader(readCycloneDX(t, "mlbom-model-foundationmodels-gpt-4o.bom.json")), "a.json"); err != nil {
 		t.Fatal(err)
 	}
 	m := e.member(t, other, aims.RoleOwner)

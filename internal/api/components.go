@@ -6,7 +6,7 @@ import (
 	"net/http"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/component"
 )
 
 func (a *API) listComponents(w http.ResponseWriter, r *http.Request) error {
@@ -15,20 +15,20 @@ func (a *API) listComponents(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	cs, next, err := a.Systems.Components(r.Context(), aims.ActorFrom(r.Context()).OrgID,
-		system.ComponentFilter{Kind: q.Get("kind"), Query: q.Get("q")}, p)
+	cs, next, err := a.Components.Components(r.Context(), aims.ActorFrom(r.Context()).OrgID,
+		component.ComponentFilter{Kind: q.Get("kind"), Query: q.Get("q")}, p)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.Component]{Items: items(cs), NextCursor: next})
+	return writeJSON(w, http.StatusOK, List[*component.Component]{Items: items(cs), NextCursor: next})
 }
 
 func (a *API) createComponent(w http.ResponseWriter, r *http.Request) error {
-	var f system.ComponentFields
+	var f component.ComponentFields
 	if err := decode(w, r, &f); err != nil {
 		return err
 	}
-	c, err := a.Systems.CreateComponent(r.Context(), aims.ActorFrom(r.Context()).OrgID, f)
+	c, err := a.Components.CreateComponent(r.Context(), aims.ActorFrom(r.Context()).OrgID, f)
 	if err != nil {
 		return err
 	}
@@ -41,7 +41,7 @@ func (a *API) getComponent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := a.Systems.Component(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	c, err := a.Components.Component(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
 	if err != nil {
 		return err
 	}
@@ -62,19 +62,19 @@ func (a *API) updateComponent(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &raw); err != nil {
 		return err
 	}
-	if err := DecodeJSON(bytes.NewReader(raw), &system.ComponentFields{}); err != nil {
+	if err := DecodeJSON(bytes.NewReader(raw), &component.ComponentFields{}); err != nil {
 		return err
 	}
 	orgID := aims.ActorFrom(r.Context()).OrgID
-	cur, err := a.Systems.Component(r.Context(), orgID, id)
+	cur, err := a.Components.Component(r.Context(), orgID, id)
 	if err != nil {
 		return err
 	}
-	f := system.ComponentFieldsOf(cur)
+	f := component.ComponentFieldsOf(cur)
 	if err := DecodeJSON(bytes.NewReader(raw), &f); err != nil {
 		return err
 	}
-	c, err := a.Systems.UpdateComponent(r.Context(), orgID, id, f, version)
+	c, err := a.Components.UpdateComponent(r.Context(), orgID, id, f, version)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (a *API) deleteComponent(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := a.Systems.DeleteComponent(r.Context(), aims.ActorFrom(r.Context()).OrgID, id); err != nil {
+	if err := a.Components.DeleteComponent(r.Context(), aims.ActorFrom(r.Context()).OrgID, id); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -102,7 +102,7 @@ func (a *API) systemComponents(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	cp, err := a.Systems.SystemComponentsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p, false)
+	cp, err := a.Components.SystemComponentsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p, false)
 	if err != nil {
 		return err
 	}
@@ -111,9 +111,9 @@ func (a *API) systemComponents(w http.ResponseWriter, r *http.Request) error {
 
 // systemComponentList is a page of a system's components and how many it has in all.
 type systemComponentList struct {
-	Items      []*system.SystemComponent `json:"items"`
-	NextCursor string                    `json:"next_cursor,omitempty"`
-	Total      int                       `json:"total"`
+	Items      []*component.SystemComponent `json:"items"`
+	NextCursor string                       `json:"next_cursor,omitempty"`
+	Total      int                          `json:"total"`
 }
 
 // componentLink is the body of a link: the component's role in the system and notes, both optional.
@@ -137,7 +137,7 @@ func (a *API) linkComponent(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	l, err := a.Systems.Link(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, componentID, body.Role, body.Notes)
+	l, err := a.Components.Link(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, componentID, body.Role, body.Notes)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func (a *API) unlinkComponent(w http.ResponseWriter, r *http.Request) error {
 	if !aims.ValidID(componentID) {
 		return aims.Errorf(aims.ENOTFOUND, "Component %q not found.", componentID)
 	}
-	if err := a.Systems.Unlink(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, componentID); err != nil {
+	if err := a.Components.Unlink(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, componentID); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

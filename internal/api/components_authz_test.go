@@ -4,13 +4,13 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/component"
 )
 
 // seedComponent registers a fresh model in orgID.
-func (e *env) seedComponent(t *testing.T, orgID string) *system.Component {
+func (e *env) seedComponent(t *testing.T, orgID string) *component.Component {
 	t.Helper()
-	c, err := e.Systems.CreateComponent(e.Ctx, orgID, system.ComponentFields{Kind: "model", Name: "Model " + aims.NewID(), Supplier: "Acme AI"})
+	c, err := e.Components.CreateComponent(e.Ctx, orgID, component.ComponentFields{Kind: "model", Name: "Model " + aims.NewID(), Supplier: "Acme AI"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -29,10 +29,10 @@ func (e *env) componentsMatrixCall(t *testing.T, method, path string, caller *me
 			if res.status != 200 {
 				return
 			}
-			var l struct{ Items []system.Component }
+			var l struct{ Items []component.Component }
 			res.decode(t, &l)
 			for _, x := range l.Items {
-				if _, err := e.Systems.Component(e.Ctx, callerOrg, x.ID); err != nil {
+				if _, err := e.Components.Component(e.Ctx, callerOrg, x.ID); err != nil {
 					t.Errorf("listed component %s of another organization", x.ID)
 				}
 			}
@@ -41,7 +41,7 @@ func (e *env) componentsMatrixCall(t *testing.T, method, path string, caller *me
 		name := "Matrix " + aims.NewID()
 		c.body = map[string]any{"kind": "dataset", "name": name, "details": map[string]any{"provenance": "Bought from a broker."}}
 		return c, func(t *testing.T, _ *response, changed bool) {
-			cs, _, err := e.Systems.Components(e.Ctx, callerOrg, system.ComponentFilter{Query: name}, pageAll)
+			cs, _, err := e.Components.Components(e.Ctx, callerOrg, component.ComponentFilter{Query: name}, pageAll)
 			if err != nil || changed != (len(cs) == 1) {
 				t.Errorf("components named %s in the caller's organization: %d, %v (changed %v)", name, len(cs), err, changed)
 			}
@@ -53,7 +53,7 @@ func (e *env) componentsMatrixCall(t *testing.T, method, path string, caller *me
 			c.body = map[string]any{"component_version": "2"}
 		}
 		return c, func(t *testing.T, _ *response, changed bool) {
-			cur, err := e.Systems.Component(e.Ctx, tg.org.ID, x.ID)
+			cur, err := e.Components.Component(e.Ctx, tg.org.ID, x.ID)
 			switch {
 			case method == "GET":
 			case !changed && (err != nil || cur.Version != 1):
@@ -69,7 +69,7 @@ func (e *env) componentsMatrixCall(t *testing.T, method, path string, caller *me
 		s, x := e.seedSystem(t, tg.org.ID), e.seedComponent(t, tg.org.ID)
 		linked := method != "PUT"
 		if linked {
-			if _, err := e.Systems.Link(e.Ctx, tg.org.ID, s.ID, x.ID, "primary model", ""); err != nil {
+			if _, err := e.Components.Link(e.Ctx, tg.org.ID, s.ID, x.ID, "primary model", ""); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -81,7 +81,7 @@ func (e *env) componentsMatrixCall(t *testing.T, method, path string, caller *me
 			c.body = map[string]any{"role": "primary model"}
 		}
 		return c, func(t *testing.T, _ *response, changed bool) {
-			cs, err := e.Systems.SystemComponents(e.Ctx, tg.org.ID, s.ID)
+			cs, err := e.Components.SystemComponents(e.Ctx, tg.org.ID, s.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

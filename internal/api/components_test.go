@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -21,12 +22,12 @@ func TestComponentsAreSharedBySystemsAndLinkedIdempotently(t *testing.T) {
 		"kind": "dataset", "name": "Support tickets", "component_version": "2025-01", "supplier": "Acme",
 		"details": map[string]any{"provenance": " Exported from the help desk. ", "quality_measures": "Deduplicated.", "personal_data": true, "source": ""},
 	}).want(t, 201)
-	var ds system.Component
+	var ds component.Component
 	res.decode(t, &ds)
 	if ds.Version != 1 || res.header.Get("ETag") != `"1"` || string(ds.Details) != `{"personal_data":true,"provenance":"Exported from the help desk.","quality_measures":"Deduplicated."}` {
 		t.Fatalf("created %+v (details %s), ETag %s", ds, ds.Details, res.header.Get("ETag"))
 	}
-	var model system.Component
+	var model component.Component
 	e.do(t, "POST", "/api/v1/components", alice.Token, map[string]any{"kind": "model", "name": "Llama", "component_version": "3.1",
 		"details": map[string]any{"base_model": "Llama 3.1 8B", "model_card_url": "https://example.com/card"}}).want(t, 201).decode(t, &model)
 
@@ -69,7 +70,7 @@ func TestComponentsAreSharedBySystemsAndLinkedIdempotently(t *testing.T) {
 
 	// Two systems share the data set; linking twice changes nothing the second time.
 	s1, s2 := e.seedSystem(t, acme.ID), e.seedSystem(t, acme.ID)
-	link := func(s *system.System, c *system.Component, token string) *response {
+	link := func(s *system.System, c *component.Component, token string) *response {
 		return e.do(t, "PUT", "/api/v1/systems/"+s.ID+"/components/"+c.ID, token, map[string]any{"role": "training data"})
 	}
 	e.do(t, "PUT", "/api/v1/systems/"+s1.ID+"/components/"+ds.ID, alice.Token, map[string]any{"role": "a\x00b"}).wantProblem(t, 400, "invalid", "role")
@@ -79,12 +80,12 @@ func TestComponentsAreSharedBySystemsAndLinkedIdempotently(t *testing.T) {
 	e.unchanged(t, before)
 	link(s2, &ds, alice.Token).want(t, 200)
 	e.send(t, call{method: "PUT", path: "/api/v1/systems/" + s1.ID + "/components/" + model.ID, token: alice.Token}).want(t, 200)
-	var l struct{ Items []system.SystemComponent }
+	var l struct{ Items []component.SystemComponent }
 	e.do(t, "GET", "/api/v1/systems/"+s1.ID+"/components", alice.Token, nil).want(t, 200).decode(t, &l)
 	if len(l.Items) != 2 || l.Items[0].Kind != "dataset" || l.Items[0].Role != "training data" || l.Items[1].ID != model.ID {
 		t.Fatalf("components of the system: %+v", l.Items)
 	}
-	refs, err := e.Systems.ComponentSystems(e.Ctx, acme.ID, ds.ID)
+	refs, err := e.Components.ComponentSystems(e.Ctx, acme.ID, ds.ID)
 	if err != nil || len(refs) != 2 {
 		t.Fatalf("systems using the data set: %+v, %v", refs, err)
 	}
@@ -97,7 +98,7 @@ func TestComponentsAreSharedBySystemsAndLinkedIdempotently(t *testing.T) {
 	e.do(t, "GET", path, stranger.Token, nil).wantProblem(t, 404, "not_found", "")
 	e.do(t, "GET", "/api/v1/systems/"+s1.ID+"/components", stranger.Token, nil).wantProblem(t, 404, "not_found", "")
 	e.unchanged(t, before)
-	var cl struct{ Items []system.Component }
+	var cl struct{ Items []component.Component }
 	e.do(t, "GET", "/api/v1/components?kind=model&q=LLA", stranger.Token, nil).want(t, 200).decode(t, &cl)
 	if len(cl.Items) != 0 {
 		t.Fatalf("another organization sees %+v", cl.Items)
@@ -121,7 +122,7 @@ func TestComponentsAreSharedBySystemsAndLinkedIdempotently(t *testing.T) {
 	// Deleting a system removes its links, not the components.
 	link(s2, &model, alice.Token).want(t, 200)
 	e.do(t, "DELETE", "/api/v1/systems/"+s2.ID, boss.Token, nil).want(t, 204)
-	refs, err = e.Systems.ComponentSystems(e.Ctx, acme.ID, model.ID)
+	refs, err = e.Components.ComponentSystems(e.Ctx, acme.ID, model.ID)
 	if err != nil || len(refs) != 0 {
 		t.Fatalf("systems using the model after the deletion: %+v, %v", refs, err)
 	}

@@ -9,15 +9,16 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
 // seedComponents imports a BOM of n trivial components into a new system of org and returns the system's id.
 func (e *env) seedComponents(t *testing.T, orgID string, n int) string {
 	t.Helper()
 	s := e.seedSystem(t, orgID)
-	if _, err := e.Systems.ImportBOM(e.Ctx, orgID, s.ID, bytes.NewReader(aibomtest.Trivial(n)), "trivial.json"); err != nil {
+	if _, err := e.Components.ImportBOM(e.Ctx, orgID, s.ID, bytes.NewReader(aibomtest.Trivial(n)), "trivial.json"); err != nil {
 		t.Fatalf("cannot import %d components: %v", n, err)
 	}
 	return s.ID
@@ -87,7 +88,7 @@ func TestImportBOMOverTheComponentLimitIs413AndStoresNothing(t *testing.T) {
 	acme := e.org(t, "acme")
 	m := e.member(t, acme, aims.RoleContributor)
 	s := e.seedSystem(t, acme.ID)
-	e.Systems.BOMMaxComponents = 25
+	e.Components.BOMMaxComponents = 25
 	path := "/api/v1/systems/" + s.ID + "/boms"
 	before := e.counts(t, acme)
 	p := e.send(t, call{method: "POST", path: path, token: m.Token, body: aibomtest.Trivial(26),
@@ -116,7 +117,7 @@ func TestTheListsOfASystemComeAPageAtATime(t *testing.T) {
 	m := e.member(t, acme, aims.RoleViewer)
 	id := e.seedComponents(t, acme.ID, 3)
 	for range 2 {
-		if _, err := e.Systems.ImportBOM(e.Ctx, acme.ID, id, bytes.NewReader(aibomtest.Trivial(3)), "again.json"); err != nil {
+		if _, err := e.Components.ImportBOM(e.Ctx, acme.ID, id, bytes.NewReader(aibomtest.Trivial(3)), "again.json"); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -131,11 +132,11 @@ func TestTheListsOfASystemComeAPageAtATime(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var comps struct{ Items []system.SystemComponent }
+	var comps struct{ Items []component.SystemComponent }
 	e.do(t, "GET", "/api/v1/systems/"+id+"/components", m.Token, nil).want(t, 200).decode(t, &comps)
 	shared := comps.Items[0].ID
 	for range 2 {
-		if _, err := e.Systems.Link(e.Ctx, acme.ID, e.seedSystem(t, acme.ID).ID, shared, "", ""); err != nil {
+		if _, err := e.Components.Link(e.Ctx, acme.ID, e.seedSystem(t, acme.ID).ID, shared, "", ""); err != nil {
 			t.Fatal(err)
 		}
 	}

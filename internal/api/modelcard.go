@@ -9,7 +9,7 @@ import (
 	"slices"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
 
@@ -17,7 +17,7 @@ import (
 var modelCardTypes = []string{"text/markdown", "text/x-markdown", "text/plain"}
 
 // importModelCard takes a Hugging Face model card (Markdown with YAML front matter) as the body, up to
-// system.MaxModelCardBytes, and imports it for the system: see system.Service.ImportModelCard.
+// component.MaxModelCardBytes, and imports it for the system: see component.Service.ImportModelCard.
 func (a *API) importModelCard(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "AI system")
 	if err != nil {
@@ -27,17 +27,17 @@ func (a *API) importModelCard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil || !slices.Contains(modelCardTypes, mt) {
 		return aims.Errorf(aims.EMEDIATYPE, "Send the model card as text/markdown.")
 	}
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, system.MaxModelCardBytes))
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, component.MaxModelCardBytes))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
-		return aims.Errorf(aims.ETOOLARGE, "The model card is larger than %d MiB.", system.MaxModelCardBytes>>20)
+		return aims.Errorf(aims.ETOOLARGE, "The model card is larger than %d MiB.", component.MaxModelCardBytes>>20)
 	}
 	if err != nil {
 		return aims.Errorf(aims.EINVALID, "The model card could not be read.")
 	}
 	q := r.URL.Query()
-	res, err := a.Systems.ImportModelCard(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, bytes.NewReader(data),
-		system.ModelCardOptions{ComponentID: q.Get("component_id"), Name: q.Get("name"), URL: q.Get("url")})
+	res, err := a.Components.ImportModelCard(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, bytes.NewReader(data),
+		component.ModelCardOptions{ComponentID: q.Get("component_id"), Name: q.Get("name"), URL: q.Get("url")})
 	if err != nil {
 		return err
 	}
@@ -55,11 +55,11 @@ func (a *API) componentModelCards(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	cs, next, err := a.Systems.ComponentModelCardsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	cs, next, err := a.Components.ComponentModelCardsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.ModelCard]{Items: items(cs), NextCursor: next})
+	return writeJSON(w, http.StatusOK, List[*component.ModelCard]{Items: items(cs), NextCursor: next})
 }
 
 func (a *API) getModelCard(w http.ResponseWriter, r *http.Request) error {
@@ -67,7 +67,7 @@ func (a *API) getModelCard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	mc, err := a.Systems.ModelCard(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
+	mc, err := a.Components.ModelCard(r.Context(), aims.ActorFrom(r.Context()).OrgID, id)
 	if err != nil {
 		return err
 	}
@@ -93,7 +93,7 @@ func (a *API) systemCard(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	card, err := syscard.Load(r.Context(), a.Systems, act.OrgID, org.Name, id, aims.Now())
+	card, err := syscard.Load(r.Context(), syscard.Source{Systems: a.Systems, Components: a.Components}, act.OrgID, org.Name, id, aims.Now())
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -16,10 +17,10 @@ func matrixCard(name string) string {
 }
 
 // seedModelCard registers a system in orgID and imports a model card for it.
-func (e *env) seedModelCard(t *testing.T, orgID string) (*system.System, *system.ModelCardResult) {
+func (e *env) seedModelCard(t *testing.T, orgID string) (*system.System, *component.ModelCardResult) {
 	t.Helper()
 	s := e.seedSystem(t, orgID)
-	res, err := e.Systems.ImportModelCard(e.Ctx, orgID, s.ID, strings.NewReader(matrixCard("model-"+strings.ToLower(aims.NewID()))), system.ModelCardOptions{})
+	res, err := e.Components.ImportModelCard(e.Ctx, orgID, s.ID, strings.NewReader(matrixCard("model-"+strings.ToLower(aims.NewID()))), component.ModelCardOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -35,7 +36,7 @@ func (e *env) modelCardMatrixCall(t *testing.T, method, path string, caller *mem
 		// The card was imported once already, so that importing it again adds only its second version:
 		// the matrix wants one activity entry for an allowed change.
 		s, first := e.seedModelCard(t, tg.org.ID)
-		mc, err := e.Systems.ModelCard(e.Ctx, tg.org.ID, first.Card.ID)
+		mc, err := e.Components.ModelCard(e.Ctx, tg.org.ID, first.Card.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +44,7 @@ func (e *env) modelCardMatrixCall(t *testing.T, method, path string, caller *mem
 		c.body = mc.Markdown
 		c.header = http.Header{"Content-Type": {"text/markdown; charset=utf-8"}}
 		return c, func(t *testing.T, _ *response, changed bool) {
-			versions, err := e.Systems.ComponentModelCards(e.Ctx, tg.org.ID, first.Component.ID)
+			versions, err := e.Components.ComponentModelCards(e.Ctx, tg.org.ID, first.Component.ID)
 			want := 1
 			if changed {
 				want = 2
@@ -59,7 +60,7 @@ func (e *env) modelCardMatrixCall(t *testing.T, method, path string, caller *mem
 			if r.status != 200 {
 				return
 			}
-			var l struct{ Items []system.ModelCard }
+			var l struct{ Items []component.ModelCard }
 			r.decode(t, &l)
 			if len(l.Items) != 1 || l.Items[0].ID != res.Card.ID {
 				t.Errorf("listed %+v", l.Items)
@@ -72,7 +73,7 @@ func (e *env) modelCardMatrixCall(t *testing.T, method, path string, caller *mem
 			if r.status != 200 {
 				return
 			}
-			var mc system.ModelCard
+			var mc component.ModelCard
 			r.decode(t, &mc)
 			if mc.ID != res.Card.ID || !strings.Contains(mc.Markdown, "Sorts tickets.") {
 				t.Errorf("read %+v", mc)

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
@@ -58,7 +59,7 @@ func TestEveryRealModelCardImportsWithItsFacts(t *testing.T) {
 				t.Fatal(err)
 			}
 			res := e.importCard(t, alice.Token, s.ID, "", string(raw)).want(t, 201)
-			var got system.ModelCardResult
+			var got component.ModelCardResult
 			res.decode(t, &got)
 			c, mc := got.Component, got.Card
 			if res.header.Get("Location") != "/api/v1/model-cards/"+mc.ID || !got.Created || mc.Markdown != "" {
@@ -79,7 +80,7 @@ func TestEveryRealModelCardImportsWithItsFacts(t *testing.T) {
 			if !slices.Equal(ms, w.metrics) || mc.Card.License != w.licence {
 				t.Errorf("card metrics %v, licence %q", ms, mc.Card.License)
 			}
-			var stored system.ModelCard
+			var stored component.ModelCard
 			e.do(t, "GET", "/api/v1/model-cards/"+mc.ID, alice.Token, nil).want(t, 200).decode(t, &stored)
 			if stored.Markdown != string(raw) || stored.Number != 1 || stored.ComponentID != c.ID {
 				t.Errorf("stored card: number %d, component %s, markdown equal %v", stored.Number, stored.ComponentID, stored.Markdown == string(raw))
@@ -106,7 +107,7 @@ func TestModelCardImportsAreCheckedAndScopedToTheOrganization(t *testing.T) {
 	s := e.seedSystem(t, acme.ID)
 	theirs := e.seedSystem(t, other.ID)
 	theirModel := e.seedComponent(t, other.ID)
-	ds, err := e.Systems.CreateComponent(e.Ctx, acme.ID, system.ComponentFields{Kind: "dataset", Name: "Tickets"})
+	ds, err := e.Components.CreateComponent(e.Ctx, acme.ID, component.ComponentFields{Kind: "dataset", Name: "Tickets"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +138,7 @@ func TestModelCardImportsAreCheckedAndScopedToTheOrganization(t *testing.T) {
 		offContract: true}).wantProblem(t, 415, "media_type", "")
 	before := e.counts(t, acme)
 	p := e.send(t, call{method: "POST", path: "/api/v1/systems/" + s.ID + "/model-cards", token: alice.Token, offContract: true,
-		body: "# M\n" + strings.Repeat("x", system.MaxModelCardBytes), header: http.Header{"Content-Type": {"text/markdown"}}}).wantProblem(t, 413, "too_large", "")
+		body: "# M\n" + strings.Repeat("x", component.MaxModelCardBytes), header: http.Header{"Content-Type": {"text/markdown"}}}).wantProblem(t, 413, "too_large", "")
 	if !strings.Contains(p.Detail, "1 MiB") {
 		t.Errorf("detail %q", p.Detail)
 	}
@@ -145,18 +146,18 @@ func TestModelCardImportsAreCheckedAndScopedToTheOrganization(t *testing.T) {
 
 	// The card of a named component: base model and name from the query.
 	card := "---\nlicense: llama3.1\nbase_model: meta-llama/Llama-3.1-8B\n---\n# Tuned\n\n## Model description\n\nOur <b>tuned</b> model.\n"
-	var got system.ModelCardResult
+	var got component.ModelCardResult
 	e.importCard(t, alice.Token, s.ID, "?name=Support+LLM&url=https%3A%2F%2Fexample.com%2Fcard", card).want(t, 201).decode(t, &got)
 	if got.Component.Name != "Support LLM" || !strings.Contains(string(got.Component.Details), `"base_model":"meta-llama/Llama-3.1-8B"`) ||
 		!strings.Contains(string(got.Component.Details), `"model_card_url":"https://example.com/card"`) || got.Component.Description != "Our <b>tuned</b> model." {
 		t.Errorf("component %+v details %s", got.Component, got.Component.Details)
 	}
-	var again system.ModelCardResult
+	var again component.ModelCardResult
 	e.importCard(t, alice.Token, s.ID, "?component_id="+got.Component.ID, card).want(t, 201).decode(t, &again)
 	if again.Created || again.Component.ID != got.Component.ID || again.Card.Number != 2 {
 		t.Errorf("second import %+v", again)
 	}
-	var versions struct{ Items []system.ModelCard }
+	var versions struct{ Items []component.ModelCard }
 	e.do(t, "GET", "/api/v1/components/"+got.Component.ID+"/model-cards", alice.Token, nil).want(t, 200).decode(t, &versions)
 	if len(versions.Items) != 2 || versions.Items[0].Number != 2 || versions.Items[1].Number != 1 {
 		t.Errorf("versions %+v", versions.Items)
@@ -183,7 +184,7 @@ func TestTheSystemCardComesAsMarkdownOrHTML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Systems.ImportModelCard(e.Ctx, acme.ID, s.ID, strings.NewReader(matrixCard("sorter")), system.ModelCardOptions{}); err != nil {
+	if _, err := e.Components.ImportModelCard(e.Ctx, acme.ID, s.ID, strings.NewReader(matrixCard("sorter")), component.ModelCardOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	path := "/api/v1/systems/" + s.ID + "/card"

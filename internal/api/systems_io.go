@@ -8,6 +8,7 @@ import (
 	"net/http"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -111,9 +112,9 @@ func (a *API) componentSystems(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	rs, next, err := a.Systems.ComponentSystemsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	rs, next, err := a.Components.ComponentSystemsPage(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, List[*system.SystemRef]{Items: items(rs), NextCursor: next})
+	return writeJSON(w, http.StatusOK, List[*component.SystemRef]{Items: items(rs), NextCursor: next})
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -35,7 +36,7 @@ func (e *env) systemsIOMatrixCall(t *testing.T, method, path string, caller *mem
 		}, true
 	case "GET /api/v1/components/{id}/systems":
 		s, x := e.seedSystem(t, tg.org.ID), e.seedComponent(t, tg.org.ID)
-		if _, err := e.Systems.Link(e.Ctx, tg.org.ID, s.ID, x.ID, "primary model", ""); err != nil {
+		if _, err := e.Components.Link(e.Ctx, tg.org.ID, s.ID, x.ID, "primary model", ""); err != nil {
 			t.Fatal(err)
 		}
 		c.path = "/api/v1/components/" + x.ID + "/systems"
@@ -43,7 +44,7 @@ func (e *env) systemsIOMatrixCall(t *testing.T, method, path string, caller *mem
 			if res.status != 200 {
 				return
 			}
-			var l struct{ Items []system.SystemRef }
+			var l struct{ Items []component.SystemRef }
 			res.decode(t, &l)
 			if len(l.Items) != 1 || l.Items[0].ID != s.ID || l.Items[0].Role != "primary model" {
 				t.Errorf("systems of the component: %+v", l.Items)

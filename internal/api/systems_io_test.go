@@ -8,6 +8,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/api"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -127,22 +128,22 @@ func TestSystemsAreFilteredByTheirComponentsSupplierAndModel(t *testing.T) {
 		}
 		sys[n] = s
 	}
-	comp := func(orgID string, f system.ComponentFields) *system.Component {
-		c, err := e.Systems.CreateComponent(e.Ctx, orgID, f)
+	comp := func(orgID string, f component.ComponentFields) *component.Component {
+		c, err := e.Components.CreateComponent(e.Ctx, orgID, f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return c
 	}
-	llama := comp(acme.ID, system.ComponentFields{Kind: "model", Name: "Llama", ComponentVersion: "3.1", Supplier: "Meta"})
-	llama2 := comp(acme.ID, system.ComponentFields{Kind: "model", Name: "Llama", ComponentVersion: "2"})
-	data := comp(acme.ID, system.ComponentFields{Kind: "dataset", Name: "Llama", Supplier: "META"})
-	mistral := comp(acme.ID, system.ComponentFields{Kind: "model", Name: "Mistral", Supplier: "Meta Platforms"})
+	llama := comp(acme.ID, component.ComponentFields{Kind: "model", Name: "Llama", ComponentVersion: "3.1", Supplier: "Meta"})
+	llama2 := comp(acme.ID, component.ComponentFields{Kind: "model", Name: "Llama", ComponentVersion: "2"})
+	data := comp(acme.ID, component.ComponentFields{Kind: "dataset", Name: "Llama", Supplier: "META"})
+	mistral := comp(acme.ID, component.ComponentFields{Kind: "model", Name: "Mistral", Supplier: "Meta Platforms"})
 	for _, l := range []struct {
 		s string
-		c *system.Component
+		c *component.Component
 	}{{"Alpha", llama}, {"Bravo", llama2}, {"Charlie", data}, {"Delta", mistral}, {"Alpha", data}} {
-		if _, err := e.Systems.Link(e.Ctx, acme.ID, sys[l.s].ID, l.c.ID, "", ""); err != nil {
+		if _, err := e.Components.Link(e.Ctx, acme.ID, sys[l.s].ID, l.c.ID, "", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -151,8 +152,8 @@ func TestSystemsAreFilteredByTheirComponentsSupplierAndModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	oc := comp(other.ID, system.ComponentFields{Kind: "model", Name: "Llama", Supplier: "Meta"})
-	if _, err := e.Systems.Link(e.Ctx, other.ID, os.ID, oc.ID, "", ""); err != nil {
+	oc := comp(other.ID, component.ComponentFields{Kind: "model", Name: "Llama", Supplier: "Meta"})
+	if _, err := e.Components.Link(e.Ctx, other.ID, os.ID, oc.ID, "", ""); err != nil {
 		t.Fatal(err)
 	}
 
@@ -181,10 +182,10 @@ func TestSystemsAreFilteredByTheirComponentsSupplierAndModel(t *testing.T) {
 		wantProblem(t, 400, "invalid", "supplier")
 
 	// The systems of a component, with the component's role in each.
-	if _, err := e.Systems.Link(e.Ctx, acme.ID, sys["Alpha"].ID, data.ID, "training data", ""); err != nil {
+	if _, err := e.Components.Link(e.Ctx, acme.ID, sys["Alpha"].ID, data.ID, "training data", ""); err != nil {
 		t.Fatal(err)
 	}
-	var refs struct{ Items []system.SystemRef }
+	var refs struct{ Items []component.SystemRef }
 	e.do(t, "GET", "/api/v1/components/"+data.ID+"/systems", viewer.Token, nil).want(t, 200).decode(t, &refs)
 	if len(refs.Items) != 2 || refs.Items[0].Name != "Alpha" || refs.Items[0].Role != "training data" || refs.Items[1].Name != "Charlie" {
 		t.Fatalf("systems of the data set: %+v", refs.Items)

@@ -16,6 +16,7 @@ import (
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/api"
 	"github.com/aimsproject/aims/internal/authn"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/job"
@@ -47,14 +48,14 @@ type Options struct {
 	// PublicURL is the URL people reach aims at; invitation links start with it. When empty they start
 	// with the scheme and host of the request that made them.
 	PublicURL string
-	// BOMMaxBytes bounds an imported CycloneDX BOM; 0 means system.DefaultBOMMaxBytes.
+	// BOMMaxBytes bounds an imported CycloneDX BOM; 0 means component.DefaultBOMMaxBytes.
 	BOMMaxBytes int64
 	// Checkpoints, when set, is where the server writes signed checkpoints of the activity trails; the API
 	// and the activity page tell whether each trail extends its latest one.
 	Checkpoints *activity.Checkpoints
 	// MetricsToken, when set, is the bearer token GET /metrics requires.
 	MetricsToken string
-	// BOMMaxComponents bounds the components of an imported BOM; 0 means system.DefaultBOMMaxComponents.
+	// BOMMaxComponents bounds the components of an imported BOM; 0 means component.DefaultBOMMaxComponents.
 	BOMMaxComponents int
 	// ImportMaxRows bounds the AI systems of an inventory import; 0 means system.DefaultImportMaxRows.
 	ImportMaxRows int
@@ -82,6 +83,8 @@ type App struct {
 	Controls *control.Service
 	// Systems serves the AI system inventory.
 	Systems *system.Service
+	// Components serves the components of AI systems, their BOMs and model cards.
+	Components *component.Service
 	// Records serves the links between records, comments and tasks.
 	Records *record.Service
 	// Notify serves webhooks and queues notifications; Worker sends them (serve runs it).
@@ -95,7 +98,7 @@ type ServiceOptions struct {
 	Catalog *framework.Catalog
 	// Accounts, when set, replaces the default account service (tests shorten its timeouts).
 	Accounts *account.Service
-	// BOMMaxBytes, BOMMaxComponents and ImportMaxRows bound imports; 0 means the system package's default.
+	// BOMMaxBytes, BOMMaxComponents and ImportMaxRows bound imports; 0 means the component and system packages' defaults.
 	BOMMaxBytes      int64
 	BOMMaxComponents int
 	ImportMaxRows    int
@@ -115,6 +118,7 @@ type Services struct {
 	Frameworks *framework.Service
 	Controls   *control.Service
 	Systems    *system.Service
+	Components *component.Service
 	// Records serves the links between records and applies their delete rules for the other services.
 	Records *record.Service
 	// Notify serves webhooks and queues the messages of events.
@@ -144,13 +148,13 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 		accts.SessionMax = o.SessionMax
 	}
 	sv := &Services{Catalog: cat, Accounts: accts, Frameworks: framework.NewService(db), Controls: control.NewService(db, cat, db.Now),
-		Systems: system.NewService(db)}
+		Systems: system.NewService(db), Components: component.NewService(db)}
 	sv.Notify = notify.NewService(db)
 	sv.Notify.Mail, sv.Notify.PublicURL, sv.Notify.Self = o.Mail, o.PublicURL, o.Self
 	sv.Records = record.NewService(db)
 	sv.Records.Now, sv.Records.Events = db.Now, sv.Notify
-	sv.Systems.Links, sv.Frameworks.Links = sv.Records, sv.Records
-	sv.Systems.BOMMaxBytes, sv.Systems.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
+	sv.Systems.Links, sv.Components.Links, sv.Frameworks.Links = sv.Records, sv.Records, sv.Records
+	sv.Components.BOMMaxBytes, sv.Components.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
 	return sv, nil
 }
 
@@ -180,7 +184,8 @@ func New(db *store.DB, o Options) (*App, error) {
 	accts, cat := sv.Accounts, sv.Catalog
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
-	a.Frameworks, a.Controls, a.Systems, a.Records, a.Notify = sv.Frameworks, sv.Controls, sv.Systems, sv.Records, sv.Notify
+	a.Frameworks, a.Controls, a.Systems, a.Components = sv.Frameworks, sv.Controls, sv.Systems, sv.Components
+	a.Records, a.Notify = sv.Records, sv.Notify
 	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
 	handlers := sender.Handlers()
 	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
@@ -193,13 +198,13 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Worker.Now = db.Now
 	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Records: a.Records, Notify: a.Notify}); err != nil {
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Records: a.Records, Notify: a.Notify})
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify})
 	if err != nil {
 		return nil, err
 	}
@@ -212,7 +217,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Server.MetricsToken = o.MetricsToken
 	// A BOM upload is the one body that may be larger than the server's default bound; its handlers
 	// bound it by the BOM limit themselves.
-	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Systems.BOMLimit()+1<<20)
+	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Components.BOMLimit()+1<<20)
 	return a, nil
 }
 

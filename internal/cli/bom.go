@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom"
 )
 
 const bomUsage = "usage: aims bom import|export|diff --org SLUG --system ID|NAME ..."
@@ -34,7 +34,7 @@ func runBOM(ctx context.Context, env *Env, args []string) error {
 }
 
 // runBOMImport imports a CycloneDX JSON BOM as the next BOM version of a system: see
-// system.Service.ImportBOM. A refused document lists its issues on standard error, one per line with its
+// component.Service.ImportBOM. A refused document lists its issues on standard error, one per line with its
 // JSON pointer, and exits 1.
 func runBOMImport(ctx context.Context, env *Env, args []string) error {
 	c, err := loadConfig(env)
@@ -78,7 +78,7 @@ func runBOMImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := sv.Systems
+	svc := sv.Components
 	var r io.Reader = f
 	var bar *progress
 	if st.Size() >= 1<<20 {
@@ -90,8 +90,8 @@ func runBOMImport(ctx context.Context, env *Env, args []string) error {
 		bar.set(100, "done")
 		bar.done()
 	}
-	var invalid *system.BOMInvalidError
-	var tooMany *system.BOMTooManyError
+	var invalid *component.BOMInvalidError
+	var tooMany *component.BOMTooManyError
 	switch {
 	case errors.As(err, &tooMany):
 		return &CheckFailed{msg: fmt.Sprintf("%s: %s", file, aims.ErrorMessage(err))}
@@ -188,7 +188,7 @@ func runBOMExport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := sv.Systems
+	svc := sv.Components
 	if *out == "" {
 		bw := bufio.NewWriter(env.Stdout)
 		if err := svc.ExportBOM(ctx, o.ID, s.ID, aims.Version, bw, nil); err != nil {
@@ -257,7 +257,7 @@ func runBOMDiff(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	d, err := sv.Systems.DiffBOM(ctx, o.ID, s.ID, *from, *to)
+	d, err := sv.Components.DiffBOM(ctx, o.ID, s.ID, *from, *to)
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -74,16 +75,16 @@ func runSystemComponents(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := sv.Systems
+	svc := sv.Components
 	if *format == "json" {
 		return writeJSONArray(env.Stdout, func(item func(any) error) error {
-			return svc.EachSystemComponent(ctx, o.ID, s.ID, system.KindFilter{}, func(x *system.SystemComponent) error { return item(x) })
+			return svc.EachSystemComponent(ctx, o.ID, s.ID, component.KindFilter{}, func(x *component.SystemComponent) error { return item(x) })
 		})
 	}
 	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "KIND\tNAME\tVERSION\tSUPPLIER\tLICENCE\tROLE")
 	n := 0
-	err = svc.EachSystemComponent(ctx, o.ID, s.ID, system.KindFilter{}, func(x *system.SystemComponent) error {
+	err = svc.EachSystemComponent(ctx, o.ID, s.ID, component.KindFilter{}, func(x *component.SystemComponent) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", x.Kind, x.Name, dash(x.ComponentVersion), dash(x.Supplier), dash(x.Licence), dash(x.Role))
 		if n++; n%textPage == 0 {
 			return tw.Flush()
@@ -140,7 +141,7 @@ func runComponentAdd(ctx context.Context, env *Env, args []string) error {
 	c.StoreFlags(fs)
 	org := fs.String("org", "", "organization slug (required)")
 	sysName := fs.String("system", "", "the name of the system that uses it (required)")
-	var f system.ComponentFields
+	var f component.ComponentFields
 	fs.StringVar(&f.Kind, "kind", "", "model, dataset, tool, compute, human, service or other (required)")
 	fs.StringVar(&f.Name, "name", "", "the component's name (required)")
 	fs.StringVar(&f.ComponentVersion, "version", "", "its version or release")
@@ -166,7 +167,7 @@ func runComponentAdd(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc := sv.Systems
+	svc := sv.Components
 	ctx = operator(ctx)
 	comp, err := svc.ComponentByKey(ctx, o.ID, f.Kind, f.Name, f.ComponentVersion)
 	switch {

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
 
@@ -49,7 +49,7 @@ func fileArg(args []string) (string, []string) {
 }
 
 // runModelCardImport imports a Hugging Face model card (README.md) for a system: see
-// system.Service.ImportModelCard. FILE "-" reads standard input.
+// component.Service.ImportModelCard. FILE "-" reads standard input.
 func runModelCardImport(ctx context.Context, env *Env, args []string) error {
 	c, err := loadConfig(env)
 	if err != nil {
@@ -59,7 +59,7 @@ func runModelCardImport(ctx context.Context, env *Env, args []string) error {
 	c.StoreFlags(fs)
 	org := fs.String("org", "", "organization slug (required)")
 	sysRef := fs.String("system", "", "the id or name of the AI system that uses the model (required)")
-	var opts system.ModelCardOptions
+	var opts component.ModelCardOptions
 	fs.StringVar(&opts.ComponentID, "component", "", "the id of the model component the card describes (default: the model named by the card, created if missing)")
 	fs.StringVar(&opts.Name, "name", "", "the model's name, if the card does not give it")
 	fs.StringVar(&opts.URL, "url", "", "where the card is published")
@@ -72,9 +72,9 @@ func runModelCardImport(ctx context.Context, env *Env, args []string) error {
 	}
 	var data []byte
 	if file == "-" {
-		data, err = io.ReadAll(io.LimitReader(env.Stdin, system.MaxModelCardBytes+1))
+		data, err = io.ReadAll(io.LimitReader(env.Stdin, component.MaxModelCardBytes+1))
 	} else {
-		data, err = readLimited(file, system.MaxModelCardBytes+1)
+		data, err = readLimited(file, component.MaxModelCardBytes+1)
 	}
 	if err != nil {
 		return usageError("%s", err)
@@ -92,7 +92,7 @@ func runModelCardImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := sv.Systems.ImportModelCard(operator(ctx), o.ID, s.ID, bytes.NewReader(data), opts)
+	res, err := sv.Components.ImportModelCard(operator(ctx), o.ID, s.ID, bytes.NewReader(data), opts)
 	if err != nil {
 		err = fieldAsFlag(err, "component_id", "component", "model_card_url", "url")
 		switch aims.ErrorCode(err) {
@@ -156,7 +156,7 @@ func runSystemCard(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	card, err := syscard.Load(ctx, sv.Systems, o.ID, o.Name, s.ID, db.Now())
+	card, err := syscard.Load(ctx, syscard.Source{Systems: sv.Systems, Components: sv.Components}, o.ID, o.Name, s.ID, db.Now())
 	if err != nil {
 		return err
 	}

@@ -112,13 +112,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		if err := demo.LoadSoA(ctx, a.Controls, db); err != nil {
 			return fmt.Errorf("cannot load the demo Statement of Applicability: %w", err)
 		}
-		if err := demo.LoadSystems(ctx, a.Systems, db); err != nil {
+		if err := demo.LoadSystems(ctx, a.Systems, a.Components, db); err != nil {
 			return fmt.Errorf("cannot load the demo AI systems: %w", err)
 		}
-		if err := demo.LoadBOMs(ctx, a.Systems, db); err != nil {
+		if err := demo.LoadBOMs(ctx, a.Systems, a.Components, db); err != nil {
 			return fmt.Errorf("cannot load the demo BOMs: %w", err)
 		}
-		if err := demo.LoadLinks(ctx, a.Records, a.Systems, db); err != nil {
+		if err := demo.LoadLinks(ctx, a.Records, a.Systems, a.Components, db); err != nil {
 			return fmt.Errorf("cannot load the demo links: %w", err)
 		}
 		if err := demo.LoadWork(ctx, a.Records, a.Systems, db); err != nil {

@@ -10,9 +10,10 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/cli"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
 // cancelOnWrite cancels a context at the first write, and keeps what it is given.
@@ -36,16 +37,17 @@ func TestSystemComponentsAreWrittenAsTheyAreRead(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := system.NewService(db)
+	comps := component.NewService(db)
 	s, err := svc.Create(ctx, org.ID, system.Fields{Name: "Big", Purpose: "Many parts."})
 	if err != nil {
 		t.Fatal(err)
 	}
 	const n = 11_000
-	if _, err := svc.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(n)), "libs.json"); err != nil {
+	if _, err := comps.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(n)), "libs.json"); err != nil {
 		t.Fatal(err)
 	}
-	var all []*system.SystemComponent
-	if err := svc.EachSystemComponent(ctx, org.ID, s.ID, system.KindFilter{}, func(c *system.SystemComponent) error {
+	var all []*component.SystemComponent
+	if err := comps.EachSystemComponent(ctx, org.ID, s.ID, component.KindFilter{}, func(c *component.SystemComponent) error {
 		all = append(all, c)
 		return nil
 	}); err != nil || len(all) != n {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -56,7 +57,7 @@ func assistBOM(release, adapter, accuracy, escalation, tickets, vllm, extra stri
 // LoadBOMs imports the two versions of Lumen Assist's ML-BOM, as its engineering team would at each
 // release, unless the system has a BOM already; the BOM page then has a diff to show. It expects
 // LoadSystems to have run.
-func LoadBOMs(ctx context.Context, systems *system.Service, st SoAStore) error {
+func LoadBOMs(ctx context.Context, systems *system.Service, components *component.Service, st SoAStore) error {
 	org, err := st.OrganizationBySlug(ctx, OrgSlug)
 	if err != nil {
 		return fmt.Errorf("cannot find the demo organization: %w", err)
@@ -80,11 +81,11 @@ func LoadBOMs(ctx context.Context, systems *system.Service, st SoAStore) error {
 	if assist == nil {
 		return nil // the organization's inventory is its own now
 	}
-	if vs, err := systems.BOMs(ctx, org.ID, assist.ID); err != nil || len(vs) > 0 {
+	if vs, err := components.BOMs(ctx, org.ID, assist.ID); err != nil || len(vs) > 0 {
 		return err
 	}
 	for _, b := range assistBOMs {
-		if _, err := systems.ImportBOM(ctx, org.ID, assist.ID, strings.NewReader(b.json), b.file); err != nil {
+		if _, err := components.ImportBOM(ctx, org.ID, assist.ID, strings.NewReader(b.json), b.file); err != nil {
 			return fmt.Errorf("cannot import Lumen Assist's BOM %s: %w", b.file, err)
 		}
 	}

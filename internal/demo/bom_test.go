@@ -6,8 +6,8 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component/aibom"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom"
 )
 
 // TestLumenAssistHasTwoBOMVersionsWithADiff loads the demo twice and checks that Lumen Assist has two BOM
@@ -19,11 +19,11 @@ func TestLumenAssistHasTwoBOMVersionsWithADiff(t *testing.T) {
 	if err != nil || len(ss) != 1 {
 		t.Fatalf("systems %v, %v", ss, err)
 	}
-	vs, err := systems.BOMs(ctx, org.ID, ss[0].ID)
+	vs, err := systems.comps.BOMs(ctx, org.ID, ss[0].ID)
 	if err != nil || len(vs) != 2 {
 		t.Fatalf("BOM versions %v, %v", vs, err)
 	}
-	d, err := systems.DiffBOM(ctx, org.ID, ss[0].ID, 1, 2)
+	d, err := systems.comps.DiffBOM(ctx, org.ID, ss[0].ID, 1, 2)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,7 +33,7 @@ func TestLumenAssistHasTwoBOMVersionsWithADiff(t *testing.T) {
 			t.Errorf("diff lacks %q:\n%s", want, lines)
 		}
 	}
-	cs, err := systems.SystemComponents(ctx, org.ID, ss[0].ID)
+	cs, err := systems.comps.SystemComponents(ctx, org.ID, ss[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +45,7 @@ func TestLumenAssistHasTwoBOMVersionsWithADiff(t *testing.T) {
 		t.Errorf("roles = %v", roles)
 	}
 	var buf bytes.Buffer
-	if err := systems.ExportBOM(ctx, org.ID, ss[0].ID, "test", &buf, nil); err != nil {
+	if err := systems.comps.ExportBOM(ctx, org.ID, ss[0].ID, "test", &buf, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := aibom.Parse(&buf, 1<<20); err != nil {

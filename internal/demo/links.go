@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -26,7 +27,7 @@ var demoLinks = []struct {
 // LoadLinks links Lumen's systems to the controls they carry out and to what they depend on, as its AIMS
 // manager would, leaving links that exist alone. It expects LoadSystems and LoadModelCards to have run; a
 // record that is gone (the organization changed its inventory) is skipped.
-func LoadLinks(ctx context.Context, records *record.Service, systems *system.Service, st SoAStore) error {
+func LoadLinks(ctx context.Context, records *record.Service, systems *system.Service, components *component.Service, st SoAStore) error {
 	org, err := st.OrganizationBySlug(ctx, OrgSlug)
 	if err != nil {
 		return fmt.Errorf("cannot find the demo organization: %w", err)
@@ -52,7 +53,7 @@ func LoadLinks(ctx context.Context, records *record.Service, systems *system.Ser
 			}
 			return "", false, nil
 		case "component":
-			c, err := systems.ComponentByKey(ctx, org.ID, "model", name, "")
+			c, err := components.ComponentByKey(ctx, org.ID, "model", name, "")
 			if aims.ErrorCode(err) == aims.ENOTFOUND {
 				return "", false, nil
 			}

@@ -28,10 +28,10 @@ func TestTheDemoLinksItsRecords(t *testing.T) {
 		if _, err := demo.Load(ctx, sv.Accounts, db); err != nil {
 			t.Fatal(err)
 		}
-		if err := demo.LoadSystems(ctx, sv.Systems, db); err != nil {
+		if err := demo.LoadSystems(ctx, sv.Systems, sv.Components, db); err != nil {
 			t.Fatal(err)
 		}
-		if err := demo.LoadLinks(ctx, sv.Records, sv.Systems, db); err != nil {
+		if err := demo.LoadLinks(ctx, sv.Records, sv.Systems, sv.Components, db); err != nil {
 			t.Fatal(err)
 		}
 		if err := demo.LoadWork(ctx, sv.Records, sv.Systems, db); err != nil {

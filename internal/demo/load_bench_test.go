@@ -9,6 +9,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/demo"
 	"github.com/aimsproject/aims/internal/storetest"
@@ -54,7 +55,7 @@ func BenchmarkDemoLoad(b *testing.B) {
 		ctx := context.Background()
 		accts := account.NewService(db, db.Now)
 		ctl := control.NewService(db, cat, db.Now)
-		systems := system.NewService(db)
+		systems, components := system.NewService(db), component.NewService(db)
 		b.StartTimer()
 		start := time.Now()
 		if _, err := demo.Load(ctx, accts, db); err != nil {
@@ -63,10 +64,10 @@ func BenchmarkDemoLoad(b *testing.B) {
 		if err := demo.LoadSoA(ctx, ctl, db); err != nil {
 			b.Fatal(err)
 		}
-		if err := demo.LoadSystems(ctx, systems, db); err != nil {
+		if err := demo.LoadSystems(ctx, systems, components, db); err != nil {
 			b.Fatal(err)
 		}
-		if err := demo.LoadBOMs(ctx, systems, db); err != nil {
+		if err := demo.LoadBOMs(ctx, systems, components, db); err != nil {
 			b.Fatal(err)
 		}
 		loadMS += float64(time.Since(start).Microseconds()) / 1000

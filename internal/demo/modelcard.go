@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -107,7 +108,7 @@ Supervised fine-tuning followed by direct preference optimisation; details in th
 // LoadModelCards gives Lumen Assist's third-party base model a model card, as Lumen's AIMS manager would
 // import it, unless the model has one already; the system card then shows its evaluation results and
 // limitations. It expects LoadSystems to have run.
-func LoadModelCards(ctx context.Context, systems *system.Service, st SoAStore) error {
+func LoadModelCards(ctx context.Context, systems *system.Service, components *component.Service, st SoAStore) error {
 	org, err := st.OrganizationBySlug(ctx, OrgSlug)
 	if err != nil {
 		return fmt.Errorf("cannot find the demo organization: %w", err)
@@ -131,27 +132,27 @@ func LoadModelCards(ctx context.Context, systems *system.Service, st SoAStore) e
 	if assist == nil {
 		return nil // the organization's inventory is its own now
 	}
-	c, err := systems.ComponentByKey(ctx, org.ID, "model", assistModel, "")
+	c, err := components.ComponentByKey(ctx, org.ID, "model", assistModel, "")
 	switch {
 	case aims.ErrorCode(err) == aims.ENOTFOUND:
-		c, err = systems.CreateComponent(ctx, org.ID, system.ComponentFields{Kind: "model", Name: assistModel,
+		c, err = components.CreateComponent(ctx, org.ID, component.ComponentFields{Kind: "model", Name: assistModel,
 			Supplier: assistSupplier, Licence: "apache-2.0"})
 		if err != nil {
 			return fmt.Errorf("cannot register Lumen Assist's base model: %w", err)
 		}
-		if _, err := systems.Link(ctx, org.ID, assist.ID, c.ID, "base model (third party)",
+		if _, err := components.Link(ctx, org.ID, assist.ID, c.ID, "base model (third party)",
 			"Hosted by Lumen; answers are grounded in Lumen's documentation by retrieval."); err != nil {
 			return err
 		}
 	case err != nil:
 		return err
 	}
-	cards, err := systems.ComponentModelCards(ctx, org.ID, c.ID)
+	cards, err := components.ComponentModelCards(ctx, org.ID, c.ID)
 	if err != nil || len(cards) > 0 {
 		return err
 	}
-	_, err = systems.ImportModelCard(ctx, org.ID, assist.ID, strings.NewReader(assistModelCard),
-		system.ModelCardOptions{ComponentID: c.ID, URL: assistCardURL})
+	_, err = components.ImportModelCard(ctx, org.ID, assist.ID, strings.NewReader(assistModelCard),
+		component.ModelCardOptions{ComponentID: c.ID, URL: assistCardURL})
 	if err != nil {
 		return fmt.Errorf("cannot import the model card of Lumen Assist's base model: %w", err)
 	}

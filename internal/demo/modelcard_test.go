@@ -20,16 +20,16 @@ func TestLumenAssistsSystemCardShowsItsBaseModelsResults(t *testing.T) {
 	if err != nil || len(ss) != 1 {
 		t.Fatalf("systems %v, %v", ss, err)
 	}
-	cs, err := systems.SystemComponents(ctx, org.ID, ss[0].ID)
+	cs, err := systems.comps.SystemComponents(ctx, org.ID, ss[0].ID)
 	if err != nil || len(cs) != 1 || cs[0].Name != "nw-chat-8b-instruct" || cs[0].Role != "base model (third party)" ||
 		!strings.Contains(string(cs[0].Details), `"base_model":"northwind-ai/nw-base-8b"`) {
 		t.Fatalf("components %+v, %v", cs, err)
 	}
-	cards, err := systems.ComponentModelCards(ctx, org.ID, cs[0].ID)
+	cards, err := systems.comps.ComponentModelCards(ctx, org.ID, cs[0].ID)
 	if err != nil || len(cards) != 1 || len(cards[0].Card.Results) != 4 {
 		t.Fatalf("model cards %+v, %v", cards, err)
 	}
-	card, err := syscard.Load(ctx, systems, org.ID, org.Name, ss[0].ID, time.Now())
+	card, err := syscard.Load(ctx, syscard.Source{Systems: systems.Service, Components: systems.comps}, org.ID, org.Name, ss[0].ID, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -64,7 +65,7 @@ var systemOwners = []string{"priya.nair@lumenlabs.example", "sam.osei@lumenlabs.
 
 // LoadSystems registers Lumen Labs' AI systems, as its AIMS manager would, unless it has some already, and
 // classifies those of them not classified yet under the EU AI Act.
-func LoadSystems(ctx context.Context, systems *system.Service, st SoAStore) error {
+func LoadSystems(ctx context.Context, systems *system.Service, components *component.Service, st SoAStore) error {
 	org, err := st.OrganizationBySlug(ctx, OrgSlug)
 	if err != nil {
 		return fmt.Errorf("cannot find the demo organization: %w", err)
@@ -83,7 +84,7 @@ func LoadSystems(ctx context.Context, systems *system.Service, st SoAStore) erro
 		if err := classifyLumen(ctx, systems, org.ID); err != nil {
 			return err
 		}
-		return LoadModelCards(ctx, systems, st)
+		return LoadModelCards(ctx, systems, components, st)
 	}
 	fields := make([]system.Fields, len(lumenSystems))
 	for i, f := range lumenSystems {
@@ -100,5 +101,5 @@ func LoadSystems(ctx context.Context, systems *system.Service, st SoAStore) erro
 	if err := classifyLumen(ctx, systems, org.ID); err != nil {
 		return err
 	}
-	return LoadModelCards(ctx, systems, st)
+	return LoadModelCards(ctx, systems, components, st)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/app"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
@@ -49,7 +50,7 @@ func BenchmarkLinksOfOneRecord(b *testing.B) {
 		}
 	}
 	for i := range 15 {
-		c, err := sv.Systems.CreateComponent(ctx, org.ID, system.ComponentFields{Kind: "model", Name: fmt.Sprintf("model %d", i)})
+		c, err := sv.Components.CreateComponent(ctx, org.ID, component.ComponentFields{Kind: "model", Name: fmt.Sprintf("model %d", i)})
 		if err != nil {
 			b.Fatal(err)
 		}

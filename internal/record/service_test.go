@@ -10,6 +10,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/app"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/store"
@@ -57,7 +58,7 @@ func (f *fixture) system(t *testing.T, orgID, name string) string {
 
 func (f *fixture) component(t *testing.T, orgID, name string) string {
 	t.Helper()
-	c, err := f.sv.Systems.CreateComponent(f.ctx, orgID, system.ComponentFields{Kind: "model", Name: name, ComponentVersion: "1.0"})
+	c, err := f.sv.Components.CreateComponent(f.ctx, orgID, component.ComponentFields{Kind: "model", Name: name, ComponentVersion: "1.0"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,11 +221,11 @@ func TestDeletingARecordAppliesItsLinksRules(t *testing.T) {
 
 	modelID := strings.TrimPrefix(model, "component:")
 	before := f.trail(t, f.org.ID)
-	err := f.sv.Systems.DeleteComponent(f.ctx, f.org.ID, modelID)
+	err := f.sv.Components.DeleteComponent(f.ctx, f.org.ID, modelID)
 	if aims.ErrorCode(err) != aims.ECONFLICT || !strings.Contains(aims.ErrorMessage(err), "AI system TalentMatch depends on Component ranker 1.0") {
 		t.Fatalf("deleting a component a system depends on: %v, want ECONFLICT naming TalentMatch", err)
 	}
-	if _, err := f.sv.Systems.Component(f.ctx, f.org.ID, modelID); err != nil {
+	if _, err := f.sv.Components.Component(f.ctx, f.org.ID, modelID); err != nil {
 		t.Errorf("the refused delete removed the component: %v", err)
 	}
 	if got := f.list(t, record.Filter{Record: ref(t, model)}); len(got) != 2 {
@@ -238,7 +239,7 @@ func TestDeletingARecordAppliesItsLinksRules(t *testing.T) {
 	if err := f.sv.Systems.Delete(f.ctx, f.org.ID, strings.TrimPrefix(talent, "system:")); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.sv.Systems.DeleteComponent(f.ctx, f.org.ID, modelID); err != nil {
+	if err := f.sv.Components.DeleteComponent(f.ctx, f.org.ID, modelID); err != nil {
 		t.Fatalf("deleting the component once nothing depends on it: %v", err)
 	}
 	if got := f.list(t, record.Filter{Record: ref(t, assist)}); len(got) != 1 || !strings.Contains(got[0], "implements") {

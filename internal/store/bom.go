@@ -14,17 +14,17 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/activity"
-	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom"
 )
 
-var _ system.BOMStore = (*DB)(nil)
+var _ component.BOMStore = (*DB)(nil)
 
 const bomImportColumns = `id, org_id, system_id, seq, spec_version, serial_number, bom_version, filename, sha256, components,
 	imported_by, imported_by_name, imported_at`
 
-func scanBOMImport(sc scanner, dest ...any) (*system.BOMImport, error) {
-	var b system.BOMImport
+func scanBOMImport(sc scanner, dest ...any) (*component.BOMImport, error) {
+	var b component.BOMImport
 	if err := sc.Scan(append([]any{&b.ID, &b.OrgID, &b.SystemID, &b.Seq, &b.SpecVersion, &b.SerialNumber, &b.BOMVersion,
 		&b.Filename, &b.SHA256, &b.Components, &b.ImportedBy, &b.ImportedByName, &b.ImportedAt}, dest...)...); err != nil {
 		return nil, err
@@ -37,7 +37,7 @@ func scanBOMImport(sc scanner, dest ...any) (*system.BOMImport, error) {
 // batch stays well under SQLite's 32,766 and PostgreSQL's 65,535 parameters.
 const bomBatch = 500
 
-// The steps of a BOM import, which system.Service.ImportBOM runs in order (see it for the whole design).
+// The steps of a BOM import, which component.Service.ImportBOM runs in order (see it for the whole design).
 // A BOM may hold tens of thousands of components, and on SQLite every write waits for the one writer
 // connection: written in one transaction, an import of 20 MB held it for seconds while other
 // organizations' writes waited. So an import is written in short transactions (batches sized to hold the
@@ -77,7 +77,7 @@ func (db *DB) BOMLinkedComponents(ctx context.Context, orgID, systemID string) (
 // WriteBOMComponents inserts cs (ids, versions and times set) as components of pending import id, in
 // batches of their own transactions, each renewing the import's lease (ECONFLICT when it is no longer
 // pending).
-func (db *DB) WriteBOMComponents(ctx context.Context, id string, cs []*system.Component) error {
+func (db *DB) WriteBOMComponents(ctx context.Context, id string, cs []*component.Component) error {
 	return db.importBatches(ctx, id, len(cs), func(tx *Tx, lo, hi int) error {
 		return tx.insertComponents(ctx, id, cs[lo:hi])
 	})
@@ -85,7 +85,7 @@ func (db *DB) WriteBOMComponents(ctx context.Context, id string, cs []*system.Co
 
 // WriteBOMLinks links the components cs to orgID's system systemID with role as links of pending import
 // id made at at, in batches as WriteBOMComponents writes.
-func (db *DB) WriteBOMLinks(ctx context.Context, id, orgID, systemID, role string, cs []*system.Component, at time.Time) error {
+func (db *DB) WriteBOMLinks(ctx context.Context, id, orgID, systemID, role string, cs []*component.Component, at time.Time) error {
 	return db.importBatches(ctx, id, len(cs), func(tx *Tx, lo, hi int) error {
 		return tx.insertLinks(ctx, id, orgID, systemID, role, cs[lo:hi], at)
 	})
@@ -93,7 +93,7 @@ func (db *DB) WriteBOMLinks(ctx context.Context, id, orgID, systemID, role strin
 
 // UpdateBOMComponents stores the components the import changes at at, each only if still at the version
 // it was read at (else ECONFLICT), in the caller's transaction (Atomically).
-func (db *DB) UpdateBOMComponents(ctx context.Context, orgID string, us []system.BOMUpdate, at time.Time) error {
+func (db *DB) UpdateBOMComponents(ctx context.Context, orgID string, us []component.BOMUpdate, at time.Time) error {
 	return db.WithTx(ctx, func(tx *Tx) error { return tx.updateComponents(ctx, orgID, us, at) })
 }
 
@@ -101,7 +101,7 @@ func (db *DB) UpdateBOMComponents(ctx context.Context, orgID string, us []system
 // inventoryGzip, writes the one activity entry whose counts summarize the import, and makes pending
 // import id visible; in the caller's transaction (Atomically), which the import's last is. It sets imp's
 // ID, Seq, importer and ImportedAt; ECONFLICT when the import is no longer pending.
-func (db *DB) CompleteBOMImport(ctx context.Context, id string, imp *system.BOMImport, inventoryGzip []byte) error {
+func (db *DB) CompleteBOMImport(ctx context.Context, id string, imp *component.BOMImport, inventoryGzip []byte) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		var last int64
 		if err := tx.q().row(ctx, `SELECT COALESCE(MAX(seq), 0) FROM bom_imports WHERE org_id = ? AND system_id = ?`,
@@ -139,9 +139,9 @@ func (db *DB) DropBOMImport(ctx context.Context, id string) error { return db.dr
 // BOMCandidates returns the components of orgID that a BOM whose components have the names names may
 // match, oldest first (so that of two with the same bom-ref the newer wins): all of them when they are
 // few, else those of the names (both ways of matching need the same name).
-func (db *DB) BOMCandidates(ctx context.Context, orgID string, names []string) ([]*system.Component, error) {
+func (db *DB) BOMCandidates(ctx context.Context, orgID string, names []string) ([]*component.Component, error) {
 	q := db.reader(ctx)
-	var stored []*system.Component
+	var stored []*component.Component
 	read := func(cond string, args ...any) error {
 		rows, err := q.query(ctx, componentSelect+cond, args...)
 		if err != nil {
@@ -180,14 +180,14 @@ func (db *DB) BOMCandidates(ctx context.Context, orgID string, names []string) (
 	if err != nil {
 		return nil, fmt.Errorf("cannot read components: %w", err)
 	}
-	slices.SortFunc(stored, func(a, b *system.Component) int {
+	slices.SortFunc(stored, func(a, b *component.Component) int {
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
 	})
 	return stored, nil
 }
 
 // BOMImports returns the imports of orgID's system systemID, newest first, without inventories.
-func (db *DB) BOMImports(ctx context.Context, orgID, systemID string) ([]*system.BOMImport, error) {
+func (db *DB) BOMImports(ctx context.Context, orgID, systemID string) ([]*component.BOMImport, error) {
 	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, err
 	}
@@ -196,7 +196,7 @@ func (db *DB) BOMImports(ctx context.Context, orgID, systemID string) ([]*system
 	if err != nil {
 		return nil, fmt.Errorf("cannot list the BOMs of AI system %s: %w", systemID, err)
 	}
-	return collect(rows, func(sc scanner) (*system.BOMImport, error) { return scanBOMImport(sc) })
+	return collect(rows, func(sc scanner) (*component.BOMImport, error) { return scanBOMImport(sc) })
 }
 
 // BOMImportInventory returns the inventory of import seq of orgID's system systemID as JSON text (as
@@ -221,7 +221,7 @@ func (db *DB) BOMImportInventory(ctx context.Context, orgID, systemID string, se
 
 // BOMImportBySeq returns import seq (0: the newest) of orgID's system systemID with its inventory;
 // ENOTFOUND when there is none.
-func (db *DB) BOMImportBySeq(ctx context.Context, orgID, systemID string, seq int64) (*system.BOMImport, error) {
+func (db *DB) BOMImportBySeq(ctx context.Context, orgID, systemID string, seq int64) (*component.BOMImport, error) {
 	q := `SELECT ` + bomImportColumns + `, inventory, inventory_gzip FROM bom_imports WHERE org_id = ? AND system_id = ? `
 	args := []any{orgID, systemID}
 	if seq > 0 {

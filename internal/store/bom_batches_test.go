@@ -13,10 +13,11 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
 // batchFixture is an organization with a system that holds one imported BOM, a component linked by hand,
@@ -24,6 +25,7 @@ import (
 type batchFixture struct {
 	db         *store.DB
 	svc        *system.Service
+	comps      *component.Service
 	ctx        context.Context
 	org, other *account.Organization
 	sys        *system.System
@@ -45,21 +47,21 @@ func newBatchFixture(t *testing.T) *batchFixture {
 	o := storetest.Options(t)
 	o.Clock = func() time.Time { return aims.Now().Add(time.Duration(f.skew.Load())) }
 	f.db = storetest.OpenWith(t, o)
-	f.svc = system.NewService(f.db)
+	f.svc, f.comps = system.NewService(f.db), component.NewService(f.db)
 	f.ctx = aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorUser, ID: "tester", Name: "Tess Ter"})
 	f.org, f.other = newOrg(t, f.db, "acme"), newOrg(t, f.db, "other")
 	var err error
 	if f.sys, err = f.svc.Create(f.ctx, f.org.ID, system.Fields{Name: "Assistant", Purpose: "Answers."}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.ImportBOM(f.ctx, f.org.ID, f.sys.ID, bytes.NewReader(aibomtest.BigBOM(64<<10)), "small.json"); err != nil {
+	if _, err := f.comps.ImportBOM(f.ctx, f.org.ID, f.sys.ID, bytes.NewReader(aibomtest.BigBOM(64<<10)), "small.json"); err != nil {
 		t.Fatal(err)
 	}
-	c, err := f.svc.CreateComponent(f.ctx, f.org.ID, system.ComponentFields{Kind: "tool", Name: "by hand"})
+	c, err := f.comps.CreateComponent(f.ctx, f.org.ID, component.ComponentFields{Kind: "tool", Name: "by hand"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.svc.Link(f.ctx, f.org.ID, f.sys.ID, c.ID, "", ""); err != nil {
+	if _, err := f.comps.Link(f.ctx, f.org.ID, f.sys.ID, c.ID, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	return f
@@ -69,7 +71,7 @@ func (f *batchFixture) seen(t *testing.T) seen {
 	t.Helper()
 	var s seen
 	for cursor := ""; ; {
-		page, next, err := f.svc.Components(f.ctx, f.org.ID, system.ComponentFilter{}, aims.Page{Limit: 500, Cursor: cursor})
+		page, next, err := f.comps.Components(f.ctx, f.org.ID, component.ComponentFilter{}, aims.Page{Limit: 500, Cursor: cursor})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -78,11 +80,11 @@ func (f *batchFixture) seen(t *testing.T) seen {
 			break
 		}
 	}
-	links, err := f.svc.SystemComponents(f.ctx, f.org.ID, f.sys.ID)
+	links, err := f.comps.SystemComponents(f.ctx, f.org.ID, f.sys.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	versions, err := f.svc.BOMs(f.ctx, f.org.ID, f.sys.ID)
+	versions, err := f.comps.BOMs(f.ctx, f.org.ID, f.sys.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,13 +92,13 @@ func (f *batchFixture) seen(t *testing.T) seen {
 		t.Fatal(err)
 	}
 	s.links, s.versions = len(links), len(versions)
-	if err := f.svc.EachSystemComponent(f.ctx, f.org.ID, f.sys.ID, system.KindFilter{}, func(*system.SystemComponent) error {
+	if err := f.comps.EachSystemComponent(f.ctx, f.org.ID, f.sys.ID, component.KindFilter{}, func(*component.SystemComponent) error {
 		s.walked++
 		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if _, s.models, err = f.svc.FirstSystemComponents(f.ctx, f.org.ID, f.sys.ID, system.KindFilter{In: []string{"model"}}, 1); err != nil {
+	if _, s.models, err = f.comps.FirstSystemComponents(f.ctx, f.org.ID, f.sys.ID, component.KindFilter{In: []string{"model"}}, 1); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -111,8 +113,8 @@ func (f *batchFixture) rows(t *testing.T) [3]int {
 	return [3]int{c, l, p}
 }
 
-func (f *batchFixture) importBig() (*system.BOMImport, error) {
-	return f.svc.ImportBOM(f.ctx, f.org.ID, f.sys.ID, bytes.NewReader(f.big), "big.json")
+func (f *batchFixture) importBig() (*component.BOMImport, error) {
+	return f.comps.ImportBOM(f.ctx, f.org.ID, f.sys.ID, bytes.NewReader(f.big), "big.json")
 }
 
 // batchSteps returns the number of a batch of the fixture's big import: i = 0 is the first, 1 and 2 later
@@ -138,7 +140,7 @@ func TestBOMImportIsInvisibleUntilComplete(t *testing.T) {
 		if got := f.seen(t); got != before {
 			t.Errorf("after batch %d people see %+v, want %+v as before the import", step, got, before)
 		}
-		_, err := f.svc.CreateComponent(f.ctx, f.other.ID, system.ComponentFields{Kind: "tool", Name: fmt.Sprintf("t%d", step)})
+		_, err := f.comps.CreateComponent(f.ctx, f.other.ID, component.ComponentFields{Kind: "tool", Name: fmt.Sprintf("t%d", step)})
 		return err
 	})
 	imp, err := f.importBig()

@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -21,6 +22,7 @@ func TestBOMInventoryReadsBothWays(t *testing.T) {
 	org := newOrg(t, db, "inventories")
 	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test", OrgID: org.ID})
 	svc := system.NewService(db)
+	comps := component.NewService(db)
 	s, err := svc.Create(ctx, org.ID, system.Fields{Name: "Assistant", Purpose: "x"})
 	if err != nil {
 		t.Fatal(err)
@@ -29,10 +31,10 @@ func TestBOMInventoryReadsBothWays(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(data), "gpt-4o.json"); err != nil {
+	if _, err := comps.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(data), "gpt-4o.json"); err != nil {
 		t.Fatal(err)
 	}
-	compressed, err := svc.BOM(ctx, org.ID, s.ID, 1)
+	compressed, err := comps.BOM(ctx, org.ID, s.ID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +44,7 @@ func TestBOMInventoryReadsBothWays(t *testing.T) {
 	if err := db.StoreInventoriesAsText(ctx); err != nil {
 		t.Fatal(err)
 	}
-	text, err := svc.BOM(ctx, org.ID, s.ID, 1)
+	text, err := comps.BOM(ctx, org.ID, s.ID, 1)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,7 @@ import (
 	"github.com/aimsproject/aims"
 )
 
-// A BOM import being written is pending (migration 0023; see system.Service.ImportBOM for the whole design): its
+// A BOM import being written is pending (migration 0023; see component.Service.ImportBOM for the whole design): its
 // rows carry its id in import_id and stay invisible until its last transaction deletes its bom_pending
 // row.
 

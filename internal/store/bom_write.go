@@ -16,7 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/component"
 )
 
 // componentCopyColumns are the columns insertComponents copies on PostgreSQL, in the order of
@@ -24,14 +24,14 @@ import (
 var componentCopyColumns = []string{"id", "org_id", "kind", "name", "component_version", "supplier", "licence",
 	"description", "bom_ref", "details", "version", "created_at", "updated_at", "import_id"}
 
-func componentCopyRow(c *system.Component, importID string) []any {
+func componentCopyRow(c *component.Component, importID string) []any {
 	return []any{c.ID, c.OrgID, c.Kind, c.Name, c.ComponentVersion, c.Supplier, c.Licence, c.Description,
 		c.BOMRef, detailsText(c.Details), c.Version, c.CreatedAt, c.UpdatedAt, importID}
 }
 
 // insertComponents inserts cs as components of BOM import importID (see BeginBOMImport): with COPY on PostgreSQL, bomBatch rows a statement on SQLite. (Rows of
 // JSON through json_each, as insertLinks does, were slower here: the details are JSON text themselves.)
-func (tx *Tx) insertComponents(ctx context.Context, importID string, cs []*system.Component) error {
+func (tx *Tx) insertComponents(ctx context.Context, importID string, cs []*component.Component) error {
 	if tx.db.dialect == Postgres {
 		if err := tx.copyRows(ctx, "components", componentCopyColumns, len(cs), func(i int) []any {
 			return componentCopyRow(cs[i], importID)
@@ -68,8 +68,8 @@ const jsonBatch = 10000
 // The kind and name of a component matched to a BOM's never change (both ways of matching need them
 // equal). Its supplier is set only where it changed from the one read, so that the trigger that copies it
 // to the component's links runs only for those.
-func (tx *Tx) updateComponents(ctx context.Context, orgID string, us []system.BOMUpdate, now time.Time) error {
-	var withSupplier, without []system.BOMUpdate
+func (tx *Tx) updateComponents(ctx context.Context, orgID string, us []component.BOMUpdate, now time.Time) error {
+	var withSupplier, without []component.BOMUpdate
 	for _, u := range us {
 		if u.Component.Supplier != u.ReadSupplier {
 			withSupplier = append(withSupplier, u)
@@ -78,7 +78,7 @@ func (tx *Tx) updateComponents(ctx context.Context, orgID string, us []system.BO
 		}
 	}
 	for _, group := range []struct {
-		us       []system.BOMUpdate
+		us       []component.BOMUpdate
 		supplier bool
 	}{{without, false}, {withSupplier, true}} {
 		if len(group.us) == 0 {
@@ -132,7 +132,7 @@ func (tx *Tx) updateComponents(ctx context.Context, orgID string, us []system.BO
 // lower() folds ASCII letters only, the keys are folded here (asciiLower) and the links inserted by one
 // INSERT ... SELECT over json_each of jsonBatch rows at a time: binding eight parameters a row took
 // SQLite's driver a fifth of the time of the insert.
-func (tx *Tx) insertLinks(ctx context.Context, importID, orgID, systemID, role string, cs []*system.Component, now time.Time) error {
+func (tx *Tx) insertLinks(ctx context.Context, importID, orgID, systemID, role string, cs []*component.Component, now time.Time) error {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -144,9 +144,9 @@ func (tx *Tx) insertLinks(ctx context.Context, importID, orgID, systemID, role s
 		if err := tx.q().row(ctx, `SELECT lower(CAST(? AS TEXT)) = ?`, asciiUpper, asciiLower(asciiUpper)).Scan(&folds); err != nil {
 			return fmt.Errorf("cannot link the components of the BOM: %w", err)
 		}
-		var rest []*system.Component
+		var rest []*component.Component
 		if folds {
-			var plain []*system.Component
+			var plain []*component.Component
 			for _, c := range cs {
 				if isASCII(c.Supplier) && isASCII(c.Name) {
 					plain = append(plain, c)
@@ -296,7 +296,7 @@ func (tx *Tx) prepare(ctx context.Context, query string) (*sql.Stmt, error) {
 }
 
 // modelKey is the model key (0012) of a link to c folded by asciiLower: its name if a model, else empty.
-func modelKey(c *system.Component) string {
+func modelKey(c *component.Component) string {
 	if c.Kind == "model" {
 		return asciiLower(c.Name)
 	}

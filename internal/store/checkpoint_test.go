@@ -9,10 +9,11 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
 // TestCheckpointsInTheBackground checks that SQLite's write-ahead log reaches the database file without
@@ -28,11 +29,12 @@ func TestCheckpointsInTheBackground(t *testing.T) {
 	org := newOrg(t, db, "checkpoint")
 	ctx = aims.WithActor(ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test", OrgID: org.ID})
 	svc := system.NewService(db)
+	comps := component.NewService(db)
 	s, err := svc.Create(ctx, org.ID, system.Fields{Name: "Big", Purpose: "x"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(aibomtest.BigBOM(4<<20)), "big.json"); err != nil {
+	if _, err := comps.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(aibomtest.BigBOM(4<<20)), "big.json"); err != nil {
 		t.Fatal(err)
 	}
 	deadline := time.Now().Add(30 * time.Second)

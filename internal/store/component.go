@@ -9,7 +9,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/activity"
-	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/component"
 )
 
 const componentColumns = `c.id, c.org_id, c.kind, c.name, c.component_version, c.supplier, c.licence, c.description, c.bom_ref,
@@ -20,7 +20,7 @@ const componentColumns = `c.id, c.org_id, c.kind, c.name, c.component_version, c
 const componentSelect = `SELECT ` + componentColumns + ` FROM components c WHERE c.org_id = ? AND c.import_id NOT IN ` +
 	pendingImports + ` `
 
-func scanComponentInto(c *system.Component, dest ...any) []any {
+func scanComponentInto(c *component.Component, dest ...any) []any {
 	return append([]any{&c.ID, &c.OrgID, &c.Kind, &c.Name, &c.ComponentVersion, &c.Supplier, &c.Licence, &c.Description,
 		&c.BOMRef, (*rawText)(&c.Details), &c.Version, &c.CreatedAt, &c.UpdatedAt}, dest...)
 }
@@ -42,8 +42,8 @@ func (r *rawText) Scan(v any) error {
 	return nil
 }
 
-func scanComponent(sc scanner) (*system.Component, error) {
-	var c system.Component
+func scanComponent(sc scanner) (*component.Component, error) {
+	var c component.Component
 	if err := sc.Scan(scanComponentInto(&c)...); err != nil {
 		return nil, err
 	}
@@ -51,7 +51,7 @@ func scanComponent(sc scanner) (*system.Component, error) {
 	return &c, nil
 }
 
-func componentByID(ctx context.Context, q q, orgID, id string) (*system.Component, error) {
+func componentByID(ctx context.Context, q q, orgID, id string) (*component.Component, error) {
 	c, err := scanComponent(q.row(ctx, componentSelect+`AND c.id = ?`, orgID, id))
 	if err != nil {
 		return nil, notFound(err, "Component")
@@ -60,13 +60,13 @@ func componentByID(ctx context.Context, q q, orgID, id string) (*system.Componen
 }
 
 // ComponentByID returns orgID's component id; ENOTFOUND when orgID has none.
-func (db *DB) ComponentByID(ctx context.Context, orgID, id string) (*system.Component, error) {
+func (db *DB) ComponentByID(ctx context.Context, orgID, id string) (*component.Component, error) {
 	return componentByID(ctx, db.reader(ctx), orgID, id)
 }
 
 // ComponentByKey returns orgID's component of that kind, name and component version; ENOTFOUND when
 // there is none.
-func (db *DB) ComponentByKey(ctx context.Context, orgID, kind, name, componentVersion string) (*system.Component, error) {
+func (db *DB) ComponentByKey(ctx context.Context, orgID, kind, name, componentVersion string) (*component.Component, error) {
 	c, err := scanComponent(db.reader(ctx).row(ctx, componentSelect+`AND c.kind = ? AND c.name = ? AND c.component_version = ?`,
 		orgID, kind, name, componentVersion))
 	if err != nil {
@@ -75,7 +75,7 @@ func (db *DB) ComponentByKey(ctx context.Context, orgID, kind, name, componentVe
 	return c, nil
 }
 
-func sameComponent(err error, c *system.Component) error {
+func sameComponent(err error, c *component.Component) error {
 	if aims.ErrorCode(err) == aims.ECONFLICT {
 		v := ""
 		if c.ComponentVersion != "" {
@@ -95,7 +95,7 @@ func detailsText(d json.RawMessage) string {
 
 // CreateComponent stores c (with its OrgID set), assigning its id, version 1 and times, with an activity
 // entry; ECONFLICT on name when the same kind, name and component version exist.
-func (db *DB) CreateComponent(ctx context.Context, c *system.Component) error {
+func (db *DB) CreateComponent(ctx context.Context, c *component.Component) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		now := db.now()
 		c.ID, c.Version = aims.NewID(), 1
@@ -117,7 +117,7 @@ func (db *DB) CreateComponent(ctx context.Context, c *system.Component) error {
 
 // UpdateComponent stores c if the stored version is ifVersion (0: any), bumping it; EPRECONDITION
 // otherwise. c is updated to what was stored.
-func (db *DB) UpdateComponent(ctx context.Context, c *system.Component, ifVersion int64) error {
+func (db *DB) UpdateComponent(ctx context.Context, c *component.Component, ifVersion int64) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		before, err := componentByID(ctx, tx.q(), c.OrgID, c.ID)
 		if err != nil {
@@ -164,7 +164,7 @@ func (db *DB) DeleteComponent(ctx context.Context, orgID, id string) error {
 
 // ListComponents returns a page of orgID's components matching f, ordered by name, kind and component
 // version, and the cursor of the next page (the id of the last component of the page).
-func (db *DB) ListComponents(ctx context.Context, orgID string, f system.ComponentFilter, p aims.Page) ([]*system.Component, string, error) {
+func (db *DB) ListComponents(ctx context.Context, orgID string, f component.ComponentFilter, p aims.Page) ([]*component.Component, string, error) {
 	limit := pageLimit(p.Limit)
 	var where strings.Builder
 	args := []any{orgID}
@@ -199,13 +199,13 @@ func (db *DB) ListComponents(ctx context.Context, orgID string, f system.Compone
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list components: %w", err)
 	}
-	cs, next := pageOf(cs, limit, func(c *system.Component) string { return c.ID })
+	cs, next := pageOf(cs, limit, func(c *component.Component) string { return c.ID })
 	return cs, next, nil
 }
 
 // LinkComponent links l.ComponentID to l.SystemID, or replaces the role and notes of their link; it does
 // nothing when the link is stored as it is. Either id outside l.OrgID is ENOTFOUND.
-func (db *DB) LinkComponent(ctx context.Context, l *system.Link) error {
+func (db *DB) LinkComponent(ctx context.Context, l *component.Link) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := systemByID(ctx, tx.q(), l.OrgID, l.SystemID); err != nil {
 			return err
@@ -241,8 +241,8 @@ func (db *DB) LinkComponent(ctx context.Context, l *system.Link) error {
 	})
 }
 
-func linkOf(ctx context.Context, q q, orgID, systemID, componentID string) (*system.Link, error) {
-	l := system.Link{OrgID: orgID, SystemID: systemID, ComponentID: componentID}
+func linkOf(ctx context.Context, q q, orgID, systemID, componentID string) (*component.Link, error) {
+	l := component.Link{OrgID: orgID, SystemID: systemID, ComponentID: componentID}
 	err := q.row(ctx, `SELECT role, notes, created_at FROM system_components WHERE org_id = ? AND system_id = ? AND component_id = ?
 		AND import_id NOT IN `+pendingImports,
 		orgID, systemID, componentID).Scan(&l.Role, &l.Notes, &l.CreatedAt)
@@ -270,7 +270,7 @@ func (db *DB) UnlinkComponent(ctx context.Context, orgID, systemID, componentID 
 
 // SystemComponents returns the components of orgID's system systemID ordered by kind and name;
 // ENOTFOUND when there is no such system.
-func (db *DB) SystemComponents(ctx context.Context, orgID, systemID string) ([]*system.SystemComponent, error) {
+func (db *DB) SystemComponents(ctx context.Context, orgID, systemID string) ([]*component.SystemComponent, error) {
 	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, err
 	}
@@ -283,7 +283,7 @@ func (db *DB) SystemComponents(ctx context.Context, orgID, systemID string) ([]*
 
 // ComponentSystems returns the systems that use orgID's component componentID, by name; ENOTFOUND when
 // there is no such component.
-func (db *DB) ComponentSystems(ctx context.Context, orgID, componentID string) ([]*system.SystemRef, error) {
+func (db *DB) ComponentSystems(ctx context.Context, orgID, componentID string) ([]*component.SystemRef, error) {
 	if _, err := componentByID(ctx, db.reader(ctx), orgID, componentID); err != nil {
 		return nil, err
 	}
@@ -293,15 +293,15 @@ func (db *DB) ComponentSystems(ctx context.Context, orgID, componentID string) (
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the systems of component %s: %w", componentID, err)
 	}
-	return collect(rows, func(sc scanner) (*system.SystemRef, error) {
-		var r system.SystemRef
+	return collect(rows, func(sc scanner) (*component.SystemRef, error) {
+		var r component.SystemRef
 		return &r, sc.Scan(&r.ID, &r.Name, &r.Role)
 	})
 }
 
 // insertLink stores the new link l with the lower-case supplier and model keys of its component (0012),
 // folded by the database's lower() as the trigger components_keys folds them when the component changes.
-func (tx *Tx) insertLink(ctx context.Context, l *system.Link) error {
+func (tx *Tx) insertLink(ctx context.Context, l *component.Link) error {
 	if _, err := tx.q().exec(ctx, `INSERT INTO system_components (org_id, system_id, component_id, role, notes, created_at,
 		supplier_key, model_key) VALUES (?, ?, ?, ?, ?, ?,
 		(SELECT lower(supplier) FROM components WHERE id = ?),
@@ -317,8 +317,8 @@ const systemComponentSelect = `SELECT ` + componentColumns + `, l.role, l.notes,
 		FROM system_components l JOIN components c ON c.id = l.component_id AND c.org_id = l.org_id
 		WHERE l.org_id = ? AND l.system_id = ? AND l.import_id NOT IN ` + pendingImports
 
-func scanSystemComponent(sc scanner) (*system.SystemComponent, error) {
-	var c system.SystemComponent
+func scanSystemComponent(sc scanner) (*component.SystemComponent, error) {
+	var c component.SystemComponent
 	if err := sc.Scan(scanComponentInto(&c.Component, &c.Role, &c.Notes, &c.LinkedAt)...); err != nil {
 		return nil, err
 	}
@@ -331,7 +331,7 @@ func scanSystemComponent(sc scanner) (*system.SystemComponent, error) {
 // or, when before is set, the p.Limit before it. next and prev are the cursors of the pages after and
 // before ("" at either end); a prev cursor is to be passed with before set. ENOTFOUND when there is no
 // such system; a cursor that names no component of the system is EINVALID on cursor.
-func (db *DB) SystemComponentsPage(ctx context.Context, orgID, systemID string, p aims.Page, before bool) (cs []*system.SystemComponent, next, prev string, err error) {
+func (db *DB) SystemComponentsPage(ctx context.Context, orgID, systemID string, p aims.Page, before bool) (cs []*component.SystemComponent, next, prev string, err error) {
 	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, "", "", err
 	}
@@ -404,7 +404,7 @@ const maxWalkPage = 5000
 // through all of them that starts where the last page ended, whatever was changed or deleted meanwhile.
 // A system of no component, or of another organization, has none. It reads by the values of after, not
 // by a cursor, so that a walk needs no lookup of the last component.
-func (db *DB) SystemComponentsAfter(ctx context.Context, orgID, systemID string, kinds system.KindFilter, after *system.SystemComponent, limit int) ([]*system.SystemComponent, error) {
+func (db *DB) SystemComponentsAfter(ctx context.Context, orgID, systemID string, kinds component.KindFilter, after *component.SystemComponent, limit int) ([]*component.SystemComponent, error) {
 	q, args := kindClause(systemComponentSelect, []any{orgID, systemID}, "c.kind", kinds)
 	if after != nil {
 		q += ` AND (c.kind, c.name, c.component_version, c.id) > (?, ?, ?, ?)`
@@ -422,7 +422,7 @@ func (db *DB) SystemComponentsAfter(ctx context.Context, orgID, systemID string,
 }
 
 // kindClause adds to query (and its args) the conditions of kinds on the column col.
-func kindClause(query string, args []any, col string, kinds system.KindFilter) (string, []any) {
+func kindClause(query string, args []any, col string, kinds component.KindFilter) (string, []any) {
 	for _, f := range []struct {
 		op    string
 		kinds []string
@@ -439,7 +439,7 @@ func kindClause(query string, args []any, col string, kinds system.KindFilter) (
 
 // CountSystemComponentsOfKinds returns how many components of the kinds chosen orgID's system systemID
 // uses.
-func (db *DB) CountSystemComponentsOfKinds(ctx context.Context, orgID, systemID string, kinds system.KindFilter) (int, error) {
+func (db *DB) CountSystemComponentsOfKinds(ctx context.Context, orgID, systemID string, kinds component.KindFilter) (int, error) {
 	q, args := kindClause(`SELECT COUNT(*) FROM system_components l JOIN components c ON c.id = l.component_id AND c.org_id = l.org_id
 		WHERE l.org_id = ? AND l.system_id = ? AND l.import_id NOT IN `+pendingImports, []any{orgID, systemID}, "c.kind", kinds)
 	var n int

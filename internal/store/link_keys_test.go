@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
@@ -21,6 +22,7 @@ func TestLinkKeysOnEveryPath(t *testing.T) {
 	org := newOrg(t, db, "keys")
 	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test", OrgID: org.ID})
 	svc := system.NewService(db)
+	comps := component.NewService(db)
 	check := func(step string) {
 		t.Helper()
 		n, err := db.LinkKeyFaults(ctx)
@@ -47,17 +49,17 @@ func TestLinkKeysOnEveryPath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	model, err := svc.CreateComponent(ctx, org.ID, system.ComponentFields{Kind: "model", Name: "Ölmodell-7B", Supplier: "Ünïcorn AI"})
+	model, err := comps.CreateComponent(ctx, org.ID, component.ComponentFields{Kind: "model", Name: "Ölmodell-7B", Supplier: "Ünïcorn AI"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Link(ctx, org.ID, a.ID, model.ID, "", ""); err != nil {
+	if _, err := comps.Link(ctx, org.ID, a.ID, model.ID, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	check("a link")
 
 	card := "---\nlicense: mit\n---\n# Ölmodell-7B\n\nA model.\n"
-	if _, err := svc.ImportModelCard(ctx, org.ID, b.ID, strings.NewReader(card), system.ModelCardOptions{ComponentID: model.ID}); err != nil {
+	if _, err := comps.ImportModelCard(ctx, org.ID, b.ID, strings.NewReader(card), component.ModelCardOptions{ComponentID: model.ID}); err != nil {
 		t.Fatal(err)
 	}
 	check("a model card import")
@@ -66,10 +68,10 @@ func TestLinkKeysOnEveryPath(t *testing.T) {
 		{"type":"machine-learning-model","bom-ref":"m","name":"Ölmodell-7B","supplier":{"name":"Ünïcorn AI"}},
 		{"type":"data","bom-ref":"d","name":"Straßen-Daten","supplier":{"name":"ÄÖÜ Data GmbH"},"data":[{"type":"dataset"}]},
 		{"type":"library","bom-ref":"l","name":"numpy","version":"2.0","supplier":{"name":"NumPy"}}]}`
-	if _, err := svc.ImportBOM(ctx, org.ID, b.ID, strings.NewReader(bom), "b.json"); err != nil {
+	if _, err := comps.ImportBOM(ctx, org.ID, b.ID, strings.NewReader(bom), "b.json"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.ImportBOM(ctx, org.ID, a.ID, strings.NewReader(bom), "a.json"); err != nil {
+	if _, err := comps.ImportBOM(ctx, org.ID, a.ID, strings.NewReader(bom), "a.json"); err != nil {
 		t.Fatal(err)
 	}
 	check("BOM imports")
@@ -83,13 +85,13 @@ func TestLinkKeysOnEveryPath(t *testing.T) {
 		t.Errorf("systems with the model Ölmodell-7B: %d, want 2", n)
 	}
 
-	stored, err := svc.Component(ctx, org.ID, model.ID)
+	stored, err := comps.Component(ctx, org.ID, model.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := system.ComponentFieldsOf(stored)
+	f := component.ComponentFieldsOf(stored)
 	f.Supplier, f.Name = "ZWEI KI", "Ölmodell-8B"
-	if _, err := svc.UpdateComponent(ctx, org.ID, model.ID, f, 0); err != nil {
+	if _, err := comps.UpdateComponent(ctx, org.ID, model.ID, f, 0); err != nil {
 		t.Fatal(err)
 	}
 	check("a change of the component")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -22,16 +23,18 @@ func TestLinksSurviveTheirMigrations(t *testing.T) {
 	actx := aims.WithActor(ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test", OrgID: org.ID})
 	svc := system.NewService(db)
 	svc.Links = record.NewService(db)
+	comps := component.NewService(db)
+	comps.Links = svc.Links
 	ss, err := svc.Import(actx, org.ID, []system.Fields{{Name: "A", Purpose: "x"}, {Name: "B", Purpose: "x"}, {Name: "C", Purpose: "x"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The components and links are written as rows, as aims 14 wrote them: this build's reads of them need
 	// later migrations (0023).
-	model, data := &system.Component{ID: aims.NewID()}, &system.Component{ID: aims.NewID()}
+	model, data := &component.Component{ID: aims.NewID()}, &component.Component{ID: aims.NewID()}
 	now := time.Now().UTC()
 	for _, c := range []struct {
-		c                    *system.Component
+		c                    *component.Component
 		kind, name, supplier string
 	}{{model, "model", "Llama", "Meta"}, {data, "dataset", "Tickets", "Acme"}} {
 		if err := db.Exec(ctx, `INSERT INTO components (id, org_id, kind, name, supplier, created_at, updated_at)
@@ -57,7 +60,7 @@ func TestLinksSurviveTheirMigrations(t *testing.T) {
 	if n, err := db.LinkKeyFaults(ctx); err != nil || n != 0 {
 		t.Fatalf("links with wrong keys after migrating: %d, %v", n, err)
 	}
-	links, err := svc.SystemComponents(actx, org.ID, ss[0].ID)
+	links, err := comps.SystemComponents(actx, org.ID, ss[0].ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,10 +89,10 @@ func TestLinksSurviveTheirMigrations(t *testing.T) {
 	if n := count(system.Filter{Supplier: "meta"}); n != 2 {
 		t.Errorf("systems of Meta after deleting one: %d, want 2", n)
 	}
-	if err := svc.DeleteComponent(actx, org.ID, data.ID); err != nil {
+	if err := comps.DeleteComponent(actx, org.ID, data.ID); err != nil {
 		t.Fatal(err)
 	}
-	if links, err := svc.SystemComponents(actx, org.ID, ss[0].ID); err != nil || len(links) != 1 {
+	if links, err := comps.SystemComponents(actx, org.ID, ss[0].ID); err != nil || len(links) != 1 {
 		t.Errorf("system A after deleting a component: %d components, %v; want 1", len(links), err)
 	}
 	if n := count(system.Filter{Supplier: "acme"}); n != 0 {

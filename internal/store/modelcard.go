@@ -7,16 +7,16 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/activity"
-	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/component"
 )
 
-var _ system.ModelCardStore = (*DB)(nil)
+var _ component.ModelCardStore = (*DB)(nil)
 
 const modelCardColumns = `m.id, m.org_id, m.component_id, m.number, m.sha256, m.card_json, m.imported_by, m.imported_by_name,
 	m.imported_at`
 
-func scanModelCard(sc scanner, withMarkdown bool) (*system.ModelCard, error) {
-	var m system.ModelCard
+func scanModelCard(sc scanner, withMarkdown bool) (*component.ModelCard, error) {
+	var m component.ModelCard
 	var card string
 	dest := []any{&m.ID, &m.OrgID, &m.ComponentID, &m.Number, &m.SHA256, &card, &m.ImportedBy, &m.ImportedByName, &m.ImportedAt}
 	if withMarkdown {
@@ -48,7 +48,7 @@ type modelCardEntry struct {
 // empty, else updated when imp.Changed if its stored version is still the one read), its link to the
 // system with role "model" unless it is linked already, and the card as the component's next version,
 // with an activity entry for each. A system or component outside the organization is ENOTFOUND.
-func (db *DB) SaveModelCardImport(ctx context.Context, imp *system.ModelCardImport) error {
+func (db *DB) SaveModelCardImport(ctx context.Context, imp *component.ModelCardImport) error {
 	c, l, mc := imp.Component, imp.Link, imp.Card
 	return db.WithTx(ctx, func(tx *Tx) error {
 		if _, err := systemByID(ctx, tx.q(), l.OrgID, l.SystemID); err != nil {
@@ -153,7 +153,7 @@ func (db *DB) SaveModelCardImport(ctx context.Context, imp *system.ModelCardImpo
 	})
 }
 
-func modelCardByID(ctx context.Context, q q, orgID, id string) (*system.ModelCard, error) {
+func modelCardByID(ctx context.Context, q q, orgID, id string) (*component.ModelCard, error) {
 	m, err := scanModelCard(q.row(ctx, `SELECT `+modelCardColumns+`, m.markdown FROM model_cards m WHERE m.org_id = ? AND m.id = ?`,
 		orgID, id), true)
 	if err != nil {
@@ -163,13 +163,13 @@ func modelCardByID(ctx context.Context, q q, orgID, id string) (*system.ModelCar
 }
 
 // ModelCardByID returns orgID's model card id with its Markdown; ENOTFOUND when orgID has none.
-func (db *DB) ModelCardByID(ctx context.Context, orgID, id string) (*system.ModelCard, error) {
+func (db *DB) ModelCardByID(ctx context.Context, orgID, id string) (*component.ModelCard, error) {
 	return modelCardByID(ctx, db.reader(ctx), orgID, id)
 }
 
 // ComponentModelCards returns the model cards of orgID's component componentID, newest first, without
 // their Markdown; ENOTFOUND when there is no such component.
-func (db *DB) ComponentModelCards(ctx context.Context, orgID, componentID string) ([]*system.ModelCard, error) {
+func (db *DB) ComponentModelCards(ctx context.Context, orgID, componentID string) ([]*component.ModelCard, error) {
 	if _, err := componentByID(ctx, db.reader(ctx), orgID, componentID); err != nil {
 		return nil, err
 	}
@@ -178,12 +178,12 @@ func (db *DB) ComponentModelCards(ctx context.Context, orgID, componentID string
 	if err != nil {
 		return nil, fmt.Errorf("cannot list the model cards of component %s: %w", componentID, err)
 	}
-	return collect(rows, func(sc scanner) (*system.ModelCard, error) { return scanModelCard(sc, false) })
+	return collect(rows, func(sc scanner) (*component.ModelCard, error) { return scanModelCard(sc, false) })
 }
 
 // LatestModelCards returns the newest model card of each component linked to orgID's system systemID,
 // without their Markdown; ENOTFOUND when there is no such system.
-func (db *DB) LatestModelCards(ctx context.Context, orgID, systemID string) ([]*system.ModelCard, error) {
+func (db *DB) LatestModelCards(ctx context.Context, orgID, systemID string) ([]*component.ModelCard, error) {
 	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, err
 	}
@@ -195,5 +195,5 @@ func (db *DB) LatestModelCards(ctx context.Context, orgID, systemID string) ([]*
 	if err != nil {
 		return nil, fmt.Errorf("cannot read the model cards of AI system %s: %w", systemID, err)
 	}
-	return collect(rows, func(sc scanner) (*system.ModelCard, error) { return scanModelCard(sc, false) })
+	return collect(rows, func(sc scanner) (*component.ModelCard, error) { return scanModelCard(sc, false) })
 }

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -81,13 +82,13 @@ func (db *DB) ClassificationHistoryPage(ctx context.Context, orgID, id string, p
 
 // BOMImportsPage returns a page of the imports of orgID's system systemID, newest first, without
 // inventories, and the cursor of the next page; ENOTFOUND when there is no such system.
-func (db *DB) BOMImportsPage(ctx context.Context, orgID, systemID string, p aims.Page) ([]*system.BOMImport, string, error) {
+func (db *DB) BOMImportsPage(ctx context.Context, orgID, systemID string, p aims.Page) ([]*component.BOMImport, string, error) {
 	if _, err := systemByID(ctx, db.reader(ctx), orgID, systemID); err != nil {
 		return nil, "", err
 	}
 	bs, next, err := newestFirst(ctx, db.reader(ctx), `SELECT `+bomImportColumns+` FROM bom_imports WHERE org_id = ? AND system_id = ?`,
-		"seq", []any{orgID, systemID}, p, func(sc scanner) (*system.BOMImport, error) { return scanBOMImport(sc) },
-		func(b *system.BOMImport) int64 { return b.Seq })
+		"seq", []any{orgID, systemID}, p, func(sc scanner) (*component.BOMImport, error) { return scanBOMImport(sc) },
+		func(b *component.BOMImport) int64 { return b.Seq })
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list the BOMs of AI system %s: %w", systemID, err)
 	}
@@ -97,14 +98,14 @@ func (db *DB) BOMImportsPage(ctx context.Context, orgID, systemID string, p aims
 // ComponentModelCardsPage returns a page of the model cards of orgID's component componentID, newest
 // first, without their Markdown, and the cursor of the next page; ENOTFOUND when there is no such
 // component.
-func (db *DB) ComponentModelCardsPage(ctx context.Context, orgID, componentID string, p aims.Page) ([]*system.ModelCard, string, error) {
+func (db *DB) ComponentModelCardsPage(ctx context.Context, orgID, componentID string, p aims.Page) ([]*component.ModelCard, string, error) {
 	if _, err := componentByID(ctx, db.reader(ctx), orgID, componentID); err != nil {
 		return nil, "", err
 	}
 	cs, next, err := newestFirst(ctx, db.reader(ctx), `SELECT `+modelCardColumns+` FROM model_cards m
 		WHERE m.org_id = ? AND m.component_id = ?`, "m.number", []any{orgID, componentID}, p,
-		func(sc scanner) (*system.ModelCard, error) { return scanModelCard(sc, false) },
-		func(c *system.ModelCard) int64 { return c.Number })
+		func(sc scanner) (*component.ModelCard, error) { return scanModelCard(sc, false) },
+		func(c *component.ModelCard) int64 { return c.Number })
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot list the model cards of component %s: %w", componentID, err)
 	}
@@ -113,7 +114,7 @@ func (db *DB) ComponentModelCardsPage(ctx context.Context, orgID, componentID st
 
 // ComponentSystemsPage returns a page of the systems that use orgID's component componentID, by name,
 // and the cursor of the next page; ENOTFOUND when there is no such component.
-func (db *DB) ComponentSystemsPage(ctx context.Context, orgID, componentID string, p aims.Page) ([]*system.SystemRef, string, error) {
+func (db *DB) ComponentSystemsPage(ctx context.Context, orgID, componentID string, p aims.Page) ([]*component.SystemRef, string, error) {
 	if _, err := componentByID(ctx, db.reader(ctx), orgID, componentID); err != nil {
 		return nil, "", err
 	}
@@ -138,13 +139,13 @@ func (db *DB) ComponentSystemsPage(ctx context.Context, orgID, componentID strin
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot read the systems of component %s: %w", componentID, err)
 	}
-	rs, err := collect(rows, func(sc scanner) (*system.SystemRef, error) {
-		var r system.SystemRef
+	rs, err := collect(rows, func(sc scanner) (*component.SystemRef, error) {
+		var r component.SystemRef
 		return &r, sc.Scan(&r.ID, &r.Name, &r.Role)
 	})
 	if err != nil {
 		return nil, "", fmt.Errorf("cannot read the systems of component %s: %w", componentID, err)
 	}
-	rs, next := pageOf(rs, limit, func(r *system.SystemRef) string { return r.ID })
+	rs, next := pageOf(rs, limit, func(r *component.SystemRef) string { return r.ID })
 	return rs, next, nil
 }

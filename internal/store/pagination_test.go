@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -20,6 +21,7 @@ func TestPagesWalkEveryRowOnce(t *testing.T) {
 	org := newOrg(t, db, "pages")
 	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test", OrgID: org.ID})
 	svc := system.NewService(db)
+	components := component.NewService(db)
 	var fs []system.Fields
 	for i := range 10 {
 		fs = append(fs, system.Fields{Name: fmt.Sprintf("System %02d", 9-i), Purpose: "x"})
@@ -29,7 +31,7 @@ func TestPagesWalkEveryRowOnce(t *testing.T) {
 	}
 	for i := range 10 {
 		kind := []string{"model", "dataset", "tool"}[i%3]
-		if _, err := svc.CreateComponent(ctx, org.ID, system.ComponentFields{Kind: kind, Name: fmt.Sprintf("Part %d", i/4),
+		if _, err := components.CreateComponent(ctx, org.ID, component.ComponentFields{Kind: kind, Name: fmt.Sprintf("Part %d", i/4),
 			ComponentVersion: fmt.Sprint(i)}); err != nil {
 			t.Fatal(err)
 		}
@@ -70,7 +72,7 @@ func TestPagesWalkEveryRowOnce(t *testing.T) {
 		t.Errorf("systems by change, in pages of 3: %q", byUpdated)
 	}
 	comps := walk(func(p aims.Page) ([]string, string, error) {
-		cs, next, err := svc.Components(ctx, org.ID, system.ComponentFilter{}, p)
+		cs, next, err := components.Components(ctx, org.ID, component.ComponentFilter{}, p)
 		var keys []string
 		for _, c := range cs {
 			keys = append(keys, c.Name+"/"+c.ComponentVersion)

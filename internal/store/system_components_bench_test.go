@@ -7,9 +7,10 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
 // BenchmarkSystemComponentsPage reads a page of 50 (the first, and one deep in the list) and the count
@@ -22,21 +23,22 @@ func BenchmarkSystemComponentsPage(b *testing.B) {
 	}
 	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorSystem, ID: "bench", Name: "bench", OrgID: org.ID})
 	svc := system.NewService(db)
+	comps := component.NewService(db)
 	s, err := svc.Create(ctx, org.ID, system.Fields{Name: "Big", Purpose: "x"})
 	if err != nil {
 		b.Fatal(err)
 	}
 	const n = 50_000
-	if _, err := svc.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(n)), "big.json"); err != nil {
+	if _, err := comps.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(n)), "big.json"); err != nil {
 		b.Fatal(err)
 	}
-	first, err := svc.SystemComponentsPage(ctx, org.ID, s.ID, aims.Page{}, false)
+	first, err := comps.SystemComponentsPage(ctx, org.ID, s.ID, aims.Page{}, false)
 	if err != nil || len(first.Items) != 50 || first.Total != n || first.Next == "" {
 		b.Fatalf("first page: %v, %+v", err, first)
 	}
 	deep := first
 	for range 400 {
-		if deep, err = svc.SystemComponentsPage(ctx, org.ID, s.ID, aims.Page{Cursor: deep.Next}, false); err != nil {
+		if deep, err = comps.SystemComponentsPage(ctx, org.ID, s.ID, aims.Page{Cursor: deep.Next}, false); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -47,7 +49,7 @@ func BenchmarkSystemComponentsPage(b *testing.B) {
 		if i%2 == 1 {
 			c = cursor
 		}
-		p, err := svc.SystemComponentsPage(ctx, org.ID, s.ID, aims.Page{Cursor: c}, false)
+		p, err := comps.SystemComponentsPage(ctx, org.ID, s.ID, aims.Page{Cursor: c}, false)
 		if err != nil || len(p.Items) != 50 {
 			b.Fatalf("page: %v, %d items", err, len(p.Items))
 		}

@@ -3,7 +3,7 @@ package store_test
 import (
 	"testing"
 
-	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/component"
 )
 
 // TestSystemComponentsAfterReadsAPageFromWhereTheLastEnded walks a system's components a few at a time:
@@ -12,11 +12,11 @@ import (
 func TestSystemComponentsAfterReadsAPageFromWhereTheLastEnded(t *testing.T) {
 	t.Parallel()
 	f := newBatchFixture(t) // a small BOM and one component by hand
-	all, err := f.svc.SystemComponents(f.ctx, f.org.ID, f.sys.ID)
+	all, err := f.comps.SystemComponents(f.ctx, f.org.ID, f.sys.ID)
 	if err != nil || len(all) < 20 {
 		t.Fatalf("%d components, %v", len(all), err)
 	}
-	for _, kinds := range []system.KindFilter{{}, {In: []string{"model"}}, {NotIn: []string{"model"}}, {In: []string{"tool", "model"}, NotIn: []string{"model"}}} {
+	for _, kinds := range []component.KindFilter{{}, {In: []string{"model"}}, {NotIn: []string{"model"}}, {In: []string{"tool", "model"}, NotIn: []string{"model"}}} {
 		var want []string
 		for _, c := range all {
 			if (len(kinds.In) == 0 || c.Kind == kinds.In[0] || (len(kinds.In) > 1 && c.Kind == kinds.In[1])) &&
@@ -25,7 +25,7 @@ func TestSystemComponentsAfterReadsAPageFromWhereTheLastEnded(t *testing.T) {
 			}
 		}
 		var got []string
-		var after *system.SystemComponent
+		var after *component.SystemComponent
 		for pages := 0; ; pages++ {
 			page, err := f.db.SystemComponentsAfter(f.ctx, f.org.ID, f.sys.ID, kinds, after, 7)
 			if err != nil {
@@ -55,7 +55,7 @@ func TestSystemComponentsAfterReadsAPageFromWhereTheLastEnded(t *testing.T) {
 		}
 	}
 	// Another organization's system has none.
-	if page, err := f.db.SystemComponentsAfter(f.ctx, f.other.ID, f.sys.ID, system.KindFilter{}, nil, 7); err != nil || len(page) != 0 {
+	if page, err := f.db.SystemComponentsAfter(f.ctx, f.other.ID, f.sys.ID, component.KindFilter{}, nil, 7); err != nil || len(page) != 0 {
 		t.Errorf("another organization's read: %d components, %v", len(page), err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -19,6 +20,7 @@ func TestSupplierAndModelFiltersFollowTheComponents(t *testing.T) {
 	org := newOrg(t, db, "acme")
 	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test", OrgID: org.ID})
 	svc := system.NewService(db)
+	comps := component.NewService(db)
 	fs := make([]system.Fields, 1003)
 	for i := range fs {
 		fs[i] = system.Fields{Name: fmt.Sprintf("System %04d", i), Purpose: "x"}
@@ -27,24 +29,24 @@ func TestSupplierAndModelFiltersFollowTheComponents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	comp := func(f system.ComponentFields) *system.Component {
-		c, err := svc.CreateComponent(ctx, org.ID, f)
+	comp := func(f component.ComponentFields) *component.Component {
+		c, err := comps.CreateComponent(ctx, org.ID, f)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return c
 	}
-	common := comp(system.ComponentFields{Kind: "model", Name: "Llama", Supplier: "Meta"})
-	rare := comp(system.ComponentFields{Kind: "dataset", Name: "Tickets", Supplier: "Acme Data"})
+	common := comp(component.ComponentFields{Kind: "model", Name: "Llama", Supplier: "Meta"})
+	rare := comp(component.ComponentFields{Kind: "dataset", Name: "Tickets", Supplier: "Acme Data"})
 	for i, s := range ss {
 		if i%3 != 2 { // 669 of 1003 use the model
-			if _, err := svc.Link(ctx, org.ID, s.ID, common.ID, "", ""); err != nil {
+			if _, err := comps.Link(ctx, org.ID, s.ID, common.ID, "", ""); err != nil {
 				t.Fatal(err)
 			}
 		}
 	}
 	for _, i := range []int{5, 700, 1002} {
-		if _, err := svc.Link(ctx, org.ID, ss[i].ID, rare.ID, "", ""); err != nil {
+		if _, err := comps.Link(ctx, org.ID, ss[i].ID, rare.ID, "", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -85,9 +87,9 @@ func TestSupplierAndModelFiltersFollowTheComponents(t *testing.T) {
 	}
 
 	// Changing the component changes what the filters find; so does a link made after.
-	f := system.ComponentFieldsOf(common)
+	f := component.ComponentFieldsOf(common)
 	f.Supplier, f.Name = "Meta Platforms", "Llama 3"
-	if _, err := svc.UpdateComponent(ctx, org.ID, common.ID, f, 0); err != nil {
+	if _, err := comps.UpdateComponent(ctx, org.ID, common.ID, f, 0); err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct {
@@ -104,13 +106,13 @@ func TestSupplierAndModelFiltersFollowTheComponents(t *testing.T) {
 		}
 	}
 	f.Kind, f.Details = "tool", nil
-	if _, err := svc.UpdateComponent(ctx, org.ID, common.ID, f, 0); err != nil {
+	if _, err := comps.UpdateComponent(ctx, org.ID, common.ID, f, 0); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := count(system.Filter{Model: "Llama 3"}); n != 0 {
 		t.Errorf("a tool is found as a model in %d systems", n)
 	}
-	if _, err := svc.Link(ctx, org.ID, ss[2].ID, rare.ID, "", ""); err != nil {
+	if _, err := comps.Link(ctx, org.ID, ss[2].ID, rare.ID, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	if n, first := count(system.Filter{Supplier: "ACME DATA"}); n != 4 || first != "System 0002" {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/authn"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/notify"
@@ -26,6 +27,7 @@ type Deps struct {
 	Frameworks *framework.Service
 	Controls   *control.Service
 	Systems    *system.Service
+	Components *component.Service
 	Records    *record.Service
 	Notify     *notify.Service
 }
@@ -35,7 +37,7 @@ type Deps struct {
 func (d Deps) Check(surface string) (Deps, error) {
 	var missing []string
 	for name, absent := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
-		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil,
+		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil, "Components": d.Components == nil,
 		"Records": d.Records == nil, "Notify": d.Notify == nil} {
 		if absent {
 			missing = append(missing, name)

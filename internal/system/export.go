@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+
+	"github.com/aimsproject/aims"
 )
 
 // ExportSystems writes every system of orgID to w, as CSV (format "csv", the layout of DecodeCSV) or as
@@ -18,7 +20,7 @@ func (s *Service) ExportSystems(ctx context.Context, orgID, format, indent strin
 	if format != "csv" && format != "json" {
 		return fmt.Errorf("cannot export systems as %q", format)
 	}
-	out := &startWriter{w: w, start: start}
+	out := aims.OnFirstWrite(w, start)
 	bw := bufio.NewWriterSize(out, 64<<10)
 	n := 0
 	var cw *CSVWriter
@@ -69,18 +71,4 @@ func marshal(f *Fields, indent string) ([]byte, error) {
 		return json.Marshal(f)
 	}
 	return json.MarshalIndent(f, indent, indent)
-}
-
-// startWriter calls start before its first write.
-type startWriter struct {
-	w     io.Writer
-	start func()
-}
-
-func (s *startWriter) Write(p []byte) (int, error) {
-	if s.start != nil {
-		s.start()
-		s.start = nil
-	}
-	return s.w.Write(p)
 }

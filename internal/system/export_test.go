@@ -14,8 +14,8 @@ import (
 // would, for CSV and for compact and indented JSON, and stops at the first failed write.
 func TestSystemsAreExportedAsTheyAreRead(t *testing.T) {
 	t.Parallel()
-	f := newBOMFixture(t) // one system, "Assistant"
-	empty := newBOMFixture(t)
+	f := newFixture(t) // one system, "Assistant"
+	empty := newFixture(t)
 	if err := empty.svc.Delete(empty.ctx, empty.org.ID, empty.sys.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -26,7 +26,7 @@ func TestSystemsAreExportedAsTheyAreRead(t *testing.T) {
 	if _, err := f.svc.Import(f.ctx, f.org.ID, fs); err != nil {
 		t.Fatal(err)
 	}
-	for _, fx := range []*bomFixture{f, empty} {
+	for _, fx := range []*fixture{f, empty} {
 		var all []system.Fields
 		if err := fx.svc.EachSystem(fx.ctx, fx.org.ID, system.Filter{}, func(s *system.System) error {
 			all = append(all, system.FieldsOf(s))

@@ -22,7 +22,7 @@ import (
 //
 // and with AIMS_TEST_POSTGRES_DSN set for PostgreSQL.
 func BenchmarkImportSystemsAtTheCap(b *testing.B) {
-	f := newBOMFixture(b)
+	f := newFixture(b)
 	ts := &timedStore{DB: f.db}
 	svc := system.NewService(ts)
 	for _, rows := range []int{system.DefaultImportMaxRows / 10, system.DefaultImportMaxRows} {

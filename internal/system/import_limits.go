@@ -36,7 +36,7 @@ func (e *ImportTooManyError) Error() string {
 // setting that raises it.
 func (e *ImportTooManyError) Unwrap() error {
 	return aims.Errorf(aims.ETOOLARGE, "The file holds more than %s AI systems, the most one import takes; split it, or raise the limit, which is set by %s. Nothing was imported.",
-		thousands(e.Limit), ImportMaxRowsSetting)
+		aims.Thousands(e.Limit), ImportMaxRowsSetting)
 }
 
 // ImportMaxRowsSetting names the configuration of the limit in messages.

@@ -15,7 +15,7 @@ import (
 
 func TestAnImportOfMoreSystemsThanTheLimitIsRefusedWhileReadingAndStoresNothing(t *testing.T) {
 	t.Parallel()
-	f := newBOMFixture(t)
+	f := newFixture(t)
 	f.svc.ImportMaxRows = 3
 	csvFile := func(n int) string { return systemsCSV(n) }
 	jsonFile := func(n int) string {
@@ -124,7 +124,7 @@ func TestJSONSystemsAreDecodedOneItemAtATime(t *testing.T) {
 	}
 }
 
-func countSystems(t *testing.T, f *bomFixture) int {
+func countSystems(t *testing.T, f *fixture) int {
 	t.Helper()
 	n := 0
 	if err := f.svc.EachSystem(f.ctx, f.org.ID, system.Filter{}, func(*system.System) error { n++; return nil }); err != nil {

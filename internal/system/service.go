@@ -14,21 +14,12 @@ import (
 // a member, and that every change says why (ISO/IEC 42001, 6.3).
 type Service struct {
 	store Store
-	// BOMMaxBytes bounds an imported CycloneDX BOM (configuration key bom_max_bytes); 0 means
-	// DefaultBOMMaxBytes.
-	BOMMaxBytes int64
-	// BOMMaxComponents bounds the components of an imported BOM (bom_max_components); 0 means
-	// DefaultBOMMaxComponents. See BOMComponentLimit.
-	BOMMaxComponents int
 	// ImportMaxRows bounds the systems of one inventory import, CSV or JSON (import_max_rows); 0 means
 	// DefaultImportMaxRows. See ImportRowLimit.
 	ImportMaxRows int
 	// ImportProgress, when set, is told how many of the systems of a bulk import (Import, ImportCSV,
 	// ImportChecked) are stored, now and then while they are: a progress bar for tens of thousands.
 	ImportProgress func(stored, total int)
-	// WalkPage is how many components EachSystemComponent reads at a time; 0 means walkPage. Tests
-	// set it low to cross pages with few components.
-	WalkPage int
 	// Links applies the delete rules of the links of a record being deleted; app.NewServices sets it to
 	// the record service, and a Service without it refuses to delete.
 	Links LinkRules

@@ -97,16 +97,16 @@ func (f *Fields) apply(s *System) error {
 	if f.Stage == "" {
 		f.Stage = "inception"
 	}
-	if err := oneOf(f.AIRole, AIRoles, "ai_role", true); err != nil {
+	if err := aims.OneOf(f.AIRole, AIRoles, "ai_role", true); err != nil {
 		return err
 	}
-	if err := oneOf(f.EURole, EURoles, "eu_role", true); err != nil {
+	if err := aims.OneOf(f.EURole, EURoles, "eu_role", true); err != nil {
 		return err
 	}
-	if err := oneOf(f.Stage, Stages, "stage", false); err != nil {
+	if err := aims.OneOf(f.Stage, Stages, "stage", false); err != nil {
 		return err
 	}
-	if err := oneOf(f.Status, Statuses, "status", false); err != nil {
+	if err := aims.OneOf(f.Status, Statuses, "status", false); err != nil {
 		return err
 	}
 	if f.OwnerID != "" && !aims.ValidID(f.OwnerID) {
@@ -128,13 +128,6 @@ func FieldsOf(s *System) Fields {
 	f := s.Fields
 	f.Environments, f.Markets = slices.Clone(s.Environments), slices.Clone(s.Markets)
 	return f
-}
-
-func oneOf(v string, allowed []string, field string, optional bool) error {
-	if (optional && v == "") || slices.Contains(allowed, v) {
-		return nil
-	}
-	return aims.FieldError(field, "Choose one of %s.", strings.Join(allowed, ", "))
 }
 
 // cleanList trims the items of xs, drops empty ones and duplicates, and refuses more than 50 or long ones.
@@ -206,16 +199,16 @@ var Sorts = []string{"name", "updated"}
 
 func (f *Filter) check() error {
 	f.Query = strings.TrimSpace(f.Query)
-	if err := oneOf(f.Stage, Stages, "stage", true); err != nil {
+	if err := aims.OneOf(f.Stage, Stages, "stage", true); err != nil {
 		return err
 	}
-	if err := oneOf(f.Status, Statuses, "status", true); err != nil {
+	if err := aims.OneOf(f.Status, Statuses, "status", true); err != nil {
 		return err
 	}
-	if err := oneOf(f.AIRole, AIRoles, "ai_role", true); err != nil {
+	if err := aims.OneOf(f.AIRole, AIRoles, "ai_role", true); err != nil {
 		return err
 	}
-	if err := oneOf(f.Sort, Sorts, "sort", true); err != nil {
+	if err := aims.OneOf(f.Sort, Sorts, "sort", true); err != nil {
 		return err
 	}
 	if f.OwnerID != "" && !aims.ValidID(f.OwnerID) {
@@ -252,9 +245,6 @@ type Store interface {
 	SystemByID(ctx context.Context, orgID, id string) (*System, error)
 	ListSystems(ctx context.Context, orgID string, f Filter, p aims.Page) ([]*System, string, error)
 	SystemChanges(ctx context.Context, orgID, id string) ([]*Change, error)
-	ComponentStore
 	PageStore
 	ClassificationStore
-	ModelCardStore
-	BOMStore
 }

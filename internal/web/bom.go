@@ -8,8 +8,9 @@ import (
 	"strconv"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom"
 )
 
 // SystemBOMPage shows the CycloneDX ML-BOMs of an AI system: the imported versions, what changed between
@@ -19,15 +20,15 @@ type SystemBOMPage struct {
 	System *system.System
 	// Versions is a page of the imported versions, newest first; OlderHref is the address of the next
 	// page ("" on the last), NewestHref that of the first when this is not it.
-	Versions              []*system.BOMImport
+	Versions              []*component.BOMImport
 	OlderHref, NewestHref string
 	// Latest is the newest version with its inventory, nil while there is none; Items is the window of
 	// its components the page shows.
-	Latest      *system.BOMImport
+	Latest      *component.BOMImport
 	Items       []aibom.Component
 	ItemsWindow Window
 	From, To    int64
-	Diff        *system.BOMDiff
+	Diff        *component.BOMDiff
 	// DiffLines is the window of Diff's lines the page shows.
 	DiffLines  []string
 	DiffWindow Window
@@ -63,12 +64,12 @@ func (w *Web) renderSystemBOM(rw http.ResponseWriter, r *http.Request, v *visit,
 		return err
 	}
 	q := r.URL.Query()
-	vs, next, err := w.Systems.BOMsPage(ctx, v.org.ID, id, pageOf(q.Get("versions"), bomVersionsPageSize))
+	vs, next, err := w.Components.BOMsPage(ctx, v.org.ID, id, pageOf(q.Get("versions"), bomVersionsPageSize))
 	if err != nil {
 		return err
 	}
 	p := SystemBOMPage{Layout: w.layout(rw, r, v, "BOM of "+s.Name, systemsPath), System: s, Versions: vs,
-		CanImport: v.may(aims.ActionCreate, aims.ResSystem), MaxMiB: w.Systems.BOMLimit() >> 20, Upload: up}
+		CanImport: v.may(aims.ActionCreate, aims.ResSystem), MaxMiB: w.Components.BOMLimit() >> 20, Upload: up}
 	base := systemHref(id) + "/bom"
 	if next != "" {
 		p.OlderHref = base + "?" + url.Values{"versions": {next}}.Encode() + "#versions-title"
@@ -76,7 +77,7 @@ func (w *Web) renderSystemBOM(rw http.ResponseWriter, r *http.Request, v *visit,
 	if q.Get("versions") != "" {
 		p.NewestHref = base + "#versions-title"
 	}
-	if p.Latest, err = w.Systems.LatestBOM(ctx, v.org.ID, id); err != nil && aims.ErrorCode(err) != aims.ENOTFOUND {
+	if p.Latest, err = w.Components.LatestBOM(ctx, v.org.ID, id); err != nil && aims.ErrorCode(err) != aims.ENOTFOUND {
 		return err
 	}
 	if p.Latest != nil {
@@ -92,7 +93,7 @@ func (w *Web) renderSystemBOM(rw http.ResponseWriter, r *http.Request, v *visit,
 			p.DiffErr = "Choose two imported versions to compare."
 		} else {
 			p.From, p.To = from, to
-			p.Diff, err = w.Systems.DiffBOM(ctx, v.org.ID, id, from, to)
+			p.Diff, err = w.Components.DiffBOM(ctx, v.org.ID, id, from, to)
 			switch {
 			case err == nil:
 				var lo, hi int
@@ -117,7 +118,7 @@ func (w *Web) importBOM(rw http.ResponseWriter, r *http.Request, v *visit) error
 	}
 	imp, err := w.doImportBOM(rw, r, v, id)
 	if err != nil {
-		var invalid *system.BOMInvalidError
+		var invalid *component.BOMInvalidError
 		up := BOMUpload{}
 		if errors.As(err, &invalid) {
 			up.Issues, up.Truncated = invalid.Issues, invalid.Truncated
@@ -137,8 +138,8 @@ func (w *Web) importBOM(rw http.ResponseWriter, r *http.Request, v *visit) error
 	return nil
 }
 
-func (w *Web) doImportBOM(rw http.ResponseWriter, r *http.Request, v *visit, systemID string) (*system.BOMImport, error) {
-	limit := w.Systems.BOMLimit()
+func (w *Web) doImportBOM(rw http.ResponseWriter, r *http.Request, v *visit, systemID string) (*component.BOMImport, error) {
+	limit := w.Components.BOMLimit()
 	r.Body = http.MaxBytesReader(rw, r.Body, limit+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var tooLarge *http.MaxBytesError
@@ -158,7 +159,7 @@ func (w *Web) doImportBOM(rw http.ResponseWriter, r *http.Request, v *visit, sys
 		return nil, aims.FieldError("file", "The file could not be read.")
 	}
 	defer f.Close()
-	imp, err := w.Systems.ImportBOM(r.Context(), v.org.ID, systemID, aibom.Sized(f, h.Size), h.Filename)
+	imp, err := w.Components.ImportBOM(r.Context(), v.org.ID, systemID, aibom.Sized(f, h.Size), h.Filename)
 	if aims.ErrorCode(err) == aims.ETOOLARGE {
 		return nil, aims.FieldError("file", "%s", aims.ErrorMessage(err))
 	}
@@ -173,7 +174,7 @@ func (w *Web) downloadBOM(rw http.ResponseWriter, r *http.Request, v *visit) err
 	}
 	// Written as it is made: see the API's exportBOM.
 	started := false
-	err = w.Systems.ExportBOM(r.Context(), v.org.ID, id, aims.Version, rw, func() {
+	err = w.Components.ExportBOM(r.Context(), v.org.ID, id, aims.Version, rw, func() {
 		started = true
 		rw.Header().Set("Content-Type", "application/vnd.cyclonedx+json; version=1.6")
 		rw.Header().Set("Content-Disposition", `attachment; filename="aibom-`+id+`.cdx.json"`)

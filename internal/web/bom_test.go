@@ -9,8 +9,8 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/component/aibom"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom"
 )
 
 const cyclonedx = "../../testdata/cyclonedx/"
@@ -28,7 +28,7 @@ func prepareBOM(t *testing.T, f *apptest.Fixture, r *matrixRequest, route string
 		t.Fatal(err)
 	}
 	bom := `{"bomFormat":"CycloneDX","specVersion":"1.6","components":[{"type":"machine-learning-model","name":"matrix-model"}]}`
-	if _, err := f.Systems.ImportBOM(ctx, target.ID, s.ID, strings.NewReader(bom), "matrix.json"); err != nil {
+	if _, err := f.Components.ImportBOM(ctx, target.ID, s.ID, strings.NewReader(bom), "matrix.json"); err != nil {
 		t.Fatal(err)
 	}
 	switch route {
@@ -119,7 +119,7 @@ func TestABOMIsUploadedComparedAndExported(t *testing.T) {
 	expect(t, sb.get("/systems/"+s.ID+"/bom/download"), 404, "")
 	p = sb.upload("/systems/"+s.ID+"/bom", nil, map[string][2]string{"file": {"gpt-4o.bom.json", read("mlbom-model-foundationmodels-gpt-4o.bom.json")}})
 	expect(t, p, 404, "")
-	if vs, _ := f.Systems.BOMs(f.Ctx, acme.ID, s.ID); len(vs) != 2 {
+	if vs, _ := f.Components.BOMs(f.Ctx, acme.ID, s.ID); len(vs) != 2 {
 		t.Errorf("versions = %d, want 2", len(vs))
 	}
 }

@@ -31,11 +31,11 @@ func (w *Web) linkComponent(rw http.ResponseWriter, r *http.Request, v *visit) e
 		http.Redirect(rw, r, systemHref(s.ID)+"#components-title", http.StatusSeeOther)
 		return nil
 	}
-	c, err := w.Systems.Component(ctx, v.org.ID, componentID)
+	c, err := w.Components.Component(ctx, v.org.ID, componentID)
 	if err != nil {
 		return err
 	}
-	if _, err := w.Systems.Link(ctx, v.org.ID, s.ID, c.ID, r.PostFormValue("role"), r.PostFormValue("notes")); err != nil {
+	if _, err := w.Components.Link(ctx, v.org.ID, s.ID, c.ID, r.PostFormValue("role"), r.PostFormValue("notes")); err != nil {
 		if _, _, ok := formError(err); !ok {
 			return err
 		}
@@ -63,11 +63,11 @@ func (w *Web) unlinkComponent(rw http.ResponseWriter, r *http.Request, v *visit)
 	if err != nil {
 		return err
 	}
-	c, err := w.Systems.Component(ctx, v.org.ID, componentID)
+	c, err := w.Components.Component(ctx, v.org.ID, componentID)
 	if err != nil {
 		return err
 	}
-	if err := w.Systems.Unlink(ctx, v.org.ID, s.ID, c.ID); err != nil {
+	if err := w.Components.Unlink(ctx, v.org.ID, s.ID, c.ID); err != nil {
 		return err
 	}
 	w.flash(rw, flashOK, fmt.Sprintf("%s no longer uses %s.", s.Name, c.Name))

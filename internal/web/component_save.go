@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -14,7 +15,7 @@ import (
 // system's page (System set) is linked to it, with its role there.
 type ComponentFormPage struct {
 	Layout
-	Component *system.Component
+	Component *component.Component
 	System    *system.System
 	Form      ComponentForm
 }
@@ -37,21 +38,21 @@ type ComponentForm struct {
 }
 
 // Kinds are the form's choices of kind.
-func (ComponentForm) Kinds() []string { return system.ComponentKinds }
+func (ComponentForm) Kinds() []string { return component.ComponentKinds }
 
 // componentFormFields are the form's fields, where an error is shown beside its field.
 var componentFormFields = []string{"kind", "name", "component_version", "supplier", "licence", "description", "bom_ref", "details",
 	"role", "notes"}
 
 // componentFormOf returns the form for c as it is stored.
-func componentFormOf(c *system.Component) ComponentForm {
+func componentFormOf(c *component.Component) ComponentForm {
 	return ComponentForm{Kind: c.Kind, Name: c.Name, ComponentVersion: c.ComponentVersion, Supplier: c.Supplier, Licence: c.Licence,
 		Description: c.Description, BOMRef: c.BOMRef, Details: componentDetails(c), Version: c.Version}
 }
 
 // emptyDetails returns the details of kind, all empty.
 func emptyDetails(kind string) []Detail {
-	return componentDetails(&system.Component{Kind: kind, Details: json.RawMessage("{}")})
+	return componentDetails(&component.Component{Kind: kind, Details: json.RawMessage("{}")})
 }
 
 // readComponentForm reads the posted form; the caller has parsed it. Each detail of the kind comes in a
@@ -72,7 +73,7 @@ func readComponentForm(r *http.Request) ComponentForm {
 }
 
 // fields returns the form's values as a component's fields.
-func (f ComponentForm) fields() system.ComponentFields {
+func (f ComponentForm) fields() component.ComponentFields {
 	m := map[string]any{}
 	for _, d := range f.Details {
 		switch {
@@ -83,7 +84,7 @@ func (f ComponentForm) fields() system.ComponentFields {
 		}
 	}
 	details, _ := json.Marshal(m) // strings and booleans always encode
-	return system.ComponentFields{Kind: f.Kind, Name: f.Name, ComponentVersion: f.ComponentVersion, Supplier: f.Supplier,
+	return component.ComponentFields{Kind: f.Kind, Name: f.Name, ComponentVersion: f.ComponentVersion, Supplier: f.Supplier,
 		Licence: f.Licence, Description: f.Description, BOMRef: f.BOMRef, Details: details}
 }
 
@@ -99,7 +100,7 @@ func (w *Web) newComponentPage(rw http.ResponseWriter, r *http.Request, v *visit
 		}
 	}
 	f := ComponentForm{}
-	if kind := q.Get("kind"); slices.Contains(system.ComponentKinds, kind) {
+	if kind := q.Get("kind"); slices.Contains(component.ComponentKinds, kind) {
 		f.Kind, f.Details = kind, emptyDetails(kind)
 	}
 	return w.renderComponentForm(rw, r, v, http.StatusOK, nil, s, f)
@@ -119,14 +120,14 @@ func (w *Web) editComponentPage(rw http.ResponseWriter, r *http.Request, v *visi
 	if err != nil {
 		return err
 	}
-	c, err := w.Systems.Component(r.Context(), v.org.ID, id)
+	c, err := w.Components.Component(r.Context(), v.org.ID, id)
 	if err != nil {
 		return err
 	}
 	return w.renderComponentForm(rw, r, v, http.StatusOK, c, nil, componentFormOf(c))
 }
 
-func (w *Web) renderComponentForm(rw http.ResponseWriter, r *http.Request, v *visit, status int, c *system.Component, s *system.System, f ComponentForm) error {
+func (w *Web) renderComponentForm(rw http.ResponseWriter, r *http.Request, v *visit, status int, c *component.Component, s *system.System, f ComponentForm) error {
 	title := "Register a component"
 	switch {
 	case c != nil:
@@ -173,7 +174,7 @@ func (w *Web) createComponent(rw http.ResponseWriter, r *http.Request, v *visit)
 
 // saveNewComponent checks the link's role and notes first, so that a component is not left behind by a
 // link that fails, then creates the component and links it to s (if any).
-func (w *Web) saveNewComponent(r *http.Request, v *visit, s *system.System, f ComponentForm) (*system.Component, error) {
+func (w *Web) saveNewComponent(r *http.Request, v *visit, s *system.System, f ComponentForm) (*component.Component, error) {
 	if s != nil {
 		if err := aims.CheckText(f.Role, "role", 200, false); err != nil {
 			return nil, err
@@ -182,11 +183,11 @@ func (w *Web) saveNewComponent(r *http.Request, v *visit, s *system.System, f Co
 			return nil, err
 		}
 	}
-	c, err := w.Systems.CreateComponent(r.Context(), v.org.ID, f.fields())
+	c, err := w.Components.CreateComponent(r.Context(), v.org.ID, f.fields())
 	if err != nil || s == nil {
 		return c, err
 	}
-	if _, err := w.Systems.Link(r.Context(), v.org.ID, s.ID, c.ID, f.Role, f.Notes); err != nil {
+	if _, err := w.Components.Link(r.Context(), v.org.ID, s.ID, c.ID, f.Role, f.Notes); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -203,16 +204,16 @@ func (w *Web) updateComponent(rw http.ResponseWriter, r *http.Request, v *visit)
 		return err
 	}
 	ctx := r.Context()
-	cur, err := w.Systems.Component(ctx, v.org.ID, id)
+	cur, err := w.Components.Component(ctx, v.org.ID, id)
 	if err != nil {
 		return err
 	}
 	f := readComponentForm(r)
 	version, err := formVersion(r)
 	f.Version = version
-	var c *system.Component
+	var c *component.Component
 	if err == nil {
-		c, err = w.Systems.UpdateComponent(ctx, v.org.ID, id, f.fields(), version)
+		c, err = w.Components.UpdateComponent(ctx, v.org.ID, id, f.fields(), version)
 	}
 	if aims.ErrorCode(err) == aims.ENOTFOUND {
 		return err
@@ -223,7 +224,7 @@ func (w *Web) updateComponent(rw http.ResponseWriter, r *http.Request, v *visit)
 			return err
 		}
 		if aims.ErrorCode(err) == aims.EPRECONDITION {
-			now, cerr := w.Systems.Component(ctx, v.org.ID, id)
+			now, cerr := w.Components.Component(ctx, v.org.ID, id)
 			if cerr != nil {
 				return cerr
 			}
@@ -245,11 +246,11 @@ func (w *Web) deleteComponent(rw http.ResponseWriter, r *http.Request, v *visit)
 	if err != nil {
 		return err
 	}
-	c, err := w.Systems.Component(r.Context(), v.org.ID, id)
+	c, err := w.Components.Component(r.Context(), v.org.ID, id)
 	if err != nil {
 		return err
 	}
-	if err := w.Systems.DeleteComponent(r.Context(), v.org.ID, id); err != nil {
+	if err := w.Components.DeleteComponent(r.Context(), v.org.ID, id); err != nil {
 		return err
 	}
 	w.flash(rw, flashOK, c.Name+" is deleted.")

@@ -7,8 +7,8 @@ import (
 	"slices"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/record"
-	"github.com/aimsproject/aims/internal/system"
 )
 
 // componentsPath is the address of the components' list, under which every component's pages are.
@@ -24,7 +24,7 @@ func componentHref(id string) string { return componentsPath + "/" + id }
 // people and services, each kept once and linked to the systems that use it.
 type ComponentsPage struct {
 	Layout
-	Components []*system.Component
+	Components []*component.Component
 	Filter     ComponentFilter
 	NextHref   string
 	Later      bool
@@ -38,7 +38,7 @@ type ComponentFilter struct {
 }
 
 // Kinds are the filter's choices.
-func (ComponentFilter) Kinds() []string { return system.ComponentKinds }
+func (ComponentFilter) Kinds() []string { return component.ComponentKinds }
 
 // Active reports whether the filter narrows the list.
 func (f ComponentFilter) Active() bool { return f.Kind != "" || f.Q != "" }
@@ -58,7 +58,7 @@ func (w *Web) componentsPage(rw http.ResponseWriter, r *http.Request, v *visit) 
 	q := r.URL.Query()
 	f := ComponentFilter{Kind: q.Get("kind"), Q: q.Get("q")}
 	cursor := q.Get("cursor")
-	cs, next, err := w.Systems.Components(r.Context(), v.org.ID, system.ComponentFilter{Kind: f.Kind, Query: f.Q},
+	cs, next, err := w.Components.Components(r.Context(), v.org.ID, component.ComponentFilter{Kind: f.Kind, Query: f.Q},
 		pageOf(cursor, componentsPageSize))
 	if err != nil {
 		return err
@@ -75,15 +75,15 @@ func (w *Web) componentsPage(rw http.ResponseWriter, r *http.Request, v *visit) 
 // systems that use it with its role in each.
 type ComponentPage struct {
 	Layout
-	Component *system.Component
+	Component *component.Component
 	Details   []Detail
 	// UsedBy is a page of the systems that use the component, by name; MoreUsedByHref is the address of
 	// the next page, FirstUsedByHref that of the first when this is not it.
-	UsedBy                          []*system.SystemRef
+	UsedBy                          []*component.SystemRef
 	MoreUsedByHref, FirstUsedByHref string
 	// ModelCards are a page of a model's imported cards, newest first; OlderCardsHref and
 	// NewestCardsHref as for UsedBy.
-	ModelCards                      []*system.ModelCard
+	ModelCards                      []*component.ModelCard
 	OlderCardsHref, NewestCardsHref string
 	CanEdit                         bool
 	CanDelete                       bool
@@ -102,11 +102,11 @@ type Detail struct {
 }
 
 // componentDetails returns the details of c in the order of its kind's keys, with the empty ones.
-func componentDetails(c *system.Component) []Detail {
+func componentDetails(c *component.Component) []Detail {
 	m := map[string]any{}
 	_ = json.Unmarshal(c.Details, &m) // the store holds what checkDetails made: a JSON object
 	var ds []Detail
-	for _, k := range system.DetailKeys(c.Kind) {
+	for _, k := range component.DetailKeys(c.Kind) {
 		d := Detail{Key: k}
 		switch x := m[k].(type) {
 		case bool:
@@ -134,19 +134,19 @@ func (w *Web) componentPage(rw http.ResponseWriter, r *http.Request, v *visit) e
 	if err != nil {
 		return err
 	}
-	c, err := w.Systems.Component(r.Context(), v.org.ID, id)
+	c, err := w.Components.Component(r.Context(), v.org.ID, id)
 	if err != nil {
 		return err
 	}
 	q := r.URL.Query()
-	used, nextUsed, err := w.Systems.ComponentSystemsPage(r.Context(), v.org.ID, id, pageOf(q.Get("systems"), componentListsPageSize))
+	used, nextUsed, err := w.Components.ComponentSystemsPage(r.Context(), v.org.ID, id, pageOf(q.Get("systems"), componentListsPageSize))
 	if err != nil {
 		return err
 	}
-	var cards []*system.ModelCard
+	var cards []*component.ModelCard
 	nextCards := ""
 	if c.Kind == "model" {
-		if cards, nextCards, err = w.Systems.ComponentModelCardsPage(r.Context(), v.org.ID, id, pageOf(q.Get("cards"), componentListsPageSize)); err != nil {
+		if cards, nextCards, err = w.Components.ComponentModelCardsPage(r.Context(), v.org.ID, id, pageOf(q.Get("cards"), componentListsPageSize)); err != nil {
 			return err
 		}
 	}

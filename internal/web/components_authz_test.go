@@ -8,6 +8,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -23,8 +24,8 @@ func prepareComponents(t *testing.T, f *apptest.Fixture, r *matrixRequest, route
 		}
 		return s
 	}
-	newComponent := func() *system.Component {
-		c, err := f.Systems.CreateComponent(ctx, target.ID, system.ComponentFields{Kind: "model", Name: "Matrix model " + aims.NewID()})
+	newComponent := func() *component.Component {
+		c, err := f.Components.CreateComponent(ctx, target.ID, component.ComponentFields{Kind: "model", Name: "Matrix model " + aims.NewID()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -43,7 +44,7 @@ func prepareComponents(t *testing.T, f *apptest.Fixture, r *matrixRequest, route
 		r.okLocation = "/systems/" + s.ID
 	case "POST /systems/{id}/components/{componentID}/remove":
 		s, c := newSystem(), newComponent()
-		if _, err := f.Systems.Link(ctx, target.ID, s.ID, c.ID, "", ""); err != nil {
+		if _, err := f.Components.Link(ctx, target.ID, s.ID, c.ID, "", ""); err != nil {
 			t.Fatal(err)
 		}
 		r.path = "/systems/" + s.ID + "/components/" + c.ID + "/remove"

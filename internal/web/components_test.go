@@ -9,6 +9,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -77,7 +78,7 @@ func TestComponentsAreRegisteredWithTheirKindsDetailsAndEdited(t *testing.T) {
 	mustContain(t, p, "Support tickets", "Dataset", "2025-01", "Acme", "Acquisition Our own help desk.",
 		"Provenance Exported from the help desk.", "Quality measures Deduplicated.", "Personal data Yes", "Preparation Not recorded",
 		"No AI system uses this component.")
-	c, err := f.Systems.Component(f.Ctx, org.ID, id)
+	c, err := f.Components.Component(f.Ctx, org.ID, id)
 	if err != nil || string(c.Details) != `{"acquisition":"Our own help desk.","personal_data":true,"provenance":"Exported from the help desk.","quality_measures":"Deduplicated."}` {
 		t.Fatalf("stored %+v (details %s), %v", c, c.Details, err)
 	}
@@ -95,7 +96,7 @@ func TestComponentsAreRegisteredWithTheirKindsDetailsAndEdited(t *testing.T) {
 	version := hidden(t, p.Body, "/components/"+id, "version")
 	edit := url.Values{"kind": {"dataset"}, "name": {"Support tickets"}, "component_version": {"2025-02"}, "version": {version},
 		"detail_provenance": {"Exported again."}}
-	if _, err := f.Systems.UpdateComponent(f.Ctx, org.ID, id, system.ComponentFieldsOf(c), 0); err != nil {
+	if _, err := f.Components.UpdateComponent(f.Ctx, org.ID, id, component.ComponentFieldsOf(c), 0); err != nil {
 		t.Fatal(err)
 	}
 	p = b.post("/components/"+id, edit)
@@ -106,13 +107,13 @@ func TestComponentsAreRegisteredWithTheirKindsDetailsAndEdited(t *testing.T) {
 	}
 	edit.Set("version", hidden(t, p.Body, "/components/"+id, "version"))
 	expect(t, b.post("/components/"+id, edit), http.StatusSeeOther, "/components/"+id)
-	c, err = f.Systems.Component(f.Ctx, org.ID, id)
+	c, err = f.Components.Component(f.Ctx, org.ID, id)
 	if err != nil || c.ComponentVersion != "2025-02" || string(c.Details) != `{"provenance":"Exported again."}` {
 		t.Fatalf("after the edit: %+v (details %s), %v", c, c.Details, err)
 	}
 
 	// The list filters by kind and text.
-	if _, err := f.Systems.CreateComponent(f.Ctx, org.ID, system.ComponentFields{Kind: "model", Name: "Llama", Supplier: "Meta"}); err != nil {
+	if _, err := f.Components.CreateComponent(f.Ctx, org.ID, component.ComponentFields{Kind: "model", Name: "Llama", Supplier: "Meta"}); err != nil {
 		t.Fatal(err)
 	}
 	p = b.get("/components?kind=dataset")
@@ -130,7 +131,7 @@ func TestComponentsAreRegisteredWithTheirKindsDetailsAndEdited(t *testing.T) {
 	expect(t, b.post("/components/"+id+"/delete", nil), http.StatusForbidden, "")
 	boss := newUser(t, f, "boss@lumen.example", org, aims.RoleManager)
 	expect(t, browserAs(t, f, boss, org).post("/components/"+id+"/delete", nil), http.StatusSeeOther, "/components")
-	if _, err := f.Systems.Component(f.Ctx, org.ID, id); aims.ErrorCode(err) != aims.ENOTFOUND {
+	if _, err := f.Components.Component(f.Ctx, org.ID, id); aims.ErrorCode(err) != aims.ENOTFOUND {
 		t.Fatalf("the deleted component: %v", err)
 	}
 }
@@ -164,14 +165,14 @@ func TestComponentsAreAddedLinkedAndUnlinkedFromTheSystemPage(t *testing.T) {
 	if msg := fieldError(p, "cmp-role"); !strings.Contains(msg, "control character") {
 		t.Errorf("the role's error is %q", msg)
 	}
-	if cs, _, _ := f.Systems.Components(f.Ctx, org.ID, system.ComponentFilter{}, pageOf()); len(cs) != 0 {
+	if cs, _, _ := f.Components.Components(f.Ctx, org.ID, component.ComponentFilter{}, pageOf()); len(cs) != 0 {
 		t.Fatalf("a refused link left a component behind: %d", len(cs))
 	}
 	form.Set("role", "primary model")
 	expect(t, b.post("/components", form), http.StatusSeeOther, sysPath)
 	p = b.get(sysPath)
 	mustContain(t, p, "Components 1", "Model Llama 3.1 Meta — primary model Open Unlink")
-	llama, err := f.Systems.ComponentByKey(f.Ctx, org.ID, "model", "Llama", "3.1")
+	llama, err := f.Components.ComponentByKey(f.Ctx, org.ID, "model", "Llama", "3.1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +180,7 @@ func TestComponentsAreAddedLinkedAndUnlinkedFromTheSystemPage(t *testing.T) {
 	mustContain(t, p, "Used by 1", "Support assistant primary model", "Base model Llama 3.1 8B")
 
 	// Link an existing component, then change its role by linking again.
-	data, err := f.Systems.CreateComponent(f.Ctx, org.ID, system.ComponentFields{Kind: "dataset", Name: "Tickets"})
+	data, err := f.Components.CreateComponent(f.Ctx, org.ID, component.ComponentFields{Kind: "dataset", Name: "Tickets"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,12 +189,12 @@ func TestComponentsAreAddedLinkedAndUnlinkedFromTheSystemPage(t *testing.T) {
 	expect(t, b.post(sysPath+"/components", url.Values{"component_id": {data.ID}, "role": {"training data"}, "notes": {"Since 2024."}}),
 		http.StatusSeeOther, sysPath)
 	expect(t, b.post(sysPath+"/components", url.Values{"component_id": {data.ID}, "role": {"evaluation data"}}), http.StatusSeeOther, sysPath)
-	cs, err := f.Systems.SystemComponents(f.Ctx, org.ID, s.ID)
+	cs, err := f.Components.SystemComponents(f.Ctx, org.ID, s.ID)
 	if err != nil || len(cs) != 2 || cs[0].Name != "Tickets" || cs[0].Role != "evaluation data" {
 		t.Fatalf("the system's components: %+v, %v", cs, err)
 	}
 	// A component or system of another organization cannot be linked.
-	foreign, err := f.Systems.CreateComponent(f.Ctx, other.ID, system.ComponentFields{Kind: "tool", Name: "Foreign"})
+	foreign, err := f.Components.CreateComponent(f.Ctx, other.ID, component.ComponentFields{Kind: "tool", Name: "Foreign"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -284,11 +285,11 @@ func TestSystemsAreImportedExportedAndFilteredByComponentsInTheBrowser(t *testin
 	if err != nil || len(ss) != 1 {
 		t.Fatal(ss, err)
 	}
-	m, err := f.Systems.CreateComponent(f.Ctx, org.ID, system.ComponentFields{Kind: "model", Name: "Llama", Supplier: "Meta"})
+	m, err := f.Components.CreateComponent(f.Ctx, org.ID, component.ComponentFields{Kind: "model", Name: "Llama", Supplier: "Meta"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Systems.Link(f.Ctx, org.ID, ss[0].ID, m.ID, "", ""); err != nil {
+	if _, err := f.Components.Link(f.Ctx, org.ID, ss[0].ID, m.ID, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{"supplier=META", "model=llama"} {

@@ -19,13 +19,13 @@ func demoFixture(t *testing.T) (*apptest.Fixture, *account.Organization, *accoun
 	if err := demo.LoadSoA(f.Ctx, f.Controls, f.DB); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.LoadSystems(f.Ctx, f.Systems, f.DB); err != nil {
+	if err := demo.LoadSystems(f.Ctx, f.Systems, f.Components, f.DB); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.LoadBOMs(f.Ctx, f.Systems, f.DB); err != nil {
+	if err := demo.LoadBOMs(f.Ctx, f.Systems, f.Components, f.DB); err != nil {
 		t.Fatal(err)
 	}
-	if err := demo.LoadLinks(f.Ctx, f.Records, f.Systems, f.DB); err != nil {
+	if err := demo.LoadLinks(f.Ctx, f.Records, f.Systems, f.Components, f.DB); err != nil {
 		t.Fatal(err)
 	}
 	if err := demo.LoadWork(f.Ctx, f.Records, f.Systems, f.DB); err != nil {

@@ -11,7 +11,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/apptest"
-	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/component"
 )
 
 // TestBrowserInventory drives headless Chromium through the journey of an AI system as a contributor
@@ -38,12 +38,12 @@ func TestBrowserInventory(t *testing.T) {
 	lumen := f.Org(t, "lumen-labs")
 	f.User(t, "priya@lumen.example", lumen, aims.RoleContributor)
 	// A component of the organization that no system uses yet, to find and link from the system page.
-	zephyr, err := f.Systems.CreateComponent(f.Ctx, lumen.ID, system.ComponentFields{Kind: "model", Name: "Zephyr 7B",
+	zephyr, err := f.Components.CreateComponent(f.Ctx, lumen.ID, component.ComponentFields{Kind: "model", Name: "Zephyr 7B",
 		Supplier: "Hugging Face"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Systems.CreateComponent(f.Ctx, lumen.ID, system.ComponentFields{Kind: "model", Name: "Llama Guard 3",
+	if _, err := f.Components.CreateComponent(f.Ctx, lumen.ID, component.ComponentFields{Kind: "model", Name: "Llama Guard 3",
 		Supplier: "Meta"}); err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
@@ -43,12 +44,12 @@ type ModelCardForm struct {
 // evaluation results, the other versions and the Markdown as imported.
 type ModelCardPage struct {
 	Layout
-	Card      *system.ModelCard
-	Component *system.Component
+	Card      *component.ModelCard
+	Component *component.Component
 	// Systems and Versions are the first pages of the systems that use the component and of its cards;
 	// More says that either has more, which the component's page lists.
-	Systems  []*system.SystemRef
-	Versions []*system.ModelCard
+	Systems  []*component.SystemRef
+	Versions []*component.ModelCard
 	More     bool
 }
 
@@ -63,7 +64,7 @@ func (w *Web) renderSystemCard(rw http.ResponseWriter, r *http.Request, v *visit
 		return err
 	}
 	ctx := r.Context()
-	card, err := syscard.Load(ctx, w.Systems, v.org.ID, v.org.Name, id, w.Now())
+	card, err := syscard.Load(ctx, syscard.Source{Systems: w.Systems, Components: w.Components}, v.org.ID, v.org.Name, id, w.Now())
 	if err != nil {
 		return err
 	}
@@ -71,7 +72,7 @@ func (w *Web) renderSystemCard(rw http.ResponseWriter, r *http.Request, v *visit
 	if err != nil {
 		return err
 	}
-	latest, err := w.Systems.LatestModelCards(ctx, v.org.ID, id)
+	latest, err := w.Components.LatestModelCards(ctx, v.org.ID, id)
 	if err != nil {
 		return err
 	}
@@ -100,7 +101,7 @@ func (w *Web) downloadSystemCard(rw http.ResponseWriter, r *http.Request, v *vis
 	if format != "markdown" && format != "html" {
 		return aims.FieldError("format", "Download the card as markdown or html.")
 	}
-	card, err := syscard.Load(r.Context(), w.Systems, v.org.ID, v.org.Name, id, w.Now())
+	card, err := syscard.Load(r.Context(), syscard.Source{Systems: w.Systems, Components: w.Components}, v.org.ID, v.org.Name, id, w.Now())
 	if err != nil {
 		return err
 	}
@@ -148,7 +149,7 @@ func (w *Web) importModelCard(rw http.ResponseWriter, r *http.Request, v *visit)
 	return nil
 }
 
-func (w *Web) doImportModelCard(rw http.ResponseWriter, r *http.Request, v *visit, systemID string, form *ModelCardForm) (*system.ModelCardResult, error) {
+func (w *Web) doImportModelCard(rw http.ResponseWriter, r *http.Request, v *visit, systemID string, form *ModelCardForm) (*component.ModelCardResult, error) {
 	if err := parseUpload(rw, r); err != nil {
 		return nil, err
 	}
@@ -162,11 +163,11 @@ func (w *Web) doImportModelCard(rw http.ResponseWriter, r *http.Request, v *visi
 	if data == nil {
 		return nil, aims.FieldError("file", "Choose the model card (README.md) to import.")
 	}
-	if len(data) > system.MaxModelCardBytes {
-		return nil, aims.FieldError("file", "The model card is larger than %d MiB.", system.MaxModelCardBytes>>20)
+	if len(data) > component.MaxModelCardBytes {
+		return nil, aims.FieldError("file", "The model card is larger than %d MiB.", component.MaxModelCardBytes>>20)
 	}
-	res, err := w.Systems.ImportModelCard(r.Context(), v.org.ID, systemID, bytes.NewReader(data),
-		system.ModelCardOptions{ComponentID: form.ComponentID, Name: form.Name, URL: form.URL})
+	res, err := w.Components.ImportModelCard(r.Context(), v.org.ID, systemID, bytes.NewReader(data),
+		component.ModelCardOptions{ComponentID: form.ComponentID, Name: form.Name, URL: form.URL})
 	if err != nil && aims.ErrorField(err) == "" && aims.ErrorCode(err) == aims.EINVALID {
 		// A fault in the file itself (its front matter, its encoding) belongs next to the file field.
 		return nil, aims.FieldError("file", "%s", aims.ErrorMessage(err))
@@ -184,20 +185,20 @@ func (w *Web) modelCardPage(rw http.ResponseWriter, r *http.Request, v *visit) e
 		return err
 	}
 	ctx := r.Context()
-	mc, err := w.Systems.ModelCard(ctx, v.org.ID, id)
+	mc, err := w.Components.ModelCard(ctx, v.org.ID, id)
 	if err != nil {
 		return err
 	}
-	c, err := w.Systems.Component(ctx, v.org.ID, mc.ComponentID)
+	c, err := w.Components.Component(ctx, v.org.ID, mc.ComponentID)
 	if err != nil {
 		return err
 	}
 	// The first page of each; the component's page has the rest.
-	refs, moreRefs, err := w.Systems.ComponentSystemsPage(ctx, v.org.ID, c.ID, pageOf("", componentListsPageSize))
+	refs, moreRefs, err := w.Components.ComponentSystemsPage(ctx, v.org.ID, c.ID, pageOf("", componentListsPageSize))
 	if err != nil {
 		return err
 	}
-	versions, moreVersions, err := w.Systems.ComponentModelCardsPage(ctx, v.org.ID, c.ID, pageOf("", componentListsPageSize))
+	versions, moreVersions, err := w.Components.ComponentModelCardsPage(ctx, v.org.ID, c.ID, pageOf("", componentListsPageSize))
 	if err != nil {
 		return err
 	}

@@ -10,8 +10,9 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
 
@@ -21,13 +22,13 @@ const emotionCard = "../../testdata/modelcards/2en_distilbert-base-uncased-finet
 // addresses a fresh system of target (with an imported model card).
 func prepareModelCards(t *testing.T, f *apptest.Fixture, r *matrixRequest, route string, target *account.Organization) {
 	t.Helper()
-	seed := func() (*system.System, *system.ModelCardResult) {
+	seed := func() (*system.System, *component.ModelCardResult) {
 		ctx := aims.WithActor(f.Ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test setup", OrgID: target.ID})
 		s, err := f.Systems.Create(ctx, target.ID, system.Fields{Name: "Matrix system " + aims.NewID(), Purpose: "Matrix."})
 		if err != nil {
 			t.Fatal(err)
 		}
-		res, err := f.Systems.ImportModelCard(ctx, target.ID, s.ID, strings.NewReader("# Matrix model "+aims.NewID()+"\n"), system.ModelCardOptions{})
+		res, err := f.Components.ImportModelCard(ctx, target.ID, s.ID, strings.NewReader("# Matrix model "+aims.NewID()+"\n"), component.ModelCardOptions{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -114,7 +115,7 @@ func TestAModelCardIsUploadedAndShown(t *testing.T) {
 		t.Error("the system card does not link the model card")
 	}
 	// The same card for the listed model is its second version.
-	cs, err := f.Systems.SystemComponents(f.Ctx, acme.ID, s.ID)
+	cs, err := f.Components.SystemComponents(f.Ctx, acme.ID, s.ID)
 	if err != nil || len(cs) != 1 {
 		t.Fatalf("components %v, %v", cs, err)
 	}
@@ -169,7 +170,7 @@ func TestTheCardPageOfALargeSystemPointsToAllComponents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Systems.ImportBOM(ctx, acme.ID, s.ID, bytes.NewReader(aibomtest.Trivial(120)), "libs.json"); err != nil {
+	if _, err := f.Components.ImportBOM(ctx, acme.ID, s.ID, bytes.NewReader(aibomtest.Trivial(120)), "libs.json"); err != nil {
 		t.Fatal(err)
 	}
 	p := browserAs(t, f, u, acme).get("/systems/" + s.ID + "/card")

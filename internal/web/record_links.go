@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -130,7 +131,7 @@ func (w *Web) findRecords(ctx context.Context, orgID string, t record.Type, quer
 		}
 		return out, next != "", nil
 	case record.TypeComponent:
-		cs, next, err := w.Systems.Components(ctx, orgID, system.ComponentFilter{Query: query}, pageOf("", linkFindShown))
+		cs, next, err := w.Components.Components(ctx, orgID, component.ComponentFilter{Query: query}, pageOf("", linkFindShown))
 		if err != nil {
 			return nil, false, err
 		}

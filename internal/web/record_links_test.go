@@ -8,6 +8,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -31,7 +32,7 @@ func TestLinkingRecordsInTheUI(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ranker, err := f.Systems.CreateComponent(ctx, acme.ID, system.ComponentFields{Kind: "model", Name: "ranker", ComponentVersion: "2"})
+	ranker, err := f.Components.CreateComponent(ctx, acme.ID, component.ComponentFields{Kind: "model", Name: "ranker", ComponentVersion: "2"})
 	if err != nil {
 		t.Fatal(err)
 	}

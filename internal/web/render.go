@@ -9,10 +9,10 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/problem"
-	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/euact"
 )
 
@@ -117,7 +117,7 @@ func (w *Web) funcs() template.FuncMap {
 		// taskStatus names a task status: "in progress".
 		"taskStatus": taskStatusLabel,
 		// thousands writes a count with thousands separators: 935,144.
-		"thousands": thousands,
+		"thousands": aims.Thousands,
 		// riskLabel names an EU AI Act risk class ("High-risk").
 		"riskLabel": func(class string) string { return euact.ClassLabels[class] },
 		"initial": func(name string) string {
@@ -136,20 +136,6 @@ func plural(n any, singular, plurals string) string {
 		return s + " " + singular
 	}
 	return s + " " + plurals
-}
-
-// thousands writes the integer n with a comma between each group of three digits.
-func thousands(n any) string {
-	s := fmt.Sprint(n)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		return "-" + s
-	}
-	return s
 }
 
 // when formats a time for people, in UTC so that every reader sees the same value.
@@ -188,7 +174,7 @@ func frameworkKind(kind string) string {
 
 // linkRole returns the role of a component in a system as people read it.
 func linkRole(role string) string {
-	if role == system.BOMRole {
+	if role == component.BOMRole {
 		return "Listed in the BOM"
 	}
 	return role

@@ -5,6 +5,7 @@ import (
 	"net/url"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -17,14 +18,14 @@ const systemComponentsPageSize = 50
 type ComponentsTable struct {
 	SystemID string
 	CanEdit  bool
-	Items    []*system.SystemComponent
+	Items    []*component.SystemComponent
 	// Total is how many components the system uses; Next and Prev are the cursors of the pages after
 	// and before ("" at either end).
 	Total      int
 	Next, Prev string
 }
 
-func componentsTable(systemID string, canEdit bool, p *system.ComponentsPage) ComponentsTable {
+func componentsTable(systemID string, canEdit bool, p *component.ComponentsPage) ComponentsTable {
 	return ComponentsTable{SystemID: systemID, CanEdit: canEdit, Items: p.Items, Total: p.Total, Next: p.Next, Prev: p.Prev}
 }
 
@@ -55,7 +56,7 @@ func (w *Web) systemComponentsPage(rw http.ResponseWriter, r *http.Request, v *v
 	if b := q.Get("before"); b != "" {
 		cursor, before = b, true
 	}
-	cp, err := w.Systems.SystemComponentsPage(ctx, v.org.ID, id, pageOf(cursor, systemComponentsPageSize), before)
+	cp, err := w.Components.SystemComponentsPage(ctx, v.org.ID, id, pageOf(cursor, systemComponentsPageSize), before)
 	if err != nil {
 		return err
 	}

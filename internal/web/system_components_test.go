@@ -10,8 +10,9 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
 // TestTheSystemPageListsItsComponents shows a system's components, read-only, to any member.
@@ -29,19 +30,19 @@ func TestTheSystemPageListsItsComponents(t *testing.T) {
 	expect(t, p, http.StatusOK, "")
 	mustContain(t, p, "Components", "No component is recorded.")
 
-	m, err := f.Systems.CreateComponent(f.Ctx, org.ID, system.ComponentFields{Kind: "model", Name: "Llama <3>", ComponentVersion: "3.1",
+	m, err := f.Components.CreateComponent(f.Ctx, org.ID, component.ComponentFields{Kind: "model", Name: "Llama <3>", ComponentVersion: "3.1",
 		Supplier: "Meta", Licence: "Llama 3.1 Community"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Systems.Link(f.Ctx, org.ID, s.ID, m.ID, "primary model", ""); err != nil {
+	if _, err := f.Components.Link(f.Ctx, org.ID, s.ID, m.ID, "primary model", ""); err != nil {
 		t.Fatal(err)
 	}
-	d, err := f.Systems.CreateComponent(f.Ctx, org.ID, system.ComponentFields{Kind: "dataset", Name: "Support tickets"})
+	d, err := f.Components.CreateComponent(f.Ctx, org.ID, component.ComponentFields{Kind: "dataset", Name: "Support tickets"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Systems.Link(f.Ctx, org.ID, s.ID, d.ID, "", ""); err != nil {
+	if _, err := f.Components.Link(f.Ctx, org.ID, s.ID, d.ID, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	p = b.get("/systems/" + s.ID)
@@ -65,7 +66,7 @@ func TestTheSystemPageFindsComponentsToLink(t *testing.T) {
 	}
 	var used string
 	for i := range 205 {
-		c, err := f.Systems.CreateComponent(f.Ctx, org.ID, system.ComponentFields{Kind: "tool", Name: fmt.Sprintf("Tool %03d", i)})
+		c, err := f.Components.CreateComponent(f.Ctx, org.ID, component.ComponentFields{Kind: "tool", Name: fmt.Sprintf("Tool %03d", i)})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -73,10 +74,10 @@ func TestTheSystemPageFindsComponentsToLink(t *testing.T) {
 			used = c.ID
 		}
 	}
-	if _, err := f.Systems.CreateComponent(f.Ctx, org.ID, system.ComponentFields{Kind: "model", Name: "Zephyr", Supplier: "Hugging Face"}); err != nil {
+	if _, err := f.Components.CreateComponent(f.Ctx, org.ID, component.ComponentFields{Kind: "model", Name: "Zephyr", Supplier: "Hugging Face"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Systems.Link(f.Ctx, org.ID, s.ID, used, "", ""); err != nil {
+	if _, err := f.Components.Link(f.Ctx, org.ID, s.ID, used, "", ""); err != nil {
 		t.Fatal(err)
 	}
 	b := browserAs(t, f, boss, org)
@@ -134,7 +135,7 @@ func TestTheSystemPageShowsOnePageOfComponents(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Systems.ImportBOM(f.Ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(1234)), "big.json"); err != nil {
+	if _, err := f.Components.ImportBOM(f.Ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(1234)), "big.json"); err != nil {
 		t.Fatal(err)
 	}
 	b := browserAs(t, f, viewer, org)
@@ -220,7 +221,7 @@ func TestABOMOverTheComponentLimitIsRefusedOnTheForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Systems.BOMMaxComponents = 30
+	f.Components.BOMMaxComponents = 30
 	b := browserAs(t, f, u, org)
 	before := activityCount(t, f, org.ID)
 	p := b.upload("/systems/"+s.ID+"/bom", nil, map[string][2]string{"file": {"big.json", string(aibomtest.Trivial(31))}})
@@ -245,7 +246,7 @@ func TestTheBOMPageAndHistoryComeAPageAtATime(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.Systems.ImportBOM(f.Ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(120)), "big.json"); err != nil {
+	if _, err := f.Components.ImportBOM(f.Ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(120)), "big.json"); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 55 {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -25,7 +26,7 @@ type SystemPage struct {
 	CanEdit                             bool
 	// LinkChoices are the components the "link existing" form offers: the first linkComponentsShown by
 	// name that match LinkQuery (name or supplier; all when empty), less those the system uses.
-	LinkChoices []*system.Component
+	LinkChoices []*component.Component
 	LinkQuery   string
 	// LinkMore says that more components match than are offered.
 	LinkMore bool
@@ -36,7 +37,7 @@ type SystemPage struct {
 	Obligations *system.SystemObligations
 	DateSet     string
 	// LatestBOM is the newest imported CycloneDX BOM (without its inventory), nil while there is none.
-	LatestBOM *system.BOMImport
+	LatestBOM *component.BOMImport
 	// Links are the system's links to other records; Comments its comments.
 	Links    RecordLinks
 	Comments RecordComments
@@ -61,7 +62,7 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	if err != nil {
 		return err
 	}
-	cs, err := w.Systems.SystemComponentsPage(ctx, v.org.ID, id, pageOf("", systemComponentsPageSize), false)
+	cs, err := w.Components.SystemComponentsPage(ctx, v.org.ID, id, pageOf("", systemComponentsPageSize), false)
 	if err != nil {
 		return err
 	}
@@ -69,7 +70,7 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	if err != nil && aims.ErrorCode(err) != aims.ENOTFOUND {
 		return err
 	}
-	boms, _, err := w.Systems.BOMsPage(ctx, v.org.ID, id, pageOf("", 1))
+	boms, _, err := w.Components.BOMsPage(ctx, v.org.ID, id, pageOf("", 1))
 	if err != nil {
 		return err
 	}
@@ -102,7 +103,7 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	if p.CanEdit {
 		p.LinkQuery = strings.TrimSpace(r.URL.Query().Get("link_q"))
 		// A component the system uses already is not offered again.
-		all, next, err := w.Systems.Components(ctx, v.org.ID, system.ComponentFilter{Query: p.LinkQuery, NotInSystem: id},
+		all, next, err := w.Components.Components(ctx, v.org.ID, component.ComponentFilter{Query: p.LinkQuery, NotInSystem: id},
 			pageOf("", linkComponentsShown))
 		if err != nil {
 			return err

@@ -15,6 +15,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/authn"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/notify"
@@ -35,6 +36,8 @@ type Web struct {
 	Controls *control.Service
 	// Systems serves the AI system inventory.
 	Systems *system.Service
+	// Components serves the components of AI systems, their BOMs and model cards.
+	Components *component.Service
 	// Frameworks serves the catalog pages: frameworks, requirements, mappings and licensed texts.
 	Frameworks *framework.Service
 	// Records serves the links between records, shown on each record's page.
@@ -62,7 +65,7 @@ func New(d surface.Deps) (*Web, error) {
 		return nil, err
 	}
 	w := &Web{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Now: aims.Now, Frameworks: d.Frameworks,
-		Controls: d.Controls, Systems: d.Systems, Records: d.Records, Notify: d.Notify}
+		Controls: d.Controls, Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify}
 	w.Trails = newMonitor(d.Activity)
 	if w.assets, err = loadAssets(files); err != nil {
 		return nil, err

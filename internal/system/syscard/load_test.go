@@ -9,9 +9,10 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
 
@@ -24,24 +25,25 @@ func TestTheCardOfALargeSystemListsAPageAndSaysHowManyThereAre(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := system.NewService(db)
+	comps := component.NewService(db)
 	s, err := svc.Create(ctx, org.ID, system.Fields{Name: "Big", Purpose: "Many parts."})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// 120 libraries (other components) and 2 models, entered by hand.
-	if _, err := svc.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(120)), "libs.json"); err != nil {
+	if _, err := comps.ImportBOM(ctx, org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(120)), "libs.json"); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"model-b", "model-a"} {
-		c, err := svc.CreateComponent(ctx, org.ID, system.ComponentFields{Kind: "model", Name: name})
+		c, err := comps.CreateComponent(ctx, org.ID, component.ComponentFields{Kind: "model", Name: name})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.Link(ctx, org.ID, s.ID, c.ID, "", ""); err != nil {
+		if _, err := comps.Link(ctx, org.ID, s.ID, c.ID, "", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
-	card, err := syscard.Load(ctx, svc, org.ID, "Acme", s.ID, time.Now())
+	card, err := syscard.Load(ctx, syscard.Source{Systems: svc, Components: comps}, org.ID, "Acme", s.ID, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

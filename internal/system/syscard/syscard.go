@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/euact"
 )
@@ -27,12 +28,12 @@ type Input struct {
 	System       *system.System
 	// Components are the system's components the card lists: all of them, or the first ones of each
 	// section (see Shown) when ModelCount, DataCount and OtherCount say how many there are in all.
-	Components []*system.SystemComponent
+	Components []*component.SystemComponent
 	// ModelCount, DataCount and OtherCount are how many models, data sets and other components the
 	// system uses; 0: as many as Components holds.
 	ModelCount, DataCount, OtherCount int
 	// ModelCards are the newest model card of each component that has one, by component id.
-	ModelCards map[string]*system.ModelCard
+	ModelCards map[string]*component.ModelCard
 	// Classification is the system's EU AI Act classification, when one was made; the card leaves the
 	// section out otherwise.
 	Classification *ClassificationSummary
@@ -195,7 +196,7 @@ func Build(in Input) *Card {
 const Shown = 50
 
 // sections are the kinds of each section of the components: models, data sets, the others.
-var sections = []system.KindFilter{{In: []string{"model"}}, {In: []string{"dataset"}}, {NotIn: []string{"model", "dataset"}}}
+var sections = []component.KindFilter{{In: []string{"model"}}, {In: []string{"dataset"}}, {NotIn: []string{"model", "dataset"}}}
 
 // ComponentsPath is the address, on an aims server, of the page that lists all of the system's
 // components.
@@ -274,37 +275,41 @@ func (c *Card) DataCategories() []string {
 	return out
 }
 
-// Source is what Load reads a system's card from; *system.Service is one.
-type Source interface {
-	System(ctx context.Context, orgID, id string) (*system.System, error)
-	FirstSystemComponents(ctx context.Context, orgID, systemID string, kinds system.KindFilter, limit int) ([]*system.SystemComponent, int, error)
-	LatestModelCards(ctx context.Context, orgID, systemID string) (map[string]*system.ModelCard, error)
-	Classification(ctx context.Context, orgID, id string) (*system.Classification, error)
+// Source is what Load reads a system's card from: the system and component services.
+type Source struct {
+	Systems interface {
+		System(ctx context.Context, orgID, id string) (*system.System, error)
+		Classification(ctx context.Context, orgID, id string) (*system.Classification, error)
+	}
+	Components interface {
+		FirstSystemComponents(ctx context.Context, orgID, systemID string, kinds component.KindFilter, limit int) ([]*component.SystemComponent, int, error)
+		LatestModelCards(ctx context.Context, orgID, systemID string) (map[string]*component.ModelCard, error)
+	}
 }
 
 // Load reads system systemID of orgID with its components (the first Shown of each section, and how many
 // there are) and their newest model cards from src and builds its card, made at now, naming the organization orgName. A system of another organization is ENOTFOUND.
 // A system not classified yet has no classification section.
 func Load(ctx context.Context, src Source, orgID, orgName, systemID string, now time.Time) (*Card, error) {
-	s, err := src.System(ctx, orgID, systemID)
+	s, err := src.Systems.System(ctx, orgID, systemID)
 	if err != nil {
 		return nil, err
 	}
 	in := Input{Organization: orgName, System: s, Generated: now}
 	for i, count := range []*int{&in.ModelCount, &in.DataCount, &in.OtherCount} {
-		cs, n, err := src.FirstSystemComponents(ctx, orgID, systemID, sections[i], Shown)
+		cs, n, err := src.Components.FirstSystemComponents(ctx, orgID, systemID, sections[i], Shown)
 		if err != nil {
 			return nil, err
 		}
 		in.Components = append(in.Components, cs...)
 		*count = n
 	}
-	cards, err := src.LatestModelCards(ctx, orgID, systemID)
+	cards, err := src.Components.LatestModelCards(ctx, orgID, systemID)
 	if err != nil {
 		return nil, err
 	}
 	in.ModelCards = cards
-	switch c, err := src.Classification(ctx, orgID, systemID); {
+	switch c, err := src.Systems.Classification(ctx, orgID, systemID); {
 	case err == nil:
 		in.Classification = Summarize(c)
 	case aims.ErrorCode(err) != aims.ENOTFOUND:

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/system"
 	"github.com/aimsproject/aims/internal/system/syscard"
 )
@@ -22,17 +23,17 @@ func input() syscard.Input {
 		Team: "Support tooling", Markets: []string{"EU"}, PersonalData: true, DataNotes: "Ticket text.", AIRole: "ai_provider",
 		EURole: "deployer", InteractsWithPeople: true,
 	}, OwnerName: "Ada"}
-	model := &system.SystemComponent{Component: system.Component{ID: "m1", Kind: "model", Name: "Base LM", ComponentVersion: "2",
+	model := &component.SystemComponent{Component: component.Component{ID: "m1", Kind: "model", Name: "Base LM", ComponentVersion: "2",
 		Supplier: "Model Maker", Licence: "apache-2.0", Details: json.RawMessage(`{"base_model":"tiny-lm","training_data":"c4","model_card_url":"https://example.com/card"}`)},
 		Role: "model"}
-	data := &system.SystemComponent{Component: system.Component{ID: "d1", Kind: "dataset", Name: "Tickets", Details: json.RawMessage(`{"source":"Help desk"}`)}}
-	tool := &system.SystemComponent{Component: system.Component{ID: "t1", Kind: "tool", Name: "Vector store", Details: json.RawMessage(`{}`)}}
-	cards := map[string]*system.ModelCard{"m1": {ComponentID: "m1", Number: 2, ImportedAt: at, Card: system.ModelCardData{
+	data := &component.SystemComponent{Component: component.Component{ID: "d1", Kind: "dataset", Name: "Tickets", Details: json.RawMessage(`{"source":"Help desk"}`)}}
+	tool := &component.SystemComponent{Component: component.Component{ID: "t1", Kind: "tool", Name: "Vector store", Details: json.RawMessage(`{}`)}}
+	cards := map[string]*component.ModelCard{"m1": {ComponentID: "m1", Number: 2, ImportedAt: at, Card: component.ModelCardData{
 		Limitations: "Struggles with <b>sarcasm</b>.",
-		Results: []system.EvalResult{{Task: "text-classification", Dataset: "emotion", Config: "default", Split: "test",
+		Results: []component.EvalResult{{Task: "text-classification", Dataset: "emotion", Config: "default", Split: "test",
 			MetricType: "accuracy", MetricName: "Accuracy", Value: "0.9285"}},
 	}}}
-	return syscard.Input{Organization: "Acme", System: s, Components: []*system.SystemComponent{tool, data, model},
+	return syscard.Input{Organization: "Acme", System: s, Components: []*component.SystemComponent{tool, data, model},
 		ModelCards: cards, Generated: at}
 }
 
@@ -157,13 +158,13 @@ func hostileInput() syscard.Input {
 	s := &system.System{ID: "x", Version: 1, UpdatedAt: at, Fields: system.Fields{Name: h, Purpose: hl, IntendedUse: hl,
 		ForeseeableMisuse: hl, Users: h, AffectedPeople: h, Automation: hl, HumanOversight: hl, Stage: h, Status: h, Team: h,
 		Markets: []string{h}, Environments: []string{h}, DataNotes: hl, AIRole: h, EURole: h}, OwnerName: h}
-	model := &system.SystemComponent{Component: system.Component{ID: "m1", Kind: "model", Name: h, ComponentVersion: h,
+	model := &component.SystemComponent{Component: component.Component{ID: "m1", Kind: "model", Name: h, ComponentVersion: h,
 		Supplier: h, Licence: h, Details: details}, Role: h}
-	data := &system.SystemComponent{Component: system.Component{ID: "d1", Kind: "dataset", Name: h, Details: dsDetails}, Role: h}
-	tool := &system.SystemComponent{Component: system.Component{ID: "t1", Kind: h, Name: h, Supplier: h, Licence: h, Details: json.RawMessage(`{}`)}, Role: h}
-	cards := map[string]*system.ModelCard{"m1": {ComponentID: "m1", Number: 1, ImportedAt: at, Card: system.ModelCardData{
-		Limitations: hl, Results: []system.EvalResult{{Task: h, Dataset: h, Config: h, Split: h, MetricName: h, Value: h}}}}}
-	return syscard.Input{Organization: h, System: s, Components: []*system.SystemComponent{tool, data, model}, ModelCards: cards,
+	data := &component.SystemComponent{Component: component.Component{ID: "d1", Kind: "dataset", Name: h, Details: dsDetails}, Role: h}
+	tool := &component.SystemComponent{Component: component.Component{ID: "t1", Kind: h, Name: h, Supplier: h, Licence: h, Details: json.RawMessage(`{}`)}, Role: h}
+	cards := map[string]*component.ModelCard{"m1": {ComponentID: "m1", Number: 1, ImportedAt: at, Card: component.ModelCardData{
+		Limitations: hl, Results: []component.EvalResult{{Task: h, Dataset: h, Config: h, Split: h, MetricName: h, Value: h}}}}}
+	return syscard.Input{Organization: h, System: s, Components: []*component.SystemComponent{tool, data, model}, ModelCards: cards,
 		Classification: &syscard.ClassificationSummary{Class: h, Reasoning: []string{hl}, TransparencyDuties: []string{h}}, Generated: at}
 }
 

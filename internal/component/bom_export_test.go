@@ -1,11 +1,11 @@
-package system_test
+package component_test
 
 import (
 	"bytes"
 	"encoding/json"
 	"testing"
 
-	"github.com/aimsproject/aims/internal/system"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -55,7 +55,7 @@ func TestExportBOMStreamsWhatTheInMemoryExportWrote(t *testing.T) {
 	f.importBytes(t, exportBOMData(1234), "generated.json")
 	// Components entered by hand: a person (not exported), one changed after its import (aims's fields
 	// win), and one of another kind under an imported bom-ref (only one of the two is exported).
-	for _, cf := range []system.ComponentFields{
+	for _, cf := range []component.ComponentFields{
 		{Kind: "compute", Name: "gpu-pool", Supplier: "Acme Cloud", Details: json.RawMessage(`{"hardware":"8x A100"}`)},
 		{Kind: "human", Name: "Reviewer", Details: json.RawMessage(`{"role":"checks answers"}`)},
 		{Kind: "tool", Name: "twin", BOMRef: "m-base"},
@@ -69,7 +69,7 @@ func TestExportBOMStreamsWhatTheInMemoryExportWrote(t *testing.T) {
 		}
 	}
 	torch := componentsByName(t, f)["torch"]
-	if _, err := f.svc.UpdateComponent(f.ctx, f.org.ID, torch.ID, system.ComponentFields{Kind: "tool", Name: "torch",
+	if _, err := f.svc.UpdateComponent(f.ctx, f.org.ID, torch.ID, component.ComponentFields{Kind: "tool", Name: "torch",
 		ComponentVersion: "2.4.0", Licence: "BSD-3-Clause", Supplier: "PyTorch", BOMRef: torch.BOMRef}, 0); err != nil {
 		t.Fatal(err)
 	}

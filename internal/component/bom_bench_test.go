@@ -1,4 +1,4 @@
-package system_test
+package component_test
 
 import (
 	"bytes"
@@ -8,8 +8,9 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
 // BenchmarkImportBOM20MB imports a 20 MB BOM (about 62,000 components and as many dependencies) end to
@@ -26,13 +27,13 @@ func BenchmarkImportBOM20MB(b *testing.B) {
 	data := aibomtest.BigBOM(20 << 20)
 	f := newBOMFixture(b)
 	newSystem := func(b *testing.B, org *account.Organization) *system.System {
-		s, err := f.svc.Create(f.ctx, org.ID, system.Fields{Name: "System " + aims.NewID(), Purpose: "Benchmark."})
+		s, err := f.systems.Create(f.ctx, org.ID, system.Fields{Name: "System " + aims.NewID(), Purpose: "Benchmark."})
 		if err != nil {
 			b.Fatal(err)
 		}
 		return s
 	}
-	importInto := func(b *testing.B, orgID, systemID string) *system.BOMImport {
+	importInto := func(b *testing.B, orgID, systemID string) *component.BOMImport {
 		imp, err := f.svc.ImportBOM(f.ctx, orgID, systemID, bytes.NewReader(data), "big.json")
 		if err != nil {
 			b.Fatal(err)

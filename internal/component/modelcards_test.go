@@ -1,4 +1,4 @@
-package system_test
+package component_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
+	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
@@ -20,23 +21,24 @@ import (
 const cards = "../../testdata/modelcards"
 
 type fixture struct {
-	db    *store.DB
-	svc   *system.Service
-	ctx   context.Context
-	org   *account.Organization
-	sys   *system.System
-	trail func(t *testing.T) int
+	db      *store.DB
+	svc     *component.Service
+	systems *system.Service
+	ctx     context.Context
+	org     *account.Organization
+	sys     *system.System
+	trail   func(t *testing.T) int
 }
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
 	db := storetest.Open(t)
 	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorUser, ID: "tester", Name: "Tess Ter"})
-	f := &fixture{db: db, svc: system.NewService(db), ctx: ctx}
-	f.svc.Links = record.NewService(db)
+	f := &fixture{db: db, svc: component.NewService(db), systems: system.NewService(db), ctx: ctx}
+	f.svc.Links, f.systems.Links = record.NewService(db), record.NewService(db)
 	f.org = f.newOrg(t, "acme")
 	var err error
-	if f.sys, err = f.svc.Create(ctx, f.org.ID, system.Fields{Name: "Support bot", Purpose: "Answers questions."}); err != nil {
+	if f.sys, err = f.systems.Create(ctx, f.org.ID, system.Fields{Name: "Support bot", Purpose: "Answers questions."}); err != nil {
 		t.Fatal(err)
 	}
 	f.trail = func(t *testing.T) int {
@@ -59,7 +61,7 @@ func (f *fixture) newOrg(t *testing.T, slug string) *account.Organization {
 	return o
 }
 
-func (f *fixture) importFile(t *testing.T, name string, opts system.ModelCardOptions) *system.ModelCardResult {
+func (f *fixture) importFile(t *testing.T, name string, opts component.ModelCardOptions) *component.ModelCardResult {
 	t.Helper()
 	file, err := os.Open(filepath.Join(cards, name))
 	if err != nil {
@@ -73,7 +75,7 @@ func (f *fixture) importFile(t *testing.T, name string, opts system.ModelCardOpt
 	return res
 }
 
-func details(t *testing.T, c *system.Component) map[string]string {
+func details(t *testing.T, c *component.Component) map[string]string {
 	t.Helper()
 	var d map[string]string
 	if err := json.Unmarshal(c.Details, &d); err != nil {
@@ -86,7 +88,7 @@ func TestAModelCardCreatesItsModelComponentAndLinksIt(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	before := f.trail(t)
-	res := f.importFile(t, "2en_distilbert-base-uncased-finetuned-emotion.README.md", system.ModelCardOptions{URL: "https://huggingface.co/2en/distilbert-base-uncased-finetuned-emotion"})
+	res := f.importFile(t, "2en_distilbert-base-uncased-finetuned-emotion.README.md", component.ModelCardOptions{URL: "https://huggingface.co/2en/distilbert-base-uncased-finetuned-emotion"})
 	c := res.Component
 	if !res.Created || c.Kind != "model" || c.Name != "distilbert-base-uncased-finetuned-emotion" || c.Licence != "apache-2.0" || c.Version != 1 {
 		t.Fatalf("component %+v (created %v)", c, res.Created)
@@ -121,7 +123,7 @@ func TestAModelCardCreatesItsModelComponentAndLinksIt(t *testing.T) {
 
 	// The same card again is a second version; the component, which did not change, is left alone.
 	before = f.trail(t)
-	again := f.importFile(t, "2en_distilbert-base-uncased-finetuned-emotion.README.md", system.ModelCardOptions{URL: "https://huggingface.co/2en/distilbert-base-uncased-finetuned-emotion"})
+	again := f.importFile(t, "2en_distilbert-base-uncased-finetuned-emotion.README.md", component.ModelCardOptions{URL: "https://huggingface.co/2en/distilbert-base-uncased-finetuned-emotion"})
 	if again.Created || again.Component.ID != c.ID || again.Component.Version != 1 || again.Card.Number != 2 {
 		t.Errorf("second import: component %+v, card %d", again.Component, again.Card.Number)
 	}
@@ -141,7 +143,7 @@ func TestAModelCardCreatesItsModelComponentAndLinksIt(t *testing.T) {
 func TestAModelCardUpdatesAGivenComponentAndKeepsItsLink(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
-	c, err := f.svc.CreateComponent(f.ctx, f.org.ID, system.ComponentFields{Kind: "model", Name: "Vision", Supplier: "Acme Labs",
+	c, err := f.svc.CreateComponent(f.ctx, f.org.ID, component.ComponentFields{Kind: "model", Name: "Vision", Supplier: "Acme Labs",
 		Details: json.RawMessage(`{"fine_tuning_data":"Our photos","base_model":"old"}`)})
 	if err != nil {
 		t.Fatal(err)
@@ -150,7 +152,7 @@ func TestAModelCardUpdatesAGivenComponentAndKeepsItsLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := f.trail(t)
-	res := f.importFile(t, "hf_hub_sample_simple_model_index.README.md", system.ModelCardOptions{ComponentID: c.ID})
+	res := f.importFile(t, "hf_hub_sample_simple_model_index.README.md", component.ModelCardOptions{ComponentID: c.ID})
 	got := res.Component
 	if res.Created || got.ID != c.ID || got.Name != "Vision" || got.Supplier != "Acme Labs" || got.Licence != "mit" || got.Version != 2 {
 		t.Fatalf("component %+v", got)
@@ -176,7 +178,7 @@ func TestAModelCardNamesItsModelBaseModelAndName(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	card := "---\nlicense: llama3.1\nbase_model:\n- meta-llama/Llama-3.1-8B\ndatasets: [a, b]\n---\n# Tuned\n\n## Bias, Risks, and Limitations\n\nMay invent facts.\n"
-	res, err := f.svc.ImportModelCard(f.ctx, f.org.ID, f.sys.ID, strings.NewReader(card), system.ModelCardOptions{Name: "Our tuned Llama"})
+	res, err := f.svc.ImportModelCard(f.ctx, f.org.ID, f.sys.ID, strings.NewReader(card), component.ModelCardOptions{Name: "Our tuned Llama"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,34 +195,34 @@ func TestARefusedModelCardStoresNothing(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t)
 	other := f.newOrg(t, "other")
-	otherSys, err := f.svc.Create(f.ctx, other.ID, system.Fields{Name: "Theirs", Purpose: "X."})
+	otherSys, err := f.systems.Create(f.ctx, other.ID, system.Fields{Name: "Theirs", Purpose: "X."})
 	if err != nil {
 		t.Fatal(err)
 	}
-	theirModel, err := f.svc.CreateComponent(f.ctx, other.ID, system.ComponentFields{Kind: "model", Name: "Theirs"})
+	theirModel, err := f.svc.CreateComponent(f.ctx, other.ID, component.ComponentFields{Kind: "model", Name: "Theirs"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ds, err := f.svc.CreateComponent(f.ctx, f.org.ID, system.ComponentFields{Kind: "dataset", Name: "Data"})
+	ds, err := f.svc.CreateComponent(f.ctx, f.org.ID, component.ComponentFields{Kind: "dataset", Name: "Data"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	good := "---\nlicense: mit\n---\n# Model\n"
 	for _, tc := range []struct {
 		name, card, systemID string
-		opts                 system.ModelCardOptions
+		opts                 component.ModelCardOptions
 		code, field, msg     string
 	}{
-		{"a number where a list belongs names its line", "---\nlicense: mit\nmodel-index: 3\n---\n# M\n", f.sys.ID, system.ModelCardOptions{}, aims.EINVALID, "", "line 3"},
-		{"a list where a text belongs names its line", "---\nlicense: mit\npipeline_tag:\n  - a\n---\n", f.sys.ID, system.ModelCardOptions{}, aims.EINVALID, "", "line 4"},
-		{"unclosed front matter", "---\nlicense: mit\n", f.sys.ID, system.ModelCardOptions{}, aims.EINVALID, "", "line 1"},
-		{"no name anywhere", "just text\n", f.sys.ID, system.ModelCardOptions{}, aims.EINVALID, "name", "name"},
-		{"not UTF-8", "# M\n\xff", f.sys.ID, system.ModelCardOptions{}, aims.EINVALID, "", "UTF-8"},
-		{"too large", "# M\n" + strings.Repeat("x", system.MaxModelCardBytes), f.sys.ID, system.ModelCardOptions{}, aims.ETOOLARGE, "", "1 MiB"},
-		{"another organization's system", good, otherSys.ID, system.ModelCardOptions{}, aims.ENOTFOUND, "", ""},
-		{"another organization's component", good, f.sys.ID, system.ModelCardOptions{ComponentID: theirModel.ID}, aims.ENOTFOUND, "", ""},
-		{"a component that is not a model", good, f.sys.ID, system.ModelCardOptions{ComponentID: ds.ID}, aims.EINVALID, "component_id", "not a model"},
-		{"a URL that is not one", good, f.sys.ID, system.ModelCardOptions{URL: "javascript:alert(1)"}, aims.EINVALID, "model_card_url", "https://"},
+		{"a number where a list belongs names its line", "---\nlicense: mit\nmodel-index: 3\n---\n# M\n", f.sys.ID, component.ModelCardOptions{}, aims.EINVALID, "", "line 3"},
+		{"a list where a text belongs names its line", "---\nlicense: mit\npipeline_tag:\n  - a\n---\n", f.sys.ID, component.ModelCardOptions{}, aims.EINVALID, "", "line 4"},
+		{"unclosed front matter", "---\nlicense: mit\n", f.sys.ID, component.ModelCardOptions{}, aims.EINVALID, "", "line 1"},
+		{"no name anywhere", "just text\n", f.sys.ID, component.ModelCardOptions{}, aims.EINVALID, "name", "name"},
+		{"not UTF-8", "# M\n\xff", f.sys.ID, component.ModelCardOptions{}, aims.EINVALID, "", "UTF-8"},
+		{"too large", "# M\n" + strings.Repeat("x", component.MaxModelCardBytes), f.sys.ID, component.ModelCardOptions{}, aims.ETOOLARGE, "", "1 MiB"},
+		{"another organization's system", good, otherSys.ID, component.ModelCardOptions{}, aims.ENOTFOUND, "", ""},
+		{"another organization's component", good, f.sys.ID, component.ModelCardOptions{ComponentID: theirModel.ID}, aims.ENOTFOUND, "", ""},
+		{"a component that is not a model", good, f.sys.ID, component.ModelCardOptions{ComponentID: ds.ID}, aims.EINVALID, "component_id", "not a model"},
+		{"a URL that is not one", good, f.sys.ID, component.ModelCardOptions{URL: "javascript:alert(1)"}, aims.EINVALID, "model_card_url", "https://"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := f.trail(t)
@@ -233,7 +235,7 @@ func TestARefusedModelCardStoresNothing(t *testing.T) {
 			}
 		})
 	}
-	if cs, _, _ := f.svc.Components(f.ctx, f.org.ID, system.ComponentFilter{Kind: "model"}, aims.Page{Limit: 100}); len(cs) != 0 {
+	if cs, _, _ := f.svc.Components(f.ctx, f.org.ID, component.ComponentFilter{Kind: "model"}, aims.Page{Limit: 100}); len(cs) != 0 {
 		t.Errorf("refused imports left components %v", cs)
 	}
 }

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aimsproject/aims/internal/system/aibom"
+	"github.com/aimsproject/aims/internal/component/aibom"
 	"github.com/google/go-cmp/cmp"
 )
 

@@ -1,4 +1,4 @@
-package system_test
+package component_test
 
 import (
 	"bytes"
@@ -14,11 +14,12 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -45,7 +46,8 @@ const strings64 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00
 
 type bomFixture struct {
 	db        *store.DB
-	svc       *system.Service
+	svc       *component.Service
+	systems   *system.Service
 	ctx       context.Context
 	org       *account.Organization
 	sys       *system.System
@@ -57,14 +59,14 @@ func newBOMFixture(t testing.TB) *bomFixture {
 	t.Helper()
 	db := storetest.Open(t)
 	ctx := aims.WithActor(context.Background(), aims.Actor{Kind: aims.ActorUser, ID: "tester", Name: "Tess Ter"})
-	f := &bomFixture{db: db, svc: system.NewService(db), ctx: ctx}
-	f.svc.Links = record.NewService(db)
+	f := &bomFixture{db: db, svc: component.NewService(db), systems: system.NewService(db), ctx: ctx}
+	f.svc.Links, f.systems.Links = record.NewService(db), record.NewService(db)
 	f.org = &account.Organization{Slug: "acme", Name: "Acme"}
 	if err := db.CreateOrganization(ctx, f.org); err != nil {
 		t.Fatal(err)
 	}
 	var err error
-	if f.sys, err = f.svc.Create(ctx, f.org.ID, system.Fields{Name: "Assistant", Purpose: "Answers customers."}); err != nil {
+	if f.sys, err = f.systems.Create(ctx, f.org.ID, system.Fields{Name: "Assistant", Purpose: "Answers customers."}); err != nil {
 		t.Fatal(err)
 	}
 	f.lastEntry = func(t testing.TB) *activity.Entry {
@@ -86,7 +88,7 @@ func newBOMFixture(t testing.TB) *bomFixture {
 	return f
 }
 
-func (f *bomFixture) importBytes(t *testing.T, data []byte, name string) *system.BOMImport {
+func (f *bomFixture) importBytes(t *testing.T, data []byte, name string) *component.BOMImport {
 	t.Helper()
 	imp, err := f.svc.ImportBOM(f.ctx, f.org.ID, f.sys.ID, bytes.NewReader(data), name)
 	if err != nil {
@@ -104,20 +106,20 @@ func readBOM(t *testing.T, name string) []byte {
 	return b
 }
 
-func componentsByName(t *testing.T, f *bomFixture) map[string]*system.SystemComponent {
+func componentsByName(t *testing.T, f *bomFixture) map[string]*component.SystemComponent {
 	t.Helper()
 	cs, err := f.svc.SystemComponents(f.ctx, f.org.ID, f.sys.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[string]*system.SystemComponent{}
+	out := map[string]*component.SystemComponent{}
 	for _, c := range cs {
 		out[c.Name] = c
 	}
 	return out
 }
 
-func detailsOf(t *testing.T, c *system.SystemComponent) map[string]any {
+func detailsOf(t *testing.T, c *component.SystemComponent) map[string]any {
 	t.Helper()
 	var d map[string]any
 	if err := json.Unmarshal(c.Details, &d); err != nil {
@@ -139,7 +141,7 @@ func TestImportBOMOfTheRealMLBOMs(t *testing.T) {
 	}
 	cs := componentsByName(t, f)
 	gpt := cs["gpt-4o"]
-	if gpt == nil || gpt.Kind != "model" || gpt.Supplier != "OpenAI Inc" || gpt.Role != system.BOMRole || gpt.BOMRef != "aims-gen:model/gpt-4o" {
+	if gpt == nil || gpt.Kind != "model" || gpt.Supplier != "OpenAI Inc" || gpt.Role != component.BOMRole || gpt.BOMRef != "aims-gen:model/gpt-4o" {
 		t.Fatalf("gpt-4o = %+v", gpt)
 	}
 	sd := cs["stable-diffusion"]
@@ -177,10 +179,10 @@ func TestImportBOMFillsDetailsByKind(t *testing.T) {
 	}
 	last := f.lastEntry(t)
 	var summary struct {
-		ID    string           `json:"id"`
-		Seq   int64            `json:"seq"`
-		Stats system.BOMStats  `json:"stats"`
-		Inv   *json.RawMessage `json:"inventory"`
+		ID    string             `json:"id"`
+		Seq   int64              `json:"seq"`
+		Stats component.BOMStats `json:"stats"`
+		Inv   *json.RawMessage   `json:"inventory"`
 	}
 	if err := json.Unmarshal(last.After, &summary); err != nil {
 		t.Fatal(err)
@@ -247,7 +249,7 @@ func TestImportBOMRefusesInvalidAndStoresNothing(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			_, err := f.svc.ImportBOM(f.ctx, f.org.ID, f.sys.ID, bytes.NewReader(tt.data), "x.json")
-			var ie *system.BOMInvalidError
+			var ie *component.BOMInvalidError
 			if !errors.As(err, &ie) || aims.ErrorCode(err) != aims.EINVALID {
 				t.Fatalf("err = %v, want *BOMInvalidError", err)
 			}
@@ -303,7 +305,7 @@ func TestExportBOMValidatesAndRoundTrips(t *testing.T) {
 	f.importBytes(t, []byte(assistantBOM), "assistant.json")
 	f.importBytes(t, readBOM(t, "valid-machine-learning-1.6.json"), "sd.json")
 	// A component entered by hand is exported too, and a person is not.
-	for _, cf := range []system.ComponentFields{
+	for _, cf := range []component.ComponentFields{
 		{Kind: "compute", Name: "gpu-pool", Supplier: "Acme Cloud", Details: json.RawMessage(`{"hardware":"8x A100"}`)},
 		{Kind: "human", Name: "Reviewer", Details: json.RawMessage(`{"role":"checks answers"}`)},
 	} {
@@ -423,7 +425,7 @@ func BenchmarkImportBOM(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		b.StopTimer()
-		s, err := f.svc.Create(f.ctx, f.org.ID, system.Fields{Name: "System " + aims.NewID(), Purpose: "Benchmark."})
+		s, err := f.systems.Create(f.ctx, f.org.ID, system.Fields{Name: "System " + aims.NewID(), Purpose: "Benchmark."})
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -451,7 +453,7 @@ func manyBOM(n int, version string, supplier func(i int) string) []byte {
 
 func systemsOfSupplier(t *testing.T, f *bomFixture, supplier string) int {
 	t.Helper()
-	list, _, err := f.svc.List(f.ctx, f.org.ID, system.Filter{Supplier: supplier}, aims.Page{})
+	list, _, err := f.systems.List(f.ctx, f.org.ID, system.Filter{Supplier: supplier}, aims.Page{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -462,7 +464,7 @@ func TestImportBOMUpdatesInBulk(t *testing.T) {
 	const n = 1234 // three batches
 	f := newBOMFixture(t)
 	first := f.importBytes(t, manyBOM(n, "1.0", func(int) string { return "Acme" }), "v1.json")
-	if *first.Stats != (system.BOMStats{Created: n, Linked: n}) {
+	if *first.Stats != (component.BOMStats{Created: n, Linked: n}) {
 		t.Fatalf("first import stats = %+v", first.Stats)
 	}
 	if systemsOfSupplier(t, f, "acme") != 1 {
@@ -475,7 +477,7 @@ func TestImportBOMUpdatesInBulk(t *testing.T) {
 		}
 		return "Acme"
 	}), "v2.json")
-	if *second.Stats != (system.BOMStats{Updated: n}) {
+	if *second.Stats != (component.BOMStats{Updated: n}) {
 		t.Fatalf("second import stats = %+v", second.Stats)
 	}
 	cs := componentsByName(t, f)
@@ -501,12 +503,12 @@ func TestImportBOMUpdatesInBulk(t *testing.T) {
 		}
 		return "Acme"
 	}), "v3.json")
-	if *third.Stats != (system.BOMStats{Unchanged: n}) {
+	if *third.Stats != (component.BOMStats{Unchanged: n}) {
 		t.Errorf("third import stats = %+v", third.Stats)
 	}
 	// A BOM of fewer components than the organization holds is matched by its names, not by reading them all.
 	few := f.importBytes(t, manyBOM(2, "2.0", func(int) string { return "Acme" }), "v4.json")
-	if *few.Stats != (system.BOMStats{Unchanged: 2}) {
+	if *few.Stats != (component.BOMStats{Unchanged: 2}) {
 		t.Errorf("import of 2 of %d components: stats = %+v", n, few.Stats)
 	}
 }

@@ -1,4 +1,4 @@
-package system
+package component
 
 import (
 	"encoding/json"

@@ -1,4 +1,4 @@
-package system
+package component
 
 import (
 	"context"
@@ -17,7 +17,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system/aibom"
+	"github.com/aimsproject/aims/internal/component/aibom"
 )
 
 // DefaultBOMMaxBytes bounds an imported CycloneDX BOM when the configuration does not say otherwise.

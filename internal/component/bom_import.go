@@ -1,11 +1,11 @@
-package system
+package component
 
 import (
 	"context"
 	"time"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system/aibom"
+	"github.com/aimsproject/aims/internal/component/aibom"
 )
 
 // BOMUpdate is a stored component that an import changes: as it becomes, and its version and supplier as

@@ -10,7 +10,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 )
 
 // checkDocument holds Read, Validate and Inventory to Parse for data: Validate gives Parse's verdict,

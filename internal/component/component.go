@@ -1,4 +1,4 @@
-package system
+package component
 
 import (
 	"bytes"
@@ -85,11 +85,11 @@ func (f *ComponentFields) apply(c *Component) error {
 		{&f.Description, "description", 4000, true}, {&f.BOMRef, "bom_ref", 200, false},
 	} {
 		*t.p = strings.TrimSpace(*t.p)
-		if err := checkText(*t.p, t.field, t.max, t.multiline); err != nil {
+		if err := aims.CheckText(*t.p, t.field, t.max, t.multiline); err != nil {
 			return err
 		}
 	}
-	if err := oneOf(f.Kind, ComponentKinds, "kind", false); err != nil {
+	if err := aims.OneOf(f.Kind, ComponentKinds, "kind", false); err != nil {
 		return err
 	}
 	if f.Name == "" {
@@ -146,7 +146,7 @@ func checkDetails(kind string, raw json.RawMessage) (json.RawMessage, error) {
 			return nil, aims.FieldError("details", "details.%s must be text.", k)
 		}
 		s = strings.TrimSpace(s)
-		if err := checkText(s, "details", 4000, true); err != nil {
+		if err := aims.CheckText(s, "details", 4000, true); err != nil {
 			return nil, err
 		}
 		if s != "" {
@@ -281,10 +281,10 @@ func (s *Service) ComponentByKey(ctx context.Context, orgID, kind, name, compone
 // Components returns a page of orgID's components matching f, ordered by name.
 func (s *Service) Components(ctx context.Context, orgID string, f ComponentFilter, p aims.Page) ([]*Component, string, error) {
 	f.Query = strings.TrimSpace(f.Query)
-	if err := oneOf(f.Kind, ComponentKinds, "kind", true); err != nil {
+	if err := aims.OneOf(f.Kind, ComponentKinds, "kind", true); err != nil {
 		return nil, "", err
 	}
-	if err := checkText(f.Query, "q", 200, false); err != nil {
+	if err := aims.CheckText(f.Query, "q", 200, false); err != nil {
 		return nil, "", err
 	}
 	return s.store.ListComponents(ctx, orgID, f, p)
@@ -294,10 +294,10 @@ func (s *Service) Components(ctx context.Context, orgID string, f ComponentFilte
 // replaces them. Either id of another organization is ENOTFOUND.
 func (s *Service) Link(ctx context.Context, orgID, systemID, componentID, role, notes string) (*Link, error) {
 	l := &Link{OrgID: orgID, SystemID: systemID, ComponentID: componentID, Role: strings.TrimSpace(role), Notes: strings.TrimSpace(notes)}
-	if err := checkText(l.Role, "role", 200, false); err != nil {
+	if err := aims.CheckText(l.Role, "role", 200, false); err != nil {
 		return nil, err
 	}
-	if err := checkText(l.Notes, "notes", 4000, true); err != nil {
+	if err := aims.CheckText(l.Notes, "notes", 4000, true); err != nil {
 		return nil, err
 	}
 	if err := s.store.LinkComponent(ctx, l); err != nil {

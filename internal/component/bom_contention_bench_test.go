@@ -1,4 +1,4 @@
-package system_test
+package component_test
 
 import (
 	"bytes"
@@ -11,8 +11,9 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/system"
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
 )
 
 // BenchmarkImportBOMOtherOrgWrites imports a 20 MB BOM (about 62,000 components, all created and linked)
@@ -57,7 +58,7 @@ func BenchmarkImportBOMOtherOrgWrites(b *testing.B) {
 			go func() {
 				defer wg.Done()
 				t0 := time.Now()
-				if _, err := f.svc.CreateComponent(f.ctx, other.ID, system.ComponentFields{Kind: "tool", Name: name}); err != nil {
+				if _, err := f.svc.CreateComponent(f.ctx, other.ID, component.ComponentFields{Kind: "tool", Name: name}); err != nil {
 					b.Error(err)
 				}
 				mu.Lock()
@@ -82,7 +83,7 @@ func BenchmarkImportBOMOtherOrgWrites(b *testing.B) {
 		if err := f.db.CreateOrganization(f.ctx, org); err != nil {
 			b.Fatal(err)
 		}
-		s, err := f.svc.Create(f.ctx, org.ID, system.Fields{Name: "System", Purpose: "Benchmark."})
+		s, err := f.systems.Create(f.ctx, org.ID, system.Fields{Name: "System", Purpose: "Benchmark."})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -12,7 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 )
 
 const testdata = "../../../testdata/cyclonedx"

@@ -1,4 +1,4 @@
-package system
+package component
 
 import (
 	"bytes"
@@ -10,7 +10,8 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system/aibom"
+	"github.com/aimsproject/aims/internal/component/aibom"
+	"github.com/aimsproject/aims/internal/system"
 )
 
 // ExportBOMInMemory is ExportBOM as it was before it streamed: it reads every component and the whole
@@ -87,7 +88,7 @@ func (s *Service) ExportBOMInMemory(ctx context.Context, orgID, systemID, toolVe
 // exportInventory builds the inventory of an export: one component per linked component (people left
 // out), starting from the component of the same bom-ref in latest (the newest imported one of each), and
 // latest's dependencies among the exported components, plus the system's dependency on all of them.
-func exportInventory(sys *System, linked []*SystemComponent, latest *aibom.Inventory) *aibom.Inventory {
+func exportInventory(sys *system.System, linked []*SystemComponent, latest *aibom.Inventory) *aibom.Inventory {
 	byRef := map[string]*aibom.Component{}
 	for i := range latest.Components {
 		byRef[latest.Components[i].BOMRef] = &latest.Components[i]

@@ -1,4 +1,4 @@
-package system_test
+package component_test
 
 import (
 	"bytes"
@@ -6,7 +6,7 @@ import (
 	"io"
 	"testing"
 
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 )
 
 // exportBOMData is a CycloneDX 1.6 BOM of n components shaped like aibomtest.BigBOM's (one model in ten

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 )
 
 // TestDocumentLimitsRefuseTooManyItems refuses a document with more components or dependencies than its

@@ -1,10 +1,10 @@
-package system
+package component
 
 import (
 	"fmt"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system/aibom"
+	"github.com/aimsproject/aims/internal/component/aibom"
 )
 
 // DefaultBOMMaxComponents bounds the components (and services) of one imported BOM when the
@@ -45,14 +45,5 @@ func (e *BOMTooManyError) Unwrap() error {
 		setting += ", which allows twice as many dependencies"
 	}
 	return aims.Errorf(aims.ETOOLARGE, "The BOM holds more than %s %s, the most one import takes; the limit is set by %s. Nothing was imported.",
-		thousands(e.Limit), e.What, setting)
-}
-
-// thousands writes n with a comma between each group of three digits.
-func thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+		aims.Thousands(e.Limit), e.What, setting)
 }

@@ -1,4 +1,4 @@
-package system
+package component
 
 import (
 	"bytes"
@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system/modelcard"
+	"github.com/aimsproject/aims/internal/component/modelcard"
 )
 
 // FuzzModelCardFillsAComponent feeds arbitrary model cards through what an import does before it stores

@@ -11,7 +11,7 @@ import (
 	cdx "github.com/CycloneDX/cyclonedx-go"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/aimsproject/aims/internal/system/aibom/aibomtest"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 )
 
 // The conversion that Parse made from the CycloneDX library's types until it converted the validated

@@ -1,4 +1,4 @@
-package system
+package component
 
 import (
 	"context"
@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system/aibom"
+	"github.com/aimsproject/aims/internal/component/aibom"
 )
 
 // ExportBOM writes system systemID's components as a CycloneDX 1.6 JSON ML-BOM whose metadata.component
@@ -46,7 +46,7 @@ func (s *Service) ExportBOM(ctx context.Context, orgID, systemID, toolVersion st
 	meta := aibom.ExportMeta{SystemRef: ex.sysRef, Name: sys.Name, Description: sys.Purpose,
 		Timestamp: time.Now().UTC().Truncate(time.Second), BOMVersion: bomVersion, ToolVersion: toolVersion}
 	stream := aibom.Stream{Components: ex.components, Refs: ex.exportedRefs, Dependencies: ex.dependencies}
-	if err := aibom.WriteStream(&startWriter{w: w, start: start}, stream, meta); err != nil {
+	if err := aibom.WriteStream(aims.OnFirstWrite(w, start), stream, meta); err != nil {
 		var ie *aibom.InvalidError
 		if errors.As(err, &ie) {
 			return aims.Errorf(aims.EINVALID, "The components of %s do not make a valid CycloneDX BOM: %v", sys.Name, ie)

@@ -1,4 +1,4 @@
-package system
+package component
 
 import (
 	"bytes"
@@ -15,7 +15,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/system/modelcard"
+	"github.com/aimsproject/aims/internal/component/modelcard"
 )
 
 // MaxModelCardBytes bounds the Markdown of one imported model card.
@@ -130,7 +130,7 @@ func (s *Service) ImportModelCard(ctx context.Context, orgID, systemID string, r
 		return nil, aims.Errorf(aims.EINVALID, "The model card is not text: it holds a NUL byte.")
 	}
 	opts.Name, opts.URL, opts.ComponentID = strings.TrimSpace(opts.Name), strings.TrimSpace(opts.URL), strings.TrimSpace(opts.ComponentID)
-	if err := checkText(opts.Name, "name", 200, false); err != nil {
+	if err := aims.CheckText(opts.Name, "name", 200, false); err != nil {
 		return nil, err
 	}
 	if err := checkCardURL(opts.URL); err != nil {
@@ -243,7 +243,7 @@ func checkCardURL(u string) error {
 	if u == "" {
 		return nil
 	}
-	if err := checkText(u, "model_card_url", 2000, false); err != nil {
+	if err := aims.CheckText(u, "model_card_url", 2000, false); err != nil {
 		return err
 	}
 	if !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
