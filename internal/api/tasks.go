@@ -8,7 +8,8 @@ import (
 )
 
 // listTasks answers GET /api/v1/tasks: by owner (owner=me, a member's id or email address: their active
-// tasks unless status says otherwise), by record, by status, overdue only; overdue first.
+// tasks unless status says otherwise), by record, by status, by kind (approval: what waits for the
+// owner's approval), overdue only; overdue first.
 func (a *API) listTasks(w http.ResponseWriter, r *http.Request) error {
 	p, err := page(r)
 	if err != nil {
@@ -16,7 +17,7 @@ func (a *API) listTasks(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx, actor := r.Context(), aims.ActorFrom(r.Context())
 	q := r.URL.Query()
-	f := record.TaskFilter{Status: q.Get("status")}
+	f := record.TaskFilter{Status: q.Get("status"), Kind: q.Get("kind")}
 	switch owner := q.Get("owner"); owner {
 	case "":
 	case "me":

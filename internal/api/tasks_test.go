@@ -31,10 +31,20 @@ func TestTasksThroughTheAPI(t *testing.T) {
 	if !late.Overdue || soon.Overdue || res.header.Get("ETag") != `"1"` || late.OwnerName != priya.User.Name {
 		t.Fatalf("created %+v and %+v", late, soon)
 	}
+	var approval record.Task
+	e.do(t, "POST", "/api/v1/tasks", maya.Token, map[string]any{"record": sys, "title": "Accept the residual risk", "owner_id": priya.User.ID,
+		"kind": "approval"}).want(t, 201).decode(t, &approval)
+	if approval.Kind != record.TaskApproval || late.Kind != record.TaskAction {
+		t.Fatalf("kinds: %q and %q", approval.Kind, late.Kind)
+	}
 	var mine struct{ Items []record.Task }
 	e.do(t, "GET", "/api/v1/tasks?owner=me", priya.Token, nil).want(t, 200).decode(t, &mine)
-	if len(mine.Items) != 2 || mine.Items[0].ID != late.ID || mine.Items[1].ID != soon.ID {
+	if len(mine.Items) != 3 || mine.Items[0].ID != late.ID || mine.Items[1].ID != soon.ID || mine.Items[2].ID != approval.ID {
 		t.Errorf("owner=me: %+v", mine.Items)
+	}
+	e.do(t, "GET", "/api/v1/tasks?owner=me&kind=approval", priya.Token, nil).want(t, 200).decode(t, &mine)
+	if len(mine.Items) != 1 || mine.Items[0].ID != approval.ID {
+		t.Errorf("owner=me&kind=approval: %+v", mine.Items)
 	}
 	e.do(t, "GET", "/api/v1/tasks?overdue=true&owner="+url.QueryEscape(priya.User.Email), maya.Token, nil).want(t, 200).decode(t, &mine)
 	if len(mine.Items) != 1 || mine.Items[0].ID != late.ID {
@@ -49,6 +59,9 @@ func TestTasksThroughTheAPI(t *testing.T) {
 	e.do(t, "POST", "/api/v1/tasks", maya.Token, map[string]any{"record": sys, "title": "x", "owner_id": audrey.User.ID}).wantProblem(t, 400, "invalid", "owner_id")
 	e.do(t, "POST", "/api/v1/tasks", maya.Token, map[string]any{"record": sys, "title": "x", "owner_id": stranger.User.ID}).wantProblem(t, 400, "invalid", "owner_id")
 	e.do(t, "POST", "/api/v1/tasks", maya.Token, map[string]any{"record": sys, "title": "x", "owner_id": priya.User.ID, "due": "soon"}).wantProblem(t, 400, "invalid", "due")
+	e.send(t, call{method: "POST", path: "/api/v1/tasks", token: maya.Token, body: map[string]any{"record": sys, "title": "x", "owner_id": priya.User.ID,
+		"kind": "chore"}, offContract: true}).wantProblem(t, 400, "invalid", "kind")
+	e.send(t, call{method: "GET", path: "/api/v1/tasks?kind=chore", token: maya.Token, offContract: true}).wantProblem(t, 400, "invalid", "kind")
 	e.do(t, "POST", "/api/v1/tasks", audrey.Token, map[string]any{"record": sys, "title": "x", "owner_id": priya.User.ID}).wantProblem(t, 403, "forbidden", "")
 	e.do(t, "POST", "/api/v1/tasks", stranger.Token, map[string]any{"record": sys, "title": "x", "owner_id": stranger.User.ID}).wantProblem(t, 404, "not_found", "")
 	e.do(t, "GET", "/api/v1/tasks/"+late.ID, stranger.Token, nil).wantProblem(t, 404, "not_found", "")
@@ -63,7 +76,7 @@ func TestTasksThroughTheAPI(t *testing.T) {
 		t.Errorf("closed: %+v", closed)
 	}
 	e.do(t, "GET", "/api/v1/tasks?owner=me", priya.Token, nil).want(t, 200).decode(t, &mine)
-	if len(mine.Items) != 1 || mine.Items[0].ID != soon.ID {
+	if len(mine.Items) != 2 || mine.Items[0].ID != soon.ID {
 		t.Errorf("owner=me after closing: %+v", mine.Items)
 	}
 }

@@ -12,7 +12,8 @@ import (
 
 // LoadWork gives the demo an audit in progress: Grace, the internal auditor, has asked about
 // TalentMatch's bias evaluation and Priya has answered; Maya has given Priya a task that is now overdue
-// and Tom one due in two weeks, so that "My work" and the comments have something to show. It does
+// and Tom one due in two weeks, and Priya asks Maya to approve the release, so that "My work" and the
+// comments have something to show. It does
 // nothing when TalentMatch has comments already (or is gone), so that a restart adds nothing.
 func LoadWork(ctx context.Context, records *record.Service, systems *system.Service, st SoAStore) error {
 	org, err := st.OrganizationBySlug(ctx, OrgSlug)
@@ -58,7 +59,7 @@ func LoadWork(ctx context.Context, records *record.Service, systems *system.Serv
 	if err != nil {
 		return err
 	}
-	maya, _, err := as("maya.okafor@lumenlabs.example")
+	maya, mayaID, err := as("maya.okafor@lumenlabs.example")
 	if err != nil {
 		return err
 	}
@@ -84,6 +85,10 @@ func LoadWork(ctx context.Context, records *record.Service, systems *system.Serv
 		if _, err := records.CreateTask(maya, org.ID, t); err != nil {
 			return fmt.Errorf("cannot add the demo task %q: %w", t.Title, err)
 		}
+	}
+	if _, err := records.CreateTask(priya, org.ID, record.NewTask{Record: ref.String(), Kind: record.TaskApproval, OwnerID: mayaID,
+		Title: "Approve ranker 2.3 of TalentMatch for production once its bias evaluation is linked", Due: day(2)}); err != nil {
+		return fmt.Errorf("cannot add the demo approval: %w", err)
 	}
 	return nil
 }

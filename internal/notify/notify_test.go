@@ -42,6 +42,10 @@ func TestEventsReachWebhooksAndInboxes(t *testing.T) {
 	if _, err := e.sv.Records.CreateTask(maya, e.org.ID, record.NewTask{Record: "system:" + s.ID, Title: "Link the bias test", OwnerID: priya.ID, Due: "2027-03-31"}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.sv.Records.CreateTask(maya, e.org.ID, record.NewTask{Record: "system:" + s.ID, Title: "Sign off the impact assessment",
+		OwnerID: priya.ID, Kind: record.TaskApproval}); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := e.sv.Records.Link(maya, e.org.ID, record.NewLink{Relationship: "implements", From: "system:" + s.ID, To: "control:iso42001-2023/A.6.2.4"}); err != nil {
 		t.Fatal(err)
 	}
@@ -49,13 +53,13 @@ func TestEventsReachWebhooksAndInboxes(t *testing.T) {
 		t.Fatal("something was sent before the worker ran")
 	}
 	n, err := e.worker.RunOnce(context.Background())
-	if err != nil || n != 4 {
-		t.Fatalf("the worker ran %d jobs (%v), want 2 deliveries and 2 e-mails", n, err)
+	if err != nil || n != 6 {
+		t.Fatalf("the worker ran %d jobs (%v), want 3 deliveries and 3 e-mails", n, err)
 	}
 
 	got := hook.received()
-	if len(got) != 2 {
-		t.Fatalf("the webhook received %d requests, want 2", len(got))
+	if len(got) != 3 {
+		t.Fatalf("the webhook received %d requests, want 3", len(got))
 	}
 	var events []string
 	ids := map[string]bool{}
@@ -78,15 +82,16 @@ func TestEventsReachWebhooksAndInboxes(t *testing.T) {
 		}
 		events, ids[body.ID] = append(events, body.Event), true
 	}
-	if strings.Join(events, ",") != "comment.created,task.created" || len(ids) != 2 {
+	if strings.Join(events, ",") != "comment.created,task.created,task.created" || len(ids) != 3 {
 		t.Errorf("events delivered: %v", events)
 	}
 
 	msgs := e.box.messages()
-	if len(msgs) != 2 {
-		t.Fatalf("%d e-mails, want 2", len(msgs))
+	if len(msgs) != 3 {
+		t.Fatalf("%d e-mails, want 3", len(msgs))
 	}
-	for i, want := range []string{"Subject: [Lumen Labs] Audrey mentioned you on AI system TalentMatch", "Subject: [Lumen Labs] Task for you: Link the bias test"} {
+	for i, want := range []string{"Subject: [Lumen Labs] Audrey mentioned you on AI system TalentMatch", "Subject: [Lumen Labs] Task for you: Link the bias test",
+		"Subject: [Lumen Labs] Approval waiting: Sign off the impact assessment"} {
 		m := msgs[i]
 		if m.to != "priya@lumen.example" || m.from != "aims@lumen.example" || !strings.Contains(m.data, want) {
 			t.Errorf("e-mail %d from %s to %s:\n%s\nwant %q", i, m.from, m.to, m.data, want)
@@ -98,9 +103,12 @@ func TestEventsReachWebhooksAndInboxes(t *testing.T) {
 	if !strings.Contains(msgs[1].data, "It is due on 2027-03-31.") {
 		t.Errorf("the task e-mail does not give the due date:\n%s", msgs[1].data)
 	}
+	if !strings.Contains(msgs[2].data, "asks for your approval on AI system TalentMatch") {
+		t.Errorf("the approval e-mail does not say what is to be approved:\n%s", msgs[2].data)
+	}
 
 	ds, _, err := e.sv.Notify.Deliveries(maya, e.org.ID, wh.ID, aims.Page{})
-	if err != nil || len(ds) != 2 {
+	if err != nil || len(ds) != 3 {
 		t.Fatalf("deliveries: %d, %v", len(ds), err)
 	}
 	for _, d := range ds {

@@ -16,6 +16,16 @@ const (
 	TaskCancelled  = "cancelled"
 )
 
+// Task kinds: an action to carry out, or an approval to give (a risk's acceptance, an assessment's
+// sign-off), which "My work" shows apart and whose e-mail says an approval is waiting.
+const (
+	TaskAction   = "action"
+	TaskApproval = "approval"
+)
+
+// TaskKinds lists the kinds in the order the UI offers them.
+var TaskKinds = []string{TaskAction, TaskApproval}
+
 // TaskStatuses lists the statuses in the order the UI offers them.
 var TaskStatuses = []string{TaskOpen, TaskInProgress, TaskDone, TaskCancelled}
 
@@ -34,6 +44,7 @@ type Task struct {
 	OwnerName   string     `json:"owner_name"`
 	Due         string     `json:"due,omitempty"`
 	Status      string     `json:"status"`
+	Kind        string     `json:"kind"`
 	Overdue     bool       `json:"overdue"`
 	CreatedBy   string     `json:"created_by"`
 	Version     int64      `json:"version"`
@@ -55,12 +66,13 @@ func DueKey(due string) string {
 }
 
 // NewTask is what a caller asks for: a task on Record (TYPE:ID) for the member OwnerID, due on Due
-// (YYYY-MM-DD, optional).
+// (YYYY-MM-DD, optional), of Kind (TaskAction when empty).
 type NewTask struct {
 	Record  string `json:"record"`
 	Title   string `json:"title"`
 	OwnerID string `json:"owner_id"`
 	Due     string `json:"due"`
+	Kind    string `json:"kind"`
 }
 
 // TaskUpdate changes the fields it holds.
@@ -71,10 +83,11 @@ type TaskUpdate struct {
 	Status  *string `json:"status"`
 }
 
-// TaskFilter selects tasks: of one owner, of one record, by status ("active" for open and in progress,
-// the default for an owner's list), and those overdue on Today.
+// TaskFilter selects tasks: of one owner, of one record, of one kind, by status ("active" for open and
+// in progress, the default for an owner's list), and those overdue on Today.
 type TaskFilter struct {
 	OwnerID string
+	Kind    string
 	Record  *Ref
 	Status  string
 	Overdue bool
@@ -85,6 +98,9 @@ type TaskFilter struct {
 func (f *TaskFilter) check() error {
 	if f.Status != "" && f.Status != "active" && f.Status != "all" && !slices.Contains(TaskStatuses, f.Status) {
 		return aims.FieldError("status", "Unknown status %q: use active, all, %s.", clip(f.Status), strings.Join(TaskStatuses, ", "))
+	}
+	if f.Kind != "" && !slices.Contains(TaskKinds, f.Kind) {
+		return aims.FieldError("kind", "Unknown kind %q: use %s.", clip(f.Kind), strings.Join(TaskKinds, ", "))
 	}
 	if f.Overdue && f.Status != "" && f.Status != "active" {
 		return aims.FieldError("overdue", "Only active tasks are overdue.")

@@ -13,7 +13,8 @@ import (
 // CreateTask adds a task on a record of orgID: the one call every capability uses to give someone work
 // (inside its own transaction, when it calls it with the context of one). The record must be orgID's
 // (ENOTFOUND); the title must say something (EINVALID on title); the owner must be a member whose role
-// may change the record (EINVALID on owner_id); the due date is YYYY-MM-DD (EINVALID on due).
+// may change the record (EINVALID on owner_id); the due date is YYYY-MM-DD (EINVALID on due); the kind is
+// one of TaskKinds (EINVALID on kind). An approval is for the owner to give: their e-mail says so.
 func (s *Service) CreateTask(ctx context.Context, orgID string, n NewTask) (*Task, error) {
 	title, err := checkTitle(n.Title)
 	if err != nil {
@@ -23,12 +24,19 @@ func (s *Service) CreateTask(ctx context.Context, orgID string, n NewTask) (*Tas
 	if err != nil {
 		return nil, err
 	}
+	kind := strings.TrimSpace(n.Kind)
+	if kind == "" {
+		kind = TaskAction
+	}
+	if !slices.Contains(TaskKinds, kind) {
+		return nil, aims.FieldError("kind", "Unknown kind %q: use %s.", clip(kind), strings.Join(TaskKinds, ", "))
+	}
 	r, err := ParseRef(n.Record, "record")
 	if err != nil {
 		return nil, err
 	}
 	a := aims.ActorFrom(ctx)
-	t := &Task{OrgID: orgID, Title: title, Due: due, Status: TaskOpen, CreatedBy: a.Name}
+	t := &Task{OrgID: orgID, Title: title, Due: due, Status: TaskOpen, Kind: kind, CreatedBy: a.Name}
 	err = s.store.Atomically(ctx, func(ctx context.Context) error {
 		if t.Record, err = s.Resolve(ctx, orgID, r); err != nil {
 			return err
@@ -151,18 +159,34 @@ func (s *Service) MyWork(ctx context.Context, orgID, userID string, p aims.Page)
 	return s.Tasks(ctx, orgID, TaskFilter{OwnerID: userID, Status: "active"}, p)
 }
 
-// CountMyWork returns how many active tasks userID owns in orgID and how many of them are overdue (each at
-// most max), and whether there are more than max: a summary, with no task read.
-func (s *Service) CountMyWork(ctx context.Context, orgID, userID string, max int) (active, overdue int, more bool, err error) {
+// WorkCount summarizes a person's work: how many active tasks they own, how many of those are overdue and
+// how many are approvals waiting for them (each at most the max asked for), and whether there are more
+// active tasks than that.
+type WorkCount struct {
+	Active, Overdue, Approvals int
+	More                       bool
+}
+
+// CountMyWork counts what userID owns in orgID, each count up to max: a summary, with no task read.
+func (s *Service) CountMyWork(ctx context.Context, orgID, userID string, max int) (WorkCount, error) {
 	f := TaskFilter{OwnerID: userID, Status: "active", Today: s.Today()}
-	if active, err = s.store.CountTasks(ctx, orgID, f, max); err != nil {
-		return 0, 0, false, err
+	var c WorkCount
+	var err error
+	if c.Active, err = s.store.CountTasks(ctx, orgID, f, max); err != nil {
+		return WorkCount{}, err
+	}
+	af := f
+	af.Kind = TaskApproval
+	if c.Approvals, err = s.store.CountTasks(ctx, orgID, af, max); err != nil {
+		return WorkCount{}, err
 	}
 	f.Overdue = true
-	if overdue, err = s.store.CountTasks(ctx, orgID, f, max); err != nil {
-		return 0, 0, false, err
+	if c.Overdue, err = s.store.CountTasks(ctx, orgID, f, max); err != nil {
+		return WorkCount{}, err
 	}
-	return min(active, max), min(overdue, max), active > max, nil
+	c.More = c.Active > max
+	c.Active, c.Overdue, c.Approvals = min(c.Active, max), min(c.Overdue, max), min(c.Approvals, max)
+	return c, nil
 }
 
 // MemberID returns the user id of the member of orgID named by who: an id, or an email address.
@@ -196,6 +220,10 @@ func (s *Service) taskEvent(typ string, t *Task, a aims.Actor, assigned bool) no
 		e.People = []string{t.OwnerID}
 		e.Subject = "Task for you: " + t.Title
 		e.Text = fmt.Sprintf("%s gave you a task on %s:\n\n%s", a.Name, t.Record.Name(), t.Title)
+		if t.Kind == TaskApproval {
+			e.Subject = "Approval waiting: " + t.Title
+			e.Text = fmt.Sprintf("%s asks for your approval on %s:\n\n%s", a.Name, t.Record.Name(), t.Title)
+		}
 		if t.Due != "" {
 			e.Text += "\n\nIt is due on " + t.Due + "."
 		}

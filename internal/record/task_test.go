@@ -25,9 +25,13 @@ func TestTasksListOverdueFirst(t *testing.T) {
 	_, stranger := f.as(t, other, "sam@elsewhere.example", aims.RoleOwner)
 	talent := f.system(t, f.org.ID, "TalentMatch")
 
-	add := func(title, rec, due string) *record.Task {
+	add := func(title, rec, due string, kind ...string) *record.Task {
 		t.Helper()
-		tk, err := f.sv.Records.CreateTask(mgr, f.org.ID, record.NewTask{Record: rec, Title: title, OwnerID: priya.ID, Due: due})
+		n := record.NewTask{Record: rec, Title: title, OwnerID: priya.ID, Due: due}
+		if len(kind) > 0 {
+			n.Kind = kind[0]
+		}
+		tk, err := f.sv.Records.CreateTask(mgr, f.org.ID, n)
 		if err != nil {
 			t.Fatalf("task %q: %v", title, err)
 		}
@@ -36,7 +40,10 @@ func TestTasksListOverdueFirst(t *testing.T) {
 	later := add("Review the model card", talent, "2027-04-30")
 	undated := add("Tidy the component list", talent, "")
 	overdue := add("Run the bias test", talent, "2027-03-01")
-	add("Write the verification procedure", "control:iso42001-2023/A.6.2.4", "2027-03-09")
+	approval := add("Write the verification procedure", "control:iso42001-2023/A.6.2.4", "2027-03-09", record.TaskApproval)
+	if approval.Kind != record.TaskApproval || overdue.Kind != record.TaskAction {
+		t.Errorf("kinds: %q, %q; want approval, action", approval.Kind, overdue.Kind)
+	}
 	if !overdue.Overdue || later.Overdue || undated.Overdue || overdue.OwnerName != "Person priya" || overdue.Record.Title != "TalentMatch" {
 		t.Errorf("tasks: %+v %+v %+v", overdue, later, undated)
 	}
@@ -62,11 +69,18 @@ func TestTasksListOverdueFirst(t *testing.T) {
 	if got := mine(); strings.Join(got, "|") != strings.Join(want, "|") {
 		t.Errorf("my work: %q, want %q", got, want)
 	}
-	if a, o, more, err := f.sv.Records.CountMyWork(f.ctx, f.org.ID, priya.ID, 10); err != nil || a != 4 || o != 2 || more {
-		t.Errorf("counted %d active, %d overdue, more %v (%v); want 4, 2, false", a, o, more, err)
+	if c, err := f.sv.Records.CountMyWork(f.ctx, f.org.ID, priya.ID, 10); err != nil || c != (record.WorkCount{Active: 4, Overdue: 2, Approvals: 1}) {
+		t.Errorf("counted %+v (%v); want 4 active, 2 overdue, 1 approval", c, err)
 	}
-	if a, o, more, err := f.sv.Records.CountMyWork(f.ctx, f.org.ID, priya.ID, 3); err != nil || a != 3 || o != 2 || !more {
-		t.Errorf("counted up to 3: %d active, %d overdue, more %v (%v); want 3, 2, true", a, o, more, err)
+	if c, err := f.sv.Records.CountMyWork(f.ctx, f.org.ID, priya.ID, 3); err != nil || c != (record.WorkCount{Active: 3, Overdue: 2, Approvals: 1, More: true}) {
+		t.Errorf("counted up to 3: %+v (%v); want 3 active, 2 overdue, 1 approval, more", c, err)
+	}
+	if ap, _, err := f.sv.Records.Tasks(f.ctx, f.org.ID, record.TaskFilter{OwnerID: priya.ID, Kind: record.TaskApproval}, aims.Page{}); err != nil ||
+		len(ap) != 1 || ap[0].ID != approval.ID {
+		t.Errorf("approvals waiting: %v, %v; want the one", ap, err)
+	}
+	if _, _, err := f.sv.Records.Tasks(f.ctx, f.org.ID, record.TaskFilter{Kind: "chore"}, aims.Page{}); aims.ErrorField(err) != "kind" {
+		t.Errorf("an unknown kind to list: %v", err)
 	}
 	od, _, err := f.sv.Records.Tasks(f.ctx, f.org.ID, record.TaskFilter{OwnerID: priya.ID, Overdue: true}, aims.Page{})
 	if err != nil || len(od) != 2 {
@@ -100,6 +114,7 @@ func TestTasksListOverdueFirst(t *testing.T) {
 		{"no owner", record.NewTask{Record: talent, Title: "x"}, aims.EINVALID, "owner_id", ""},
 		{"no title", record.NewTask{Record: talent, Title: " ", OwnerID: priya.ID}, aims.EINVALID, "title", ""},
 		{"a bad date", record.NewTask{Record: talent, Title: "x", OwnerID: priya.ID, Due: "31/03/2027"}, aims.EINVALID, "due", "YYYY-MM-DD"},
+		{"an unknown kind", record.NewTask{Record: talent, Title: "x", OwnerID: priya.ID, Kind: "chore"}, aims.EINVALID, "kind", "action, approval"},
 		{"another organization's record", record.NewTask{Record: "system:" + aims.NewID(), Title: "x", OwnerID: priya.ID}, aims.ENOTFOUND, "", ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -12,14 +12,14 @@ import (
 	"github.com/aimsproject/aims/internal/record"
 )
 
-const taskSelect = `SELECT t.id, t.org_id, t.record_type, t.record_id, t.title, t.owner_id, COALESCE(u.name, ''), t.due, t.status,
+const taskSelect = `SELECT t.id, t.org_id, t.record_type, t.record_id, t.title, t.owner_id, COALESCE(u.name, ''), t.due, t.status, t.kind,
 	t.created_by, t.version, t.created_at, t.updated_at, t.completed_at
 	FROM tasks t LEFT JOIN users u ON u.id = t.owner_id`
 
 func scanTask(s scanner) (*record.Task, error) {
 	var t record.Task
 	var completed sql.NullTime
-	if err := s.Scan(&t.ID, &t.OrgID, &t.Record.Type, &t.Record.ID, &t.Title, &t.OwnerID, &t.OwnerName, &t.Due, &t.Status,
+	if err := s.Scan(&t.ID, &t.OrgID, &t.Record.Type, &t.Record.ID, &t.Title, &t.OwnerID, &t.OwnerName, &t.Due, &t.Status, &t.Kind,
 		&t.CreatedBy, &t.Version, &t.CreatedAt, &t.UpdatedAt, &completed); err != nil {
 		return nil, err
 	}
@@ -41,9 +41,9 @@ func (db *DB) CreateTask(ctx context.Context, t *record.Task) error {
 		t.CreatedAt = db.now()
 		t.UpdatedAt = t.CreatedAt
 		_, err := tx.q().exec(ctx, `INSERT INTO tasks (id, org_id, record_type, record_id, title, owner_id, due, due_key, status, active,
-			created_by, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+			kind, created_by, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)`,
 			t.ID, t.OrgID, t.Record.Type, t.Record.ID, t.Title, t.OwnerID, t.Due, record.DueKey(t.Due), t.Status, taskActive(t),
-			t.CreatedBy, t.CreatedAt, t.UpdatedAt)
+			t.Kind, t.CreatedBy, t.CreatedAt, t.UpdatedAt)
 		if err != nil {
 			return fmt.Errorf("cannot store task: %w", err)
 		}
@@ -135,6 +135,10 @@ func taskConds(orgID string, f record.TaskFilter) ([]string, []any) {
 	if f.OwnerID != "" {
 		conds = append(conds, "t.owner_id = ?")
 		args = append(args, f.OwnerID)
+	}
+	if f.Kind != "" {
+		conds = append(conds, "t.kind = ?")
+		args = append(args, f.Kind)
 	}
 	if f.Record != nil {
 		conds = append(conds, "t.record_type = ?", "t.record_id = ?")

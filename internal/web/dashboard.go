@@ -17,11 +17,12 @@ type DashboardPage struct {
 	Members, ActiveTokens   int
 	MoreMembers, MoreTokens bool
 	Entries                 int64
-	// MyTasks and MyOverdue count the visitor's active tasks (-1 when the role may not read tasks);
-	// OpenQuestions the open threads auditors started (-1 when it may not read comments). More* says a
-	// count stopped at its first page.
-	MyTasks, MyOverdue, OpenQuestions int
-	MoreTasks, MoreQuestions          bool
+	// Work counts the visitor's active tasks, overdue ones and approvals waiting (Work.Active is -1 when
+	// the role may not read tasks); OpenQuestions the open threads auditors started (-1 when it may not
+	// read comments). More* says a count stopped at its first page.
+	Work          record.WorkCount
+	OpenQuestions int
+	MoreQuestions bool
 	// QuestionsHref leads to the comments in the activity trail, for those who may read it.
 	QuestionsHref string
 }
@@ -41,10 +42,10 @@ var roleSummaries = map[aims.Role]string{
 func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := r.Context()
 	p := DashboardPage{Layout: w.layout(rw, r, v, v.org.Name, "/"), RoleSummary: roleSummaries[v.actor.Role],
-		Areas: areas, Members: -1, ActiveTokens: -1, Entries: -1, MyTasks: -1, OpenQuestions: -1}
+		Areas: areas, Members: -1, ActiveTokens: -1, Entries: -1, Work: record.WorkCount{Active: -1}, OpenQuestions: -1}
 	if v.may(aims.ActionRead, aims.ResTask) {
 		var err error
-		if p.MyTasks, p.MyOverdue, p.MoreTasks, err = w.Records.CountMyWork(ctx, v.org.ID, v.user.ID, aims.MaxPageLimit); err != nil {
+		if p.Work, err = w.Records.CountMyWork(ctx, v.org.ID, v.user.ID, aims.MaxPageLimit); err != nil {
 			return err
 		}
 	}

@@ -72,7 +72,7 @@ func (w *Web) addTask(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	}
 	back := self.Path() + "#record-tasks-title"
 	t, err := w.Records.CreateTask(ctx, v.org.ID, record.NewTask{Record: self.Ref().String(), Title: r.PostFormValue("title"),
-		OwnerID: r.PostFormValue("owner_id"), Due: r.PostFormValue("due")})
+		OwnerID: r.PostFormValue("owner_id"), Due: r.PostFormValue("due"), Kind: r.PostFormValue("kind")})
 	if err != nil {
 		if !commentRefusal(err) && aims.ErrorCode(err) != aims.ENOTFOUND {
 			return err
@@ -81,7 +81,11 @@ func (w *Web) addTask(rw http.ResponseWriter, r *http.Request, v *visit) error {
 		http.Redirect(rw, r, back, http.StatusSeeOther)
 		return nil
 	}
-	w.flash(rw, flashOK, fmt.Sprintf("%s owns “%s”.", t.OwnerName, t.Title))
+	if t.Kind == record.TaskApproval {
+		w.flash(rw, flashOK, fmt.Sprintf("%s is asked to approve “%s”.", t.OwnerName, t.Title))
+	} else {
+		w.flash(rw, flashOK, fmt.Sprintf("%s owns “%s”.", t.OwnerName, t.Title))
+	}
 	http.Redirect(rw, r, back, http.StatusSeeOther)
 	return nil
 }
@@ -129,13 +133,17 @@ func taskStatusLabel(s string) string {
 	return s
 }
 
-// MyWorkPage lists what the visitor owns and is still to be done, overdue first.
+// MyWorkPage lists what waits for the visitor's approval, then what else they own and is still to be
+// done, each overdue first.
 type MyWorkPage struct {
 	Layout
 	Tasks    []*record.Task
 	Overdue  int
 	MoreHref string
-	CanEdit  bool
+	// Approvals are the approvals waiting for the visitor, a page at a time (MoreApprovalsHref).
+	Approvals         []*record.Task
+	MoreApprovalsHref string
+	CanEdit           bool
 	// ShowRecord and Back tell the shared task table to show each task's record and to come back here.
 	ShowRecord bool
 	Back       string
@@ -144,10 +152,23 @@ type MyWorkPage struct {
 	Mail      bool
 }
 
-// myWorkPage shows the visitor's active tasks.
+// ApprovalTable is the page as the task table shows its approvals.
+func (p MyWorkPage) ApprovalTable() MyWorkPage {
+	q := p
+	q.Tasks, q.MoreHref = p.Approvals, p.MoreApprovalsHref
+	return q
+}
+
+// myWorkPage shows the visitor's active tasks: the approvals waiting for them apart.
 func (w *Web) myWorkPage(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	ctx := r.Context()
-	ts, next, err := w.Records.MyWork(ctx, v.org.ID, v.user.ID, pageOf(r.URL.Query().Get("cursor"), myWorkPageSize))
+	mine := record.TaskFilter{OwnerID: v.user.ID, Status: "active", Kind: record.TaskAction}
+	ts, next, err := w.Records.Tasks(ctx, v.org.ID, mine, pageOf(r.URL.Query().Get("cursor"), myWorkPageSize))
+	if err != nil {
+		return err
+	}
+	mine.Kind = record.TaskApproval
+	approvals, nextApproval, err := w.Records.Tasks(ctx, v.org.ID, mine, pageOf(r.URL.Query().Get("approvals"), myWorkPageSize))
 	if err != nil {
 		return err
 	}
@@ -156,14 +177,17 @@ func (w *Web) myWorkPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 		return err
 	}
 	p := MyWorkPage{Layout: w.layout(rw, r, v, "My work", "/my-work"), Tasks: ts, CanEdit: v.may(aims.ActionUpdate, aims.ResTask),
-		ShowRecord: true, Back: "my-work", EmailMode: mode, Mail: w.Notify.Mail != nil}
-	for _, t := range ts {
+		ShowRecord: true, Back: "my-work", EmailMode: mode, Mail: w.Notify.Mail != nil, Approvals: approvals}
+	for _, t := range append(approvals, ts...) {
 		if t.Overdue {
 			p.Overdue++
 		}
 	}
 	if next != "" {
-		p.MoreHref = "/my-work?" + url.Values{"cursor": {next}}.Encode()
+		p.MoreHref = "/my-work?" + url.Values{"cursor": {next}}.Encode() + "#my-tasks-title"
+	}
+	if nextApproval != "" {
+		p.MoreApprovalsHref = "/my-work?" + url.Values{"approvals": {nextApproval}}.Encode() + "#my-approvals-title"
 	}
 	return w.render(rw, r, http.StatusOK, "my_work", p)
 }

@@ -39,6 +39,9 @@ func TestTasksInTheUI(t *testing.T) {
 			http.StatusSeeOther, sysPath+"#record-tasks-title")
 	}
 	mustContain(t, m.get(sysPath), "priya@acme.example owns “Tidy the components”.", "Run the bias test", "overdue")
+	expect(t, m.post("/tasks", url.Values{"self": {"system:" + s.ID}, "title": {"Accept the residual risk"}, "owner_id": {priya.ID},
+		"kind": {record.TaskApproval}}), http.StatusSeeOther, sysPath+"#record-tasks-title")
+	mustContain(t, m.get(sysPath), "priya@acme.example is asked to approve “Accept the residual risk”.", "Accept the residual risk approval")
 	before := activityCount(t, f, acme.ID)
 	m.post("/tasks", url.Values{"self": {"system:" + s.ID}, "title": {"x"}, "owner_id": {audrey.ID}})
 	mustContain(t, m.get(sysPath), "No task added: The owner must be a member whose role may change")
@@ -47,14 +50,18 @@ func TestTasksInTheUI(t *testing.T) {
 	}
 
 	p := browserAs(t, f, priya, acme)
-	mustContain(t, p.get("/"), "3 tasks for you, 1 overdue", "0 open auditor questions")
+	mustContain(t, p.get("/"), "4 tasks for you, 1 overdue, 1 waiting for your approval", "0 open auditor questions")
 	work := p.get("/my-work")
-	mustContain(t, work, "1 task is overdue.", "TalentMatch")
-	body := text(work.Body)
-	if i, j, k := strings.Index(body, "Run the bias test"), strings.Index(body, "Review the model card"), strings.Index(body, "Tidy the components"); i < 0 || !(i < j && j < k) {
-		t.Errorf("My work is not overdue first, undated last:\n%s", body)
+	mustContain(t, work, "1 task is overdue.", "TalentMatch", "Waiting for your approval 1")
+	if !strings.Contains(work.Body, `aria-label="Mark Accept the residual risk approved">Approved</button>`) {
+		t.Errorf("My work offers no way to mark the approval given")
 	}
-	ts, _, err := f.Records.MyWork(f.Ctx, acme.ID, priya.ID, aims.Page{})
+	body := text(work.Body)
+	if a, i, j, k := strings.Index(body, "Accept the residual risk"), strings.Index(body, "Run the bias test"), strings.Index(body, "Review the model card"),
+		strings.Index(body, "Tidy the components"); a < 0 || i < 0 || !(a < i && i < j && j < k) {
+		t.Errorf("My work is not approvals first, then overdue first, undated last:\n%s", body)
+	}
+	ts, _, err := f.Records.Tasks(f.Ctx, acme.ID, record.TaskFilter{OwnerID: priya.ID, Kind: record.TaskAction}, aims.Page{})
 	if err != nil || len(ts) != 3 {
 		t.Fatalf("priya's tasks: %d, %v", len(ts), err)
 	}
