@@ -16,6 +16,7 @@ import (
 	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/problem"
 	"github.com/aimsproject/aims/internal/record"
+	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/surface"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -34,6 +35,8 @@ type API struct {
 	Systems *system.Service
 	// Components serves the components of AI systems, their BOMs and model cards.
 	Components *component.Service
+	// Risks serves the risk criteria and the risk register.
+	Risks *risk.Service
 	// Records serves the links between records, comments and tasks.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -54,7 +57,7 @@ func New(d surface.Deps) (*API, error) {
 		return nil, err
 	}
 	return &API{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Frameworks: d.Frameworks, Controls: d.Controls,
-		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify}, nil
+		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks}, nil
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

@@ -22,6 +22,7 @@ import (
 	"github.com/aimsproject/aims/internal/job"
 	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/record"
+	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/server"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/surface"
@@ -87,6 +88,8 @@ type App struct {
 	Components *component.Service
 	// Records serves the links between records, comments and tasks.
 	Records *record.Service
+	// Risks serves the risk criteria and the risk register.
+	Risks *risk.Service
 	// Notify serves webhooks and queues notifications; Worker sends them (serve runs it).
 	Notify *notify.Service
 	Worker *job.Worker
@@ -121,6 +124,7 @@ type Services struct {
 	Components *component.Service
 	// Records serves the links between records and applies their delete rules for the other services.
 	Records *record.Service
+	Risks   *risk.Service
 	// Notify serves webhooks and queues the messages of events.
 	Notify *notify.Service
 }
@@ -153,7 +157,16 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	sv.Notify.Mail, sv.Notify.PublicURL, sv.Notify.Self = o.Mail, o.PublicURL, o.Self
 	sv.Records = record.NewService(db)
 	sv.Records.Now, sv.Records.Events = db.Now, sv.Notify
-	sv.Systems.Links, sv.Components.Links, sv.Frameworks.Links = sv.Records, sv.Records, sv.Records
+	sv.Risks = risk.NewService(db)
+	sv.Risks.Links, sv.Risks.Tasks, sv.Risks.Now = sv.Records, sv.Records, db.Now
+	if f := cat.Framework(framework.NIST600); f != nil {
+		for _, r := range f.Requirements {
+			sv.Risks.GenAIRisks = append(sv.Risks.GenAIRisks, risk.Option{Key: r.Ref, Name: r.Title})
+		}
+	}
+	// Deleting a system applies its links' rules and refuses while risks of the register are of it.
+	sv.Systems.Links = deleteRules{sv.Records, sv.Risks}
+	sv.Components.Links, sv.Frameworks.Links = sv.Records, sv.Records
 	sv.Components.BOMMaxBytes, sv.Components.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
 	return sv, nil
 }
@@ -185,7 +198,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
 	a.Frameworks, a.Controls, a.Systems, a.Components = sv.Frameworks, sv.Controls, sv.Systems, sv.Components
-	a.Records, a.Notify = sv.Records, sv.Notify
+	a.Records, a.Notify, a.Risks = sv.Records, sv.Notify, sv.Risks
 	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
 	handlers := sender.Handlers()
 	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
@@ -198,13 +211,13 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Worker.Now = db.Now
 	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify}); err != nil {
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify})
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks})
 	if err != nil {
 		return nil, err
 	}
@@ -237,3 +250,17 @@ func (a *App) ScheduleDaily(ctx context.Context) error {
 
 // Handler returns the HTTP handler of the whole application.
 func (a *App) Handler() http.Handler { return a.Server }
+
+// deleteRules applies, in order, the delete rules of several services to the records being deleted.
+type deleteRules []interface {
+	Deleting(ctx context.Context, orgID string, refs ...record.Ref) error
+}
+
+func (rs deleteRules) Deleting(ctx context.Context, orgID string, refs ...record.Ref) error {
+	for _, r := range rs {
+		if err := r.Deleting(ctx, orgID, refs...); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -112,6 +112,8 @@ func (t Type) Resource() aims.Resource {
 	switch t {
 	case TypeControl:
 		return aims.ResControl
+	case TypeRisk:
+		return aims.ResRisk
 	default:
 		return aims.ResSystem
 	}

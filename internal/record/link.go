@@ -50,7 +50,7 @@ var Rules = []Rule{
 	{RelImplements, "implements", "is implemented by", []Type{TypeSystem, TypeComponent}, []Type{TypeControl}, Remove},
 	{RelDependsOn, "depends on", "is depended on by", []Type{TypeSystem, TypeComponent}, []Type{TypeSystem, TypeComponent}, Refuse},
 	{RelEvidences, "evidences", "is evidenced by", []Type{TypeComponent}, []Type{TypeControl, TypeSystem}, Remove},
-	{RelMitigates, "mitigates", "is mitigated by", []Type{TypeControl, TypeSystem, TypeComponent}, []Type{}, Refuse},
+	{RelMitigates, "mitigates", "is mitigated by", []Type{TypeControl, TypeSystem, TypeComponent}, []Type{TypeRisk}, Remove},
 	{RelTreats, "treats", "is treated by", []Type{}, []Type{}, Refuse},
 	{RelAffects, "affects", "is affected by", nil, []Type{TypeSystem, TypeComponent, TypeControl}, Remove},
 	{RelCausedBy, "was caused by", "caused", nil, nil, Remove},

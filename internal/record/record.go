@@ -20,15 +20,17 @@ const (
 	TypeSystem    Type = "system"
 	TypeComponent Type = "component"
 	TypeControl   Type = "control"
+	TypeRisk      Type = "risk"
 )
 
 // Types lists every record type in the order the UI offers them.
-var Types = []Type{TypeSystem, TypeComponent, TypeControl}
+var Types = []Type{TypeSystem, TypeComponent, TypeControl, TypeRisk}
 
 var typeLabels = map[Type]string{
 	TypeSystem:    "AI system",
 	TypeComponent: "Component",
 	TypeControl:   "Control",
+	TypeRisk:      "Risk",
 }
 
 // Valid reports whether t is a known record type.
@@ -107,6 +109,8 @@ func (e End) Path() string {
 		return "/systems/" + e.ID
 	case TypeComponent:
 		return "/components/" + e.ID
+	case TypeRisk:
+		return "/risks/" + e.ID
 	case TypeControl:
 		key, ref, _ := strings.Cut(e.ID, "/")
 		return "/controls/" + url.PathEscape(key) + "/" + url.PathEscape(ref)

@@ -173,7 +173,7 @@ func (db *DB) ListComponents(ctx context.Context, orgID string, f component.Comp
 		add("c.kind = ?", f.Kind)
 	}
 	if f.Query != "" {
-		pat := "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(f.Query)) + "%"
+		pat := likePattern(f.Query)
 		add(`(lower(c.name) LIKE ? ESCAPE '\' OR lower(c.supplier) LIKE ? ESCAPE '\')`, pat, pat)
 	}
 	if f.NotInSystem != "" {

@@ -47,6 +47,8 @@ func (db *DB) ResolveRecords(ctx context.Context, orgID string, refs []record.Re
 		case record.TypeComponent:
 			err = resolveByID(ctx, q, out, t, `SELECT id, name || CASE WHEN component_version = '' THEN '' ELSE ' ' || component_version END
 				FROM components WHERE org_id = ? AND id IN `, orgID, ids)
+		case record.TypeRisk:
+			err = resolveByID(ctx, q, out, t, `SELECT id, 'R-' || CAST(seq AS TEXT) || ' ' || title FROM risks WHERE org_id = ? AND id IN `, orgID, ids)
 		case record.TypeControl:
 			err = resolveControls(ctx, q, out, orgID, ids)
 		}

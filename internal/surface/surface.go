@@ -15,6 +15,7 @@ import (
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/record"
+	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -29,6 +30,7 @@ type Deps struct {
 	Systems    *system.Service
 	Components *component.Service
 	Records    *record.Service
+	Risks      *risk.Service
 	Notify     *notify.Service
 }
 
@@ -38,7 +40,7 @@ func (d Deps) Check(surface string) (Deps, error) {
 	var missing []string
 	for name, absent := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
 		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil, "Components": d.Components == nil,
-		"Records": d.Records == nil, "Notify": d.Notify == nil} {
+		"Records": d.Records == nil, "Risks": d.Risks == nil, "Notify": d.Notify == nil} {
 		if absent {
 			missing = append(missing, name)
 		}

@@ -20,6 +20,7 @@ import (
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/record"
+	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/surface"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -40,6 +41,8 @@ type Web struct {
 	Components *component.Service
 	// Frameworks serves the catalog pages: frameworks, requirements, mappings and licensed texts.
 	Frameworks *framework.Service
+	// Risks serves the risk criteria and the risk register.
+	Risks *risk.Service
 	// Records serves the links between records, shown on each record's page.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -65,7 +68,7 @@ func New(d surface.Deps) (*Web, error) {
 		return nil, err
 	}
 	w := &Web{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Now: aims.Now, Frameworks: d.Frameworks,
-		Controls: d.Controls, Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify}
+		Controls: d.Controls, Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks}
 	w.Trails = newMonitor(d.Activity)
 	if w.assets, err = loadAssets(files); err != nil {
 		return nil, err
