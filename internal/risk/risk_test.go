@@ -61,7 +61,9 @@ func (f *fixture) trail(t *testing.T) int {
 	return n
 }
 
-func rating(l int, cs map[string]int) risk.RatingInput { return risk.RatingInput{Likelihood: l, Consequences: cs} }
+func rating(l int, cs map[string]int) risk.RatingInput {
+	return risk.RatingInput{Likelihood: l, Consequences: cs}
+}
 
 // TestTheDefaultCriteriaRateByTheWorstAxis: a new organization has the documented default (5x5, four
 // levels, Annex C's sources and objectives, version 0 until a risk is rated, then saved as version 1);
