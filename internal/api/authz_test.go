@@ -146,10 +146,20 @@ var allowedRoles = map[string]string{
 
 	// Everyone reads tasks; contributors and above give people tasks and change them (an auditor may
 	// comment but not assign work).
-	"GET /api/v1/tasks":        "owner admin manager contributor auditor viewer",
-	"POST /api/v1/tasks":       "owner admin manager contributor",
-	"GET /api/v1/tasks/{id}":   "owner admin manager contributor auditor viewer",
-	"PATCH /api/v1/tasks/{id}": "owner admin manager contributor",
+	"GET /api/v1/risk-criteria":                    "owner admin manager contributor auditor viewer",
+	"GET /api/v1/risk-criteria/versions":           "owner admin manager contributor auditor viewer",
+	"POST /api/v1/risk-criteria/versions":          "owner admin manager",
+	"GET /api/v1/risk-criteria/versions/{version}": "owner admin manager contributor auditor viewer",
+	"GET /api/v1/risks":                            "owner admin manager contributor auditor viewer",
+	"POST /api/v1/risks":                           "owner admin manager contributor",
+	"GET /api/v1/risks/heatmap":                    "owner admin manager contributor auditor viewer",
+	"GET /api/v1/risks/{id}":                       "owner admin manager contributor auditor viewer",
+	"PATCH /api/v1/risks/{id}":                     "owner admin manager contributor",
+	"DELETE /api/v1/risks/{id}":                    "owner admin manager",
+	"GET /api/v1/tasks":                            "owner admin manager contributor auditor viewer",
+	"POST /api/v1/tasks":                           "owner admin manager contributor",
+	"GET /api/v1/tasks/{id}":                       "owner admin manager contributor auditor viewer",
+	"PATCH /api/v1/tasks/{id}":                     "owner admin manager contributor",
 
 	// Auditors and above read the webhooks (never their secrets) and their deliveries; admins and owners
 	// add, test and delete them.
@@ -528,6 +538,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		return c, after
 	}
 	if c, after, ok := e.webhooksMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if c, after, ok := e.risksMatrixCall(t, method, path, caller, tg); ok {
 		return c, after
 	}
 	if c, after, ok := e.tasksMatrixCall(t, method, path, caller, tg); ok {

@@ -46,6 +46,8 @@ var loadContract = sync.OnceValues(func() (*contract, error) {
 	// The activity export is JSON lines, which OpenAPI 3.1 describes as a string; kin-openapi needs to be
 	// told to read such a body as text. Each line is checked against ActivityEntry separately.
 	openapi3filter.RegisterBodyDecoder("application/jsonl", openapi3filter.PlainBodyDecoder)
+	// The heat map's picture is SVG, a string to the contract.
+	openapi3filter.RegisterBodyDecoder("image/svg+xml", openapi3filter.PlainBodyDecoder)
 	return &contract{doc: doc, router: router}, nil
 })
 

@@ -10,6 +10,7 @@ import (
 	"github.com/aimsproject/aims/internal/api"
 	"github.com/aimsproject/aims/internal/apptest"
 	"github.com/aimsproject/aims/internal/authn"
+	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/surface"
 )
 
@@ -34,11 +35,16 @@ var sampleBodies = map[string]any{
 	"PUT /api/v1/systems/{id}/classification":           map[string]any{"answers": map[string]string{"scope_military": "yes"}},
 	"POST /api/v1/comments":                             map[string]any{"record": "system:" + aims.NewID(), "body": "Where is the bias test?"},
 	"PATCH /api/v1/comments/{id}":                       map[string]any{"resolved": true},
-	"POST /api/v1/tasks":                                map[string]any{"record": "system:" + aims.NewID(), "title": "Run the bias test", "owner_id": aims.NewID()},
-	"PATCH /api/v1/tasks/{id}":                          map[string]any{"status": "done"},
-	"PUT /api/v1/me/notifications":                      map[string]any{"email": "digest"},
-	"POST /api/v1/webhooks":                             map[string]any{"url": "https://hooks.example/aims", "events": []string{"task.created"}},
-	"POST /api/v1/links":                                map[string]any{"relationship": "implements", "from": "system:" + aims.NewID(), "to": "control:iso42001-2023/A.6.2.4"},
+	"POST /api/v1/risks":                                map[string]any{"title": "Drift", "source": "C.3.6"},
+	"PATCH /api/v1/risks/{id}":                          map[string]any{"status": "closed"},
+	"POST /api/v1/risk-criteria/versions": map[string]any{"likelihood": risk.Default().Likelihood, "consequence": risk.Default().Consequence,
+		"axes": risk.Default().Axes, "levels": risk.Default().Levels, "matrix": risk.Default().Matrix, "acceptable": "low",
+		"sources": risk.Default().Sources, "objectives": risk.Default().Objectives, "based_on": 0},
+	"POST /api/v1/tasks":           map[string]any{"record": "system:" + aims.NewID(), "title": "Run the bias test", "owner_id": aims.NewID()},
+	"PATCH /api/v1/tasks/{id}":     map[string]any{"status": "done"},
+	"PUT /api/v1/me/notifications": map[string]any{"email": "digest"},
+	"POST /api/v1/webhooks":        map[string]any{"url": "https://hooks.example/aims", "events": []string{"task.created"}},
+	"POST /api/v1/links":           map[string]any{"relationship": "implements", "from": "system:" + aims.NewID(), "to": "control:iso42001-2023/A.6.2.4"},
 	"POST /api/v1/mappings": map[string]any{"from_framework": "iso42001-2023", "from_ref": "A.6.2.4",
 		"to_framework": "nist-ai-rmf-1.0", "to_ref": "MEASURE 2.13", "relationship": "intersects"},
 }
@@ -68,7 +74,7 @@ var sampleQueries = map[string]string{
 }
 
 // samplePath fills in a route's path parameters with well-formed values.
-var samplePath = strings.NewReplacer("{componentID}", aims.NewID(), "{framework}", "iso42001-2023", "{key}", "iso42001-2023", "{ref}", "A.6.2.4", "{number}", "1", "{seq}", "1")
+var samplePath = strings.NewReplacer("{componentID}", aims.NewID(), "{framework}", "iso42001-2023", "{key}", "iso42001-2023", "{ref}", "A.6.2.4", "{number}", "1", "{seq}", "1", "{version}", "1")
 
 // routeCalls returns a well-formed call to every authenticated route, with a made-up id where the route
 // takes one.
