@@ -14,7 +14,9 @@ import (
 type Filter struct {
 	ActorID    string
 	RecordType string
-	Action     string
+	// RecordID keeps the entries of one record (with RecordType): its history.
+	RecordID string
+	Action   string
 	From, To   time.Time
 }
 
@@ -24,11 +26,17 @@ var Actions = []string{ActionCreate, ActionUpdate, ActionDelete, ActionRevoke, "
 var recordTypePattern = regexp.MustCompile(`^[a-z][a-z_]{0,39}$`)
 
 // ParseFilter reads a filter from query parameters (get returns a parameter's value): actor_id,
-// record_type, action, from and to (YYYY-MM-DD). A malformed value is EINVALID naming its parameter; to
+// record_type, record_id, action, from and to (YYYY-MM-DD). A malformed value is EINVALID naming its parameter; to
 // before from is EINVALID on to.
 func ParseFilter(get func(string) string) (Filter, error) {
 	f := Filter{ActorID: strings.TrimSpace(get("actor_id")), RecordType: strings.TrimSpace(get("record_type")),
 		Action: strings.TrimSpace(get("action"))}
+	if f.RecordID = strings.TrimSpace(get("record_id")); len(f.RecordID) > 200 {
+		return Filter{}, aims.FieldError("record_id", "The record is not valid.")
+	}
+	if f.RecordID != "" && f.RecordType == "" {
+		return Filter{}, aims.FieldError("record_id", "Name the record's type (record_type) with its id.")
+	}
 	if len(f.ActorID) > 200 {
 		return Filter{}, aims.FieldError("actor_id", "The person is not valid.")
 	}
@@ -66,7 +74,7 @@ func ParseFilter(get func(string) string) (Filter, error) {
 
 // Empty reports whether f keeps every entry.
 func (f Filter) Empty() bool {
-	return f.ActorID == "" && f.RecordType == "" && f.Action == "" && f.From.IsZero() && f.To.IsZero()
+	return f.ActorID == "" && f.RecordType == "" && f.RecordID == "" && f.Action == "" && f.From.IsZero() && f.To.IsZero()
 }
 
 // Record is what people call the record an entry is about: its reference (a control's A.6.2.4, a

@@ -61,6 +61,19 @@ func TestTheActivityTrailFiltersAndNamesRecords(t *testing.T) {
 		t.Errorf("the systems' entries name %q, want the three systems newest first", names)
 	}
 
+	// One record's history: the entries of that system alone.
+	var history list
+	e.do(t, "GET", "/api/v1/activity?record_type=system&record_id="+first.Items[0].RecordID, auditor.Token, nil).want(t, http.StatusOK).decode(t, &history)
+	if len(history.Items) == 0 {
+		t.Errorf("no history of system %s", first.Items[0].RecordID)
+	}
+	for _, it := range history.Items {
+		if it.RecordID != first.Items[0].RecordID {
+			t.Errorf("the history of system %s holds %+v", first.Items[0].RecordID, it.Entry)
+		}
+	}
+	e.do(t, "GET", "/api/v1/activity?record_id="+first.Items[0].RecordID, auditor.Token, nil).wantProblem(t, http.StatusBadRequest, "invalid", "record_id")
+
 	today := e.DB.Now().UTC().Format("2006-01-02")
 	var page list
 	e.do(t, "GET", "/api/v1/activity?from="+today+"&to="+today+"&record_type=organization", auditor.Token, nil).want(t, http.StatusOK).decode(t, &page)

@@ -47,16 +47,25 @@ func (s *Service) HeatMap(ctx context.Context, orgID string, f Filter, residual 
 // levelColors are the fills of the levels, lowest first, spread over as many as the criteria have.
 var levelColors = []string{"#d9f2e3", "#fcefc7", "#fbd5b5", "#f5b5b5", "#e88a8a", "#d65f5f", "#b83c3c", "#8f2424"}
 
-// color returns the fill of level key: the palette spread over the criteria's levels.
-func (c *Criteria) color(key string) string {
+// LevelShade returns the shade of level key: its place in the palette, the levels spread over it from
+// the lightest (0) to the darkest (7); -1 for none. Pages colour a level by the class level-N.
+func (c *Criteria) LevelShade(key string) int {
 	i, n := c.Rank(key), len(c.Levels)
-	if i < 0 {
-		return "#eeeeee"
+	switch {
+	case i < 0:
+		return -1
+	case n == 1:
+		return 0
 	}
-	if n == 1 {
-		return levelColors[0]
+	return i * (len(levelColors) - 1) / (n - 1)
+}
+
+// LevelColor returns the fill of level key.
+func (c *Criteria) LevelColor(key string) string {
+	if i := c.LevelShade(key); i >= 0 {
+		return levelColors[i]
 	}
-	return levelColors[i*(len(levelColors)-1)/(n-1)]
+	return "#eeeeee"
 }
 
 // SVG draws the heat map: likelihood up the side (highest at the top), consequence along the bottom, each
@@ -80,10 +89,14 @@ func (h *HeatMap) SVG(title string, href func(l, c int) string) template.HTML {
 			n := h.Counts[li][ci]
 			label := fmt.Sprintf("Likelihood %s, consequence %s: %s, %d risk(s)", c.Likelihood[li].Label, c.Consequence[ci].Label, level.Name, n)
 			rect := fmt.Sprintf(`<rect x="%d" y="%d" width="%d" height="%d" fill="%s" stroke="#ffffff" stroke-width="2"><title>%s</title></rect>`,
-				x, y, cell, cell, c.color(level.Key), esc(label))
+				x, y, cell, cell, c.LevelColor(level.Key), esc(label))
 			count := ""
 			if n > 0 {
-				count = fmt.Sprintf(`<text x="%d" y="%d" text-anchor="middle" class="hm-count">%d</text>`, x+cell/2, y+cell/2+6, n)
+				ink := "#111827" // dark on the light shades, white on the dark ones
+				if c.LevelShade(level.Key) >= 5 {
+					ink = "#ffffff"
+				}
+				count = fmt.Sprintf(`<text x="%d" y="%d" text-anchor="middle" class="hm-count" fill="%s">%d</text>`, x+cell/2, y+cell/2+6, ink, n)
 			}
 			if n > 0 && href != nil {
 				fmt.Fprintf(&b, `<a href="%s" aria-label="%s">%s%s</a>`, esc(href(li+1, ci+1)), esc(label), rect, count)

@@ -109,7 +109,7 @@ func (db *DB) FilterActivity(ctx context.Context, orgID string, f activity.Filte
 		}
 	}
 	where, args := `org_id = ? AND seq < ?`, []any{orgID, before}
-	for _, c := range []struct{ col, v string }{{"actor_id", f.ActorID}, {"record_type", f.RecordType}, {"action", f.Action}} {
+	for _, c := range []struct{ col, v string }{{"actor_id", f.ActorID}, {"record_type", f.RecordType}, {"record_id", f.RecordID}, {"action", f.Action}} {
 		if c.v != "" {
 			where += ` AND ` + c.col + ` = ?`
 			args = append(args, c.v)

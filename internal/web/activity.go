@@ -152,7 +152,7 @@ func (w *Web) activityPage(rw http.ResponseWriter, r *http.Request, v *visit) er
 // filterQuery returns the filter parameters of q that are set, as a query string.
 func filterQuery(q url.Values) string {
 	out := url.Values{}
-	for _, k := range []string{"actor_id", "record_type", "action", "from", "to"} {
+	for _, k := range []string{"actor_id", "record_type", "record_id", "action", "from", "to"} {
 		if v := q.Get(k); v != "" {
 			out.Set(k, v)
 		}

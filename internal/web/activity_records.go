@@ -34,6 +34,8 @@ var recordTypes = []struct{ Type, Label string }{
 	{"webhook", "webhook"},
 	{"webhook_test", "webhook test"},
 	{"email_preference", "e-mail setting"},
+	{"risk", "risk"},
+	{"risk_criteria", "risk criteria"},
 }
 
 // recordTypeLabel returns the words for a record type, or the type itself.
@@ -64,6 +66,10 @@ func recordHref(e *activity.Entry, r activity.Record) string {
 		return "/systems/" + esc(e.RecordID) + "/classification"
 	case "component":
 		return "/components/" + esc(e.RecordID)
+	case "risk":
+		return "/risks/" + esc(e.RecordID)
+	case "risk_criteria":
+		return "/risks/criteria"
 	case "bom_import":
 		if r.SystemID != "" {
 			return "/systems/" + esc(r.SystemID) + "/bom"

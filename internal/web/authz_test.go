@@ -125,6 +125,15 @@ var webMatrix = []struct {
 	{"POST /frameworks/{key}/requirements/{ref}/mappings", "YYYNNN", false},
 	{"POST /mappings/{id}/delete", "YYYNNN", false},
 	{"POST /licensed-texts", "YYYNNN", false},
+	{"GET /risks", "YYYYYY", false},
+	{"GET /risks/new", "YYYYNN", false},
+	{"POST /risks", "YYYYNN", false},
+	{"GET /risks/criteria", "YYYYYY", false},
+	{"POST /risks/criteria", "YYYNNN", false},
+	{"GET /risks/{id}", "YYYYYY", false},
+	{"GET /risks/{id}/edit", "YYYYNN", false},
+	{"POST /risks/{id}", "YYYYNN", false},
+	{"POST /risks/{id}/delete", "YYYNNN", false},
 	{"GET /my-work", "YYYYYY", false},
 	{"POST /my-work/notifications", "YYYYYY", false},
 	{"GET /webhooks", "YYYYYN", false},
@@ -334,6 +343,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareComments(t, f, &r, route, u, target)
 		prepareTasks(t, f, &r, route, target)
 		prepareWebhooks(t, f, &r, route, target)
+		prepareRisks(t, f, &r, route, target)
 		return r
 	}
 

@@ -13,7 +13,7 @@ import (
 )
 
 // catalogSeq and mappingSeq make each of the matrix's catalog requests act on records of its own.
-var catalogSeq, mappingSeq atomic.Int64
+var catalogSeq, mappingSeq, mappingDeleteSeq atomic.Int64
 
 // prepareCatalog fills in the matrix's request for a route of the catalog (frameworks, requirements,
 // mappings, licensed texts) against target; other routes are left alone.
@@ -48,8 +48,10 @@ func prepareCatalog(t *testing.T, f *apptest.Fixture, r *matrixRequest, route st
 		r.form = url.Values{"to_framework": {framework.NIST600}, "to_ref": {fmt.Sprint(1 + k%12)}, "relationship": {"intersects"}}
 		r.okLocation = self
 	case "POST /mappings/{id}/delete":
-		m, err := svc.CreateMapping(f.Ctx, target.ID, framework.MappingRequest{FromFramework: framework.NIST600, FromRef: "1",
-			ToFramework: framework.ISO27001, ToRef: fmt.Sprintf("A.5.%d", 1+n%37), Relationship: framework.RelIntersects})
+		// A counter of this route's own: the global one's values could repeat a pair modulo 37.
+		d := mappingDeleteSeq.Add(1)
+		m, err := svc.CreateMapping(f.Ctx, target.ID, framework.MappingRequest{FromFramework: framework.NIST600, FromRef: fmt.Sprint(1 + (d/37)%12),
+			ToFramework: framework.ISO27001, ToRef: fmt.Sprintf("A.5.%d", 1+d%37), Relationship: framework.RelIntersects})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"reflect"
 	"strings"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/problem"
+	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/system/euact"
 )
 
@@ -118,6 +120,11 @@ func (w *Web) funcs() template.FuncMap {
 		"taskStatus": taskStatusLabel,
 		// thousands writes a count with thousands separators: 935,144.
 		"thousands": aims.Thousands,
+		// inc is i+1: the step number of a scale's i-th step; list makes a list of its arguments;
+		// optionName names a risk source or objective by its key.
+		"inc":        func(i any) int64 { return reflect.ValueOf(i).Int() + 1 },
+		"list":       func(xs ...string) []string { return xs },
+		"optionName": risk.OptionName,
 		// riskLabel names an EU AI Act risk class ("High-risk").
 		"riskLabel": func(class string) string { return euact.ClassLabels[class] },
 		"initial": func(name string) string {

@@ -8,8 +8,12 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/record"
+	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/system"
 )
+
+// systemRisksShown is how many of its open risks a system's page lists.
+const systemRisksShown = 5
 
 // SystemPage is everything known about one AI system: its fields, owner, version, components and the history of its
 // changes with who made them, when and why (ISO/IEC 42001, 6.3).
@@ -38,6 +42,11 @@ type SystemPage struct {
 	DateSet     string
 	// LatestBOM is the newest imported CycloneDX BOM (without its inventory), nil while there is none.
 	LatestBOM *component.BOMImport
+	// Risks are the system's open risks, highest level first (the first systemRisksShown), for those who
+	// may read the register; MoreRisks says there are more.
+	Risks     []*risk.Risk
+	MoreRisks bool
+	ReadRisks bool
 	// Links are the system's links to other records; Comments its comments.
 	Links    RecordLinks
 	Comments RecordComments
@@ -109,6 +118,13 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 			return err
 		}
 		p.LinkChoices, p.LinkMore = all, next != ""
+	}
+	if p.ReadRisks = v.may(aims.ActionRead, aims.ResRisk); p.ReadRisks {
+		rs, next, err := w.Risks.List(ctx, v.org.ID, risk.Filter{SystemID: s.ID, Open: true}, pageOf("", systemRisksShown))
+		if err != nil {
+			return err
+		}
+		p.Risks, p.MoreRisks = rs, next != ""
 	}
 	self := record.End{Type: record.TypeSystem, ID: s.ID, Title: s.Name}
 	if p.Links, err = w.recordLinks(ctx, r, v, self); err != nil {

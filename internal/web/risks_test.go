@@ -1,0 +1,108 @@
+package web_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/risk"
+	"github.com/aimsproject/aims/internal/system"
+)
+
+// TestRisksInTheUI: a contributor registers a risk of a system from the form (a missing source is shown
+// beside its field, nothing stored), sees it in the register and its heat maps, on its page and on the
+// system's, edits it; a manager saves new criteria, which lists the risk to reassess; an auditor reads
+// everything and is offered no form.
+func TestRisksInTheUI(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	acme := f.Org(t, "acme")
+	maya := newUser(t, f, "maya@acme.example", acme, aims.RoleManager)
+	priya := newUser(t, f, "priya@acme.example", acme, aims.RoleContributor)
+	audrey := newUser(t, f, "audrey@audit.example", acme, aims.RoleAuditor)
+	ctx := aims.WithActor(f.Ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test"})
+	s, err := f.Systems.Create(ctx, acme.ID, system.Fields{Name: "TalentMatch", Purpose: "CV screening."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := browserAs(t, f, priya, acme)
+	mustContain(t, p.get("/risks"), "Risk register", "No risk is registered yet.", "Register a risk", "Inherent risk", "Residual risk")
+	mustContain(t, p.get("/risks/new?system_id="+s.ID), "Register a risk", "C.3.4 Risk sources related to machine learning", "Confabulation")
+
+	form := url.Values{"title": {"The ranker favours one group"}, "system_id": {s.ID}, "owner_id": {priya.ID},
+		"inherent_likelihood": {"4"}, "inherent_individuals": {"5"}, "residual_likelihood": {"2"}, "residual_individuals": {"4"},
+		"review_due": {"2020-01-31"}}
+	before := activityCount(t, f, acme.ID)
+	bad := p.post("/risks", form)
+	if bad.Status != http.StatusBadRequest || !strings.Contains(bad.Body, `id="rk-source-error"`) {
+		t.Errorf("a risk without a source: %d\n%s", bad.Status, text(bad.Body))
+	}
+	if n := activityCount(t, f, acme.ID); n != before {
+		t.Errorf("a refused risk wrote %d activity entries", n-before)
+	}
+	form.Set("source", "C.3.4")
+	res := p.post("/risks", form)
+	if res.Status != http.StatusSeeOther || !strings.HasPrefix(res.Location, "/risks/") {
+		t.Fatalf("registering: %d to %q\n%s", res.Status, res.Location, text(res.Body))
+	}
+	page := p.get(res.Location)
+	mustContain(t, page, "R-1 is registered.", "The ranker favours one group", "TalentMatch", "Critical", "Medium", "overdue",
+		"C.3.4 Risk sources related to machine learning", "Linked records", "Tasks", "Comments", "Edit")
+	reg := p.get("/risks")
+	mustContain(t, reg, "R-1 The ranker favours one group", "Medium", "Critical")
+	if !strings.Contains(reg.Body, `<a href="/risks?level=critical"`) || !strings.Contains(reg.Body, `<a href="/risks?level=medium"`) {
+		t.Errorf("the heat maps' cells do not lead to their risks:\n%s", reg.Body)
+	}
+	mustContain(t, p.get("/risks?level=low"), "No risk matches the filter.")
+	mustContain(t, p.get("/risks?overdue=true&system_id="+s.ID), "R-1")
+	mustContain(t, p.get("/systems/"+s.ID), "Risks", "R-1 The ranker favours one group")
+
+	rs, _, err := f.Risks.List(f.Ctx, acme.ID, risk.Filter{}, aims.Page{})
+	if err != nil || len(rs) != 1 {
+		t.Fatalf("risks: %d, %v", len(rs), err)
+	}
+	edit := url.Values{"version": {"1"}, "title": {"The ranker favours one group of candidates"}, "source": {"C.3.4"}, "system_id": {s.ID},
+		"owner_id": {priya.ID}, "inherent_likelihood": {"4"}, "inherent_individuals": {"5"}, "status": {"treating"}}
+	expect(t, p.post("/risks/"+rs[0].ID, edit), http.StatusSeeOther, "/risks/"+rs[0].ID)
+	mustContain(t, p.get("/risks/"+rs[0].ID), "R-1 is saved.", "of candidates", "treating")
+	stale := p.post("/risks/"+rs[0].ID, edit)
+	if stale.Status != http.StatusPreconditionFailed {
+		t.Errorf("a stale edit: %d", stale.Status)
+	}
+
+	m := browserAs(t, f, maya, acme)
+	crit := m.get("/risks/criteria")
+	mustContain(t, crit, "Risk criteria", "Almost certain", "Severe", "Save a new version", "Versions")
+	c, err := f.Risks.Criteria(f.Ctx, acme.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Note = "Reviewed before the audit."
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expect(t, m.post("/risks/criteria", url.Values{"criteria": {string(b)}}), http.StatusSeeOther, "/risks/criteria")
+	mustContain(t, m.get("/risks/criteria"), "Version 2 of the risk criteria is saved. To reassess: R-1; their owners have a task each.",
+		"Reviewed before the audit.")
+	again := m.post("/risks/criteria", url.Values{"criteria": {string(b)}})
+	if again.Status != http.StatusConflict || !strings.Contains(text(again.Body), "Someone saved version 2") {
+		t.Errorf("saving over a newer version: %d\n%s", again.Status, text(again.Body))
+	}
+	broken := m.post("/risks/criteria", url.Values{"criteria": {`{"version": 2, "levels": "many"}`}})
+	if broken.Status != http.StatusBadRequest {
+		t.Errorf("criteria that are not criteria: %d", broken.Status)
+	}
+
+	a := browserAs(t, f, audrey, acme)
+	ar := a.get("/risks")
+	mustContain(t, ar, "R-1")
+	if strings.Contains(ar.Body, `href="/risks/new"`) || strings.Contains(a.get("/risks/criteria").Body, "Save a new version") ||
+		strings.Contains(a.get("/risks/"+rs[0].ID).Body, `href="/risks/`+rs[0].ID+`/edit"`) {
+		t.Errorf("an auditor is offered a form")
+	}
+}
