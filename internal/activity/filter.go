@@ -17,7 +17,7 @@ type Filter struct {
 	// RecordID keeps the entries of one record (with RecordType): its history.
 	RecordID string
 	Action   string
-	From, To   time.Time
+	From, To time.Time
 }
 
 // Actions lists the actions the trail records, for choosing one.

@@ -23,7 +23,9 @@ type demoRisk struct {
 	mitigatedBy                  string // a control (KEY/REF) that mitigates it
 }
 
-func rating(l int, cs map[string]int) risk.RatingInput { return risk.RatingInput{Likelihood: l, Consequences: cs} }
+func rating(l int, cs map[string]int) risk.RatingInput {
+	return risk.RatingInput{Likelihood: l, Consequences: cs}
+}
 
 var lumenRisks = []demoRisk{
 	{system: "TalentMatch", owner: "priya.nair@lumenlabs.example", source: "C.3.4", objective: "C.2.5",
