@@ -173,7 +173,7 @@ func TestLinksRefuseBadInput(t *testing.T) {
 		{"a type the relationship does not start at", record.NewLink{Relationship: "implements", From: "control:iso42001-2023/A.2.2", To: "control:iso42001-2023/A.6.2.4"}, aims.EINVALID, "from", "starts at"},
 		{"a type the relationship does not end at", record.NewLink{Relationship: "implements", From: talent, To: model}, aims.EINVALID, "to", "ends at: Control"},
 		{"an unknown relationship", record.NewLink{Relationship: "owns", From: talent, To: model}, aims.EINVALID, "relationship", "relates-to"},
-		{"an unknown record type", record.NewLink{Relationship: "relates-to", From: "risk:" + aims.NewID(), To: model}, aims.EINVALID, "from", "Unknown record type"},
+		{"an unknown record type", record.NewLink{Relationship: "relates-to", From: "incident:" + aims.NewID(), To: model}, aims.EINVALID, "from", "Unknown record type"},
 		{"no type", record.NewLink{Relationship: "relates-to", From: talent, To: "TalentMatch"}, aims.EINVALID, "to", "TYPE:ID"},
 		{"itself", record.NewLink{Relationship: "relates-to", From: talent, To: talent}, aims.EINVALID, "to", "itself"},
 		{"twice", record.NewLink{Relationship: "relates-to", From: talent, To: model}, aims.ECONFLICT, "", "already"},
