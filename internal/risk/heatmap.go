@@ -17,10 +17,14 @@ type HeatMap struct {
 }
 
 // HeatMap counts the risks of orgID that f selects by their inherent rating, or their residual one, on
-// the current criteria. A rating outside the current scales (made with older criteria) is left out.
+// the current criteria: the open ones, unless f asks for a status. A rating outside the current scales
+// (made with older criteria) is left out.
 func (s *Service) HeatMap(ctx context.Context, orgID string, f Filter, residual bool) (*HeatMap, error) {
 	if err := f.check(); err != nil {
 		return nil, err
+	}
+	if f.Status == "" {
+		f.Open = true
 	}
 	f.Today = s.today()
 	c, err := s.Criteria(ctx, orgID)

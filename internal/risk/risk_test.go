@@ -256,6 +256,21 @@ func TestTheRegisterHoldsRisksRatedAgainstTheCriteria(t *testing.T) {
 	if err := f.sv.Risks.Delete(priya, f.org.ID, bias.ID); err != nil {
 		t.Fatal(err)
 	}
+	// The heat maps follow every change, counted from the cells kept (no filter, a system) and from the
+	// risks themselves (other filters) alike; a closed risk leaves the open ones' map.
+	closing := risk.FieldsOf(changed)
+	closing.Status = risk.StatusClosed
+	if _, err := f.sv.Risks.Update(priya, f.org.ID, halluc.ID, closing, 0); err != nil {
+		t.Fatal(err)
+	}
+	for name, fl := range map[string]risk.Filter{"all": {}, "the system": {SystemID: talent.ID}, "a source": {Source: "C.3.2"},
+		"closed": {Status: risk.StatusClosed}} {
+		h, err := f.sv.Risks.HeatMap(context.Background(), f.org.ID, fl, false)
+		want := map[string]int{"all": 0, "the system": 0, "a source": 0, "closed": 1}[name]
+		if err != nil || h.Total != want {
+			t.Errorf("heat map of %s after the changes: %d risks, %v; want %d", name, h.Total, err, want)
+		}
+	}
 	if err := f.sv.Systems.Delete(priya, f.org.ID, talent.ID); err != nil {
 		t.Errorf("deleting the system once its risk is gone: %v", err)
 	}

@@ -166,6 +166,9 @@ func (db *DB) CreateRisk(ctx context.Context, r *risk.Risk, c *risk.Criteria) er
 		r.UpdatedAt = r.CreatedAt
 		args := append([]any{r.ID, r.OrgID, r.Seq}, riskCols(r, c)...)
 		args = append(args, r.CreatedBy, r.CreatedAt, r.UpdatedAt)
+		if err := tx.countCells(ctx, r, 1); err != nil {
+			return err
+		}
 		if _, err := tx.q().exec(ctx, `INSERT INTO risks (id, org_id, seq, title, description, system_id, source, objective, genai_risk,
 			owner_id, inherent_likelihood, inherent_consequences, inherent_worst, inherent_level, existing_controls, residual_likelihood,
 			residual_consequences, residual_worst, residual_level, level, level_rank, status, review_due, review_key, criteria_version,
@@ -203,6 +206,12 @@ func (db *DB) UpdateRisk(ctx context.Context, r *risk.Risk, c *risk.Criteria, if
 		if n, err := res.RowsAffected(); err != nil || n != 1 {
 			return aims.Stale("the risk", before.Version, ifVersion)
 		}
+		if err := tx.countCells(ctx, before, -1); err != nil {
+			return err
+		}
+		if err := tx.countCells(ctx, r, 1); err != nil {
+			return err
+		}
 		r.Version, r.UpdatedAt = ifVersion+1, now
 		return tx.record(ctx, r.OrgID, activity.ActionUpdate, "risk", r.ID, before, r)
 	})
@@ -220,6 +229,9 @@ func (db *DB) DeleteRisk(ctx context.Context, orgID, id string) error {
 		}
 		if _, err := tx.q().exec(ctx, `DELETE FROM risks WHERE org_id = ? AND id = ?`, orgID, id); err != nil {
 			return fmt.Errorf("cannot delete the risk: %w", err)
+		}
+		if err := tx.countCells(ctx, before, -1); err != nil {
+			return err
 		}
 		return tx.record(ctx, orgID, activity.ActionDelete, "risk", id, before, nil)
 	})
@@ -337,8 +349,28 @@ func (db *DB) RisksBefore(ctx context.Context, orgID string, version int64, limi
 	return collect(rows, scanRisk)
 }
 
-// RiskCells counts the risks f selects by likelihood and worst consequence of one of their ratings.
+// RiskCells counts the risks f selects by likelihood and worst consequence of one of their ratings. The
+// open (or closed) risks of the organization or of one system are counted from risk_cells; others from
+// the cells indexes of the risks.
 func (db *DB) RiskCells(ctx context.Context, orgID string, f risk.Filter, residual bool) ([]risk.Cell, error) {
+	rating := "i"
+	if residual {
+		rating = "r"
+	}
+	if f.Level == "" && f.OwnerID == "" && f.Source == "" && !f.Overdue && f.Query == "" && !f.OrgWide &&
+		(f.Open && f.Status == "" || f.Status == risk.StatusClosed) {
+		q := `SELECT likelihood, worst, SUM(n) FROM risk_cells WHERE org_id = ? AND rating = ? AND closed = ?`
+		args := []any{orgID, rating, boolInt(f.Status == risk.StatusClosed)}
+		if f.SystemID != "" {
+			q += ` AND system_id = ?`
+			args = append(args, f.SystemID)
+		}
+		rows, err := db.reader(ctx).query(ctx, q+` GROUP BY likelihood, worst HAVING SUM(n) > 0`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("cannot count risks: %w", err)
+		}
+		return collect(rows, scanCell)
+	}
 	l, w := "r.inherent_likelihood", "r.inherent_worst"
 	if residual {
 		l, w = "r.residual_likelihood", "r.residual_worst"
@@ -349,10 +381,53 @@ func (db *DB) RiskCells(ctx context.Context, orgID string, f risk.Filter, residu
 	if err != nil {
 		return nil, fmt.Errorf("cannot count risks: %w", err)
 	}
-	return collect(rows, func(s scanner) (risk.Cell, error) {
-		var c risk.Cell
-		err := s.Scan(&c.Likelihood, &c.Consequence, &c.Count)
-		return c, err
+	return collect(rows, scanCell)
+}
+
+func scanCell(s scanner) (risk.Cell, error) {
+	var c risk.Cell
+	err := s.Scan(&c.Likelihood, &c.Consequence, &c.Count)
+	return c, err
+}
+
+// countCells adds d (1 or -1) to the heat map cells of r's ratings (those rated) in risk_cells.
+func (tx *Tx) countCells(ctx context.Context, r *risk.Risk, d int) error {
+	for _, x := range []struct {
+		rating string
+		r      risk.Rating
+	}{{"i", r.Inherent}, {"r", r.Residual}} {
+		if x.r.Likelihood == 0 {
+			continue
+		}
+		w := 0
+		for _, v := range x.r.Consequences {
+			w = max(w, v)
+		}
+		if _, err := tx.q().exec(ctx, `INSERT INTO risk_cells (org_id, system_id, rating, likelihood, worst, closed, n)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, rating, closed, system_id, likelihood, worst) DO UPDATE SET n = risk_cells.n + ?`,
+			r.OrgID, r.SystemID, x.rating, x.r.Likelihood, w, boolInt(r.Status == risk.StatusClosed), d, d); err != nil {
+			return fmt.Errorf("cannot count the risk in its heat map: %w", err)
+		}
+	}
+	return nil
+}
+
+// RebuildRiskCells counts orgID's risks into risk_cells afresh, for risks written other than by the
+// store (a bulk load).
+func (db *DB) RebuildRiskCells(ctx context.Context, orgID string) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if _, err := tx.q().exec(ctx, `DELETE FROM risk_cells WHERE org_id = ?`, orgID); err != nil {
+			return err
+		}
+		for _, x := range []struct{ rating, l, w string }{{"i", "inherent_likelihood", "inherent_worst"}, {"r", "residual_likelihood", "residual_worst"}} {
+			if _, err := tx.q().exec(ctx, `INSERT INTO risk_cells (org_id, system_id, rating, likelihood, worst, closed, n)
+				SELECT org_id, system_id, ?, `+x.l+`, `+x.w+`, CASE WHEN status = 'closed' THEN 1 ELSE 0 END, COUNT(*)
+				FROM risks WHERE org_id = ? AND `+x.l+` > 0 GROUP BY org_id, system_id, `+x.l+`, `+x.w+`, CASE WHEN status = 'closed' THEN 1 ELSE 0 END`,
+				x.rating, orgID); err != nil {
+				return fmt.Errorf("cannot count the risks: %w", err)
+			}
+		}
+		return nil
 	})
 }
 
@@ -394,4 +469,12 @@ func (db *DB) RiskRefsOfSystems(ctx context.Context, orgID string, ids []string,
 // likePattern is a LIKE pattern that finds q, lower-cased, anywhere: its wildcards escaped with \.
 func likePattern(q string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(strings.ToLower(q)) + "%"
+}
+
+// boolInt is 1 for true, 0 for false: a flag column's value.
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -42,7 +42,24 @@ CREATE TABLE risks (
     updated_at             DATETIME NOT NULL,
     UNIQUE (org_id, seq)
 );
-CREATE INDEX risks_level ON risks(org_id, level_rank, seq);
-CREATE INDEX risks_system ON risks(org_id, system_id, level_rank, seq);
+-- The register's orders, highest level first then by number, are ranges of these indexes; a heat map
+-- filtered by more than the system counts from the cells indexes alone.
+CREATE INDEX risks_level ON risks(org_id, level_rank DESC, seq);
+CREATE INDEX risks_system ON risks(org_id, system_id, level_rank DESC, seq);
+CREATE INDEX risks_owner ON risks(org_id, owner_id, level_rank DESC, seq);
 CREATE INDEX risks_review ON risks(org_id, review_key, seq);
-CREATE INDEX risks_owner ON risks(org_id, owner_id, level_rank, seq);
+CREATE INDEX risks_inherent_cells ON risks(org_id, inherent_likelihood, inherent_worst, status, system_id, source, owner_id, level, review_key);
+CREATE INDEX risks_residual_cells ON risks(org_id, residual_likelihood, residual_worst, status, system_id, source, owner_id, level, review_key);
+-- How many risks each cell of the heat maps holds, by system (empty: organization-wide), rating
+-- (i: inherent, r: residual) and whether closed: kept by the store with every change of a risk, so that
+-- a heat map of the whole register or of one system reads a few rows, however many risks there are.
+CREATE TABLE risk_cells (
+    org_id      TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    system_id   TEXT NOT NULL,
+    rating      TEXT NOT NULL,
+    likelihood  INTEGER NOT NULL,
+    worst       INTEGER NOT NULL,
+    closed      INTEGER NOT NULL,
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (org_id, rating, closed, system_id, likelihood, worst)
+);
