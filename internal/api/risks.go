@@ -249,3 +249,28 @@ func (a *API) saveRiskCriteria(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Location", "/api/v1/risk-criteria/versions/"+strconv.FormatInt(c.Version, 10))
 	return writeResource(w, http.StatusCreated, c.Version, re)
 }
+
+// exportRisks answers GET /api/v1/risks/export?format=csv: the register the filters select, as CSV,
+// written as it is read. An error before the first byte is a problem; one after it drops the connection,
+// so that a client cannot take a cut file for a whole one.
+func (a *API) exportRisks(w http.ResponseWriter, r *http.Request) error {
+	if f := r.URL.Query().Get("format"); f != "" && f != "csv" {
+		return aims.FieldError("format", "format is csv.")
+	}
+	f, err := a.riskFilter(r)
+	if err != nil {
+		return err
+	}
+	started := false
+	err = a.Risks.ExportCSV(r.Context(), aims.ActorFrom(r.Context()).OrgID, f, w, func() {
+		started = true
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="risks.csv"`)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+	})
+	if err != nil && started {
+		panic(http.ErrAbortHandler)
+	}
+	return err
+}

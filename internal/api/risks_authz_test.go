@@ -26,7 +26,7 @@ func (e *env) risksMatrixCall(t *testing.T, method, path string, caller *member,
 	c := call{method: method, path: path, token: caller.Token}
 	callerOrg := caller.Org.ID
 	switch method + " " + path {
-	case "GET /api/v1/risk-criteria", "GET /api/v1/risk-criteria/versions", "GET /api/v1/risks/heatmap":
+	case "GET /api/v1/risk-criteria", "GET /api/v1/risk-criteria/versions", "GET /api/v1/risks/heatmap", "GET /api/v1/risks/export":
 		e.seedRisk(t, tg.org.ID)
 		return c, func(t *testing.T, res *response, _ bool) {}, true
 	case "GET /api/v1/risk-criteria/versions/{version}":

@@ -84,6 +84,15 @@ func TestRisksThroughTheAPI(t *testing.T) {
 		t.Errorf("the SVG heat map: %s %s", svg.header.Get("Content-Type"), svg.body)
 	}
 
+	csv := e.do(t, "GET", "/api/v1/risks/export?sort=ref", priya.Token, nil).want(t, 200)
+	lines := strings.Split(strings.TrimSpace(string(csv.body)), "\n")
+	if csv.header.Get("Content-Type") != "text/csv; charset=utf-8" || len(lines) != 3 ||
+		!strings.HasPrefix(lines[0], "ref,title,system,source,objective,genai_risk,owner,level,status,review_due,inherent_likelihood,inherent_organization") ||
+		!strings.HasPrefix(lines[1], "R-1,The ranker favours one group,") || !strings.Contains(lines[1], ",Likely,,Severe,") {
+		t.Errorf("the CSV export: %s\n%s", csv.header.Get("Content-Type"), csv.body)
+	}
+	e.send(t, call{method: "GET", path: "/api/v1/risks/export?format=xlsx", token: priya.Token, offContract: true}).wantProblem(t, 400, "invalid", "format")
+
 	c = *risk.Default()
 	c.Levels[0].Name = "Tolerable"
 	body := map[string]any{"likelihood": c.Likelihood, "consequence": c.Consequence, "axes": c.Axes, "levels": c.Levels, "matrix": c.Matrix,

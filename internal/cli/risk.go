@@ -17,7 +17,7 @@ import (
 	"github.com/aimsproject/aims/internal/store"
 )
 
-const riskUsage = "usage: aims risk add|list|heatmap|criteria --org SLUG ..."
+const riskUsage = "usage: aims risk add|list|export|heatmap|criteria --org SLUG ..."
 
 func runRisk(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
@@ -30,10 +30,12 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		return runRiskList(ctx, env, args[1:])
 	case "heatmap":
 		return runRiskHeatMap(ctx, env, args[1:])
+	case "export":
+		return runRiskExport(ctx, env, args[1:])
 	case "criteria":
 		return runRiskCriteria(ctx, env, args[1:])
 	}
-	return usageError("unknown risk command %q: use add, list, heatmap or criteria", args[0])
+	return usageError("unknown risk command %q: use add, list, export, heatmap or criteria", args[0])
 }
 
 // ratingArg reads a rating written LIKELIHOOD:AXIS=CONSEQUENCE,...: "4:individuals=5,organization=3".
@@ -357,5 +359,54 @@ func runRiskCriteria(ctx context.Context, env *Env, args []string) error {
 	if re.More {
 		fmt.Fprintln(env.Stderr, "and more risks to reassess: aims risk list shows them")
 	}
+	return nil
+}
+
+// runRiskExport writes the register (with the filters of risk list) as CSV, to standard output or a file.
+func runRiskExport(ctx context.Context, env *Env, args []string) error {
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "risk export", "risk export --org SLUG [filters of risk list] [--format csv] [--out FILE]")
+	c.StoreFlags(fs)
+	org := fs.String("org", "", "organization slug (required)")
+	lf := addRiskListFlags(fs)
+	format := fs.String("format", "csv", "csv (XLSX and PDF come with the reports)")
+	out := fs.String("out", "-", "the file to write; - for standard output")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("org", *org); err != nil {
+		return err
+	}
+	if *format != "csv" {
+		return usageError("--format must be csv")
+	}
+	db, o, sv, err := orgServices(ctx, &c, *org)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	f, err := lf.filter(ctx, db, sv, o.ID)
+	if err != nil {
+		return err
+	}
+	if *out == "-" {
+		return sv.Risks.ExportCSV(ctx, o.ID, f, env.Stdout, nil)
+	}
+	file, err := os.Create(*out)
+	if err != nil {
+		return fmt.Errorf("cannot write %s: %w", *out, err)
+	}
+	if err := sv.Risks.ExportCSV(ctx, o.ID, f, file, nil); err != nil {
+		file.Close()
+		os.Remove(*out)
+		return err
+	}
+	if err := file.Close(); err != nil {
+		return fmt.Errorf("cannot write %s: %w", *out, err)
+	}
+	fmt.Fprintf(env.Stderr, "wrote %s\n", *out)
 	return nil
 }

@@ -128,6 +128,7 @@ var webMatrix = []struct {
 	{"GET /risks", "YYYYYY", false},
 	{"GET /risks/new", "YYYYNN", false},
 	{"POST /risks", "YYYYNN", false},
+	{"GET /risks/export", "YYYYYY", false},
 	{"GET /risks/criteria", "YYYYYY", false},
 	{"POST /risks/criteria", "YYYNNN", false},
 	{"GET /risks/{id}", "YYYYYY", false},

@@ -528,3 +528,20 @@ func (w *Web) saveRiskCriteria(rw http.ResponseWriter, r *http.Request, v *visit
 	http.Redirect(rw, r, riskCriteriaPath, http.StatusSeeOther)
 	return nil
 }
+
+// exportRisks downloads the register, with the filters of the page, as CSV.
+func (w *Web) exportRisks(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	f := riskFilterOf(r.URL.Query())
+	started := false
+	err := w.Risks.ExportCSV(r.Context(), v.org.ID, f.filter(), rw, func() {
+		started = true
+		rw.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		rw.Header().Set("Content-Disposition", `attachment; filename="risks.csv"`)
+		rw.Header().Set("Cache-Control", "no-store")
+		rw.WriteHeader(http.StatusOK)
+	})
+	if err != nil && started {
+		panic(http.ErrAbortHandler)
+	}
+	return err
+}

@@ -58,6 +58,9 @@ func TestRisksInTheUI(t *testing.T) {
 		t.Errorf("the heat maps' cells do not lead to their risks:\n%s", reg.Body)
 	}
 	mustContain(t, p.get("/risks?level=low"), "No risk matches the filter.")
+	if csv := p.get("/risks/export?system_id=" + s.ID); csv.Status != http.StatusOK || !strings.Contains(csv.Body, "R-1,The ranker favours one group,TalentMatch,C.3.4") {
+		t.Errorf("the register as CSV: %d\n%s", csv.Status, csv.Body)
+	}
 	mustContain(t, p.get("/risks?overdue=true&system_id="+s.ID), "R-1")
 	mustContain(t, p.get("/systems/"+s.ID), "Risks", "R-1 The ranker favours one group")
 
