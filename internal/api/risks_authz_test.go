@@ -79,7 +79,7 @@ func (e *env) risksMatrixCall(t *testing.T, method, path string, caller *member,
 		r := e.seedRisk(t, tg.org.ID)
 		c.path = "/api/v1/risks/" + r.ID
 		if method == "PATCH" {
-			c.body = map[string]any{"status": "treating"}
+			c.body = map[string]any{"status": "treating", "treatment_option": "modify"}
 			c.header = map[string][]string{"If-Match": {`"` + strconv.FormatInt(r.Version, 10) + `"`}}
 		}
 		return c, func(t *testing.T, _ *response, changed bool) {

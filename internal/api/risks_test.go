@@ -59,8 +59,9 @@ func TestRisksThroughTheAPI(t *testing.T) {
 
 	var changed risk.Risk
 	e.do(t, "PATCH", "/api/v1/risks/"+halluc.ID, priya.Token, map[string]any{"residual": map[string]any{"likelihood": 2,
-		"consequences": map[string]int{"organization": 2}}, "status": "treating"}, "If-Match", `"1"`).want(t, 200).decode(t, &changed)
-	if changed.Residual.Level != "low" || changed.Status != risk.StatusTreating || changed.Inherent.Level != halluc.Inherent.Level || changed.Version != 2 {
+		"consequences": map[string]int{"organization": 2}}, "status": "treating", "treatment_option": "modify",
+		"treatment_plan": "Answers cite their sources."}, "If-Match", `"1"`).want(t, 200).decode(t, &changed)
+	if changed.Residual.Level != "low" || changed.Status != risk.StatusTreating || changed.TreatmentOption != risk.TreatModify || changed.Inherent.Level != halluc.Inherent.Level || changed.Version != 2 {
 		t.Errorf("patched: %+v", changed)
 	}
 	changed = risk.Risk{} // decoding into the previous answer would merge the maps

@@ -66,7 +66,7 @@ func ratingArg(flag, s string) (risk.RatingInput, error) {
 // riskFlagNames are the service's fields as the command line names them.
 var riskFlagNames = map[string]string{"system_id": "system", "owner_id": "owner", "genai_risk": "genai-risk", "existing_controls": "controls",
 	"review_due": "review-due", "inherent.likelihood": "inherent", "inherent.consequences": "inherent", "residual.likelihood": "residual",
-	"residual.consequences": "residual"}
+	"residual.consequences": "residual", "treatment_option": "treatment", "treatment_plan": "plan"}
 
 func runRiskAdd(ctx context.Context, env *Env, args []string) error {
 	c, err := loadConfig(env)
@@ -88,6 +88,8 @@ func runRiskAdd(ctx context.Context, env *Env, args []string) error {
 	controls := fs.String("controls", "", "the controls already in place")
 	residual := fs.String("residual", "", "the residual rating, written as --inherent")
 	status := fs.String("status", "", "identified, assessed, treating or closed (default: assessed once rated, else identified)")
+	treatment := fs.String("treatment", "", "how the risk is treated: modify, avoid, share or retain")
+	plan := fs.String("plan", "", "the treatment plan: what is done, by whom, by when")
 	review := fs.String("review-due", "", "when the risk is to be reviewed, as YYYY-MM-DD")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -96,7 +98,7 @@ func runRiskAdd(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	f := risk.Fields{Title: *title, Description: *description, Source: *source, Objective: *objective, GenAIRisk: *genai,
-		ExistingControls: *controls, Status: *status, ReviewDue: *review}
+		ExistingControls: *controls, Status: *status, ReviewDue: *review, TreatmentOption: *treatment, TreatmentPlan: *plan}
 	if f.Inherent, err = ratingArg("inherent", *inherent); err != nil {
 		return err
 	}

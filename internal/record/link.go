@@ -51,7 +51,7 @@ var Rules = []Rule{
 	{RelDependsOn, "depends on", "is depended on by", []Type{TypeSystem, TypeComponent}, []Type{TypeSystem, TypeComponent}, Refuse},
 	{RelEvidences, "evidences", "is evidenced by", []Type{TypeComponent}, []Type{TypeControl, TypeSystem}, Remove},
 	{RelMitigates, "mitigates", "is mitigated by", []Type{TypeControl, TypeSystem, TypeComponent}, []Type{TypeRisk}, Remove},
-	{RelTreats, "treats", "is treated by", []Type{}, []Type{}, Refuse},
+	{RelTreats, "treats", "is treated by", []Type{TypeControl}, []Type{TypeRisk}, Remove},
 	{RelAffects, "affects", "is affected by", nil, []Type{TypeSystem, TypeComponent, TypeControl}, Remove},
 	{RelCausedBy, "was caused by", "caused", nil, nil, Remove},
 	{RelFollowsUp, "follows up", "is followed up by", nil, nil, Remove},

@@ -35,7 +35,7 @@ func (s *Service) ExportCSV(ctx context.Context, orgID string, f Filter, w io.Wr
 	for _, a := range c.Axes {
 		header = append(header, "residual_"+a.Key)
 	}
-	header = append(header, "residual_level", "description", "criteria_version", "updated_at")
+	header = append(header, "residual_level", "treatment_option", "treatment_plan", "description", "criteria_version", "updated_at")
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -70,7 +70,7 @@ func (s *Service) ExportCSV(ctx context.Context, orgID string, f Filter, w io.Wr
 			row = append(row, rating(r.Inherent)...)
 			row = append(row, r.Inherent.Level, r.ExistingControls)
 			row = append(row, rating(r.Residual)...)
-			row = append(row, r.Residual.Level, r.Description, strconv.FormatInt(r.CriteriaVersion, 10), r.UpdatedAt.Format("2006-01-02T15:04:05Z"))
+			row = append(row, r.Residual.Level, r.TreatmentOption, r.TreatmentPlan, r.Description, strconv.FormatInt(r.CriteriaVersion, 10), r.UpdatedAt.Format("2006-01-02T15:04:05Z"))
 			if err := cw.Write(row); err != nil {
 				return err
 			}

@@ -18,6 +18,18 @@ const (
 	StatusClosed     = "closed"
 )
 
+// Treatment options (ISO/IEC 42001, 6.1.3): change the risk by controls, avoid it by not doing what
+// causes it, share it with another party (a supplier, an insurer), or retain it as it is.
+const (
+	TreatModify = "modify"
+	TreatAvoid  = "avoid"
+	TreatShare  = "share"
+	TreatRetain = "retain"
+)
+
+// TreatmentOptions lists the options in the order the UI offers them.
+var TreatmentOptions = []string{TreatModify, TreatAvoid, TreatShare, TreatRetain}
+
 // Statuses lists the statuses in the order the UI offers them.
 var Statuses = []string{StatusIdentified, StatusAssessed, StatusTreating, StatusClosed}
 
@@ -56,7 +68,12 @@ type Risk struct {
 	Inherent         Rating `json:"inherent"`
 	ExistingControls string `json:"existing_controls"`
 	Residual         Rating `json:"residual"`
-	Status           string `json:"status"`
+	// TreatmentOption is how the risk is treated (ISO/IEC 42001, 6.1.3): modify, avoid, share or retain;
+	// TreatmentPlan says how. The controls the treatment selects are linked to the risk ("treats"), its
+	// actions are tasks on it.
+	TreatmentOption string `json:"treatment_option,omitempty"`
+	TreatmentPlan   string `json:"treatment_plan,omitempty"`
+	Status          string `json:"status"`
 	// ReviewDue is the date (YYYY-MM-DD) by which the risk is to be reviewed; ReviewOverdue is set when
 	// it has passed and the risk is not closed.
 	ReviewDue     string `json:"review_due,omitempty"`
@@ -90,6 +107,8 @@ type Fields struct {
 	Inherent         RatingInput `json:"inherent"`
 	ExistingControls string      `json:"existing_controls"`
 	Residual         RatingInput `json:"residual"`
+	TreatmentOption  string      `json:"treatment_option"`
+	TreatmentPlan    string      `json:"treatment_plan"`
 	Status           string      `json:"status"`
 	ReviewDue        string      `json:"review_due"`
 }
@@ -104,6 +123,7 @@ type RatingInput struct {
 func FieldsOf(r *Risk) Fields {
 	return Fields{Title: r.Title, Description: r.Description, SystemID: r.SystemID, Source: r.Source, Objective: r.Objective,
 		GenAIRisk: r.GenAIRisk, OwnerID: r.OwnerID, ExistingControls: r.ExistingControls, Status: r.Status, ReviewDue: r.ReviewDue,
+		TreatmentOption: r.TreatmentOption, TreatmentPlan: r.TreatmentPlan,
 		Inherent: RatingInput{r.Inherent.Likelihood, r.Inherent.Consequences}, Residual: RatingInput{r.Residual.Likelihood, r.Residual.Consequences}}
 }
 

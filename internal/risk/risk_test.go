@@ -225,6 +225,7 @@ func TestTheRegisterHoldsRisksRatedAgainstTheCriteria(t *testing.T) {
 			Residual: rating(5, map[string]int{"society": 5})}, "residual.likelihood"},
 		{"assessed without a rating", risk.Fields{Title: "x", Source: "C.3.1", Status: risk.StatusAssessed}, "status"},
 		{"a bad review date", risk.Fields{Title: "x", Source: "C.3.1", ReviewDue: "next spring"}, "review_due"},
+		{"an unknown treatment", risk.Fields{Title: "x", Source: "C.3.1", TreatmentOption: "ignore"}, "treatment_option"},
 	} {
 		if _, err := f.sv.Risks.Create(priya, f.org.ID, tc.f); aims.ErrorCode(err) != aims.EINVALID || aims.ErrorField(err) != tc.field {
 			t.Errorf("%s: %v (field %q), want invalid %s", tc.name, err, aims.ErrorField(err), tc.field)
@@ -236,8 +237,13 @@ func TestTheRegisterHoldsRisksRatedAgainstTheCriteria(t *testing.T) {
 
 	upd := risk.FieldsOf(halluc)
 	upd.Status, upd.OwnerID = risk.StatusTreating, priyaID
+	if _, err := f.sv.Risks.Update(priya, f.org.ID, halluc.ID, upd, halluc.Version); aims.ErrorField(err) != "treatment_option" {
+		t.Errorf("treating without a treatment: %v", err)
+	}
+	upd.TreatmentOption, upd.TreatmentPlan = risk.TreatModify, "Answers cite their sources; a grounding check blocks unsupported claims."
 	changed, err := f.sv.Risks.Update(priya, f.org.ID, halluc.ID, upd, halluc.Version)
-	if err != nil || changed.Version != 2 || changed.Status != risk.StatusTreating || changed.OwnerName != "Person priya" {
+	if err != nil || changed.Version != 2 || changed.Status != risk.StatusTreating || changed.OwnerName != "Person priya" ||
+		changed.TreatmentOption != risk.TreatModify || changed.TreatmentPlan == "" {
 		t.Fatalf("update: %+v, %v", changed, err)
 	}
 	if _, err := f.sv.Risks.Update(priya, f.org.ID, halluc.ID, upd, halluc.Version); aims.ErrorCode(err) != aims.EPRECONDITION {
@@ -253,8 +259,27 @@ func TestTheRegisterHoldsRisksRatedAgainstTheCriteria(t *testing.T) {
 		!strings.Contains(aims.ErrorMessage(err), "R-1") {
 		t.Errorf("deleting a system with a risk: %v", err)
 	}
+	// The treatment selects controls: a control treats the risk, listed from both ends; deleting the
+	// risk removes the link.
+	if _, err := f.sv.Records.Link(priya, f.org.ID, record.NewLink{Relationship: "treats", From: "control:iso42001-2023/A.6.2.4",
+		To: "risk:" + bias.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.sv.Records.Link(priya, f.org.ID, record.NewLink{Relationship: "treats", From: "system:" + talent.ID,
+		To: "risk:" + bias.ID}); aims.ErrorField(err) != "from" {
+		t.Errorf("a system treating a risk: %v", err)
+	}
+	treating, _, err := f.sv.Records.List(context.Background(), f.org.ID, record.Filter{From: &record.Ref{Type: record.TypeControl,
+		ID: "iso42001-2023/A.6.2.4"}, Relationship: "treats"}, aims.Page{})
+	if err != nil || len(treating) != 1 || treating[0].To.Title != "R-1 The ranker favours one group of candidates" {
+		t.Errorf("what A.6.2.4 treats: %+v, %v", treating, err)
+	}
 	if err := f.sv.Risks.Delete(priya, f.org.ID, bias.ID); err != nil {
 		t.Fatal(err)
+	}
+	if left, _, err := f.sv.Records.List(context.Background(), f.org.ID, record.Filter{Relationship: "treats",
+		From: &record.Ref{Type: record.TypeControl, ID: "iso42001-2023/A.6.2.4"}}, aims.Page{}); err != nil || len(left) != 0 {
+		t.Errorf("the deleted risk's treatment link: %+v, %v", left, err)
 	}
 	// The heat maps follow every change, counted from the cells kept (no filter, a system) and from the
 	// risks themselves (other filters) alike; a closed risk leaves the open ones' map.

@@ -196,6 +196,13 @@ func (s *Service) apply(ctx context.Context, orgID string, c *Criteria, f Fields
 		return aims.FieldError("residual.likelihood", "The residual risk (%s) cannot be above the inherent risk (%s): controls do not add risk.",
 			c.Level(r.Residual.Level).Name, c.Level(r.Inherent.Level).Name)
 	}
+	r.TreatmentOption, r.TreatmentPlan = trim(f.TreatmentOption), trim(f.TreatmentPlan)
+	if r.TreatmentOption != "" && !slices.Contains(TreatmentOptions, r.TreatmentOption) {
+		return aims.FieldError("treatment_option", "Choose one of %s.", strings.Join(TreatmentOptions, ", "))
+	}
+	if err := aims.CheckText(r.TreatmentPlan, "treatment_plan", 5000, true); err != nil {
+		return err
+	}
 	r.CriteriaVersion = c.Version
 	r.Status = trim(f.Status)
 	switch {
@@ -207,6 +214,8 @@ func (s *Service) apply(ctx context.Context, orgID string, c *Criteria, f Fields
 		return aims.FieldError("status", "Choose one of %s.", strings.Join(Statuses, ", "))
 	case r.Status != StatusIdentified && r.Status != StatusClosed && !r.Inherent.Rated():
 		return aims.FieldError("status", "Rate the inherent risk before the risk is %s.", r.Status)
+	case r.Status == StatusTreating && r.TreatmentOption == "":
+		return aims.FieldError("treatment_option", "Say how the risk is treated (%s) before it is being treated.", strings.Join(TreatmentOptions, ", "))
 	}
 	if r.ReviewDue = trim(f.ReviewDue); r.ReviewDue != "" {
 		if d, err := time.Parse(time.DateOnly, r.ReviewDue); err != nil || d.Year() < 2000 || d.Year() > 2200 {

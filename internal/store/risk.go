@@ -88,7 +88,7 @@ func (db *DB) SaveCriteria(ctx context.Context, c *risk.Criteria) error {
 
 const riskSelect = `SELECT r.id, r.org_id, r.seq, r.title, r.description, r.system_id, COALESCE(s.name, ''), r.source, r.objective,
 	r.genai_risk, r.owner_id, COALESCE(u.name, ''), r.inherent_likelihood, r.inherent_consequences, r.inherent_level, r.existing_controls,
-	r.residual_likelihood, r.residual_consequences, r.residual_level, r.status, r.review_due, r.criteria_version, r.version,
+	r.residual_likelihood, r.residual_consequences, r.residual_level, r.treatment_option, r.treatment_plan, r.status, r.review_due, r.criteria_version, r.version,
 	r.created_by, r.created_at, r.updated_at, r.level_rank, r.review_key
 	FROM risks r LEFT JOIN systems s ON s.id = r.system_id AND s.org_id = r.org_id LEFT JOIN users u ON u.id = r.owner_id`
 
@@ -105,7 +105,7 @@ func scanRiskRow(s scanner) (riskRow, error) {
 	var row riskRow
 	if err := s.Scan(&r.ID, &r.OrgID, &r.Seq, &r.Title, &r.Description, &r.SystemID, &r.SystemName, &r.Source, &r.Objective,
 		&r.GenAIRisk, &r.OwnerID, &r.OwnerName, &r.Inherent.Likelihood, &ic, &r.Inherent.Level, &r.ExistingControls,
-		&r.Residual.Likelihood, &rc, &r.Residual.Level, &r.Status, &r.ReviewDue, &r.CriteriaVersion, &r.Version,
+		&r.Residual.Likelihood, &rc, &r.Residual.Level, &r.TreatmentOption, &r.TreatmentPlan, &r.Status, &r.ReviewDue, &r.CriteriaVersion, &r.Version,
 		&r.CreatedBy, &r.CreatedAt, &r.UpdatedAt, &row.rank, &row.reviewKey); err != nil {
 		return row, err
 	}
@@ -152,7 +152,7 @@ func riskCols(r *risk.Risk, c *risk.Criteria) []any {
 	return []any{r.Title, r.Description, r.SystemID, r.Source, r.Objective, r.GenAIRisk, r.OwnerID,
 		r.Inherent.Likelihood, consequences(r.Inherent.Consequences), worst(r.Inherent.Consequences), r.Inherent.Level, r.ExistingControls,
 		r.Residual.Likelihood, consequences(r.Residual.Consequences), worst(r.Residual.Consequences), r.Residual.Level,
-		r.Level(), c.Rank(r.Level()), r.Status, r.ReviewDue, reviewKey, r.CriteriaVersion}
+		r.TreatmentOption, r.TreatmentPlan, r.Level(), c.Rank(r.Level()), r.Status, r.ReviewDue, reviewKey, r.CriteriaVersion}
 }
 
 // CreateRisk stores r, numbered the organization's next risk, with its activity entry.
@@ -171,9 +171,9 @@ func (db *DB) CreateRisk(ctx context.Context, r *risk.Risk, c *risk.Criteria) er
 		}
 		if _, err := tx.q().exec(ctx, `INSERT INTO risks (id, org_id, seq, title, description, system_id, source, objective, genai_risk,
 			owner_id, inherent_likelihood, inherent_consequences, inherent_worst, inherent_level, existing_controls, residual_likelihood,
-			residual_consequences, residual_worst, residual_level, level, level_rank, status, review_due, review_key, criteria_version,
-			version, created_by, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`, args...); err != nil {
+			residual_consequences, residual_worst, residual_level, treatment_option, treatment_plan, level, level_rank, status, review_due,
+			review_key, criteria_version, version, created_by, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`, args...); err != nil {
 			if aims.ErrorCode(err) == aims.ECONFLICT {
 				return aims.Errorf(aims.ECONFLICT, "Another risk was registered at the same time; save again.")
 			}
@@ -198,7 +198,7 @@ func (db *DB) UpdateRisk(ctx context.Context, r *risk.Risk, c *risk.Criteria, if
 		res, err := tx.q().exec(ctx, `UPDATE risks SET title = ?, description = ?, system_id = ?, source = ?, objective = ?,
 			genai_risk = ?, owner_id = ?, inherent_likelihood = ?, inherent_consequences = ?, inherent_worst = ?, inherent_level = ?,
 			existing_controls = ?, residual_likelihood = ?, residual_consequences = ?, residual_worst = ?, residual_level = ?,
-			level = ?, level_rank = ?, status = ?, review_due = ?, review_key = ?, criteria_version = ?, version = version + 1,
+			treatment_option = ?, treatment_plan = ?, level = ?, level_rank = ?, status = ?, review_due = ?, review_key = ?, criteria_version = ?, version = version + 1,
 			updated_at = ? WHERE org_id = ? AND id = ? AND version = ?`, args...)
 		if err != nil {
 			return fmt.Errorf("cannot update the risk: %w", err)

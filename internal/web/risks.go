@@ -251,6 +251,7 @@ type RiskFormPage struct {
 	Owners     []*account.Membership
 	GenAIRisks []risk.Option
 	Statuses   []string
+	Treatments []string
 }
 
 // RiskForm is the risk form's values and errors.
@@ -279,7 +280,8 @@ func (RiskFormPage) Steps(steps []risk.Step) []int {
 
 // riskFormFields are the fields an error is shown beside.
 var riskFormFields = []string{"title", "description", "system_id", "source", "objective", "genai_risk", "owner_id", "inherent.likelihood",
-	"inherent.consequences", "existing_controls", "residual.likelihood", "residual.consequences", "status", "review_due"}
+	"inherent.consequences", "existing_controls", "residual.likelihood", "residual.consequences", "status", "review_due",
+	"treatment_option", "treatment_plan"}
 
 // readRiskForm reads the posted form; the caller has parsed it. A rating's consequences come in fields
 // named inherent_AXIS and residual_AXIS.
@@ -287,7 +289,7 @@ func readRiskForm(r *http.Request, c *risk.Criteria) RiskForm {
 	get := r.PostFormValue
 	f := RiskForm{Fields: risk.Fields{Title: get("title"), Description: get("description"), SystemID: get("system_id"), Source: get("source"),
 		Objective: get("objective"), GenAIRisk: get("genai_risk"), OwnerID: get("owner_id"), ExistingControls: get("existing_controls"),
-		Status: get("status"), ReviewDue: get("review_due")}}
+		Status: get("status"), ReviewDue: get("review_due"), TreatmentOption: get("treatment_option"), TreatmentPlan: get("treatment_plan")}}
 	for _, x := range []struct {
 		name string
 		in   *risk.RatingInput
@@ -316,7 +318,7 @@ func (w *Web) renderRiskForm(rw http.ResponseWriter, r *http.Request, v *visit, 
 		title = "Edit " + rk.Ref
 	}
 	p := RiskFormPage{Layout: w.layout(rw, r, v, title, risksPath), Risk: rk, Criteria: c, Form: f, GenAIRisks: w.Risks.GenAIRisks,
-		Statuses: risk.Statuses}
+		Statuses: risk.Statuses, Treatments: risk.TreatmentOptions}
 	if p.Systems, err = w.riskSystems(ctx, v); err != nil {
 		return err
 	}

@@ -70,8 +70,13 @@ func TestRisksInTheUI(t *testing.T) {
 	}
 	edit := url.Values{"version": {"1"}, "title": {"The ranker favours one group of candidates"}, "source": {"C.3.4"}, "system_id": {s.ID},
 		"owner_id": {priya.ID}, "inherent_likelihood": {"4"}, "inherent_individuals": {"5"}, "status": {"treating"}}
+	if res := p.post("/risks/"+rs[0].ID, edit); res.Status != http.StatusBadRequest || !strings.Contains(res.Body, `id="rk-treatment-error"`) {
+		t.Errorf("treating without a treatment: %d", res.Status)
+	}
+	edit.Set("treatment_option", "modify")
+	edit.Set("treatment_plan", "Re-weight the training data; review every shortlist.")
 	expect(t, p.post("/risks/"+rs[0].ID, edit), http.StatusSeeOther, "/risks/"+rs[0].ID)
-	mustContain(t, p.get("/risks/"+rs[0].ID), "R-1 is saved.", "of candidates", "treating")
+	mustContain(t, p.get("/risks/"+rs[0].ID), "R-1 is saved.", "of candidates", "treating", "modify Re-weight the training data")
 	stale := p.post("/risks/"+rs[0].ID, edit)
 	if stale.Status != http.StatusPreconditionFailed {
 		t.Errorf("a stale edit: %d", stale.Status)

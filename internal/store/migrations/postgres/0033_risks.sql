@@ -30,6 +30,8 @@ CREATE TABLE risks (
     residual_consequences  TEXT NOT NULL DEFAULT '{}',
     residual_worst         INTEGER NOT NULL DEFAULT 0,
     residual_level         TEXT NOT NULL DEFAULT '',
+    treatment_option       TEXT NOT NULL DEFAULT '',
+    treatment_plan         TEXT NOT NULL DEFAULT '',
     level                  TEXT NOT NULL DEFAULT '',
     level_rank             INTEGER NOT NULL DEFAULT -1,
     status                 TEXT NOT NULL,
