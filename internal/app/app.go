@@ -252,9 +252,7 @@ func (a *App) ScheduleDaily(ctx context.Context) error {
 func (a *App) Handler() http.Handler { return a.Server }
 
 // deleteRules applies, in order, the delete rules of several services to the records being deleted.
-type deleteRules []interface {
-	Deleting(ctx context.Context, orgID string, refs ...record.Ref) error
-}
+type deleteRules []record.DeleteRules
 
 func (rs deleteRules) Deleting(ctx context.Context, orgID string, refs ...record.Ref) error {
 	for _, r := range rs {

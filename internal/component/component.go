@@ -261,7 +261,7 @@ func (s *Service) DeleteComponent(ctx context.Context, orgID, id string) error {
 		if _, err := s.store.ComponentByID(ctx, orgID, id); err != nil {
 			return err
 		}
-		if err := deleting(ctx, s.Links, orgID, record.Ref{Type: record.TypeComponent, ID: id}); err != nil {
+		if err := record.ApplyDeleteRules(ctx, s.Links, orgID, record.Ref{Type: record.TypeComponent, ID: id}); err != nil {
 			return err
 		}
 		return s.store.DeleteComponent(ctx, orgID, id)

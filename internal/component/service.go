@@ -5,7 +5,6 @@ package component
 
 import (
 	"context"
-	"errors"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/record"
@@ -27,7 +26,7 @@ type Service struct {
 	WalkPage int
 	// Links applies the delete rules of the links of a component being deleted; app.NewServices sets it
 	// to the record service, and a Service without it refuses to delete.
-	Links system.LinkRules
+	Links record.DeleteRules
 }
 
 // NewService returns a Service over st.
@@ -57,13 +56,6 @@ type PageStore interface {
 	ComponentModelCardsPage(ctx context.Context, orgID, componentID string, p aims.Page) ([]*ModelCard, string, error)
 	// ComponentSystemsPage pages the systems that use a component, by name.
 	ComponentSystemsPage(ctx context.Context, orgID, componentID string, p aims.Page) ([]*SystemRef, string, error)
-}
-
-func deleting(ctx context.Context, l system.LinkRules, orgID string, refs ...record.Ref) error {
-	if l == nil {
-		return errors.New("component: no link rules wired; build the service with app.NewServices")
-	}
-	return l.Deleting(ctx, orgID, refs...)
 }
 
 // BOMsPage returns a page of the imported versions of system systemID's BOM, newest first, without

@@ -24,11 +24,8 @@ type Service struct {
 	Links LinkRules
 }
 
-// LinkRules applies the record links' delete rules inside the transaction that deletes the records. The
-// record service implements it.
-type LinkRules interface {
-	Deleting(ctx context.Context, orgID string, refs ...record.Ref) error
-}
+// LinkRules are the delete rules a framework's deletion applies to its controls: their links'.
+type LinkRules = record.DeleteRules
 
 // NewService returns the service over store.
 func NewService(store Store) *Service { return &Service{store: store} }

@@ -2,6 +2,7 @@ package record
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	"github.com/aimsproject/aims"
@@ -249,4 +250,20 @@ func (s *Service) deleting(ctx context.Context, orgID string, refs []Ref) error 
 			return s.store.DeleteRecordComments(ctx, orgID, refs)
 		}
 	}
+}
+
+// DeleteRules keep other records whole while records are deleted, inside the transaction that deletes
+// them: the links' delete rules (this Service) and refusals of other capabilities (a system that risks
+// are of). app.NewServices gives each service that deletes records the rules it needs.
+type DeleteRules interface {
+	Deleting(ctx context.Context, orgID string, refs ...Ref) error
+}
+
+// ApplyDeleteRules applies rules to refs; a service built without them (not by app.NewServices) refuses
+// to delete rather than leave links to nothing.
+func ApplyDeleteRules(ctx context.Context, rules DeleteRules, orgID string, refs ...Ref) error {
+	if rules == nil {
+		return errors.New("record: no delete rules wired; build the service with app.NewServices")
+	}
+	return rules.Deleting(ctx, orgID, refs...)
 }

@@ -282,3 +282,21 @@ func TestDeletingAFrameworkRemovesItsControlsLinks(t *testing.T) {
 		t.Errorf("links after deleting the framework: %q", got)
 	}
 }
+
+// TestDeletingWithoutRulesIsRefused: a service built without its delete rules (not by app.NewServices)
+// refuses to delete instead of leaving links to nothing.
+func TestDeletingWithoutRulesIsRefused(t *testing.T) {
+	t.Parallel()
+	if err := record.ApplyDeleteRules(context.Background(), nil, "org", record.Ref{Type: record.TypeSystem, ID: "x"}); err == nil {
+		t.Fatal("deleting without delete rules was allowed")
+	}
+	f := newFixture(t)
+	talent := f.system(t, f.org.ID, "TalentMatch")
+	f.link(t, "implements", talent, "control:iso42001-2023/A.6.2.4")
+	if err := record.ApplyDeleteRules(f.ctx, f.sv.Records, f.org.ID, *ref(t, talent)); err != nil {
+		t.Fatalf("the record service's rules: %v", err)
+	}
+	if got := f.list(t, record.Filter{Record: ref(t, talent)}); len(got) != 0 {
+		t.Errorf("links left after the rules ran: %q", got)
+	}
+}

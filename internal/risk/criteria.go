@@ -284,12 +284,6 @@ func (c *Criteria) Level(key string) *Level {
 	return nil
 }
 
-// AcceptableLevel reports whether a risk of level key may be retained without treatment.
-func (c *Criteria) AcceptableLevel(key string) bool {
-	i := c.rank(key)
-	return i >= 0 && i <= c.rank(c.Acceptable)
-}
-
 // Rate returns the level of likelihood l and the consequences cs (by axis key): the worst level over the
 // axes rated. EINVALID on field when a rating is out of the scales or an axis is unknown; "" when nothing
 // is rated yet (likelihood 0 and no consequence).

@@ -25,9 +25,7 @@ type Service struct {
 	GenAIRisks []Option
 	// Links applies the delete rules of a deleted risk's links; Tasks gives risk owners their tasks
 	// (reassessment after the criteria change). app.NewServices sets both to the record service.
-	Links interface {
-		Deleting(ctx context.Context, orgID string, refs ...record.Ref) error
-	}
+	Links record.DeleteRules
 	Tasks interface {
 		CreateTask(ctx context.Context, orgID string, n record.NewTask) (*record.Task, error)
 	}
@@ -337,10 +335,7 @@ func (s *Service) Delete(ctx context.Context, orgID, id string) error {
 		if _, err := s.store.RiskByID(ctx, orgID, id); err != nil {
 			return err
 		}
-		if s.Links == nil {
-			return errors.New("risk: no link rules wired; build the service with app.NewServices")
-		}
-		if err := s.Links.Deleting(ctx, orgID, record.Ref{Type: record.TypeRisk, ID: id}); err != nil {
+		if err := record.ApplyDeleteRules(ctx, s.Links, orgID, record.Ref{Type: record.TypeRisk, ID: id}); err != nil {
 			return err
 		}
 		return s.store.DeleteRisk(ctx, orgID, id)

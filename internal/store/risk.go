@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/activity"
@@ -39,17 +40,17 @@ func (db *DB) Criteria(ctx context.Context, orgID string, version int64) (*risk.
 
 func scanCriteria(s scanner) (*risk.Criteria, error) {
 	var c risk.Criteria
-	var body string
+	var body, by string
 	var v int64
-	var by string
-	var at = &c.CreatedAt
-	if err := s.Scan(&v, &body, &by, at); err != nil {
+	var at time.Time
+	if err := s.Scan(&v, &body, &by, &at); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(body), &c); err != nil {
 		return nil, err
 	}
-	c.Version, c.CreatedBy, c.CreatedAt = v, by, c.CreatedAt.UTC()
+	// The columns are the record of the version; the body holds the criteria themselves.
+	c.Version, c.CreatedBy, c.CreatedAt = v, by, at.UTC()
 	return &c, nil
 }
 

@@ -2,7 +2,6 @@ package system
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/aimsproject/aims"
@@ -25,18 +24,8 @@ type Service struct {
 	Links LinkRules
 }
 
-// LinkRules applies the record links' delete rules inside the transaction that deletes the records: it
-// removes their links or refuses the delete (ECONFLICT). The record service implements it.
-type LinkRules interface {
-	Deleting(ctx context.Context, orgID string, refs ...record.Ref) error
-}
-
-func deleting(ctx context.Context, l LinkRules, orgID string, refs ...record.Ref) error {
-	if l == nil {
-		return errors.New("system: no link rules wired; build the service with app.NewServices")
-	}
-	return l.Deleting(ctx, orgID, refs...)
-}
+// LinkRules are the delete rules a system's deletion applies: its links' and the register's.
+type LinkRules = record.DeleteRules
 
 // NewService returns a Service over st.
 func NewService(st Store) *Service { return &Service{store: st} }
@@ -161,7 +150,7 @@ func (s *Service) Delete(ctx context.Context, orgID, id string) error {
 		if _, err := s.store.SystemByID(ctx, orgID, id); err != nil {
 			return err
 		}
-		if err := deleting(ctx, s.Links, orgID, record.Ref{Type: record.TypeSystem, ID: id}); err != nil {
+		if err := record.ApplyDeleteRules(ctx, s.Links, orgID, record.Ref{Type: record.TypeSystem, ID: id}); err != nil {
 			return err
 		}
 		return s.store.DeleteSystem(ctx, orgID, id)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
-	"reflect"
 	"strings"
 	"time"
 
@@ -122,7 +121,7 @@ func (w *Web) funcs() template.FuncMap {
 		"thousands": aims.Thousands,
 		// inc is i+1: the step number of a scale's i-th step; list makes a list of its arguments;
 		// optionName names a risk source or objective by its key.
-		"inc":        func(i any) int64 { return reflect.ValueOf(i).Int() + 1 },
+		"inc":        func(i int) int { return i + 1 },
 		"list":       func(xs ...string) []string { return xs },
 		"optionName": risk.OptionName,
 		// riskLabel names an EU AI Act risk class ("High-risk").

@@ -111,11 +111,7 @@ func (w *Web) risksPage(rw http.ResponseWriter, r *http.Request, v *visit) error
 	if err != nil {
 		return err
 	}
-	c, err := w.Risks.Criteria(ctx, v.org.ID)
-	if err != nil {
-		return err
-	}
-	p := RisksPage{Layout: w.layout(rw, r, v, "Risk register", risksPath), Criteria: c, Risks: rs, Filter: f, Statuses: risk.Statuses,
+	p := RisksPage{Layout: w.layout(rw, r, v, "Risk register", risksPath), Risks: rs, Filter: f, Statuses: risk.Statuses,
 		Later: cursor != "", CanCreate: v.may(aims.ActionCreate, aims.ResRisk)}
 	if next != "" {
 		p.NextHref = risksPath + "?" + f.Query(next)
@@ -125,6 +121,8 @@ func (w *Web) risksPage(rw http.ResponseWriter, r *http.Request, v *visit) error
 		if err != nil {
 			return err
 		}
+		c := h.Criteria // the current criteria, which the page shows its levels by
+		p.Criteria = c
 		title := "Inherent risk"
 		if residual {
 			title = "Residual risk"
@@ -267,15 +265,6 @@ func (f RiskForm) Consequence(residual bool, axis string) int {
 		return f.Residual.Consequences[axis]
 	}
 	return f.Inherent.Consequences[axis]
-}
-
-// Steps numbers the steps of a scale from 1, for the form's choices.
-func (RiskFormPage) Steps(steps []risk.Step) []int {
-	out := make([]int, len(steps))
-	for i := range steps {
-		out[i] = i + 1
-	}
-	return out
 }
 
 // riskFormFields are the fields an error is shown beside.
@@ -446,6 +435,9 @@ func (p RiskCriteriaPage) LevelName(key string) string { return levelName(p.Crit
 
 // LevelClass is the class that colours level key.
 func (p RiskCriteriaPage) LevelClass(key string) string { return levelClass(p.Criteria, key) }
+
+// NextVersion is the version saving a change makes.
+func (p RiskCriteriaPage) NextVersion() int64 { return p.Criteria.Version + 1 }
 
 // Rows are the matrix's rows, highest likelihood first, as the page draws it.
 func (p RiskCriteriaPage) Rows() []CriteriaRow {
