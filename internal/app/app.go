@@ -159,6 +159,8 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	sv.Records.Now, sv.Records.Events = db.Now, sv.Notify
 	sv.Risks = risk.NewService(db)
 	sv.Risks.Links, sv.Risks.Tasks, sv.Risks.Now = sv.Records, sv.Records, db.Now
+	sv.Records.LinkHooks = append(sv.Records.LinkHooks, sv.Risks)
+	sv.Risks.Events = sv.Notify
 	if f := cat.Framework(framework.NIST600); f != nil {
 		for _, r := range f.Requirements {
 			sv.Risks.GenAIRisks = append(sv.Risks.GenAIRisks, risk.Option{Key: r.Ref, Name: r.Title})
@@ -203,6 +205,9 @@ func New(db *store.DB, o Options) (*App, error) {
 	handlers := sender.Handlers()
 	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
 		if _, err := a.Records.RemindTasks(ctx, db, db.Now()); err != nil {
+			return err
+		}
+		if _, err := a.Risks.EscalateActions(ctx, db, db.Now()); err != nil {
 			return err
 		}
 		return sender.SendDigests(ctx)

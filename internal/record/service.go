@@ -76,6 +76,23 @@ type Service struct {
 	// Events, when set, is told of each link, comment and task in the transaction that makes it, so that
 	// webhooks and e-mails go out exactly when the change is stored (app.NewServices sets it).
 	Events Publisher
+	// LinkHooks are told of each link made or removed, in the transaction that makes or removes it; an
+	// error undoes the change. The risk service voids the acceptance of a risk whose treatment changes.
+	LinkHooks []LinkHook
+}
+
+// LinkHook is told of a link made (created) or removed.
+type LinkHook interface {
+	LinkChanged(ctx context.Context, orgID string, l *Link, created bool) error
+}
+
+func (s *Service) linkChanged(ctx context.Context, orgID string, l *Link, created bool) error {
+	for _, h := range s.LinkHooks {
+		if err := h.LinkChanged(ctx, orgID, l, created); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Publisher queues the messages of an event; notify.Service implements it.
@@ -143,6 +160,9 @@ func (s *Service) Link(ctx context.Context, orgID string, n NewLink) (*Link, err
 		if err != nil {
 			return err
 		}
+		if err := s.linkChanged(ctx, orgID, l, true); err != nil {
+			return err
+		}
 		return s.publish(ctx, orgID, notify.Event{Type: notify.EventLinkCreated, Data: l})
 	})
 	if err != nil {
@@ -161,10 +181,14 @@ func (s *Service) Unlink(ctx context.Context, orgID, id string) error {
 		return aims.Errorf(aims.ENOTFOUND, "No such link.")
 	}
 	return s.store.Atomically(ctx, func(ctx context.Context) error {
-		if _, err := s.store.LinkByID(ctx, orgID, id); err != nil {
+		l, err := s.store.LinkByID(ctx, orgID, id)
+		if err != nil {
 			return err
 		}
-		return s.store.DeleteLinks(ctx, orgID, []string{id})
+		if err := s.store.DeleteLinks(ctx, orgID, []string{id}); err != nil {
+			return err
+		}
+		return s.linkChanged(ctx, orgID, l, false)
 	})
 }
 

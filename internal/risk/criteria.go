@@ -33,6 +33,8 @@ type Criteria struct {
 	// Annex C's by default); the organization may add its own.
 	Sources    []Option `json:"sources"`
 	Objectives []Option `json:"objectives"`
+	// Escalation says when overdue treatment actions reach beyond their owner.
+	Escalation Escalation `json:"escalation"`
 	// Note says why this version was made.
 	Note      string    `json:"note"`
 	CreatedBy string    `json:"created_by"`
@@ -55,6 +57,14 @@ type Option struct {
 type Axis struct {
 	Key  string `json:"key"`
 	Name string `json:"name"`
+}
+
+// Escalation is how many days after its due date an overdue action on a risk (a task on it) is told to
+// the risk's owner, and then to the organization's owners (the AIMS owners). The action's owner is
+// reminded from the first day, as every task's owner is. Zero keeps that step from happening.
+type Escalation struct {
+	RiskOwnerDays int `json:"risk_owner_days"`
+	AIMSOwnerDays int `json:"aims_owner_days"`
 }
 
 // Level is a risk level: its key, name, and the least role that may accept a residual risk of it.
@@ -103,7 +113,8 @@ func Default() *Criteria {
 			{"C.2.3", "Availability and quality of training and test data"}, {"C.2.4", "Environmental impact"}, {"C.2.5", "Fairness"},
 			{"C.2.6", "Maintainability"}, {"C.2.7", "Privacy"}, {"C.2.8", "Robustness"}, {"C.2.9", "Safety"}, {"C.2.10", "Security"},
 			{"C.2.11", "Transparency and explainability"}},
-		Note: "The default criteria aims starts every organization with: review them before the first assessment.",
+		Escalation: Escalation{RiskOwnerDays: 7, AIMSOwnerDays: 21},
+		Note:       "The default criteria aims starts every organization with: review them before the first assessment.",
 	}
 	for l := 1; l <= 5; l++ {
 		row := make([]string, 5)
@@ -255,8 +266,32 @@ func (c *Criteria) check() error {
 	if !levels[c.Acceptable] {
 		return aims.FieldError("acceptable", "Name the highest level that may be retained without treatment, by its key.")
 	}
+	e := c.Escalation
+	for _, d := range []struct {
+		field string
+		days  int
+	}{{"escalation.risk_owner_days", e.RiskOwnerDays}, {"escalation.aims_owner_days", e.AIMSOwnerDays}} {
+		if d.days < 0 || d.days > 365 {
+			return aims.FieldError(d.field, "Give the days after the due date, 1 to 365, or 0 for never.")
+		}
+	}
+	if e.RiskOwnerDays > 0 && e.AIMSOwnerDays > 0 && e.AIMSOwnerDays <= e.RiskOwnerDays {
+		return aims.FieldError("escalation.aims_owner_days", "The AIMS owners hear of an overdue action after its risk's owner: give more than %d days.", e.RiskOwnerDays)
+	}
 	c.Note = strings.TrimSpace(c.Note)
 	return aims.CheckText(c.Note, "note", 1000, true)
+}
+
+// Above reports whether level key is above the acceptable level: a risk at it needs treatment and a
+// formal acceptance of what is left.
+func (c *Criteria) Above(key string) bool { return key != "" && c.rank(key) > c.rank(c.Acceptable) }
+
+// RatingChanged reports whether c rates risks differently from o: other scales, axes, levels, matrix or
+// acceptable level. Changing only the lists, the escalation or the note asks for no reassessment.
+func (c *Criteria) RatingChanged(o *Criteria) bool {
+	return !slices.Equal(c.Likelihood, o.Likelihood) || !slices.Equal(c.Consequence, o.Consequence) || !slices.Equal(c.Axes, o.Axes) ||
+		!slices.Equal(c.Levels, o.Levels) || c.Acceptable != o.Acceptable ||
+		!slices.EqualFunc(c.Matrix, o.Matrix, func(a, b []string) bool { return slices.Equal(a, b) })
 }
 
 func validKey(k string) bool {

@@ -78,6 +78,13 @@ type Risk struct {
 	// it has passed and the risk is not closed.
 	ReviewDue     string `json:"review_due,omitempty"`
 	ReviewOverdue bool   `json:"review_overdue"`
+	// Controls counts the controls the treatment selects (the "treats" links to the risk).
+	Controls int `json:"controls"`
+	// AcceptedID names the standing acceptance of the risk (empty: none); Accepted says there is one,
+	// and Acceptance is it, on reading one risk.
+	AcceptedID string      `json:"-"`
+	Accepted   bool        `json:"accepted"`
+	Acceptance *Acceptance `json:"acceptance,omitempty"`
 	// CriteriaVersion is the version of the criteria the ratings were made with.
 	CriteriaVersion int64     `json:"criteria_version"`
 	Version         int64     `json:"version"`
@@ -152,6 +159,7 @@ var Sorts = []string{"level", "ref", "review"}
 // ENOTFOUND. Every change writes its activity entry in the same transaction.
 type Store interface {
 	aims.Transactor
+	AcceptanceStore
 	// Criteria returns the organization's criteria of version (0: the newest); ENOTFOUND when it has
 	// saved none.
 	Criteria(ctx context.Context, orgID string, version int64) (*Criteria, error)

@@ -29,6 +29,8 @@ type Service struct {
 	Tasks interface {
 		CreateTask(ctx context.Context, orgID string, n record.NewTask) (*record.Task, error)
 	}
+	// Events, when set, queues the e-mails of escalated actions (app.NewServices sets it).
+	Events Publisher
 	// Now tells the date reviews are overdue on; NewService sets it to aims.Now.
 	Now aims.Clock
 }
@@ -99,17 +101,19 @@ const maxReassess = 500
 // SaveCriteria checks c and stores it as orgID's next version of the criteria. basedOn is the version
 // the change was made from (0 for the default): ECONFLICT when another was saved since. The open risks
 // rated with an older version are listed, and each owner gets a task to reassess theirs (due in 30
-// days), in the same transaction.
+// days), in the same transaction; unless the new version rates risks as the old one did (only its lists,
+// escalation or note changed).
 func (s *Service) SaveCriteria(ctx context.Context, orgID string, c *Criteria, basedOn int64) (*Reassessment, error) {
 	if err := c.check(); err != nil {
 		return nil, err
 	}
 	c.OrgID = orgID
-	out := &Reassessment{Criteria: c}
+	out := &Reassessment{Criteria: c, Risks: []*Risk{}, Tasks: []*record.Task{}}
 	err := s.store.Atomically(ctx, func(ctx context.Context) error {
 		cur, err := s.store.Criteria(ctx, orgID, 0)
 		switch {
 		case aims.ErrorCode(err) == aims.ENOTFOUND:
+			cur = Default()
 			if basedOn != 0 {
 				return aims.Errorf(aims.ECONFLICT, "The risk criteria have no version %d; reload them and change them again.", basedOn)
 			}
@@ -122,6 +126,9 @@ func (s *Service) SaveCriteria(ctx context.Context, orgID string, c *Criteria, b
 		c.CreatedBy = aims.ActorFrom(ctx).Name
 		if err := s.store.SaveCriteria(ctx, c); err != nil {
 			return err
+		}
+		if !c.RatingChanged(cur) {
+			return nil // the same ratings: nothing to reassess
 		}
 		rs, err := s.store.RisksBefore(ctx, orgID, c.Version, maxReassess+1)
 		if err != nil {
@@ -310,7 +317,7 @@ func (s *Service) Update(ctx context.Context, orgID, id string, f Fields, ifVers
 		if err != nil {
 			return err
 		}
-		owner := r.OwnerID
+		owner, before := r.OwnerID, *r
 		if err := s.apply(ctx, orgID, c, f, r); err != nil {
 			return err
 		}
@@ -320,7 +327,13 @@ func (s *Service) Update(ctx context.Context, orgID, id string, f Fields, ifVers
 				return err
 			}
 		}
-		return s.store.UpdateRisk(ctx, r, c, r.Version)
+		if err := s.store.UpdateRisk(ctx, r, c, r.Version); err != nil {
+			return err
+		}
+		if why := material(c, &before, r); why != "" {
+			return s.void(ctx, r, why)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -350,6 +363,11 @@ func (s *Service) Risk(ctx context.Context, orgID, id string) (*Risk, error) {
 	r, err := s.store.RiskByID(ctx, orgID, id)
 	if err != nil {
 		return nil, err
+	}
+	if r.AcceptedID != "" {
+		if r.Acceptance, err = s.store.AcceptanceByID(ctx, orgID, r.AcceptedID); err != nil {
+			return nil, err
+		}
 	}
 	s.judge(r)
 	return r, nil
@@ -397,6 +415,7 @@ func (f *Filter) check() error {
 }
 
 func (s *Service) judge(r *Risk) {
+	r.Accepted = r.AcceptedID != ""
 	r.ReviewOverdue = r.Status != StatusClosed && r.ReviewDue != "" && r.ReviewDue < s.today()
 }
 

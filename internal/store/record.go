@@ -141,6 +141,9 @@ func (db *DB) CreateLink(ctx context.Context, l *record.Link) error {
 		if err != nil {
 			return fmt.Errorf("cannot store link: %w", err)
 		}
+		if err := tx.countTreats(ctx, l, 1); err != nil {
+			return err
+		}
 		return tx.record(ctx, l.OrgID, activity.ActionCreate, "link", l.ID, nil, l)
 	})
 }
@@ -170,6 +173,9 @@ func (db *DB) DeleteLinks(ctx context.Context, orgID string, ids []string) error
 			}
 			if _, err := tx.q().exec(ctx, `DELETE FROM links WHERE org_id = ? AND id = ?`, orgID, id); err != nil {
 				return fmt.Errorf("cannot delete link: %w", err)
+			}
+			if err := tx.countTreats(ctx, before, -1); err != nil {
+				return err
 			}
 			if err := tx.record(ctx, orgID, activity.ActionDelete, "link", id, before, nil); err != nil {
 				return err

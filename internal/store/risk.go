@@ -90,7 +90,7 @@ func (db *DB) SaveCriteria(ctx context.Context, c *risk.Criteria) error {
 const riskSelect = `SELECT r.id, r.org_id, r.seq, r.title, r.description, r.system_id, COALESCE(s.name, ''), r.source, r.objective,
 	r.genai_risk, r.owner_id, COALESCE(u.name, ''), r.inherent_likelihood, r.inherent_consequences, r.inherent_level, r.existing_controls,
 	r.residual_likelihood, r.residual_consequences, r.residual_level, r.treatment_option, r.treatment_plan, r.status, r.review_due, r.criteria_version, r.version,
-	r.created_by, r.created_at, r.updated_at, r.level_rank, r.review_key
+	r.created_by, r.created_at, r.updated_at, r.accepted_id, r.treat_controls, r.level_rank, r.review_key
 	FROM risks r LEFT JOIN systems s ON s.id = r.system_id AND s.org_id = r.org_id LEFT JOIN users u ON u.id = r.owner_id`
 
 // riskRow is a risk as read, with the keys of its orders.
@@ -107,7 +107,7 @@ func scanRiskRow(s scanner) (riskRow, error) {
 	if err := s.Scan(&r.ID, &r.OrgID, &r.Seq, &r.Title, &r.Description, &r.SystemID, &r.SystemName, &r.Source, &r.Objective,
 		&r.GenAIRisk, &r.OwnerID, &r.OwnerName, &r.Inherent.Likelihood, &ic, &r.Inherent.Level, &r.ExistingControls,
 		&r.Residual.Likelihood, &rc, &r.Residual.Level, &r.TreatmentOption, &r.TreatmentPlan, &r.Status, &r.ReviewDue, &r.CriteriaVersion, &r.Version,
-		&r.CreatedBy, &r.CreatedAt, &r.UpdatedAt, &row.rank, &row.reviewKey); err != nil {
+		&r.CreatedBy, &r.CreatedAt, &r.UpdatedAt, &r.AcceptedID, &r.Controls, &row.rank, &row.reviewKey); err != nil {
 		return row, err
 	}
 	for _, x := range []struct {
