@@ -157,6 +157,8 @@ var allowedRoles = map[string]string{
 	"GET /api/v1/risks/{id}":                       "owner admin manager contributor auditor viewer",
 	"PATCH /api/v1/risks/{id}":                     "owner admin manager contributor",
 	"DELETE /api/v1/risks/{id}":                    "owner admin manager",
+	"POST /api/v1/risks/{id}/acceptance":           "owner admin manager contributor",
+	"GET /api/v1/risks/{id}/acceptances":           "owner admin manager contributor auditor viewer",
 	"GET /api/v1/tasks":                            "owner admin manager contributor auditor viewer",
 	"POST /api/v1/tasks":                           "owner admin manager contributor",
 	"GET /api/v1/tasks/{id}":                       "owner admin manager contributor auditor viewer",

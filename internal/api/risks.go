@@ -274,3 +274,45 @@ func (a *API) exportRisks(w http.ResponseWriter, r *http.Request) error {
 	}
 	return err
 }
+
+// acceptRisk answers POST /api/v1/risks/{id}/acceptance: the caller formally accepts the risk as it
+// stands, if their role may accept its level.
+func (a *API) acceptRisk(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Risk")
+	if err != nil {
+		return err
+	}
+	version, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Note string `json:"note"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	acc, err := a.Risks.Accept(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, in.Note, version)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/risks/"+id+"/acceptances")
+	return writeJSON(w, http.StatusCreated, acc)
+}
+
+// listRiskAcceptances answers GET /api/v1/risks/{id}/acceptances: standing and voided, newest first.
+func (a *API) listRiskAcceptances(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Risk")
+	if err != nil {
+		return err
+	}
+	p, err := page(r)
+	if err != nil {
+		return err
+	}
+	as, next, err := a.Risks.Acceptances(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, p)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, List[*risk.Acceptance]{Items: items(as), NextCursor: next})
+}

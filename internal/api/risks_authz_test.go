@@ -95,6 +95,25 @@ func (e *env) risksMatrixCall(t *testing.T, method, path string, caller *member,
 				}
 			}
 		}, true
+	case "POST /api/v1/risks/{id}/acceptance":
+		// A low risk, retained: a contributor may accept it.
+		r, err := e.Risks.Create(e.Ctx, tg.org.ID, risk.Fields{Title: "Typos in answers " + aims.NewID(), Source: "C.3.6",
+			Inherent: risk.RatingInput{Likelihood: 1, Consequences: map[string]int{"organization": 2}}, TreatmentOption: risk.TreatRetain})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.path = "/api/v1/risks/" + r.ID + "/acceptance"
+		c.body = map[string]any{"note": "Retained by " + string(caller.Role)}
+		return c, func(t *testing.T, _ *response, changed bool) {
+			now, err := e.Risks.Risk(e.Ctx, tg.org.ID, r.ID)
+			if err != nil || changed != now.Accepted {
+				t.Errorf("the risk after the call: accepted %v, %v (changed %v)", now.Accepted, err, changed)
+			}
+		}, true
+	case "GET /api/v1/risks/{id}/acceptances":
+		r := e.seedRisk(t, tg.org.ID)
+		c.path = "/api/v1/risks/" + r.ID + "/acceptances"
+		return c, func(t *testing.T, _ *response, _ bool) {}, true
 	}
 	return c, nil, false
 }

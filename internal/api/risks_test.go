@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -141,4 +142,47 @@ func TestRisksThroughTheAPI(t *testing.T) {
 	}
 	e.do(t, "DELETE", "/api/v1/risks/"+bias.ID, maya.Token, nil).want(t, 204)
 	e.do(t, "DELETE", "/api/v1/systems/"+s.ID, maya.Token, nil).want(t, 204)
+}
+
+// TestRiskAcceptanceThroughTheAPI: a manager accepts a treated medium risk; a contributor may not; an
+// untreated risk, a second acceptance and a stale If-Match are refused; a change of the residual level
+// voids the acceptance, which the history keeps with its reason.
+func TestRiskAcceptanceThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acme := e.org(t, "acme")
+	maya := e.member(t, acme, aims.RoleManager)
+	priya := e.member(t, acme, aims.RoleContributor)
+	var r risk.Risk
+	e.do(t, "POST", "/api/v1/risks", priya.Token, map[string]any{"title": "Chatbot leaks order data", "source": "C.3.4", "owner_id": priya.User.ID,
+		"inherent": map[string]any{"likelihood": 3, "consequences": map[string]int{"individuals": 4}},
+		"residual": map[string]any{"likelihood": 2, "consequences": map[string]int{"individuals": 3}}}).want(t, 201).decode(t, &r)
+	path := "/api/v1/risks/" + r.ID + "/acceptance"
+	e.do(t, "POST", path, maya.Token, map[string]any{"note": "ok"}).want(t, 409)
+	e.do(t, "PATCH", "/api/v1/risks/"+r.ID, priya.Token, map[string]any{"treatment_option": "modify", "treatment_plan": "Filter outputs."}).
+		want(t, 200).decode(t, &r)
+	e.do(t, "POST", path, priya.Token, map[string]any{"note": "ok"}).want(t, 403)
+	e.do(t, "POST", path, maya.Token, map[string]any{"note": "ok"}, "If-Match", `"1"`).want(t, 412)
+	e.send(t, call{method: "POST", path: path, token: maya.Token, body: map[string]any{"note": 5}, offContract: true}).want(t, 400)
+	e.do(t, "POST", "/api/v1/risks/"+aims.NewID()+"/acceptance", maya.Token, map[string]any{}).want(t, 404)
+	var a risk.Acceptance
+	res := e.do(t, "POST", path, maya.Token, map[string]any{"note": "Filtered; residual medium accepted."}, "If-Match", `"`+strconv.FormatInt(r.Version, 10)+`"`).
+		want(t, 201)
+	res.decode(t, &a)
+	if a.Level != "medium" || a.AcceptedByID != maya.User.ID || a.Role != aims.RoleManager || a.CriteriaVersion != 1 || !a.Standing() {
+		t.Errorf("acceptance: %+v", a)
+	}
+	e.do(t, "POST", path, maya.Token, map[string]any{}).want(t, 409)
+	e.do(t, "GET", "/api/v1/risks/"+r.ID, priya.Token, nil).want(t, 200).decode(t, &r)
+	if !r.Accepted || r.Acceptance == nil || r.Acceptance.ID != a.ID {
+		t.Errorf("the accepted risk: %+v", r)
+	}
+	e.do(t, "PATCH", "/api/v1/risks/"+r.ID, priya.Token, map[string]any{"residual": map[string]any{"likelihood": 1,
+		"consequences": map[string]int{"individuals": 3}}}).want(t, 200).decode(t, &r)
+	e.send(t, call{method: "GET", path: "/api/v1/risks/" + r.ID + "/acceptances?cursor=%21", token: priya.Token, offContract: true}).want(t, 400)
+	var list struct{ Items []risk.Acceptance }
+	e.do(t, "GET", "/api/v1/risks/"+r.ID+"/acceptances?limit=5", priya.Token, nil).want(t, 200).decode(t, &list)
+	if r.Accepted || len(list.Items) != 1 || list.Items[0].Standing() || !strings.Contains(list.Items[0].VoidReason, "residual level medium → low") {
+		t.Errorf("after the residual level changed: accepted %v, history %+v", r.Accepted, list.Items)
+	}
 }

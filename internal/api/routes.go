@@ -123,6 +123,8 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/v1/risks/{id}", Action: read, Resource: aims.ResRisk, Handle: a.getRisk},
 		{Method: http.MethodPatch, Path: "/api/v1/risks/{id}", Action: update, Resource: aims.ResRisk, Handle: a.updateRisk},
 		{Method: http.MethodDelete, Path: "/api/v1/risks/{id}", Action: del, Resource: aims.ResRisk, Handle: a.deleteRisk},
+		{Method: http.MethodPost, Path: "/api/v1/risks/{id}/acceptance", Action: update, Resource: aims.ResRisk, Handle: a.acceptRisk},
+		{Method: http.MethodGet, Path: "/api/v1/risks/{id}/acceptances", Action: read, Resource: aims.ResRisk, Handle: a.listRiskAcceptances},
 		{Method: http.MethodGet, Path: "/api/v1/webhooks", Action: read, Resource: aims.ResWebhook, Handle: a.listWebhooks},
 		{Method: http.MethodPost, Path: "/api/v1/webhooks", Action: create, Resource: aims.ResWebhook, Handle: a.createWebhook},
 		{Method: http.MethodGet, Path: "/api/v1/webhooks/{id}", Action: read, Resource: aims.ResWebhook, Handle: a.getWebhook},

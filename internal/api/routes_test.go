@@ -37,6 +37,7 @@ var sampleBodies = map[string]any{
 	"PATCH /api/v1/comments/{id}":                       map[string]any{"resolved": true},
 	"POST /api/v1/risks":                                map[string]any{"title": "Drift", "source": "C.3.6"},
 	"PATCH /api/v1/risks/{id}":                          map[string]any{"status": "closed"},
+	"POST /api/v1/risks/{id}/acceptance":                map[string]any{"note": "Accepted."},
 	"POST /api/v1/risk-criteria/versions": map[string]any{"likelihood": risk.Default().Likelihood, "consequence": risk.Default().Consequence,
 		"axes": risk.Default().Axes, "levels": risk.Default().Levels, "matrix": risk.Default().Matrix, "acceptable": "low",
 		"sources": risk.Default().Sources, "objectives": risk.Default().Objectives, "based_on": 0},

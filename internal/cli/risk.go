@@ -9,6 +9,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/api"
@@ -17,7 +18,7 @@ import (
 	"github.com/aimsproject/aims/internal/store"
 )
 
-const riskUsage = "usage: aims risk add|list|export|heatmap|criteria --org SLUG ..."
+const riskUsage = "usage: aims risk add|list|accept|acceptances|export|heatmap|criteria --org SLUG ..."
 
 func runRisk(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
@@ -34,8 +35,12 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		return runRiskExport(ctx, env, args[1:])
 	case "criteria":
 		return runRiskCriteria(ctx, env, args[1:])
+	case "accept":
+		return runRiskAccept(ctx, env, args[1:])
+	case "acceptances":
+		return runRiskAcceptances(ctx, env, args[1:])
 	}
-	return usageError("unknown risk command %q: use add, list, export, heatmap or criteria", args[0])
+	return usageError("unknown risk command %q: use add, list, accept, acceptances, export, heatmap or criteria", args[0])
 }
 
 // ratingArg reads a rating written LIKELIHOOD:AXIS=CONSEQUENCE,...: "4:individuals=5,organization=3".
@@ -411,4 +416,103 @@ func runRiskExport(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stderr, "wrote %s\n", *out)
 	return nil
+}
+
+// riskArg resolves --risk (R-3 or an id) to the risk's id in orgID.
+func riskArg(ctx context.Context, db *store.DB, sv *app.Services, orgID, s string) (string, error) {
+	ref, err := recordRefArg(ctx, db, orgID, "risk", "risk:"+strings.TrimSpace(s))
+	if err != nil {
+		return "", err
+	}
+	e, err := sv.Records.Resolve(ctx, orgID, ref)
+	if err != nil {
+		return "", &aims.Error{Code: aims.EINVALID, Field: "risk", Message: fmt.Sprintf("No risk %s in this organization.", s)}
+	}
+	return e.ID, nil
+}
+
+func runRiskAccept(ctx context.Context, env *Env, args []string) error {
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "risk accept", "risk accept --org SLUG --as EMAIL --risk R-N [--note TEXT]")
+	c.StoreFlags(fs)
+	org := fs.String("org", "", "organization slug (required)")
+	as := fs.String("as", "", "the email address of the member who accepts the risk; their role must be one the criteria let accept its level (required)")
+	rk := fs.String("risk", "", "the risk, by its number (R-3) or id (required)")
+	note := fs.String("note", "", "why the risk left after treatment is acceptable")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("org", *org, "as", *as, "risk", *rk); err != nil {
+		return err
+	}
+	db, o, sv, err := orgServices(ctx, &c, *org)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	actx, err := asMember(ctx, db, o.ID, o.Slug, *as)
+	if err != nil {
+		return err
+	}
+	if err := aims.Authorize(aims.ActorFrom(actx).Role, aims.ActionUpdate, aims.ResRisk); err != nil {
+		return err
+	}
+	id, err := riskArg(ctx, db, sv, o.ID, *rk)
+	if err != nil {
+		return err
+	}
+	a, err := sv.Risks.Accept(actx, o.ID, id, *note, 0)
+	if err != nil {
+		return err
+	}
+	r, err := sv.Risks.Risk(ctx, o.ID, id)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(env.Stdout, a.ID)
+	fmt.Fprintf(env.Stderr, "%s accepted at level %s by %s (%s), criteria version %d\n", r.Ref, a.Level, a.AcceptedBy, a.Role, a.CriteriaVersion)
+	return nil
+}
+
+func runRiskAcceptances(ctx context.Context, env *Env, args []string) error {
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "risk acceptances", "risk acceptances --org SLUG --risk R-N [--format text|json]")
+	c.StoreFlags(fs)
+	org := fs.String("org", "", "organization slug (required)")
+	rk := fs.String("risk", "", "the risk, by its number (R-3) or id (required)")
+	format := fs.String("format", "text", "text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("org", *org, "risk", *rk); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return usageError("--format must be text or json")
+	}
+	db, o, sv, err := orgServices(ctx, &c, *org)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	id, err := riskArg(ctx, db, sv, o.ID, *rk)
+	if err != nil {
+		return err
+	}
+	each := func(fn func(*risk.Acceptance) error) error {
+		return eachPage(func(p aims.Page) ([]*risk.Acceptance, string, error) { return sv.Risks.Acceptances(ctx, o.ID, id, p) }, fn)
+	}
+	return writeItems(env.Stdout, *format, "ACCEPTED\tLEVEL\tBY\tROLE\tCRITERIA\tSTATE", each, func(a *risk.Acceptance) string {
+		state := "standing"
+		if !a.Standing() {
+			state = "voided " + a.VoidedAt.Format(time.DateOnly) + ": " + a.VoidReason
+		}
+		return fmt.Sprintf("%s\t%s\t%s\t%s\tv%d\t%s", a.AcceptedAt.Format(time.DateOnly), a.Level, a.AcceptedBy, a.Role, a.CriteriaVersion, state)
+	})
 }

@@ -76,11 +76,28 @@ func ParseRef(s, field string) (Ref, error) {
 		if k, ref, ok := strings.Cut(r.ID, "/"); !ok || k == "" || ref == "" {
 			return Ref{}, aims.FieldError(field, "Name a control by framework key and reference, for example control:iso42001-2023/A.6.2.4.")
 		}
+	} else if r.Type == TypeRisk && RiskSeq(r.ID) > 0 {
+		r.ID = strings.ToUpper(r.ID) // a risk by its number in the register: risk:R-3
 	} else if !aims.ValidID(r.ID) {
 		// Ids are made by aims; anything else names no record, in this organization or any other.
 		return Ref{}, notFound(r)
 	}
 	return r, nil
+}
+
+// RiskSeq returns n of a risk's reference R-n (any case), or 0 when s is not one.
+func RiskSeq(s string) int64 {
+	if len(s) < 3 || len(s) > 12 || (s[0] != 'R' && s[0] != 'r') || s[1] != '-' {
+		return 0
+	}
+	var n int64
+	for _, c := range s[2:] {
+		if c < '0' || c > '9' {
+			return 0
+		}
+		n = n*10 + int64(c-'0')
+	}
+	return n
 }
 
 func clip(s string) string {

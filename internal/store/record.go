@@ -48,7 +48,27 @@ func (db *DB) ResolveRecords(ctx context.Context, orgID string, refs []record.Re
 			err = resolveByID(ctx, q, out, t, `SELECT id, name || CASE WHEN component_version = '' THEN '' ELSE ' ' || component_version END
 				FROM components WHERE org_id = ? AND id IN `, orgID, ids)
 		case record.TypeRisk:
-			err = resolveByID(ctx, q, out, t, `SELECT id, 'R-' || CAST(seq AS TEXT) || ' ' || title FROM risks WHERE org_id = ? AND id IN `, orgID, ids)
+			var byID []string
+			for _, id := range ids {
+				if seq := record.RiskSeq(id); seq > 0 {
+					e := record.End{Type: t}
+					err = q.row(ctx, `SELECT id, 'R-' || CAST(seq AS TEXT) || ' ' || title FROM risks WHERE org_id = ? AND seq = ?`, orgID, seq).
+						Scan(&e.ID, &e.Title)
+					if errors.Is(err, sql.ErrNoRows) {
+						err = nil
+						continue
+					}
+					if err != nil {
+						break
+					}
+					out[record.Ref{Type: t, ID: id}] = e
+				} else {
+					byID = append(byID, id)
+				}
+			}
+			if err == nil {
+				err = resolveByID(ctx, q, out, t, `SELECT id, 'R-' || CAST(seq AS TEXT) || ' ' || title FROM risks WHERE org_id = ? AND id IN `, orgID, byID)
+			}
 		case record.TypeControl:
 			err = resolveControls(ctx, q, out, orgID, ids)
 		}

@@ -135,6 +135,7 @@ var webMatrix = []struct {
 	{"GET /risks/{id}/edit", "YYYYNN", false},
 	{"POST /risks/{id}", "YYYYNN", false},
 	{"POST /risks/{id}/delete", "YYYNNN", false},
+	{"POST /risks/{id}/accept", "YYYYNN", false},
 	{"GET /my-work", "YYYYYY", false},
 	{"POST /my-work/notifications", "YYYYYY", false},
 	{"GET /webhooks", "YYYYYN", false},

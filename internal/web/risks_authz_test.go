@@ -54,5 +54,14 @@ func prepareRisks(t *testing.T, f *apptest.Fixture, r *matrixRequest, route stri
 	case "POST /risks/{id}/delete":
 		r.path = "/risks/" + newRisk().ID + "/delete"
 		r.okLocation = "/risks"
+	case "POST /risks/{id}/accept":
+		rk, err := f.Risks.Create(ctx, target.ID, risk.Fields{Title: "Matrix risk " + aims.NewID(), Source: "C.3.1", TreatmentOption: risk.TreatRetain,
+			Inherent: risk.RatingInput{Likelihood: 2, Consequences: map[string]int{"organization": 2}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.path = "/risks/" + rk.ID + "/accept"
+		r.form.Set("version", fmt.Sprint(rk.Version))
+		r.okLocation = "/risks/" + rk.ID
 	}
 }

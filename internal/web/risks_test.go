@@ -90,6 +90,7 @@ func TestRisksInTheUI(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Note = "Reviewed before the audit."
+	c.Matrix[0][4] = "high" // rare but severe is high now: the risks are rated again
 	b, err := json.Marshal(c)
 	if err != nil {
 		t.Fatal(err)
@@ -113,4 +114,48 @@ func TestRisksInTheUI(t *testing.T) {
 		strings.Contains(a.get("/risks/"+rs[0].ID).Body, `href="/risks/`+rs[0].ID+`/edit"`) {
 		t.Errorf("an auditor is offered a form")
 	}
+}
+
+// TestAcceptingARiskInTheUI: the risk page says a treated medium risk needs a manager's acceptance; a
+// contributor is offered no form (and is refused if they post one); a manager accepts it; a change of its
+// treatment voids the acceptance, which the page then lists with the reason.
+func TestAcceptingARiskInTheUI(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	acme := f.Org(t, "acme")
+	maya := newUser(t, f, "maya@acme.example", acme, aims.RoleManager)
+	priya := newUser(t, f, "priya@acme.example", acme, aims.RoleContributor)
+	ctx := aims.WithActor(f.Ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test"})
+	rk, err := f.Risks.Create(ctx, acme.ID, risk.Fields{Title: "Chatbot leaks order data", Source: "C.3.4", OwnerID: priya.ID,
+		TreatmentOption: risk.TreatModify, TreatmentPlan: "Filter outputs.",
+		Inherent: risk.RatingInput{Likelihood: 3, Consequences: map[string]int{"individuals": 4}},
+		Residual: risk.RatingInput{Likelihood: 2, Consequences: map[string]int{"individuals": 3}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := "/risks/" + rk.ID
+	p := browserAs(t, f, priya, acme)
+	page := p.get(path)
+	mustContain(t, page, "Acceptance", "Not accepted", "A Medium risk is accepted by a manager or above.")
+	if strings.Contains(page.Body, "Accept the residual risk") {
+		t.Error("a contributor is offered the acceptance form")
+	}
+	expect(t, p.post(path+"/accept", url.Values{"version": {"1"}}), http.StatusSeeOther, path)
+	mustContain(t, p.get(path), "A medium risk is accepted by a manager or above; you are a contributor here.")
+
+	m := browserAs(t, f, maya, acme)
+	mustContain(t, m.get(path), "Accept the residual risk")
+	expect(t, m.post(path+"/accept", url.Values{"version": {"1"}, "note": {"Filtered; what is left is tolerable."}}), http.StatusSeeOther, path)
+	mustContain(t, m.get(path), "Accepted at level medium with version 1", "Accepted", "by maya@acme.example", "Filtered; what is left is tolerable.")
+
+	now, err := f.Risks.Risk(f.Ctx, acme.ID, rk.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := risk.FieldsOf(now)
+	fs.TreatmentOption = risk.TreatShare
+	if _, err := f.Risks.Update(ctx, acme.ID, rk.ID, fs, 0); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, m.get(path), "Not accepted", "Voided acceptances", "treatment modify → share", "Accept the residual risk")
 }

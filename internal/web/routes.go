@@ -144,6 +144,7 @@ func (w *Web) Routes() []Route {
 		{Method: get, Path: "/risks/{id}/edit", Access: Member, Action: update, Resource: aims.ResRisk, handle: w.editRiskPage},
 		{Method: post, Path: "/risks/{id}", Access: Member, Action: update, Resource: aims.ResRisk, handle: w.updateRisk},
 		{Method: post, Path: "/risks/{id}/delete", Access: Member, Action: del, Resource: aims.ResRisk, handle: w.deleteRisk},
+		{Method: post, Path: "/risks/{id}/accept", Access: Member, Action: update, Resource: aims.ResRisk, handle: w.acceptRisk},
 		{Method: post, Path: "/my-work/notifications", Access: Member, Action: read, Resource: aims.ResOrganization, handle: w.setEmailMode},
 		{Method: post, Path: "/tasks", Access: Member, Action: create, Resource: aims.ResTask, handle: w.addTask},
 		{Method: post, Path: "/tasks/{id}/status", Access: Member, Action: update, Resource: aims.ResTask, handle: w.setTaskStatus},
