@@ -15,7 +15,7 @@ import (
 func (a *API) riskFilter(r *http.Request) (risk.Filter, error) {
 	q := r.URL.Query()
 	f := risk.Filter{SystemID: q.Get("system_id"), Level: q.Get("level"), Source: q.Get("source"), Status: q.Get("status"),
-		Query: q.Get("q"), Sort: q.Get("sort")}
+		Query: q.Get("q"), Sort: q.Get("sort"), Control: q.Get("control"), Gap: q.Get("gap")}
 	for name, dst := range map[string]*bool{"org_wide": &f.OrgWide, "open": &f.Open, "overdue": &f.Overdue} {
 		switch q.Get(name) {
 		case "", "false":

@@ -161,6 +161,7 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	sv.Risks.Links, sv.Risks.Tasks, sv.Risks.Now = sv.Records, sv.Records, db.Now
 	sv.Records.LinkHooks = append(sv.Records.LinkHooks, sv.Risks)
 	sv.Risks.Events = sv.Notify
+	sv.Controls.Risks = sv.Risks
 	if f := cat.Framework(framework.NIST600); f != nil {
 		for _, r := range f.Requirements {
 			sv.Risks.GenAIRisks = append(sv.Risks.GenAIRisks, risk.Option{Key: r.Ref, Name: r.Title})

@@ -143,7 +143,7 @@ func runSoAShow(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	printSoA(env.Stdout, s)
-	if n := len(s.Checks.Undecided) + len(s.Checks.NoOwner) + len(s.Checks.Overdue); n > 0 {
+	if n := s.Checks.Failing(); n > 0 {
 		return &CheckFailed{msg: fmt.Sprintf("the %s SoA of %s fails %d checks", s.VersionName(), *org, n)}
 	}
 	return nil
@@ -193,20 +193,30 @@ func printSoA(w io.Writer, s *control.SoA) {
 	sum := s.Summary
 	fmt.Fprintf(w, "\n%d controls: %d applicable (%d implemented, %d partly), %d excluded, %d undecided\n",
 		sum.Controls, sum.Applicable, sum.Implemented, sum.Partial, sum.Excluded, sum.Undecided)
-	for _, c := range []struct {
-		what  string
-		items []control.CheckItem
-	}{
-		{"without a decision or justification", s.Checks.Undecided},
-		{"applicable without an owner", s.Checks.NoOwner},
-		{"not implemented by the target date", s.Checks.Overdue},
-	} {
-		if len(c.items) > 0 {
-			refs := make([]string, len(c.items))
-			for i, it := range c.items {
+	// The command line's words for the checks, in ControlChecks' order.
+	words := []string{"without a decision or justification", "applicable without an owner", "not implemented by the target date",
+		"applicable, selected by no risk treatment and with no reason of your own", "excluded, yet selected by a risk treatment"}
+	for k, c := range s.Checks.ControlChecks() {
+		c.What = words[k]
+		if len(c.Items) > 0 {
+			refs := make([]string, len(c.Items))
+			for i, it := range c.Items {
 				refs[i] = it.Ref
 			}
-			fmt.Fprintf(w, "check: %d %s: %s\n", len(c.items), c.what, strings.Join(refs, " "))
+			fmt.Fprintf(w, "check: %d %s: %s\n", len(c.Items), c.What, strings.Join(refs, " "))
+		}
+	}
+	for _, c := range s.Checks.RiskChecks() {
+		if c.Count > 0 {
+			refs := make([]string, len(c.Items))
+			for i, it := range c.Items {
+				refs[i] = it.Ref
+			}
+			more := ""
+			if c.Count > len(c.Items) {
+				more = " …"
+			}
+			fmt.Fprintf(w, "check: %d %s: %s%s\n", c.Count, strings.ToLower(c.What[:1])+c.What[1:], strings.Join(refs, " "), more)
 		}
 	}
 }

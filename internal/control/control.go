@@ -66,7 +66,9 @@ type Control struct {
 	Version       int64      `json:"version"`
 	UpdatedAt     *time.Time `json:"updated_at"`
 	LinkCount     int        `json:"links_count"`
-	Links         []*Link    `json:"links,omitempty"`
+	// Risks counts the risks whose treatment selects the control (links "treats" from it).
+	Risks int     `json:"risks"`
+	Links []*Link `json:"links,omitempty"`
 }
 
 // Stored reports whether the control has a stored row.

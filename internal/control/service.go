@@ -19,6 +19,9 @@ type Service struct {
 	store   Store
 	catalog *framework.Catalog
 	now     aims.Clock
+	// Risks, when set, tells the SoA what the risk register lacks (app.NewServices sets it to the risk
+	// service).
+	Risks RiskChecker
 }
 
 // NewService returns a Service over st with the built-in catalog c (for the role defaults and the EU AI
@@ -353,7 +356,11 @@ func (s *Service) SoA(ctx context.Context, orgID string) (*SoA, error) {
 	if err != nil {
 		return nil, err
 	}
-	return buildSoA(Organization{Slug: o.Slug, Name: o.Name}, cs, s.now()), nil
+	soa := buildSoA(Organization{Slug: o.Slug, Name: o.Name}, cs, s.now())
+	if err := s.followRisks(ctx, orgID, soa); err != nil {
+		return nil, err
+	}
+	return soa, nil
 }
 
 // IncompleteError refuses to approve an SoA whose Annex A controls lack decisions with justifications. It

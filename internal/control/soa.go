@@ -25,6 +25,8 @@ type SoA struct {
 	Rows        []*Row     `json:"controls"`
 	Checks      Checks     `json:"checks"`
 	Summary     Summary    `json:"summary"`
+	// Comparison compares the controls the risk treatments select with Annex A (6.1.3).
+	Comparison Comparison `json:"comparison"`
 }
 
 // Organization names the organization an SoA belongs to.
@@ -48,10 +50,16 @@ type Row struct {
 	Owner         string `json:"owner"`
 	TargetDate    string `json:"target_date"`
 	Links         int    `json:"links"`
+	// Risks counts the risks whose treatment selects the control.
+	Risks int `json:"risks"`
 	// Flags repeat the checks for the row, for people reading it.
 	NoDecision bool `json:"no_decision"`
 	NoOwner    bool `json:"no_owner"`
 	Overdue    bool `json:"overdue"`
+	// Unchosen is set for an applicable control no risk treatment selects and with no reason of the
+	// organization's own; ExcludedButSelected for an excluded control a treatment selects.
+	Unchosen            bool `json:"unchosen"`
+	ExcludedButSelected bool `json:"excluded_but_selected"`
 }
 
 // Key identifies a row across versions.
@@ -67,6 +75,12 @@ type Checks struct {
 	Undecided []CheckItem `json:"undecided"`
 	NoOwner   []CheckItem `json:"no_owner"`
 	Overdue   []CheckItem `json:"overdue"`
+	// Unchosen are the applicable controls no risk treatment selects, with no reason of the organization's
+	// own (an empty justification or aims's default); ExcludedButSelected the excluded controls a risk
+	// treatment selects; Risks what the risk register lacks (6.1.3).
+	Unchosen            []CheckItem `json:"unchosen"`
+	ExcludedButSelected []CheckItem `json:"excluded_but_selected"`
+	Risks               *RiskGaps   `json:"risks,omitempty"`
 }
 
 // CheckItem names a control that fails a check.
@@ -77,8 +91,52 @@ type CheckItem struct {
 	TargetDate string `json:"target_date,omitempty"`
 }
 
+// Failing counts the failures of the checks: controls, and risks of the register.
+func (c Checks) Failing() int {
+	n := len(c.Undecided) + len(c.NoOwner) + len(c.Overdue) + len(c.Unchosen) + len(c.ExcludedButSelected)
+	if c.Risks != nil {
+		n += c.Risks.UnacceptedCount + c.Risks.NoControlCount
+	}
+	return n
+}
+
+// ControlChecks are the checks of controls with what each says, in the order people read them.
+func (c Checks) ControlChecks() []NamedCheck {
+	return []NamedCheck{
+		{"No decision or justification", c.Undecided},
+		{"Applicable, no owner", c.NoOwner},
+		{"Not implemented by its target date", c.Overdue},
+		{"Applicable, selected by no risk treatment and no reason of the organization's own", c.Unchosen},
+		{"Excluded, yet selected by a risk treatment", c.ExcludedButSelected},
+	}
+}
+
+// RiskChecks are the checks of the risk register with what each says and the refs of the risks listed.
+func (c Checks) RiskChecks() []NamedRiskCheck {
+	if c.Risks == nil {
+		return nil
+	}
+	return []NamedRiskCheck{
+		{"Risks above the acceptable level without a treatment or an acceptance", c.Risks.UnacceptedCount, c.Risks.Unaccepted},
+		{"Treatments that select no control", c.Risks.NoControlCount, c.Risks.NoControl},
+	}
+}
+
+// NamedCheck is a check of controls and the controls that fail it.
+type NamedCheck struct {
+	What  string
+	Items []CheckItem
+}
+
+// NamedRiskCheck is a check of the register, how many risks fail it, and the first of them.
+type NamedRiskCheck struct {
+	What  string
+	Count int
+	Items []RiskItem
+}
+
 // OK reports whether every check passes.
-func (c Checks) OK() bool { return len(c.Undecided)+len(c.NoOwner)+len(c.Overdue) == 0 }
+func (c Checks) OK() bool { return c.Failing() == 0 }
 
 // Summary counts an SoA's rows.
 type Summary struct {
@@ -118,7 +176,7 @@ func buildSoA(org Organization, cs []*Control, now time.Time) *SoA {
 	for _, c := range cs {
 		r := &Row{Framework: c.Framework, FrameworkName: c.FrameworkName, Ref: c.Ref, Title: c.Title,
 			GroupRef: c.GroupRef, GroupTitle: c.GroupTitle, Applicability: c.Applicability, Justification: c.Justification,
-			Status: c.Status, OwnerID: c.OwnerID, Owner: c.OwnerName, TargetDate: c.TargetDate, Links: c.LinkCount}
+			Status: c.Status, OwnerID: c.OwnerID, Owner: c.OwnerName, TargetDate: c.TargetDate, Links: c.LinkCount, Risks: c.Risks}
 		if !c.AnnexA() {
 			// Added controls are grouped by their framework.
 			r.GroupRef, r.GroupTitle = c.Framework, c.FrameworkName
@@ -223,6 +281,12 @@ func (v *Version) SoA() (*SoA, error) {
 	var s SoA
 	if err := json.Unmarshal(v.Snapshot, &s); err != nil {
 		return nil, fmt.Errorf("cannot read SoA version %d: %w", v.Number, err)
+	}
+	// Versions approved before a check existed hold none of it.
+	for _, l := range []*[]CheckItem{&s.Checks.Unchosen, &s.Checks.ExcludedButSelected} {
+		if *l == nil {
+			*l = []CheckItem{}
+		}
 	}
 	at := v.ApprovedAt
 	s.Version, s.ApprovedBy, s.ApprovedAt, s.Note, s.Hash = v.Number, v.ApprovedByName, &at, v.Note, v.Hash

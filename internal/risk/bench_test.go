@@ -51,6 +51,9 @@ func BenchmarkRegister(b *testing.B) {
 	if err := seedRisks(ctx, db, org.ID, systems, benchRisks); err != nil {
 		b.Fatal(err)
 	}
+	if err := seedTreatments(ctx, db, org.ID); err != nil {
+		b.Fatal(err)
+	}
 	if err := db.RebuildRiskCells(ctx, org.ID); err != nil {
 		b.Fatal(err)
 	}
@@ -72,6 +75,11 @@ func BenchmarkRegister(b *testing.B) {
 		}},
 		{"page-review-overdue", func() error {
 			_, _, err := sv.Risks.List(ctx, org.ID, risk.Filter{Overdue: true, Sort: "review"}, aims.Page{Limit: 50})
+			return err
+		}},
+		{"soa-with-risk-links", func() error { _, err := sv.Controls.SoA(ctx, org.ID); return err }},
+		{"page-of-a-control", func() error {
+			_, _, err := sv.Risks.List(ctx, org.ID, risk.Filter{Control: "iso42001-2023/A.6.2.4"}, aims.Page{Limit: 50})
 			return err
 		}},
 		{"page-of-a-source", func() error {
@@ -133,4 +141,39 @@ func systemCase(systems []string) string {
 		s += fmt.Sprintf(" WHEN %d THEN '%s'", k, id)
 	}
 	return s + " END"
+}
+
+// benchControls are the Annex A controls the seeded treatments select.
+var benchControls = []string{"A.5.2", "A.5.4", "A.6.2.4", "A.6.2.6", "A.7.4", "A.8.2", "A.9.3", "A.10.3"}
+
+// seedTreatments treats every third seeded risk by modifying it, and links a control as treating every
+// sixth (cycling through benchControls), with the counts the store keeps.
+func seedTreatments(ctx context.Context, db *store.DB, orgID string) error {
+	w, _ := db.Pools()
+	ctrl := "CASE (seq / 6) % 8"
+	for k, ref := range benchControls {
+		ctrl += fmt.Sprintf(" WHEN %d THEN 'iso42001-2023/%s'", k, ref)
+	}
+	ctrl += " END"
+	ph := func(n int) string {
+		if db.Dialect() == store.Postgres {
+			return fmt.Sprintf("$%d", n)
+		}
+		return "?"
+	}
+	for _, q := range []string{
+		`UPDATE risks SET treatment_option = 'modify' WHERE org_id = ` + ph(1) + ` AND seq % 3 = 0`,
+		`UPDATE risks SET treat_controls = 1 WHERE org_id = ` + ph(1) + ` AND seq % 6 = 0`,
+		`INSERT INTO links (id, org_id, relationship, from_type, from_id, to_type, to_id, note, created_by, created_by_id, created_at)
+			SELECT '2' || substr(id, 2), org_id, 'treats', 'control', ` + ctrl + `, 'risk', id, '', 'seed', '', created_at
+			FROM risks WHERE org_id = ` + ph(1) + ` AND seq % 6 = 0`,
+		`INSERT INTO link_counts (org_id, relationship, from_type, from_id, n)
+			SELECT org_id, relationship, from_type, from_id, COUNT(*) FROM links WHERE org_id = ` + ph(1) + ` AND relationship = 'treats'
+			GROUP BY org_id, relationship, from_type, from_id`,
+	} {
+		if _, err := w.ExecContext(ctx, q, orgID); err != nil {
+			return err
+		}
+	}
+	return nil
 }

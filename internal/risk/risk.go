@@ -147,6 +147,12 @@ type Filter struct {
 	Open    bool
 	Overdue bool
 	Query   string
+	// Control keeps the risks whose treatment selects the control (framework/ref).
+	Control string
+	// Gap keeps the risks of one gap of the SoA's checks (GapUnaccepted, GapNoControl); GapRank is the
+	// rank of the acceptable level, set by the service.
+	Gap     string
+	GapRank int
 	// Sort is level (highest first; the default), ref, or review (soonest first).
 	Sort  string
 	Today string
@@ -181,6 +187,9 @@ type Store interface {
 	// RiskCells counts the risks f selects by (likelihood, worst consequence) of their inherent or
 	// residual rating.
 	RiskCells(ctx context.Context, orgID string, f Filter, residual bool) ([]Cell, error)
+	// GapRisks returns up to limit of the risks of f's gap (with f's other filters), highest level first,
+	// and how many there are, counting to max.
+	GapRisks(ctx context.Context, orgID string, f Filter, limit, max int) ([]*Risk, int, error)
 	// RiskRefsOfSystems returns the refs (R-1, ...) of the risks of the systems ids, at most limit.
 	RiskRefsOfSystems(ctx context.Context, orgID string, ids []string, limit int) ([]string, error)
 	// SystemName returns the name of orgID's system id; ENOTFOUND when there is none.

@@ -379,6 +379,13 @@ func (s *Service) List(ctx context.Context, orgID string, f Filter, p aims.Page)
 		return nil, "", err
 	}
 	f.Today = s.today()
+	if f.Gap != "" {
+		c, err := s.Criteria(ctx, orgID)
+		if err != nil {
+			return nil, "", err
+		}
+		f.GapRank = c.rank(c.Acceptable)
+	}
 	rs, next, err := s.store.ListRisks(ctx, orgID, f, p)
 	if err != nil {
 		return nil, "", err
@@ -405,6 +412,12 @@ func (f *Filter) check() error {
 	}
 	if f.SystemID != "" && f.OrgWide {
 		return aims.FieldError("system_id", "A risk is of one system or of the whole organization, not both.")
+	}
+	if f.Gap != "" && f.Gap != GapUnaccepted && f.Gap != GapNoControl {
+		return aims.FieldError("gap", "The gap is %s or %s.", GapUnaccepted, GapNoControl)
+	}
+	if len(f.Control) > 300 {
+		return aims.FieldError("control", "Name the control as framework/ref, like iso42001-2023/A.6.2.4.")
 	}
 	for name, v := range map[string]string{"level": f.Level, "source": f.Source} {
 		if len(v) > 40 {

@@ -140,9 +140,19 @@ func checkGroups(s *control.SoA) [][2]string {
 		}
 		out = append(out, [2]string{fmt.Sprintf("%s (%d)", check, len(items)), strings.Join(refs, ", ")})
 	}
-	add("No decision or justification", s.Checks.Undecided)
-	add("Applicable, no owner", s.Checks.NoOwner)
-	add("Not implemented by its target date", s.Checks.Overdue)
+	for _, c := range s.Checks.ControlChecks() {
+		add(c.What, c.Items)
+	}
+	for _, c := range s.Checks.RiskChecks() {
+		if c.Count == 0 {
+			continue
+		}
+		refs := make([]string, len(c.Items))
+		for i, r := range c.Items {
+			refs[i] = r.Ref
+		}
+		out = append(out, [2]string{fmt.Sprintf("%s (%d)", c.What, c.Count), strings.Join(refs, ", ")})
+	}
 	return out
 }
 
@@ -159,8 +169,13 @@ func checkLines(s *control.SoA) [][2]string {
 			out = append(out, [2]string{check, v})
 		}
 	}
-	add("No decision or justification", s.Checks.Undecided)
-	add("Applicable, no owner", s.Checks.NoOwner)
-	add("Not implemented by its target date", s.Checks.Overdue)
+	for _, c := range s.Checks.ControlChecks() {
+		add(c.What, c.Items)
+	}
+	for _, c := range s.Checks.RiskChecks() {
+		for _, r := range c.Items {
+			out = append(out, [2]string{c.What, r.Ref + " " + r.Title + " (" + r.Level + ")"})
+		}
+	}
 	return out
 }

@@ -21,7 +21,9 @@ var _ control.Store = (*DB)(nil)
 const controlSelect = `SELECT r.id, f.key, f.name, r.ref, r.title, r.kind, r.parent_ref, COALESCE(p.title, ''), r.position,
 	r.assessable, c.id, c.in_soa, c.applicability, c.justification, c.status, c.owner_id, c.target_date, c.notes,
 	c.version, c.updated_at, COALESCE(u.name, ''), m.id,
-	(SELECT count(*) FROM control_links l WHERE l.org_id = o.id AND l.requirement_id = r.id)
+	(SELECT count(*) FROM control_links l WHERE l.org_id = o.id AND l.requirement_id = r.id),
+	(SELECT COALESCE(SUM(lc.n), 0) FROM link_counts lc WHERE lc.org_id = o.id AND lc.relationship = 'treats' AND lc.from_type = 'control'
+		AND lc.from_id = f.key || '/' || r.ref)
 	FROM requirements r
 	JOIN frameworks f ON f.id = r.framework_id
 	JOIN organizations o ON o.id = ?
@@ -41,7 +43,7 @@ func scanControl(s scanner) (*control.Control, bool, error) {
 	var assessable bool
 	if err := s.Scan(&c.RequirementID, &c.Framework, &c.FrameworkName, &c.Ref, &c.Title, &c.Kind, &c.GroupRef, &c.GroupTitle,
 		&c.Position, &assessable, &id, &inSoA, &applicability, &justification, &status, &owner, &target, &notes, &version,
-		&updated, &c.OwnerName, &member, &c.LinkCount); err != nil {
+		&updated, &c.OwnerName, &member, &c.LinkCount, &c.Risks); err != nil {
 		return nil, false, err
 	}
 	if !id.Valid {

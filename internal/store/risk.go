@@ -274,6 +274,19 @@ func riskConds(orgID string, f risk.Filter) ([]string, []any) {
 		conds = append(conds, "r.review_key < ?")
 		args = append(args, f.Today)
 	}
+	if f.Control != "" {
+		conds = append(conds, `r.id IN (SELECT to_id FROM links WHERE org_id = ? AND from_type = 'control' AND from_id = ?
+			AND relationship = 'treats' AND to_type = 'risk')`)
+		args = append(args, orgID, f.Control)
+	}
+	switch f.Gap {
+	case risk.GapUnaccepted:
+		// The terms of the partial index risks_unaccepted, as written there.
+		conds = append(conds, "r.level_rank > ?", "r.status <> 'closed'", "(r.treatment_option = '' OR r.accepted_id = '')")
+		args = append(args, f.GapRank)
+	case risk.GapNoControl:
+		conds = append(conds, "r.status <> 'closed'", "r.treatment_option IN ('modify', 'share')", "r.treat_controls = 0")
+	}
 	if f.Query != "" {
 		conds = append(conds, `(lower(r.title) LIKE ? ESCAPE '\' OR lower(r.description) LIKE ? ESCAPE '\')`)
 		like := likePattern(f.Query)
@@ -478,4 +491,25 @@ func boolInt(b bool) int {
 		return 1
 	}
 	return 0
+}
+
+// GapRisks returns up to limit of orgID's risks of f's gap, highest level first, and how many there are,
+// counting to max: both read the gap's partial index.
+func (db *DB) GapRisks(ctx context.Context, orgID string, f risk.Filter, limit, max int) ([]*risk.Risk, int, error) {
+	conds, args := riskConds(orgID, f)
+	where := strings.Join(conds, " AND ")
+	q := db.reader(ctx)
+	var n int
+	if err := q.row(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM risks r WHERE `+where+` LIMIT ?) x`, append(args, max)...).Scan(&n); err != nil {
+		return nil, 0, fmt.Errorf("cannot count the risks: %w", err)
+	}
+	rows, err := q.query(ctx, riskSelect+` WHERE `+where+` ORDER BY r.level_rank DESC, r.seq LIMIT ?`, append(args, limit)...)
+	if err != nil {
+		return nil, 0, fmt.Errorf("cannot list the risks: %w", err)
+	}
+	rs, err := collect(rows, scanRisk)
+	if err != nil {
+		return nil, 0, fmt.Errorf("cannot read the risks: %w", err)
+	}
+	return rs, n, nil
 }

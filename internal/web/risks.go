@@ -27,21 +27,25 @@ const (
 // RiskFilter is the register's filter as the page's form holds it.
 type RiskFilter struct {
 	SystemID, Level, OwnerID, Source, Status, Q, Sort string
-	Overdue                                           bool
+	// Control and Gap come from the SoA: the risks a control treats, the risks of one of its checks.
+	Control, Gap string
+	Overdue      bool
 }
 
 func riskFilterOf(q url.Values) RiskFilter {
 	return RiskFilter{SystemID: q.Get("system_id"), Level: q.Get("level"), OwnerID: q.Get("owner_id"), Source: q.Get("source"),
-		Status: q.Get("status"), Q: q.Get("q"), Sort: q.Get("sort"), Overdue: q.Get("overdue") == "true"}
+		Status: q.Get("status"), Q: q.Get("q"), Sort: q.Get("sort"), Overdue: q.Get("overdue") == "true", Control: q.Get("control"), Gap: q.Get("gap")}
 }
 
 // Active reports whether the filter narrows the register.
 func (f RiskFilter) Active() bool {
-	return f.SystemID != "" || f.Level != "" || f.OwnerID != "" || f.Source != "" || f.Status != "" || f.Q != "" || f.Overdue
+	return f.SystemID != "" || f.Level != "" || f.OwnerID != "" || f.Source != "" || f.Status != "" || f.Q != "" || f.Overdue ||
+		f.Control != "" || f.Gap != ""
 }
 
 func (f RiskFilter) filter() risk.Filter {
-	rf := risk.Filter{Level: f.Level, OwnerID: f.OwnerID, Source: f.Source, Status: f.Status, Query: f.Q, Sort: f.Sort, Overdue: f.Overdue}
+	rf := risk.Filter{Level: f.Level, OwnerID: f.OwnerID, Source: f.Source, Status: f.Status, Query: f.Q, Sort: f.Sort, Overdue: f.Overdue,
+		Control: f.Control, Gap: f.Gap}
 	if f.SystemID == "none" {
 		rf.OrgWide = true
 	} else {
@@ -54,7 +58,7 @@ func (f RiskFilter) filter() risk.Filter {
 func (f RiskFilter) Query(cursor string) string {
 	q := url.Values{}
 	for k, v := range map[string]string{"system_id": f.SystemID, "level": f.Level, "owner_id": f.OwnerID, "source": f.Source,
-		"status": f.Status, "q": f.Q, "sort": f.Sort, "cursor": cursor} {
+		"status": f.Status, "q": f.Q, "sort": f.Sort, "cursor": cursor, "control": f.Control, "gap": f.Gap} {
 		if v != "" {
 			q.Set(k, v)
 		}

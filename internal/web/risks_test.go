@@ -9,6 +9,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/system"
 )
@@ -158,4 +159,43 @@ func TestAcceptingARiskInTheUI(t *testing.T) {
 		t.Fatal(err)
 	}
 	mustContain(t, m.get(path), "Not accepted", "Voided acceptances", "treatment modify → share", "Accept the residual risk")
+}
+
+// TestTheSoAShowsTheRiskChecks: the SoA page lists a risk above the threshold that lacks a treatment, a
+// treatment with no control, and applicable controls with only aims's default reason; it compares the
+// selected controls with Annex A; a control's risk count leads to the risks that select it.
+func TestTheSoAShowsTheRiskChecks(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	acme := f.Org(t, "acme")
+	maya := newUser(t, f, "maya@acme.example", acme, aims.RoleManager)
+	ctx := aims.WithActor(f.Ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test"})
+	untreated, err := f.Risks.Create(ctx, acme.ID, risk.Fields{Title: "Deepfake voices of staff", Source: "C.3.4",
+		Inherent: risk.RatingInput{Likelihood: 4, Consequences: map[string]int{"society": 4}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	noControl, err := f.Risks.Create(ctx, acme.ID, risk.Fields{Title: "Chatbot leaks order data", Source: "C.3.4", TreatmentOption: risk.TreatModify,
+		Inherent: risk.RatingInput{Likelihood: 3, Consequences: map[string]int{"individuals": 4}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := browserAs(t, f, maya, acme)
+	page := m.get("/soa")
+	mustContain(t, page, "2 risks above the acceptable level without a treatment or an acceptance.", "1 treatments that select no control.",
+		"Compared with Annex A", "Selected by a risk's treatment")
+	for _, want := range []string{`href="/risks/` + untreated.ID + `"`, `href="/risks/` + noControl.ID + `"`, `href="/risks?gap=unaccepted"`} {
+		if !strings.Contains(page.Body, want) {
+			t.Errorf("the SoA page lacks %s", want)
+		}
+	}
+	if _, err := f.Records.Link(ctx, acme.ID, record.NewLink{Relationship: "treats", From: "control:iso42001-2023/A.6.2.4", To: "risk:" + noControl.ID}); err != nil {
+		t.Fatal(err)
+	}
+	page = m.get("/soa")
+	if strings.Contains(page.Body, "treatments that select no control") || !strings.Contains(page.Body, `href="/risks?control=iso42001-2023%2FA.6.2.4"`) {
+		t.Errorf("after the treatment selected A.6.2.4:\n%s", text(page.Body))
+	}
+	mustContain(t, m.get("/risks?control=iso42001-2023%2FA.6.2.4"), "Only the risks whose treatment selects control iso42001-2023/A.6.2.4.", noControl.Title)
+	mustContain(t, m.get("/risks?gap=unaccepted"), untreated.Title, noControl.Title)
 }

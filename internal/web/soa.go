@@ -50,6 +50,10 @@ type TableRow struct {
 	Status, StatusLabel, Owner, TargetDate string
 	Links                                  int
 	NoDecision, NoOwner, Overdue           bool
+	// Risks counts the risks whose treatment selects the control; RisksHref lists them.
+	Risks                         int
+	RisksHref                     string
+	Unchosen, ExcludedButSelected bool
 }
 
 // SoAFilter narrows the table; empty fields show all.
@@ -104,7 +108,8 @@ func (f SoAFilter) table(s *control.SoA, live bool) SoATable {
 			tg.Rows[i] = TableRow{Href: controlHref(r.Framework, r.Ref), Ref: r.Ref, Title: r.Title, Applicability: r.Applicability,
 				AppLabel: control.Label(r.Applicability), Justification: r.Justification, Status: r.Status,
 				StatusLabel: control.Label(r.Status), Owner: r.Owner, TargetDate: r.TargetDate, Links: r.Links,
-				NoDecision: r.NoDecision, NoOwner: r.NoOwner, Overdue: r.Overdue}
+				NoDecision: r.NoDecision, NoOwner: r.NoOwner, Overdue: r.Overdue, Risks: r.Risks, Unchosen: r.Unchosen,
+				ExcludedButSelected: r.ExcludedButSelected, RisksHref: "/risks?" + url.Values{"control": {r.Framework + "/" + r.Ref}}.Encode()}
 		}
 		t.Groups = append(t.Groups, tg)
 	}
