@@ -61,6 +61,8 @@ var allowedRoles = map[string]string{
 	"GET /api/v1/coverage":                                 "owner admin manager contributor auditor viewer",
 	"GET /api/v1/soa":                                      "owner admin manager contributor auditor viewer",
 	"POST /api/v1/soa/proposals":                           "owner admin manager contributor",
+	"GET /api/v1/soa/system-proposals":                     "owner admin manager contributor auditor viewer",
+	"POST /api/v1/soa/system-proposals":                    "owner admin manager contributor",
 	"POST /api/v1/soa/controls":                            "owner admin manager",
 	"DELETE /api/v1/soa/controls/{framework}/{ref}":        "owner admin manager",
 	"GET /api/v1/soa/versions":                             "owner admin manager contributor auditor viewer",
@@ -243,7 +245,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 					res := e.send(t, c)
 
 					want := map[string]int{"GET": 200, "PATCH": 200, "PUT": 200, "POST": 201, "DELETE": 204}[method]
-					if pattern == "POST /api/v1/soa/proposals" {
+					if pattern == "POST /api/v1/soa/proposals" || pattern == "POST /api/v1/soa/system-proposals" {
 						want = 200 // it decides controls that exist; it creates no resource
 					}
 					if pattern == "POST /api/v1/webhooks/{id}/test" {

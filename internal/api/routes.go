@@ -51,6 +51,8 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/v1/coverage", Action: read, Resource: aims.ResControl, Handle: a.coverage},
 		{Method: http.MethodGet, Path: "/api/v1/soa", Action: read, Resource: aims.ResSoA, Handle: a.getSoA},
 		{Method: http.MethodPost, Path: "/api/v1/soa/proposals", Action: update, Resource: aims.ResControl, Handle: a.applyProposals},
+		{Method: http.MethodGet, Path: "/api/v1/soa/system-proposals", Action: read, Resource: aims.ResControl, Handle: a.listSystemProposals},
+		{Method: http.MethodPost, Path: "/api/v1/soa/system-proposals", Action: update, Resource: aims.ResControl, Handle: a.applySystemProposals},
 		{Method: http.MethodPost, Path: "/api/v1/soa/controls", Action: create, Resource: aims.ResControl, Handle: a.addToSoA},
 		{Method: http.MethodDelete, Path: "/api/v1/soa/controls/{framework}/{ref}", Action: del, Resource: aims.ResControl, Handle: a.removeFromSoA},
 		{Method: http.MethodGet, Path: "/api/v1/soa/versions", Action: read, Resource: aims.ResSoA, Handle: a.listSoAVersions},

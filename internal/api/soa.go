@@ -132,3 +132,32 @@ func (a *API) exportSoA(w http.ResponseWriter, r *http.Request) error {
 	}
 	return nil
 }
+
+// systemProposalsResponse lists the Annex A controls the AI system inventory suggests apply.
+type systemProposalsResponse struct {
+	Items []control.SystemProposal `json:"items"`
+}
+
+// listSystemProposals answers GET /api/v1/soa/system-proposals: the Annex A controls not applicable yet
+// that the AI systems' traits suggest apply, with the reasons; excluded ones are conflicts.
+func (a *API) listSystemProposals(w http.ResponseWriter, r *http.Request) error {
+	ps, err := a.Controls.SystemProposals(r.Context(), aims.ActorFrom(r.Context()).OrgID)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, systemProposalsResponse{Items: ps})
+}
+
+// applySystemProposals answers POST /api/v1/soa/system-proposals: the undecided ones are decided
+// applicable; decided controls are never changed.
+func (a *API) applySystemProposals(w http.ResponseWriter, r *http.Request) error {
+	cs, err := a.Controls.ApplySystemProposals(r.Context(), aims.ActorFrom(r.Context()).OrgID)
+	if err != nil {
+		return err
+	}
+	out := proposalsResponse{Applied: []control.Proposal{}}
+	for _, c := range cs {
+		out.Applied = append(out.Applied, control.Proposal{Ref: c.Ref, Title: c.Title, Applicability: c.Applicability, Justification: c.Justification})
+	}
+	return writeJSON(w, http.StatusOK, out)
+}

@@ -7,6 +7,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/system"
 )
 
 // soaReady makes org's SoA approvable: AI roles declared and every Annex A control decided. It acts as
@@ -129,6 +130,24 @@ func (e *env) soaMatrixCall(t *testing.T, method, path string, caller *member, t
 		return c, func(t *testing.T, _ *response, changed bool) {
 			if got := control0("A.2.2").Applicability; changed != (got != control.Undecided) {
 				t.Errorf("A.2.2 of the caller's organization is %s (changed %v)", got, changed)
+			}
+		}, true
+	case "GET /api/v1/soa/system-proposals":
+		return c, func(t *testing.T, _ *response, _ bool) {}, true
+	case "POST /api/v1/soa/system-proposals":
+		// Exactly one control a deployed system suggests is undecided, so that an allowed call writes one
+		// activity entry.
+		ctx := e.soaReady(t, callerOrg)
+		if _, err := e.Controls.UpdateControl(ctx, callerOrg, framework.ISO42001, "A.6.2.5", control.Update{Applicability: control.Undecided,
+			Status: control.NotStarted}, 0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.Systems.Create(e.Ctx, callerOrg, system.Fields{Name: "Deployed " + aims.NewID(), Purpose: "p", Stage: "deployment"}); err != nil {
+			t.Fatal(err)
+		}
+		return c, func(t *testing.T, _ *response, changed bool) {
+			if got := control0("A.6.2.5").Applicability; changed != (got == control.Applicable) {
+				t.Errorf("A.6.2.5 of the caller's organization is %s (changed %v)", got, changed)
 			}
 		}, true
 	case "POST /api/v1/soa/controls":

@@ -8,8 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/app"
-
 	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
@@ -17,7 +17,7 @@ import (
 	"github.com/aimsproject/aims/internal/store"
 )
 
-const soaUsage = "usage: aims soa export --org SLUG --format xlsx|csv|pdf|oscal [--version N] [--out FILE] | aims soa show --org SLUG [--version N]"
+const soaUsage = "usage: aims soa export --org SLUG --format xlsx|csv|pdf|oscal [--version N] [--out FILE] | aims soa show --org SLUG [--version N] | aims soa proposals --org SLUG [--apply --as EMAIL]"
 
 func runSoA(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
@@ -28,8 +28,10 @@ func runSoA(ctx context.Context, env *Env, args []string) error {
 		return runSoAExport(ctx, env, args[1:])
 	case "show":
 		return runSoAShow(ctx, env, args[1:])
+	case "proposals":
+		return runSoAProposals(ctx, env, args[1:])
 	}
-	return usageError("unknown soa command %q: use export or show", args[0])
+	return usageError("unknown soa command %q: use export, show or proposals", args[0])
 }
 
 // soaStore opens the store with the built-in catalog, parsed once for seeding and for the SoA.
@@ -226,4 +228,62 @@ func shorten(s string, n int) string {
 		return string(r[:n-1]) + "…"
 	}
 	return s
+}
+
+// runSoAProposals lists the Annex A controls the AI system inventory suggests apply, and with --apply
+// decides the undecided ones (never a decided one).
+func runSoAProposals(ctx context.Context, env *Env, args []string) error {
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "soa proposals", "soa proposals --org SLUG [--apply --as EMAIL]")
+	c.StoreFlags(fs)
+	org := fs.String("org", "", "organization slug (required)")
+	apply := fs.Bool("apply", false, "decide the undecided controls proposed as applicable; decided controls are never changed")
+	as := fs.String("as", "", "with --apply: the email address of the member who decides (required then)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("org", *org); err != nil {
+		return err
+	}
+	if *apply {
+		if err := required("as", *as); err != nil {
+			return err
+		}
+	}
+	db, o, sv, err := orgServices(ctx, &c, *org)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	ps, err := sv.Controls.SystemProposals(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range ps {
+		state := p.Applicability
+		if p.Conflict {
+			state = "excluded (conflict)"
+		}
+		fmt.Fprintf(env.Stdout, "%s\t%s\t%s\t%s\n", p.Ref, state, p.Title, strings.Join(p.Reasons, "; "))
+	}
+	if !*apply {
+		fmt.Fprintf(env.Stderr, "%d controls proposed by the AI system inventory\n", len(ps))
+		return nil
+	}
+	actx, err := asMember(ctx, db, o.ID, o.Slug, *as)
+	if err != nil {
+		return err
+	}
+	if err := aims.Authorize(aims.ActorFrom(actx).Role, aims.ActionUpdate, aims.ResControl); err != nil {
+		return err
+	}
+	cs, err := sv.Controls.ApplySystemProposals(actx, o.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stderr, "decided %d controls as applicable; decided controls were not changed\n", len(cs))
+	return nil
 }

@@ -231,6 +231,8 @@ type Store interface {
 	OrgProfile(ctx context.Context, orgID string) (*Profile, error)
 	UpdateOrgProfile(ctx context.Context, p *Profile, ifVersion int64) error
 
+	// SystemTraits returns the traits of up to limit of orgID's AI systems not retired, by name.
+	SystemTraits(ctx context.Context, orgID string, limit int) ([]SystemTraits, error)
 	// SoAControls returns the Annex A controls in order and then the controls added to the SoA.
 	SoAControls(ctx context.Context, orgID string) ([]*Control, error)
 	// ClauseControls returns the assessable clause items of ISO/IEC 42001 in order.

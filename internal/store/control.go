@@ -428,3 +428,19 @@ func (db *DB) UpdateOrgProfile(ctx context.Context, p *control.Profile, ifVersio
 		return tx.record(ctx, p.OrgID, activity.ActionUpdate, "org_profile", p.OrgID, prior, p)
 	})
 }
+
+// SystemTraits returns the traits of up to limit of orgID's AI systems not retired, by name.
+func (db *DB) SystemTraits(ctx context.Context, orgID string, limit int) ([]control.SystemTraits, error) {
+	rows, err := db.reader(ctx).query(ctx, `SELECT name, risk_class, stage, automation, human_oversight, generates_content,
+		interacts_with_people, personal_data, special_category_data FROM systems WHERE org_id = ? AND status <> 'retired' ORDER BY name LIMIT ?`,
+		orgID, limit)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the AI systems: %w", err)
+	}
+	return collect(rows, func(s scanner) (control.SystemTraits, error) {
+		var t control.SystemTraits
+		err := s.Scan(&t.Name, &t.RiskClass, &t.Stage, &t.Automation, &t.HumanOversight, &t.GeneratesContent, &t.InteractsWithPeople,
+			&t.PersonalData, &t.SpecialCategoryData)
+		return t, err
+	})
+}

@@ -73,6 +73,7 @@ var webMatrix = []struct {
 	{"POST /context/ai-roles", "YYYNNN", false},
 	{"POST /context/ai-roles/dates", "YYYNNN", false},
 	{"POST /soa/proposals", "YYYYNN", false},
+	{"POST /soa/system-proposals", "YYYYNN", false},
 	{"GET /soa", "YYYYYY", false},
 	{"POST /soa/controls", "YYYNNN", false},
 	{"POST /soa/controls/{framework}/{ref}/remove", "YYYNNN", false},

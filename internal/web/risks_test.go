@@ -198,4 +198,17 @@ func TestTheSoAShowsTheRiskChecks(t *testing.T) {
 	}
 	mustContain(t, m.get("/risks?control=iso42001-2023%2FA.6.2.4"), "Only the risks whose treatment selects control iso42001-2023/A.6.2.4.", noControl.Title)
 	mustContain(t, m.get("/risks?gap=unaccepted"), untreated.Title, noControl.Title)
+
+	// A deployed system proposes the controls of deployment; applying decides the undecided ones.
+	if _, err := f.Systems.Create(ctx, acme.ID, system.Fields{Name: "Lumen Assist", Purpose: "Answers customers.", Stage: "deployment"}); err != nil {
+		t.Fatal(err)
+	}
+	mustContain(t, m.get("/soa"), "Proposed by the AI system inventory", "A.6.2.5", "Lumen Assist is deployed or in operation",
+		"Decide the undecided ones as applicable")
+	expect(t, m.post("/soa/system-proposals", url.Values{}), http.StatusSeeOther, "/soa#system-proposals")
+	mustContain(t, m.get("/soa"), "The inventory's proposals decided 4 controls as applicable.")
+	c, err := f.Controls.Control(f.Ctx, acme.ID, "iso42001-2023", "A.6.2.5")
+	if err != nil || c.Applicability != "applicable" {
+		t.Errorf("A.6.2.5 after applying: %+v, %v", c, err)
+	}
 }

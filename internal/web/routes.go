@@ -90,6 +90,7 @@ func (w *Web) Routes() []Route {
 		{Method: post, Path: "/context/ai-roles", Access: Member, Action: update, Resource: aims.ResContext, handle: w.saveAIRoles},
 		{Method: post, Path: "/context/ai-roles/dates", Access: Member, Action: update, Resource: aims.ResContext, handle: w.switchDates},
 		{Method: post, Path: "/soa/proposals", Access: Member, Action: update, Resource: aims.ResControl, handle: w.applyProposals},
+		{Method: post, Path: "/soa/system-proposals", Access: Member, Action: update, Resource: aims.ResControl, handle: w.applySystemProposals},
 		{Method: get, Path: "/soa", Access: Member, Action: read, Resource: aims.ResSoA, handle: w.soaPage},
 		{Method: post, Path: "/soa/controls", Access: Member, Action: create, Resource: aims.ResControl, handle: w.addToSoA},
 		{Method: post, Path: "/soa/controls/{framework}/{ref}/remove", Access: Member, Action: del, Resource: aims.ResControl, handle: w.removeFromSoA},

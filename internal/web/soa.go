@@ -24,6 +24,10 @@ type SoAPage struct {
 	Add      AddControlForm
 	// Frameworks are those the add form offers.
 	Frameworks []*framework.Framework
+	// SystemProposals are the Annex A controls the AI system inventory suggests apply; CanApply offers to
+	// decide the undecided ones.
+	SystemProposals []control.SystemProposal
+	CanApply        bool
 }
 
 // SoATable is the table of an SoA: the rows to show under their groups; Live links each row to its
@@ -142,6 +146,10 @@ func (w *Web) renderSoA(rw http.ResponseWriter, r *http.Request, v *visit, statu
 			return err
 		}
 	}
+	if p.SystemProposals, err = w.Controls.SystemProposals(ctx, v.org.ID); err != nil {
+		return err
+	}
+	p.CanApply = v.may(aims.ActionUpdate, aims.ResControl)
 	return w.render(rw, r, status, "soa", p)
 }
 

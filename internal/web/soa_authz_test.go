@@ -58,6 +58,8 @@ func prepareSoA(t *testing.T, f *apptest.Fixture, r *matrixRequest, route string
 		case "POST /soa/proposals":
 			r.okLocation = "/soa"
 		}
+	case "POST /soa/system-proposals":
+		r.okLocation = "/soa#system-proposals"
 	case "POST /context/ai-roles":
 		p, err := f.Controls.Profile(sys, own.ID)
 		if err != nil {

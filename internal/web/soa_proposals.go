@@ -25,3 +25,19 @@ func (w *Web) applyProposals(rw http.ResponseWriter, r *http.Request, v *visit) 
 	http.Redirect(rw, r, "/soa", http.StatusSeeOther)
 	return nil
 }
+
+// applySystemProposals decides the undecided Annex A controls the AI system inventory suggests, and shows
+// the SoA; decided controls are never changed.
+func (w *Web) applySystemProposals(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	cs, err := w.Controls.ApplySystemProposals(r.Context(), v.org.ID)
+	if err != nil {
+		return err
+	}
+	if len(cs) == 0 {
+		w.flash(rw, flashOK, "No undecided control was left to decide; decided controls are never changed.")
+	} else {
+		w.flash(rw, flashOK, fmt.Sprintf("The inventory's proposals decided %d controls as applicable.", len(cs)))
+	}
+	http.Redirect(rw, r, "/soa#system-proposals", http.StatusSeeOther)
+	return nil
+}
