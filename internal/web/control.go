@@ -20,9 +20,11 @@ type ControlPage struct {
 	Tabs *RequirementTabs
 	// Proposal is what aims proposes from the AI roles, for an Annex A control; nil otherwise.
 	Proposal *control.Proposal
-	Form     ControlForm
-	Link     LinkForm
-	Members  []*account.Membership
+	// Inventory is what the AI system inventory suggests of the control, when it suggests it applies.
+	Inventory *control.SystemProposal
+	Form      ControlForm
+	Link      LinkForm
+	Members   []*account.Membership
 	// OwnerGone names the owner when they may no longer be chosen (they left, or their role may not own the
 	// record), offered so that saving keeps them.
 	OwnerGone string
@@ -107,6 +109,15 @@ func (w *Web) renderControl(rw http.ResponseWriter, r *http.Request, v *visit, s
 			return err
 		}
 		p.Proposal = w.Controls.ProposalFor(prof, c)
+		sps, err := w.Controls.SystemProposals(ctx, v.org.ID)
+		if err != nil {
+			return err
+		}
+		for i := range sps {
+			if sps[i].Ref == c.Ref {
+				p.Inventory = &sps[i]
+			}
+		}
 	}
 	if p.CanEdit {
 		ms, _, err := w.Accounts.Store().ListMembers(ctx, v.org.ID, pageOf("", 200))

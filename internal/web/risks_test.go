@@ -85,7 +85,8 @@ func TestRisksInTheUI(t *testing.T) {
 
 	m := browserAs(t, f, maya, acme)
 	crit := m.get("/risks/criteria")
-	mustContain(t, crit, "Risk criteria", "Almost certain", "Severe", "Save a new version", "Versions")
+	mustContain(t, crit, "Risk criteria", "Almost certain", "Severe", "Save a new version", "Versions",
+		"After 7 days the risk's owner is told; after 21 days the organization's owners are.")
 	c, err := f.Risks.Criteria(f.Ctx, acme.ID)
 	if err != nil {
 		t.Fatal(err)
@@ -205,6 +206,7 @@ func TestTheSoAShowsTheRiskChecks(t *testing.T) {
 	}
 	mustContain(t, m.get("/soa"), "Proposed by the AI system inventory", "A.6.2.5", "Lumen Assist is deployed or in operation",
 		"Decide the undecided ones as applicable")
+	mustContain(t, m.get("/controls/iso42001-2023/A.6.2.5"), "What the AI system inventory suggests", "It looks applicable: Lumen Assist is deployed or in operation.")
 	expect(t, m.post("/soa/system-proposals", url.Values{}), http.StatusSeeOther, "/soa#system-proposals")
 	mustContain(t, m.get("/soa"), "The inventory's proposals decided 4 controls as applicable.")
 	c, err := f.Controls.Control(f.Ctx, acme.ID, "iso42001-2023", "A.6.2.5")
