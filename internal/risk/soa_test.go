@@ -2,6 +2,7 @@ package risk_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -9,6 +10,7 @@ import (
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/risk"
+	"github.com/aimsproject/aims/internal/system"
 )
 
 // TestTheSoAFollowsTheTreatments: each SoA row counts the risks whose treatment selects the control; the
@@ -127,5 +129,75 @@ func TestTheSoAFollowsTheTreatments(t *testing.T) {
 	}
 	if _, _, err := f.sv.Risks.List(bg, f.org.ID, risk.Filter{Gap: "all"}, aims.Page{}); aims.ErrorField(err) != "gap" {
 		t.Errorf("an unknown gap: %v", err)
+	}
+}
+
+// TestTheHeatMapCellsAgreeWithTheRegister: the cells kept by system, source and level give, for every
+// filter they serve, the counts the register itself gives, after risks are registered, changed (source,
+// level, system, closed) and deleted.
+func TestTheHeatMapCellsAgreeWithTheRegister(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	maya, _ := f.member(t, f.org, "maya@lumen.example", aims.RoleManager)
+	bg := context.Background()
+	s, err := f.sv.Systems.Create(maya, f.org.ID, system.Fields{Name: "TalentMatch", Purpose: "CV screening"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []*risk.Risk
+	for i := range 12 {
+		fs := risk.Fields{Title: fmt.Sprintf("Risk %d", i), Source: fmt.Sprintf("C.3.%d", 1+i%3),
+			Inherent: rating(1+i%5, map[string]int{"organization": 1 + (i*2)%5})}
+		if i%2 == 0 {
+			fs.SystemID = s.ID
+		}
+		if i%4 == 0 {
+			fs.Residual = rating(1, map[string]int{"organization": 1})
+		}
+		r, err := f.sv.Risks.Create(maya, f.org.ID, fs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rs = append(rs, r)
+	}
+	change := func(r *risk.Risk, edit func(*risk.Fields)) {
+		t.Helper()
+		fs := risk.FieldsOf(r)
+		edit(&fs)
+		if _, err := f.sv.Risks.Update(maya, f.org.ID, r.ID, fs, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	change(rs[1], func(fs *risk.Fields) { fs.Source = "C.3.7" })
+	change(rs[2], func(fs *risk.Fields) { fs.Inherent = rating(5, map[string]int{"organization": 5}) })
+	change(rs[3], func(fs *risk.Fields) { fs.SystemID = s.ID })
+	change(rs[4], func(fs *risk.Fields) { fs.Status = risk.StatusClosed })
+	if err := f.sv.Risks.Delete(maya, f.org.ID, rs[5].ID); err != nil {
+		t.Fatal(err)
+	}
+	filters := []risk.Filter{{}, {SystemID: s.ID}, {OrgWide: true}, {Source: "C.3.1"}, {Source: "C.3.7"}, {Level: "critical"}, {Level: "low"},
+		{SystemID: s.ID, Source: "C.3.3"}, {Status: risk.StatusClosed}, {Source: "C.3.2", Level: "medium"}}
+	for _, fl := range filters {
+		for _, residual := range []bool{false, true} {
+			h, err := f.sv.Risks.HeatMap(bg, f.org.ID, fl, residual)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := 0
+			lf := fl
+			lf.Open = fl.Status == ""
+			all, _, err := f.sv.Risks.List(bg, f.org.ID, lf, aims.Page{Limit: 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range all {
+				if (residual && r.Residual.Rated()) || (!residual && r.Inherent.Rated()) {
+					want++
+				}
+			}
+			if h.Total != want {
+				t.Errorf("heat map (residual %v) of %+v: %d risks, the register has %d", residual, fl, h.Total, want)
+			}
+		}
 	}
 }

@@ -364,20 +364,29 @@ func (db *DB) RisksBefore(ctx context.Context, orgID string, version int64, limi
 }
 
 // RiskCells counts the risks f selects by likelihood and worst consequence of one of their ratings. The
-// open (or closed) risks of the organization or of one system are counted from risk_cells; others from
-// the cells indexes of the risks.
+// open (or closed) risks of the organization, of one system, source or level are counted from risk_cells;
+// others from the cells indexes of the risks.
 func (db *DB) RiskCells(ctx context.Context, orgID string, f risk.Filter, residual bool) ([]risk.Cell, error) {
 	rating := "i"
 	if residual {
 		rating = "r"
 	}
-	if f.Level == "" && f.OwnerID == "" && f.Source == "" && !f.Overdue && f.Query == "" && !f.OrgWide &&
+	if f.OwnerID == "" && !f.Overdue && f.Query == "" && f.Control == "" && f.Gap == "" &&
 		(f.Open && f.Status == "" || f.Status == risk.StatusClosed) {
 		q := `SELECT likelihood, worst, SUM(n) FROM risk_cells WHERE org_id = ? AND rating = ? AND closed = ?`
 		args := []any{orgID, rating, boolInt(f.Status == risk.StatusClosed)}
-		if f.SystemID != "" {
+		switch {
+		case f.SystemID != "":
 			q += ` AND system_id = ?`
 			args = append(args, f.SystemID)
+		case f.OrgWide:
+			q += ` AND system_id = ''`
+		}
+		for col, v := range map[string]string{"source": f.Source, "level": f.Level} {
+			if v != "" {
+				q += ` AND ` + col + ` = ?`
+				args = append(args, v)
+			}
 		}
 		rows, err := db.reader(ctx).query(ctx, q+` GROUP BY likelihood, worst HAVING SUM(n) > 0`, args...)
 		if err != nil {
@@ -417,9 +426,10 @@ func (tx *Tx) countCells(ctx context.Context, r *risk.Risk, d int) error {
 		for _, v := range x.r.Consequences {
 			w = max(w, v)
 		}
-		if _, err := tx.q().exec(ctx, `INSERT INTO risk_cells (org_id, system_id, rating, likelihood, worst, closed, n)
-			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, rating, closed, system_id, likelihood, worst) DO UPDATE SET n = risk_cells.n + ?`,
-			r.OrgID, r.SystemID, x.rating, x.r.Likelihood, w, boolInt(r.Status == risk.StatusClosed), d, d); err != nil {
+		if _, err := tx.q().exec(ctx, `INSERT INTO risk_cells (org_id, system_id, source, level, rating, likelihood, worst, closed, n)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (org_id, rating, closed, system_id, source, level, likelihood, worst)
+			DO UPDATE SET n = risk_cells.n + ?`,
+			r.OrgID, r.SystemID, r.Source, r.Level(), x.rating, x.r.Likelihood, w, boolInt(r.Status == risk.StatusClosed), d, d); err != nil {
 			return fmt.Errorf("cannot count the risk in its heat map: %w", err)
 		}
 	}
@@ -434,9 +444,10 @@ func (db *DB) RebuildRiskCells(ctx context.Context, orgID string) error {
 			return err
 		}
 		for _, x := range []struct{ rating, l, w string }{{"i", "inherent_likelihood", "inherent_worst"}, {"r", "residual_likelihood", "residual_worst"}} {
-			if _, err := tx.q().exec(ctx, `INSERT INTO risk_cells (org_id, system_id, rating, likelihood, worst, closed, n)
-				SELECT org_id, system_id, ?, `+x.l+`, `+x.w+`, CASE WHEN status = 'closed' THEN 1 ELSE 0 END, COUNT(*)
-				FROM risks WHERE org_id = ? AND `+x.l+` > 0 GROUP BY org_id, system_id, `+x.l+`, `+x.w+`, CASE WHEN status = 'closed' THEN 1 ELSE 0 END`,
+			if _, err := tx.q().exec(ctx, `INSERT INTO risk_cells (org_id, system_id, source, level, rating, likelihood, worst, closed, n)
+				SELECT org_id, system_id, source, level, ?, `+x.l+`, `+x.w+`, CASE WHEN status = 'closed' THEN 1 ELSE 0 END, COUNT(*)
+				FROM risks WHERE org_id = ? AND `+x.l+` > 0
+				GROUP BY org_id, system_id, source, level, `+x.l+`, `+x.w+`, CASE WHEN status = 'closed' THEN 1 ELSE 0 END`,
 				x.rating, orgID); err != nil {
 				return fmt.Errorf("cannot count the risks: %w", err)
 			}

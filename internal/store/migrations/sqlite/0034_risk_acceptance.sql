@@ -39,3 +39,26 @@ INSERT INTO link_counts (org_id, relationship, from_type, from_id, n)
     GROUP BY org_id, relationship, from_type, from_id;
 -- The escalation of an overdue task on a risk already sent: "risk-owner:DUE" or "aims-owner:DUE".
 ALTER TABLE tasks ADD COLUMN escalated TEXT NOT NULL DEFAULT '';
+-- The heat map's cells also by risk source and current level, so that a heat map of one source or level
+-- reads the cells too (a few thousand rows at most) rather than the risks.
+DROP TABLE risk_cells;
+CREATE TABLE risk_cells (
+    org_id      TEXT NOT NULL REFERENCES organizations(id) ON DELETE CASCADE,
+    system_id   TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    level       TEXT NOT NULL,
+    rating      TEXT NOT NULL,
+    likelihood  INTEGER NOT NULL,
+    worst       INTEGER NOT NULL,
+    closed      INTEGER NOT NULL,
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (org_id, rating, closed, system_id, source, level, likelihood, worst)
+);
+INSERT INTO risk_cells (org_id, system_id, source, level, rating, likelihood, worst, closed, n)
+    SELECT org_id, system_id, source, level, 'i', inherent_likelihood, inherent_worst, CASE WHEN status = 'closed' THEN 1 ELSE 0 END, COUNT(*)
+    FROM risks WHERE inherent_likelihood > 0
+    GROUP BY org_id, system_id, source, level, inherent_likelihood, inherent_worst, CASE WHEN status = 'closed' THEN 1 ELSE 0 END;
+INSERT INTO risk_cells (org_id, system_id, source, level, rating, likelihood, worst, closed, n)
+    SELECT org_id, system_id, source, level, 'r', residual_likelihood, residual_worst, CASE WHEN status = 'closed' THEN 1 ELSE 0 END, COUNT(*)
+    FROM risks WHERE residual_likelihood > 0
+    GROUP BY org_id, system_id, source, level, residual_likelihood, residual_worst, CASE WHEN status = 'closed' THEN 1 ELSE 0 END;
