@@ -17,7 +17,7 @@ import (
 	"github.com/aimsproject/aims/internal/store"
 )
 
-const riskUsage = "usage: aims risk add|list|export|heatmap|criteria --org SLUG ..."
+const riskUsage = "usage: aims risk add|list|import|export|treatment-plan|heatmap|criteria --org SLUG ..."
 
 func runRisk(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
@@ -32,10 +32,12 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		return runRiskHeatMap(ctx, env, args[1:])
 	case "export":
 		return runRiskExport(ctx, env, args[1:])
+	case "import":
+		return runRiskImport(ctx, env, args[1:])
 	case "criteria":
 		return runRiskCriteria(ctx, env, args[1:])
 	}
-	return usageError("unknown risk command %q: use add, list, export, heatmap or criteria", args[0])
+	return usageError("unknown risk command %q: use add, list, import, export, treatment-plan, heatmap or criteria", args[0])
 }
 
 // ratingArg reads a rating written LIKELIHOOD:AXIS=CONSEQUENCE,...: "4:individuals=5,organization=3".
