@@ -1,0 +1,68 @@
+package web
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/risk"
+)
+
+// RisksImportPage answers an import of risks that was refused: every fault found, with its place in the
+// file.
+type RisksImportPage struct {
+	Layout
+	File      string
+	Problem   string
+	Issues    []string
+	Truncated bool
+}
+
+// importRisks registers every risk of an uploaded CSV or JSON file, or none (see risk.Service.Import). A
+// refusal lists each fault with its line and column (CSV) or item and field (JSON); a file over the
+// import's limits is refused with 413.
+func (w *Web) importRisks(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	name, res, err := w.doImportRisks(rw, r, v)
+	if err != nil {
+		if _, status, ok := formError(err); ok {
+			p := RisksImportPage{Layout: w.layout(rw, r, v, "Import refused", risksPath), File: name, Problem: aims.ErrorMessage(err)}
+			var ie *risk.ImportError
+			if errors.As(err, &ie) {
+				p.Problem, p.Truncated = "Nothing was imported. Set these right and import the file again:", ie.Truncated
+				for _, is := range ie.Issues {
+					p.Issues = append(p.Issues, capitalized(is.String()))
+				}
+			}
+			return w.render(rw, r, status, "risks_import", p)
+		}
+		return err
+	}
+	w.flash(rw, flashOK, fmt.Sprintf("Imported %d risks from %s: %s to %s.", res.Imported, name, res.FirstRef, res.LastRef))
+	http.Redirect(rw, r, risksPath+"?sort=ref", http.StatusSeeOther)
+	return nil
+}
+
+func (w *Web) doImportRisks(rw http.ResponseWriter, r *http.Request, v *visit) (string, *risk.ImportResult, error) {
+	if err := parseUpload(rw, r); err != nil {
+		return "", nil, err
+	}
+	data, name, err := uploaded(r, "file")
+	if err != nil {
+		return name, nil, err
+	}
+	if data == nil {
+		return name, nil, aims.FieldError("file", "Choose a CSV or JSON file of risks to import.")
+	}
+	res, err := w.Risks.Import(r.Context(), v.org.ID, bytes.NewReader(data))
+	return name, res, err
+}
+
+// capitalized returns s with its first letter upper-case.
+func capitalized(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}
