@@ -155,6 +155,7 @@ var allowedRoles = map[string]string{
 	"GET /api/v1/risks/heatmap":                    "owner admin manager contributor auditor viewer",
 	"GET /api/v1/risks/export":                     "owner admin manager contributor auditor viewer",
 	"POST /api/v1/risks/import":                    "owner admin manager contributor",
+	"GET /api/v1/risks/treatment-plan":             "owner admin manager contributor auditor viewer",
 	"GET /api/v1/risks/{id}":                       "owner admin manager contributor auditor viewer",
 	"PATCH /api/v1/risks/{id}":                     "owner admin manager contributor",
 	"DELETE /api/v1/risks/{id}":                    "owner admin manager",

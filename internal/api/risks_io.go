@@ -1,14 +1,17 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"mime"
 	"net/http"
+	"strconv"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/problem"
 	"github.com/aimsproject/aims/internal/risk"
+	"github.com/aimsproject/aims/internal/risk/riskreport"
 )
 
 // riskImportProblem is the problem details of a refused import of risks, with every fault found (at most
@@ -46,4 +49,48 @@ func (a *API) importRisks(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, res)
+}
+
+// riskReport writes a report of the register (kind "risks") or its treatment plan ("treatment-plan")
+// that the query's filters select, as format (xlsx or pdf). The report is made whole before the first
+// byte is sent, so that a failure is a problem, not a cut file.
+func (a *API) riskReport(w http.ResponseWriter, r *http.Request, kind, format string) error {
+	f, err := a.riskFilter(r)
+	if err != nil {
+		return err
+	}
+	ctx, act := r.Context(), aims.ActorFrom(r.Context())
+	o, err := a.Accounts.Store().OrganizationByID(ctx, act.OrgID)
+	if err != nil {
+		return err
+	}
+	write := riskreport.Register
+	if kind == "treatment-plan" {
+		write = riskreport.TreatmentPlan
+	}
+	var b bytes.Buffer
+	if err := write(ctx, a.Risks, o.ID, o.Name, f, format, &b, riskreport.Options{}); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", riskreport.ContentType(format))
+	w.Header().Set("Content-Disposition", `attachment; filename="`+riskreport.Filename(kind, o.Slug, format)+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, err = b.WriteTo(w)
+	return err
+}
+
+// riskTreatmentPlan answers GET /api/v1/risks/treatment-plan?format=xlsx|pdf (xlsx by default), with the
+// register's filters: the open risks with their treatment.
+func (a *API) riskTreatmentPlan(w http.ResponseWriter, r *http.Request) error {
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = riskreport.FormatXLSX
+	}
+	format, err := riskreport.ParseFormat(format, "format")
+	if err != nil {
+		return err
+	}
+	return a.riskReport(w, r, "treatment-plan", format)
 }

@@ -1,11 +1,14 @@
 package api_test
 
 import (
+	"bytes"
 	"net/http"
 	"testing"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/risk"
+	"github.com/aimsproject/aims/internal/risk/riskreport"
+	"github.com/xuri/excelize/v2"
 )
 
 // risksIOMatrixCall returns the matrix's call of a route of the register's import and reports, and
@@ -24,6 +27,24 @@ func (e *env) risksIOMatrixCall(t *testing.T, method, path string, caller *membe
 			rs, _, err := e.Risks.List(e.Ctx, callerOrg, risk.Filter{Query: title}, pageAll)
 			if err != nil || changed != (len(rs) == 1) {
 				t.Errorf("the caller's risks titled %q: %d, %v (changed %v)", title, len(rs), err, changed)
+			}
+		}, true
+	case "GET /api/v1/risks/treatment-plan":
+		other := e.seedRisk(t, tg.org.ID)
+		return c, func(t *testing.T, res *response, _ bool) {
+			if res.status != 200 {
+				return
+			}
+			x, err := excelize.OpenReader(bytes.NewReader(res.body))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer x.Close()
+			rows, _ := x.GetRows(riskreport.SheetPlan)
+			for _, row := range rows {
+				if len(row) > 1 && row[1] == other.Title && callerOrg != tg.org.ID {
+					t.Errorf("the treatment plan lists risk %s of another organization", other.Ref)
+				}
 			}
 		}, true
 	}

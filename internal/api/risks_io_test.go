@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strings"
@@ -8,6 +9,8 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/risk"
+	"github.com/aimsproject/aims/internal/risk/riskreport"
+	"github.com/xuri/excelize/v2"
 )
 
 func risksCSVCall(token, body string) call {
@@ -114,4 +117,49 @@ func TestRisksAreImportedAllOrNothing(t *testing.T) {
 	if len(list.Items) != 3 {
 		t.Errorf("%d risks after refused imports", len(list.Items))
 	}
+}
+
+// TestRiskReportsThroughTheAPI: the register as XLSX and PDF with the register's filters, and the
+// treatment plan, for any member; an unknown format is 400.
+func TestRiskReportsThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acme := e.org(t, "acme")
+	viewer := e.member(t, acme, aims.RoleViewer)
+	kept, left := e.seedRisk(t, acme.ID), e.seedRisk(t, acme.ID)
+	if _, err := e.Risks.Update(e.Ctx, acme.ID, left.ID, risk.Fields{Title: left.Title, Source: "C.3.2"}, 0); err != nil {
+		t.Fatal(err)
+	}
+	res := e.send(t, call{method: "GET", path: "/api/v1/risks/export?format=xlsx&source=C.3.6", token: viewer.Token}).want(t, 200)
+	if ct, cd := res.header.Get("Content-Type"), res.header.Get("Content-Disposition"); ct != riskreport.ContentType("xlsx") ||
+		cd != `attachment; filename="aims-risks-acme.xlsx"` {
+		t.Errorf("headers %s, %s", ct, cd)
+	}
+	x, err := excelize.OpenReader(bytes.NewReader(res.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, err := x.GetRows(riskreport.SheetRegister)
+	if err != nil || len(rows) != 2 || rows[1][0] != kept.Ref {
+		t.Errorf("the filtered register: %q, %v", rows, err)
+	}
+	pdf := e.send(t, call{method: "GET", path: "/api/v1/risks/export?format=pdf", token: viewer.Token}).want(t, 200)
+	if !bytes.HasPrefix(pdf.body, []byte("%PDF-")) || pdf.header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("the register as PDF: %q", pdf.body[:min(len(pdf.body), 20)])
+	}
+	plan := e.send(t, call{method: "GET", path: "/api/v1/risks/treatment-plan", token: viewer.Token}).want(t, 200)
+	if plan.header.Get("Content-Disposition") != `attachment; filename="aims-treatment-plan-acme.xlsx"` {
+		t.Errorf("the treatment plan: %v", plan.header)
+	}
+	plan = e.send(t, call{method: "GET", path: "/api/v1/risks/treatment-plan?format=pdf&org_wide=true", token: viewer.Token}).want(t, 200)
+	if !bytes.HasPrefix(plan.body, []byte("%PDF-")) {
+		t.Error("the treatment plan as PDF is not a PDF")
+	}
+	e.send(t, call{method: "GET", path: "/api/v1/risks/treatment-plan?format=csv", token: viewer.Token, offContract: true}).
+		wantProblem(t, 400, "invalid", "format")
+	e.send(t, call{method: "GET", path: "/api/v1/risks/treatment-plan?level=" + strings.Repeat("x", 41), token: viewer.Token, offContract: true}).
+		wantProblem(t, 400, "invalid", "level")
+	e.send(t, call{method: "GET", path: "/api/v1/risks/export?format=docx", token: viewer.Token, offContract: true}).
+		wantProblem(t, 400, "invalid", "format")
 }
