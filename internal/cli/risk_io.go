@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -8,7 +9,9 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/risk"
+	"github.com/aimsproject/aims/internal/risk/riskreport"
 )
 
 // runRiskImport registers every risk of a CSV or JSON file (see risk.Service.Import for the layout), or
@@ -97,4 +100,60 @@ func riskImportFault(file string, err error) error {
 		return usageError("%s: %s Nothing was imported.", file, aims.ErrorMessage(err))
 	}
 	return fmt.Errorf("nothing was imported: %w", err)
+}
+
+// runRiskTreatmentPlan writes the treatment plan of the open risks (with the filters of risk list) as
+// XLSX or PDF.
+func runRiskTreatmentPlan(ctx context.Context, env *Env, args []string) error {
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "risk treatment-plan", "risk treatment-plan --org SLUG [filters of risk list] [--format xlsx|pdf] --out FILE")
+	c.StoreFlags(fs)
+	org := fs.String("org", "", "organization slug (required)")
+	lf := addRiskListFlags(fs)
+	format := fs.String("format", riskreport.FormatXLSX, "xlsx or pdf")
+	out := fs.String("out", "", "the file to write; - for standard output (required)")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := required("org", *org, "out", *out); err != nil {
+		return err
+	}
+	if *format != riskreport.FormatXLSX && *format != riskreport.FormatPDF {
+		return usageError("--format must be xlsx or pdf")
+	}
+	db, o, sv, err := orgServices(ctx, &c, *org)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	f, err := lf.filter(ctx, db, sv, o.ID)
+	if err != nil {
+		return err
+	}
+	return writeRiskReport(ctx, env, sv.Risks, o, "treatment-plan", f, *format, *out)
+}
+
+// writeRiskReport writes a report of the register ("risks") or its treatment plan ("treatment-plan") to
+// out (- for standard output); a file is written whole or not at all.
+func writeRiskReport(ctx context.Context, env *Env, s *risk.Service, o *account.Organization, kind string, f risk.Filter, format, out string) error {
+	write := riskreport.Register
+	if kind == "treatment-plan" {
+		write = riskreport.TreatmentPlan
+	}
+	var b bytes.Buffer
+	if err := write(ctx, s, o.ID, o.Name, f, format, &b, riskreport.Options{}); err != nil {
+		return err
+	}
+	if out == "-" {
+		_, err := b.WriteTo(env.Stdout)
+		return err
+	}
+	if err := os.WriteFile(out, b.Bytes(), 0o644); err != nil {
+		return fmt.Errorf("cannot write %s: %w", out, err)
+	}
+	fmt.Fprintf(env.Stderr, "wrote %s\n", out)
+	return nil
 }
