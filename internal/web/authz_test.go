@@ -130,6 +130,8 @@ var webMatrix = []struct {
 	{"POST /risks", "YYYYNN", false},
 	{"GET /risks/export", "YYYYYY", false},
 	{"POST /risks/import", "YYYYNN", false},
+	{"GET /risks/report", "YYYYYY", false},
+	{"GET /risks/treatment-plan", "YYYYYY", false},
 	{"GET /risks/criteria", "YYYYYY", false},
 	{"POST /risks/criteria", "YYYNNN", false},
 	{"GET /risks/{id}", "YYYYYY", false},

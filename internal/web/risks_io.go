@@ -5,9 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/risk"
+	"github.com/aimsproject/aims/internal/risk/riskreport"
 )
 
 // RisksImportPage answers an import of risks that was refused: every fault found, with its place in the
@@ -65,4 +67,51 @@ func capitalized(s string) string {
 		return s
 	}
 	return string(s[0]-'a'+'A') + s[1:]
+}
+
+// riskReport sends a report of the register (GET /risks/report) or its treatment plan (GET
+// /risks/treatment-plan) that the register's filter selects, as format=xlsx (the default) or pdf.
+func (w *Web) riskReport(kind string) func(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	return func(rw http.ResponseWriter, r *http.Request, v *visit) error {
+		format := r.URL.Query().Get("format")
+		if format == "" {
+			format = riskreport.FormatXLSX
+		}
+		format, err := riskreport.ParseFormat(format, "format")
+		if err != nil {
+			return err
+		}
+		write := riskreport.Register
+		if kind == "treatment-plan" {
+			write = riskreport.TreatmentPlan
+		}
+		var b bytes.Buffer
+		if err := write(r.Context(), w.Risks, v.org.ID, v.org.Name, riskFilterOf(r.URL.Query()).filter(), format, &b, riskreport.Options{}); err != nil {
+			return err
+		}
+		rw.Header().Set("Content-Type", riskreport.ContentType(format))
+		rw.Header().Set("Content-Disposition", `attachment; filename="`+riskreport.Filename(kind, v.org.Slug, format)+`"`)
+		rw.Header().Set("Content-Length", strconv.Itoa(b.Len()))
+		rw.Header().Set("Cache-Control", "no-store")
+		rw.WriteHeader(http.StatusOK)
+		_, err = b.WriteTo(rw)
+		return err
+	}
+}
+
+// ReportHref is the address of a download of the register the page's filter selects: kind "export" (the
+// CSV), "report" or "treatment-plan", in format. (A query put into an href after "?" by the template
+// would be escaped as one value; a whole address is not.)
+func (p RisksPage) ReportHref(kind, format string) string {
+	q := p.Filter.Query("")
+	if format != "" && format != "csv" {
+		if q != "" {
+			q = "&" + q
+		}
+		q = "format=" + format + q
+	}
+	if q == "" {
+		return risksPath + "/" + kind
+	}
+	return risksPath + "/" + kind + "?" + q
 }

@@ -56,3 +56,30 @@ func TestRisksAreImportedFromTheRegister(t *testing.T) {
 		t.Error("an auditor is offered the import form")
 	}
 }
+
+// TestRiskReportsFromTheRegister: the register page offers the reports with its filter, and each
+// downloads as a workbook or a PDF for any member.
+func TestRiskReportsFromTheRegister(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	acme := f.Org(t, "acme")
+	viewer := newUser(t, f, "victor@acme.example", acme, aims.RoleViewer)
+	ctx := aims.WithActor(f.Ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test"})
+	if _, err := f.Risks.Import(ctx, acme.ID, strings.NewReader("title,system,source,owner,likelihood,consequence,status\nDrift,,C.3.6,,Likely,Major,\n")); err != nil {
+		t.Fatal(err)
+	}
+	b := browserAs(t, f, viewer, acme)
+	reg := b.get("/risks?source=C.3.6")
+	mustContain(t, reg, "Reports", "Register as XLSX", "Register as PDF", "Treatment plan as XLSX", "Treatment plan as PDF")
+	if !strings.Contains(reg.Body, `href="/risks/report?format=pdf&amp;source=C.3.6"`) {
+		t.Errorf("the PDF link does not keep the filter:\n%s", reg.Body)
+	}
+	for path, want := range map[string]string{"/risks/report?format=pdf&source=C.3.6": "%PDF-", "/risks/treatment-plan?format=pdf": "%PDF-",
+		"/risks/report": "PK", "/risks/treatment-plan?format=xlsx": "PK"} {
+		res := b.get(path)
+		if res.Status != http.StatusOK || !strings.HasPrefix(res.Body, want) || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("%s: %d %q", path, res.Status, res.Body[:min(len(res.Body), 10)])
+		}
+	}
+	expect(t, b.get("/risks/report?format=docx"), http.StatusBadRequest, "")
+}
