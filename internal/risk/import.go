@@ -240,13 +240,14 @@ func (im *importer) fault(i int, field, format string, args ...any) bool {
 		im.more = true
 		return false
 	}
-	is := ImportIssue{JSON: im.t.json, Field: field, Message: fmt.Sprintf(format, args...), Index: -1, Line: 1}
-	if i >= 0 {
-		if im.t.json {
-			is.Index = im.t.pos[i]
-		} else {
-			is.Line = im.t.pos[i]
-		}
+	is := ImportIssue{JSON: im.t.json, Field: field, Message: fmt.Sprintf(format, args...), Index: -1}
+	switch {
+	case i >= 0 && im.t.json:
+		is.Index = im.t.pos[i]
+	case i >= 0:
+		is.Line = im.t.pos[i]
+	case !im.t.json:
+		is.Line = 1 // the header
 	}
 	im.issues = append(im.issues, is)
 	return true

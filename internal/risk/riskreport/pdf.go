@@ -112,9 +112,9 @@ func (d *pdfDoc) heatMap(h *risk.HeatMap, title string, x, y float64) float64 {
 	}
 	pdf.SetFont("Helvetica", "I", 7)
 	pdf.SetXY(x, y-1)
-	pdf.CellFormat(label-2, 3, d.tr("Likelihood ↑"), "", 0, "R", false, 0, "")
+	pdf.CellFormat(label-2, 3, "Likelihood", "", 0, "R", false, 0, "")
 	pdf.SetXY(x+label, by+7)
-	pdf.CellFormat(float64(nc)*cell, 4, d.tr("Consequence →"), "", 0, "C", false, 0, "")
+	pdf.CellFormat(float64(nc)*cell, 4, "Consequence", "", 0, "C", false, 0, "")
 	return by + 12
 }
 
@@ -257,8 +257,8 @@ func registerPDF(w io.Writer, m meta, inherent, residual *risk.HeatMap, each fun
 }
 
 var (
-	planPDFColumns = []string{"Ref", "Risk", "Level", "Against acceptable", "Option", "Plan", "Controls", "Actions", "Residual"}
-	planPDFWidths  = []float64{13, 50, 17, 17, 15, 50, 40, 52, 19}
+	planPDFColumns = []string{"Ref", "Risk", "Level", "Threshold", "Option", "Plan", "Controls", "Actions", "Residual"}
+	planPDFWidths  = []float64{13, 48, 17, 19, 15, 48, 40, 54, 19}
 )
 
 func planPDF(w io.Writer, m meta, each func(func(*risk.PlanItem) error) (bool, error), o Options) error {
@@ -267,7 +267,7 @@ func planPDF(w io.Writer, m meta, each func(func(*risk.PlanItem) error) (bool, e
 	c := m.criteria
 	d.pdf.SetFont("Helvetica", "", 9)
 	d.pdf.MultiCell(0, 5, d.tr("Each open risk with how it is treated (ISO/IEC 42001, 6.1.3): the option and plan, the controls linked as "+
-		"treating it, its actions (tasks on the risk) and the residual level expected, in the register's order (highest level first "+
+		"treating it, its actions (tasks on the risk) and the residual level expected; Threshold says whether its level is above the acceptable one. In the register's order (highest level first "+
 		"unless another is asked for)."), "", "L", false)
 	d.pdf.Ln(2)
 	d.columns, d.widths = planPDFColumns, planPDFWidths
