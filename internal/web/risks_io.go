@@ -69,8 +69,9 @@ func capitalized(s string) string {
 	return string(s[0]-'a'+'A') + s[1:]
 }
 
-// riskReport sends a report of the register (GET /risks/report) or its treatment plan (GET
-// /risks/treatment-plan) that the register's filter selects, as format=xlsx (the default) or pdf.
+// riskReport sends a report of the register (GET /risks/export?format=xlsx|pdf) or its treatment plan
+// (GET /risks/treatment-plan/export) that the register's filter selects, as format=xlsx (the default) or
+// pdf.
 func (w *Web) riskReport(kind string) func(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	return func(rw http.ResponseWriter, r *http.Request, v *visit) error {
 		format := r.URL.Query().Get("format")
@@ -100,7 +101,7 @@ func (w *Web) riskReport(kind string) func(rw http.ResponseWriter, r *http.Reque
 }
 
 // ReportHref is the address of a download of the register the page's filter selects: kind "export" (the
-// CSV), "report" or "treatment-plan", in format. (A query put into an href after "?" by the template
+// register) or "treatment-plan/export", in format. (A query put into an href after "?" by the template
 // would be escaped as one value; a whole address is not.)
 func (p RisksPage) ReportHref(kind, format string) string {
 	q := p.Filter.Query("")

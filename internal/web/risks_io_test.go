@@ -71,15 +71,15 @@ func TestRiskReportsFromTheRegister(t *testing.T) {
 	b := browserAs(t, f, viewer, acme)
 	reg := b.get("/risks?source=C.3.6")
 	mustContain(t, reg, "Reports", "Register as XLSX", "Register as PDF", "Treatment plan as XLSX", "Treatment plan as PDF")
-	if !strings.Contains(reg.Body, `href="/risks/report?format=pdf&amp;source=C.3.6"`) {
+	if !strings.Contains(reg.Body, `href="/risks/export?format=pdf&amp;source=C.3.6"`) {
 		t.Errorf("the PDF link does not keep the filter:\n%s", reg.Body)
 	}
-	for path, want := range map[string]string{"/risks/report?format=pdf&source=C.3.6": "%PDF-", "/risks/treatment-plan?format=pdf": "%PDF-",
-		"/risks/report": "PK", "/risks/treatment-plan?format=xlsx": "PK"} {
+	for path, want := range map[string]string{"/risks/export?format=pdf&source=C.3.6": "%PDF-", "/risks/treatment-plan/export?format=pdf": "%PDF-",
+		"/risks/export?format=xlsx": "PK", "/risks/treatment-plan/export": "PK", "/risks/export": "ref,title"} {
 		res := b.get(path)
 		if res.Status != http.StatusOK || !strings.HasPrefix(res.Body, want) || !strings.Contains(res.Header.Get("Content-Disposition"), "attachment") {
 			t.Errorf("%s: %d %q", path, res.Status, res.Body[:min(len(res.Body), 10)])
 		}
 	}
-	expect(t, b.get("/risks/report?format=docx"), http.StatusBadRequest, "")
+	expect(t, b.get("/risks/export?format=docx"), http.StatusBadRequest, "")
 }
