@@ -61,8 +61,12 @@ func runRiskImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return riskImportFault(*file, err)
 	}
-	fmt.Fprintf(env.Stderr, "imported %d risks into %s: %s to %s (criteria version %d)\n", res.Imported, o.Slug, res.FirstRef, res.LastRef,
-		res.CriteriaVersion)
+	if res.Imported == 1 {
+		fmt.Fprintf(env.Stderr, "imported 1 risk into %s: %s (criteria version %d)\n", o.Slug, res.FirstRef, res.CriteriaVersion)
+	} else {
+		fmt.Fprintf(env.Stderr, "imported %d risks into %s: %s to %s (criteria version %d)\n", res.Imported, o.Slug, res.FirstRef, res.LastRef,
+			res.CriteriaVersion)
+	}
 	return nil
 }
 

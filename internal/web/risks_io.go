@@ -41,7 +41,11 @@ func (w *Web) importRisks(rw http.ResponseWriter, r *http.Request, v *visit) err
 		}
 		return err
 	}
-	w.flash(rw, flashOK, fmt.Sprintf("Imported %d risks from %s: %s to %s.", res.Imported, name, res.FirstRef, res.LastRef))
+	msg := fmt.Sprintf("Imported %d risks from %s: %s to %s.", res.Imported, name, res.FirstRef, res.LastRef)
+	if res.Imported == 1 {
+		msg = fmt.Sprintf("Imported 1 risk from %s: %s.", name, res.FirstRef)
+	}
+	w.flash(rw, flashOK, msg)
 	http.Redirect(rw, r, risksPath+"?sort=ref", http.StatusSeeOther)
 	return nil
 }
