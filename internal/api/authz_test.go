@@ -156,6 +156,8 @@ var allowedRoles = map[string]string{
 	"POST /api/v1/risks":                           "owner admin manager contributor",
 	"GET /api/v1/risks/heatmap":                    "owner admin manager contributor auditor viewer",
 	"GET /api/v1/risks/export":                     "owner admin manager contributor auditor viewer",
+	"POST /api/v1/risks/import":                    "owner admin manager contributor",
+	"GET /api/v1/risks/treatment-plan":             "owner admin manager contributor auditor viewer",
 	"GET /api/v1/risks/{id}":                       "owner admin manager contributor auditor viewer",
 	"PATCH /api/v1/risks/{id}":                     "owner admin manager contributor",
 	"DELETE /api/v1/risks/{id}":                    "owner admin manager",
@@ -546,6 +548,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		return c, after
 	}
 	if c, after, ok := e.risksMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if c, after, ok := e.risksIOMatrixCall(t, method, path, caller, tg); ok {
 		return c, after
 	}
 	if c, after, ok := e.tasksMatrixCall(t, method, path, caller, tg); ok {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/risk"
+	"github.com/aimsproject/aims/internal/risk/riskreport"
 )
 
 // riskFilter reads the register's filters from the query: system_id, org_wide, level, owner (me, an id
@@ -250,12 +251,16 @@ func (a *API) saveRiskCriteria(w http.ResponseWriter, r *http.Request) error {
 	return writeResource(w, http.StatusCreated, c.Version, re)
 }
 
-// exportRisks answers GET /api/v1/risks/export?format=csv: the register the filters select, as CSV,
-// written as it is read. An error before the first byte is a problem; one after it drops the connection,
-// so that a client cannot take a cut file for a whole one.
+// exportRisks answers GET /api/v1/risks/export?format=csv|xlsx|pdf: the register the filters select. CSV is
+// written as it is read: an error before the first byte is a problem; one after it drops the connection,
+// so that a client cannot take a cut file for a whole one. XLSX and PDF are reports (riskReport).
 func (a *API) exportRisks(w http.ResponseWriter, r *http.Request) error {
-	if f := r.URL.Query().Get("format"); f != "" && f != "csv" {
-		return aims.FieldError("format", "format is csv.")
+	switch format := r.URL.Query().Get("format"); format {
+	case "", "csv":
+	case riskreport.FormatXLSX, riskreport.FormatPDF:
+		return a.riskReport(w, r, "risks", format)
+	default:
+		return aims.FieldError("format", "format is csv, xlsx or pdf.")
 	}
 	f, err := a.riskFilter(r)
 	if err != nil {

@@ -93,7 +93,7 @@ func TestRisksThroughTheAPI(t *testing.T) {
 		!strings.HasPrefix(lines[1], "R-1,The ranker favours one group,") || !strings.Contains(lines[1], ",Likely,,Severe,") {
 		t.Errorf("the CSV export: %s\n%s", csv.header.Get("Content-Type"), csv.body)
 	}
-	e.send(t, call{method: "GET", path: "/api/v1/risks/export?format=xlsx", token: priya.Token, offContract: true}).wantProblem(t, 400, "invalid", "format")
+	e.send(t, call{method: "GET", path: "/api/v1/risks/export?format=docx", token: priya.Token, offContract: true}).wantProblem(t, 400, "invalid", "format")
 
 	c = *risk.Default()
 	c.Levels[0].Name = "Tolerable"

@@ -122,6 +122,8 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPost, Path: "/api/v1/risks", Action: create, Resource: aims.ResRisk, Handle: a.createRisk},
 		{Method: http.MethodGet, Path: "/api/v1/risks/heatmap", Action: read, Resource: aims.ResRisk, Handle: a.riskHeatMap},
 		{Method: http.MethodGet, Path: "/api/v1/risks/export", Action: read, Resource: aims.ResRisk, Handle: a.exportRisks},
+		{Method: http.MethodPost, Path: "/api/v1/risks/import", Action: create, Resource: aims.ResRisk, Handle: a.importRisks},
+		{Method: http.MethodGet, Path: "/api/v1/risks/treatment-plan", Action: read, Resource: aims.ResRisk, Handle: a.riskTreatmentPlan},
 		{Method: http.MethodGet, Path: "/api/v1/risks/{id}", Action: read, Resource: aims.ResRisk, Handle: a.getRisk},
 		{Method: http.MethodPatch, Path: "/api/v1/risks/{id}", Action: update, Resource: aims.ResRisk, Handle: a.updateRisk},
 		{Method: http.MethodDelete, Path: "/api/v1/risks/{id}", Action: del, Resource: aims.ResRisk, Handle: a.deleteRisk},

@@ -58,6 +58,7 @@ var sampleFiles = map[string]any{
 	"POST /api/v1/systems/{id}/boms":        map[string]any{"bomFormat": "CycloneDX", "specVersion": "1.6"},
 	"POST /api/v1/systems/{id}/model-cards": "---\nlicense: mit\n---\n# Sample model\n",
 	"POST /api/v1/systems/import":           []map[string]any{{"name": "Sample", "purpose": "Sample."}},
+	"POST /api/v1/risks/import":             []map[string]any{{"title": "Sample", "source": "C.3.1"}},
 }
 
 // sampleFileTypes are the media types of the sample files that are not JSON.

@@ -51,7 +51,7 @@ func commands() []command {
 		{"modelcard", "import Hugging Face model cards for model components (modelcard import)", runModelCard},
 		{"comment", "comment on records, reply, and list the questions raised (comment add|list)", runComment},
 		{"task", "give members tasks on records and list them, overdue first (task add|list)", runTask},
-		{"risk", "register AI risks, list the register, draw its heat map, and keep the risk criteria (risk add|list|heatmap|criteria)", runRisk},
+		{"risk", "register AI risks, import and export the register and its treatment plan, draw its heat map, and keep the risk criteria (risk add|list|import|export|treatment-plan|heatmap|criteria)", runRisk},
 		{"webhook", "send the organization's events to other systems, signed (webhook add|list|test|remove)", runWebhook},
 		{"link", "link any two records with a typed relationship (link add|list|remove)", runLink},
 		{"bom", "import, export and compare CycloneDX ML-BOMs of AI systems (bom import|export|diff)", runBOM},

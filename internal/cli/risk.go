@@ -15,10 +15,11 @@ import (
 	"github.com/aimsproject/aims/internal/api"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/risk"
+	"github.com/aimsproject/aims/internal/risk/riskreport"
 	"github.com/aimsproject/aims/internal/store"
 )
 
-const riskUsage = "usage: aims risk add|list|accept|acceptances|export|heatmap|criteria --org SLUG ..."
+const riskUsage = "usage: aims risk add|list|import|accept|acceptances|export|treatment-plan|heatmap|criteria --org SLUG ..."
 
 func runRisk(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 {
@@ -33,6 +34,10 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 		return runRiskHeatMap(ctx, env, args[1:])
 	case "export":
 		return runRiskExport(ctx, env, args[1:])
+	case "import":
+		return runRiskImport(ctx, env, args[1:])
+	case "treatment-plan":
+		return runRiskTreatmentPlan(ctx, env, args[1:])
 	case "criteria":
 		return runRiskCriteria(ctx, env, args[1:])
 	case "accept":
@@ -40,7 +45,7 @@ func runRisk(ctx context.Context, env *Env, args []string) error {
 	case "acceptances":
 		return runRiskAcceptances(ctx, env, args[1:])
 	}
-	return usageError("unknown risk command %q: use add, list, accept, acceptances, export, heatmap or criteria", args[0])
+	return usageError("unknown risk command %q: use add, list, import, accept, acceptances, export, treatment-plan, heatmap or criteria", args[0])
 }
 
 // ratingArg reads a rating written LIKELIHOOD:AXIS=CONSEQUENCE,...: "4:individuals=5,organization=3".
@@ -375,11 +380,11 @@ func runRiskExport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := newFlags(env, "risk export", "risk export --org SLUG [filters of risk list] [--format csv] [--out FILE]")
+	fs := newFlags(env, "risk export", "risk export --org SLUG [filters of risk list] [--format csv|xlsx|pdf] [--out FILE]")
 	c.StoreFlags(fs)
 	org := fs.String("org", "", "organization slug (required)")
 	lf := addRiskListFlags(fs)
-	format := fs.String("format", "csv", "csv (XLSX and PDF come with the reports)")
+	format := fs.String("format", "csv", "csv, xlsx (a workbook with the heat maps) or pdf (a report opening with the heat maps)")
 	out := fs.String("out", "-", "the file to write; - for standard output")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -387,8 +392,8 @@ func runRiskExport(ctx context.Context, env *Env, args []string) error {
 	if err := required("org", *org); err != nil {
 		return err
 	}
-	if *format != "csv" {
-		return usageError("--format must be csv")
+	if *format != "csv" && *format != riskreport.FormatXLSX && *format != riskreport.FormatPDF {
+		return usageError("--format must be csv, xlsx or pdf")
 	}
 	db, o, sv, err := orgServices(ctx, &c, *org)
 	if err != nil {
@@ -398,6 +403,9 @@ func runRiskExport(ctx context.Context, env *Env, args []string) error {
 	f, err := lf.filter(ctx, db, sv, o.ID)
 	if err != nil {
 		return err
+	}
+	if *format != "csv" {
+		return writeRiskReport(ctx, env, sv.Risks, o, "risks", f, *format, *out)
 	}
 	if *out == "-" {
 		return sv.Risks.ExportCSV(ctx, o.ID, f, env.Stdout, nil)

@@ -36,6 +36,7 @@ var recordTypes = []struct{ Type, Label string }{
 	{"email_preference", "e-mail setting"},
 	{"risk", "risk"},
 	{"risk_criteria", "risk criteria"},
+	{"risk_import", "risk import"},
 }
 
 // recordTypeLabel returns the words for a record type, or the type itself.

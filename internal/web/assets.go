@@ -93,7 +93,7 @@ var pageNames = []string{
 	"system_card", "model_card",
 	"system_bom",
 	"components", "component", "component_form", "systems_import", "system_components",
-	"my_work", "webhooks", "risks", "risk", "risk_form", "risk_criteria",
+	"my_work", "webhooks", "risks", "risk", "risk_form", "risk_criteria", "risks_import",
 }
 
 // parsePages parses the shared layout once and each page on a clone of it, so that every page can define

@@ -130,6 +130,8 @@ var webMatrix = []struct {
 	{"GET /risks/new", "YYYYNN", false},
 	{"POST /risks", "YYYYNN", false},
 	{"GET /risks/export", "YYYYYY", false},
+	{"POST /risks/import", "YYYYNN", false},
+	{"GET /risks/treatment-plan/export", "YYYYYY", false},
 	{"GET /risks/criteria", "YYYYYY", false},
 	{"POST /risks/criteria", "YYYNNN", false},
 	{"GET /risks/{id}", "YYYYYY", false},

@@ -548,6 +548,9 @@ func (w *Web) saveRiskCriteria(rw http.ResponseWriter, r *http.Request, v *visit
 
 // exportRisks downloads the register, with the filters of the page, as CSV.
 func (w *Web) exportRisks(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	if format := r.URL.Query().Get("format"); format != "" && format != "csv" {
+		return w.riskReport("risks")(rw, r, v)
+	}
 	f := riskFilterOf(r.URL.Query())
 	started := false
 	err := w.Risks.ExportCSV(r.Context(), v.org.ID, f.filter(), rw, func() {

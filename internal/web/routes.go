@@ -139,6 +139,8 @@ func (w *Web) Routes() []Route {
 		{Method: get, Path: "/risks/new", Access: Member, Action: create, Resource: aims.ResRisk, handle: w.newRiskPage},
 		{Method: post, Path: "/risks", Access: Member, Action: create, Resource: aims.ResRisk, handle: w.createRisk},
 		{Method: get, Path: "/risks/export", Access: Member, Action: read, Resource: aims.ResRisk, handle: w.exportRisks},
+		{Method: post, Path: "/risks/import", Access: Member, Action: create, Resource: aims.ResRisk, handle: w.importRisks},
+		{Method: get, Path: "/risks/treatment-plan/export", Access: Member, Action: read, Resource: aims.ResRisk, handle: w.riskReport("treatment-plan")},
 		{Method: get, Path: "/risks/criteria", Access: Member, Action: read, Resource: aims.ResRiskCriteria, handle: w.riskCriteriaPage},
 		{Method: post, Path: "/risks/criteria", Access: Member, Action: update, Resource: aims.ResRiskCriteria, handle: w.saveRiskCriteria},
 		{Method: get, Path: "/risks/{id}", Access: Member, Action: read, Resource: aims.ResRisk, handle: w.riskPage},
