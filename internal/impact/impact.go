@@ -249,6 +249,8 @@ type Store interface {
 	ImpactVersions(ctx context.Context, orgID, systemID string) ([]*Assessment, error)
 	// ListImpacts returns a page of orgID's assessments f selects, by system name.
 	ListImpacts(ctx context.Context, orgID string, f Filter, p aims.Page) ([]*Summary, string, error)
+	// ImpactSystemID returns the id of the system of orgID's assessment id; ENOTFOUND when none.
+	ImpactSystemID(ctx context.Context, orgID, id string) (string, error)
 	// ImpactIDsOfSystems returns the ids of the assessments of the systems ids.
 	ImpactIDsOfSystems(ctx context.Context, orgID string, ids []string) ([]string, error)
 	SystemByID(ctx context.Context, orgID, id string) (*system.System, error)

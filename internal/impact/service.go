@@ -324,6 +324,14 @@ func (s *Service) Assessment(ctx context.Context, orgID, systemID string, versio
 	return a, nil
 }
 
+// SystemOf returns the id of the system orgID's assessment id is of; ENOTFOUND when there is none.
+func (s *Service) SystemOf(ctx context.Context, orgID, id string) (string, error) {
+	if !aims.ValidID(id) {
+		return "", aims.Errorf(aims.ENOTFOUND, "No such impact assessment.")
+	}
+	return s.store.ImpactSystemID(ctx, orgID, id)
+}
+
 // Versions returns every version of the assessment of orgID's system systemID, newest first (none when
 // it has no assessment yet).
 func (s *Service) Versions(ctx context.Context, orgID, systemID string) ([]*Assessment, error) {

@@ -306,3 +306,13 @@ func (db *DB) ImpactIDsOfSystems(ctx context.Context, orgID string, ids []string
 	}
 	return collect(rows, scanValue[string])
 }
+
+// ImpactSystemID returns the system of orgID's assessment id; ENOTFOUND when there is none.
+func (db *DB) ImpactSystemID(ctx context.Context, orgID, id string) (string, error) {
+	var sys string
+	err := db.reader(ctx).row(ctx, `SELECT system_id FROM impact_assessments WHERE org_id = ? AND id = ?`, orgID, id).Scan(&sys)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", aims.Errorf(aims.ENOTFOUND, "No such impact assessment.")
+	}
+	return sys, err
+}
