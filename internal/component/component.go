@@ -169,6 +169,8 @@ type Link struct {
 	Role        string    `json:"role"`
 	Notes       string    `json:"notes"`
 	CreatedAt   time.Time `json:"created_at"`
+	// New is set by LinkComponent when the component was not linked to the system before.
+	New bool `json:"-"`
 }
 
 // SystemComponent is a component as one system uses it.
@@ -304,6 +306,9 @@ func (s *Service) Link(ctx context.Context, orgID, systemID, componentID, role, 
 	err := s.store.Atomically(ctx, func(ctx context.Context) error {
 		if err := s.store.LinkComponent(ctx, l); err != nil {
 			return err
+		}
+		if !l.New {
+			return nil // a new role or notes do not change what the system is made of
 		}
 		return s.componentChanged(ctx, orgID, systemID, componentID, "linked to")
 	})

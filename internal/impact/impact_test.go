@@ -1,6 +1,7 @@
 package impact_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/component/aibom/aibomtest"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/record"
@@ -441,4 +443,50 @@ func (f *fixture) get(t *testing.T, s *system.System) *impact.Assessment {
 		}
 	}
 	return a
+}
+
+// TestComponentChangesThatMatter: a new role for a component the system uses already leaves the approved
+// assessment as it is; unlinking one, or a BOM import that links new ones, makes it stale.
+func TestComponentChangesThatMatter(t *testing.T) {
+	t.Parallel()
+	for _, how := range []string{"unlink", "bom"} {
+		t.Run(how, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t)
+			s := f.system(t, "TalentMatch")
+			c, err := f.sv.Components.CreateComponent(f.manager, f.org.ID, component.ComponentFields{Kind: "model", Name: "cv-ranker"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.sv.Components.Link(f.manager, f.org.ID, s.ID, c.ID, "ranker", ""); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.sv.Impacts.Create(f.contrib, f.org.ID, s.ID, fields()); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.sv.Impacts.Approve(f.manager, f.org.ID, s.ID, 1, 0); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.sv.Components.Link(f.manager, f.org.ID, s.ID, c.ID, "main ranker", "renamed"); err != nil {
+				t.Fatal(err)
+			}
+			if a := f.get(t, s); a.Stale {
+				t.Fatalf("stale after a new role: %q", a.StaleReason)
+			}
+			want := "unlinked from"
+			if how == "unlink" {
+				if err := f.sv.Components.Unlink(f.manager, f.org.ID, s.ID, c.ID); err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				want = "BOM linked 2 components"
+				if _, err := f.sv.Components.ImportBOM(f.manager, f.org.ID, s.ID, bytes.NewReader(aibomtest.Trivial(2)), "bom.json"); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if a := f.get(t, s); !a.Stale || !strings.Contains(a.StaleReason, want) {
+				t.Fatalf("after %s: stale %v, %q", how, a.Stale, a.StaleReason)
+			}
+		})
+	}
 }

@@ -196,8 +196,8 @@ type ImpactForm struct {
 	Err         *FormError
 }
 
-// FRIA returns the element field of the form.
-func (f ImpactForm) FRIA(field string) string { return f.Fields.FRIA.Get(field) }
+// FRIAValue returns the element field of the form.
+func (f ImpactForm) FRIAValue(field string) string { return f.Fields.FRIA.Get(field) }
 
 // blankRows are the empty rows the form offers to add parties and impacts without script.
 const blankRows = 2
