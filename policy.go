@@ -54,26 +54,28 @@ const (
 type Resource string
 
 const (
-	ResOrganization Resource = "organization"      // the organization's profile and settings
-	ResMember       Resource = "member"            // memberships and their roles
-	ResInvitation   Resource = "invitation"        // invitations to join: they name people not yet members
-	ResToken        Resource = "token"             // API tokens; the token service also limits non-admins to their own
-	ResActivity     Resource = "activity"          // the activity trail; append-only, so only read
-	ResRecord       Resource = "record"            // the management system's records (context, policies, risks, ...)
-	ResFramework    Resource = "framework"         // frameworks and requirements: built in, imported, own controls, licensed text
-	ResMapping      Resource = "mapping"           // mappings between requirements of two frameworks
-	ResContext      Resource = "context"           // the organization's AI roles and other clause 4 settings
-	ResControl      Resource = "control"           // control implementations: applicability, status, owner, links
-	ResSoA          Resource = "soa"               // the Statement of Applicability: live view, versions, exports
-	ResSystem       Resource = "system"            // the AI system inventory: systems, their components and history
-	ResLink         Resource = "link"              // links between any two records of the organization
-	ResComment      Resource = "comment"           // comments on records; auditors raise their questions with them
-	ResTask         Resource = "task"              // tasks on records: who owns what, by when
-	ResWebhook      Resource = "webhook"           // the organization's webhooks and their deliveries
-	ResRisk         Resource = "risk"              // the AI risk register: risks of systems and of the organization
-	ResRiskCriteria Resource = "risk_criteria"     // the risk criteria: scales, levels, matrix, acceptance
-	ResImpact       Resource = "impact_assessment" // AI system impact assessments, their versions and sign-off
+	ResOrganization Resource = "organization"  // the organization's profile and settings
+	ResMember       Resource = "member"        // memberships and their roles
+	ResInvitation   Resource = "invitation"    // invitations to join: they name people not yet members
+	ResToken        Resource = "token"         // API tokens; the token service also limits non-admins to their own
+	ResActivity     Resource = "activity"      // the activity trail; append-only, so only read
+	ResRecord       Resource = "record"        // the management system's records (context, policies, risks, ...)
+	ResFramework    Resource = "framework"     // frameworks and requirements: built in, imported, own controls, licensed text
+	ResMapping      Resource = "mapping"       // mappings between requirements of two frameworks
+	ResContext      Resource = "context"       // the organization's AI roles and other clause 4 settings
+	ResControl      Resource = "control"       // control implementations: applicability, status, owner, links
+	ResSoA          Resource = "soa"           // the Statement of Applicability: live view, versions, exports
+	ResSystem       Resource = "system"        // the AI system inventory: systems, their components and history
+	ResLink         Resource = "link"          // links between any two records of the organization
+	ResComment      Resource = "comment"       // comments on records; auditors raise their questions with them
+	ResTask         Resource = "task"          // tasks on records: who owns what, by when
+	ResWebhook      Resource = "webhook"       // the organization's webhooks and their deliveries
+	ResRisk         Resource = "risk"          // the AI risk register: risks of systems and of the organization
+	ResRiskCriteria Resource = "risk_criteria" // the risk criteria: scales, levels, matrix, acceptance
 )
+
+// ResImpact is the AI system impact assessments: their versions and sign-off.
+const ResImpact Resource = "impact_assessment"
 
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
 // Anything absent is denied to everyone.
