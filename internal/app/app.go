@@ -225,6 +225,9 @@ func New(db *store.DB, o Options) (*App, error) {
 		if _, err := a.Records.RemindTasks(ctx, db, db.Now()); err != nil {
 			return err
 		}
+		if _, err := a.Impacts.MarkOverdue(ctx, db.Now()); err != nil {
+			return err
+		}
 		return sender.SendDigests(ctx)
 	}
 	a.Worker = job.New(db, handlers, log)
@@ -254,8 +257,8 @@ func New(db *store.DB, o Options) (*App, error) {
 	return a, nil
 }
 
-// JobDaily is the kind of the job that runs once a day: task reminders (due tomorrow, overdue) and the
-// e-mail digests.
+// JobDaily is the kind of the job that runs once a day: task reminders (due tomorrow, overdue), impact
+// assessments overdue for reassessment marked stale (their owners get a task), and the e-mail digests.
 const JobDaily = "daily"
 
 // ScheduleDaily makes sure today's daily job exists, due at 07:00 UTC (at once when that has passed);

@@ -249,6 +249,9 @@ type Store interface {
 	ImpactVersions(ctx context.Context, orgID, systemID string) ([]*Assessment, error)
 	// ListImpacts returns a page of orgID's assessments f selects, by system name.
 	ListImpacts(ctx context.Context, orgID string, f Filter, p aims.Page) ([]*Summary, string, error)
+	// OverdueImpacts returns, across organizations, up to limit approved assessments not marked stale
+	// whose reassessment date is before today, as (organization, system, date) triples.
+	OverdueImpacts(ctx context.Context, today string, limit int) ([][3]string, error)
 	// ImpactSystemID returns the id of the system of orgID's assessment id; ENOTFOUND when none.
 	ImpactSystemID(ctx context.Context, orgID, id string) (string, error)
 	// ImpactIDsOfSystems returns the ids of the assessments of the systems ids.

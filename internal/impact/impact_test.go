@@ -490,3 +490,36 @@ func TestComponentChangesThatMatter(t *testing.T) {
 		})
 	}
 }
+
+// TestTheDailyJobMarksOverdueAssessments: once its reassessment date has passed, the daily run marks an
+// approved assessment stale with the reason and gives its owner a task, once; one not due is left alone.
+func TestTheDailyJobMarksOverdueAssessments(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	due, later := f.system(t, "TalentMatch"), f.system(t, "Chat")
+	for s, date := range map[*system.System]string{due: "2027-03-01", later: "2027-12-31"} {
+		x := fields()
+		x.ReassessBy = date
+		if _, err := f.sv.Impacts.Create(f.contrib, f.org.ID, s.ID, x); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.sv.Impacts.Approve(f.manager, f.org.ID, s.ID, 1, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 2 {
+		n, err := f.sv.Impacts.MarkOverdue(context.Background(), today)
+		if err != nil || n != 1-i {
+			t.Fatalf("run %d: marked %d, %v", i+1, n, err)
+		}
+	}
+	a := f.get(t, due)
+	ref := record.Ref{Type: record.TypeImpact, ID: a.ID}
+	ts, _, err := f.sv.Records.Tasks(f.manager, f.org.ID, record.TaskFilter{Record: &ref}, aims.Page{})
+	if !a.Stale || !strings.Contains(a.StaleReason, "2027-03-01") || err != nil || len(ts) != 1 {
+		t.Fatalf("the overdue assessment: %+v; tasks %+v, %v", a, ts, err)
+	}
+	if b := f.get(t, later); b.Stale {
+		t.Errorf("the assessment not due: %+v", b)
+	}
+}

@@ -643,6 +643,31 @@ func (s *Service) SystemChanged(ctx context.Context, orgID, systemID, reason str
 	})
 }
 
+// MarkOverdue marks stale, with the reason, every approved assessment whose reassessment date has
+// passed by now and that is not stale yet, and gives each owner the task to reassess it (as SystemChanged
+// does), a batch at a time, each in its own transaction. The daily job calls it; it returns how many it
+// marked.
+func (s *Service) MarkOverdue(ctx context.Context, now time.Time) (int, error) {
+	today := now.UTC().Format(time.DateOnly)
+	n := 0
+	for {
+		due, err := s.store.OverdueImpacts(ctx, today, 100)
+		if err != nil {
+			return n, err
+		}
+		for _, d := range due {
+			actx := aims.WithActor(ctx, aims.Actor{Kind: aims.ActorSystem, ID: "daily", Name: "aims", OrgID: d[0]})
+			if err := s.SystemChanged(actx, d[0], d[1], overdueReason(d[2])); err != nil {
+				return n, fmt.Errorf("cannot mark the overdue impact assessment of system %s: %w", d[1], err)
+			}
+			n++
+		}
+		if len(due) < 100 {
+			return n, nil
+		}
+	}
+}
+
 // Deleting refuses (ECONFLICT) to delete AI systems that have an impact assessment: the assessment and
 // its approvals are records of the management system. The system service calls it in the transaction
 // that deletes them.

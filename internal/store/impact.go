@@ -316,3 +316,18 @@ func (db *DB) ImpactSystemID(ctx context.Context, orgID, id string) (string, err
 	}
 	return sys, err
 }
+
+// OverdueImpacts returns up to limit (organization, system, reassessment date) of approved assessments, of
+// any organization, not marked stale, whose reassessment date is before today.
+func (db *DB) OverdueImpacts(ctx context.Context, today string, limit int) ([][3]string, error) {
+	rows, err := db.reader(ctx).query(ctx, `SELECT org_id, system_id, reassess_key FROM impact_assessments
+		WHERE approved > 0 AND stale = 0 AND reassess_key < ? ORDER BY reassess_key, id LIMIT ?`, today, limit)
+	if err != nil {
+		return nil, fmt.Errorf("cannot find the overdue impact assessments: %w", err)
+	}
+	return collect(rows, func(s scanner) ([3]string, error) {
+		var d [3]string
+		err := s.Scan(&d[0], &d[1], &d[2])
+		return d, err
+	})
+}
