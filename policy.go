@@ -74,6 +74,9 @@ const (
 	ResRiskCriteria Resource = "risk_criteria" // the risk criteria: scales, levels, matrix, acceptance
 )
 
+// ResImpact is the AI system impact assessments: their versions and sign-off.
+const ResImpact Resource = "impact_assessment"
+
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
 // Anything absent is denied to everyone.
 var policy = map[Resource]map[Action]Role{
@@ -99,6 +102,8 @@ var policy = map[Resource]map[Action]Role{
 	ResRisk: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
 		ActionDelete: RoleManager},
 	ResRiskCriteria: {ActionRead: RoleViewer, ActionUpdate: RoleManager},
+	ResImpact: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
+		ActionApprove: RoleManager, ActionDelete: RoleManager},
 }
 
 // Authorize decides whether role may perform action on resource. It is the one place where aims decides

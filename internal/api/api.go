@@ -13,6 +13,7 @@ import (
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/problem"
 	"github.com/aimsproject/aims/internal/record"
@@ -37,6 +38,8 @@ type API struct {
 	Components *component.Service
 	// Risks serves the risk criteria and the risk register.
 	Risks *risk.Service
+	// Impacts serves the AI system impact assessments.
+	Impacts *impact.Service
 	// Records serves the links between records, comments and tasks.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -57,7 +60,7 @@ func New(d surface.Deps) (*API, error) {
 		return nil, err
 	}
 	return &API{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Frameworks: d.Frameworks, Controls: d.Controls,
-		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks}, nil
+		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts}, nil
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

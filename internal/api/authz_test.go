@@ -168,6 +168,16 @@ var allowedRoles = map[string]string{
 	"GET /api/v1/tasks/{id}":                       "owner admin manager contributor auditor viewer",
 	"PATCH /api/v1/tasks/{id}":                     "owner admin manager contributor",
 
+	// Every member reads the impact assessments; contributors and above start and change them; managers
+	// and above approve them.
+	"GET /api/v1/impact-assessments":                                 "owner admin manager contributor auditor viewer",
+	"GET /api/v1/systems/{id}/impact-assessments":                    "owner admin manager contributor auditor viewer",
+	"POST /api/v1/systems/{id}/impact-assessments":                   "owner admin manager contributor",
+	"GET /api/v1/systems/{id}/impact-assessments/{version}":          "owner admin manager contributor auditor viewer",
+	"PATCH /api/v1/systems/{id}/impact-assessments/{version}":        "owner admin manager contributor",
+	"POST /api/v1/systems/{id}/impact-assessments/{version}/approve": "owner admin manager",
+	"GET /api/v1/systems/{id}/impact-assessments/{version}/export":   "owner admin manager contributor auditor viewer",
+
 	// Auditors and above read the webhooks (never their secrets) and their deliveries; admins and owners
 	// add, test and delete them.
 	"GET /api/v1/webhooks":                 "owner admin manager contributor auditor",
@@ -551,6 +561,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		return c, after
 	}
 	if c, after, ok := e.risksIOMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if c, after, ok := e.impactMatrixCall(t, method, path, caller, tg); ok {
 		return c, after
 	}
 	if c, after, ok := e.tasksMatrixCall(t, method, path, caller, tg); ok {

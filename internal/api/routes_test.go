@@ -22,22 +22,24 @@ var sampleBodies = map[string]any{
 	"PATCH /api/v1/members/{id}":      map[string]any{"role": "viewer"},
 	"POST /api/v1/tokens":             map[string]any{"name": "sample"},
 
-	"PUT /api/v1/context/ai-roles":                      map[string]any{"ai_roles": []string{"ai_provider"}, "eu_roles": []string{}, "eu_dates": "published"},
-	"PUT /api/v1/controls/{framework}/{ref}":            map[string]any{"applicability": "applicable", "justification": "Sample.", "status": "planned"},
-	"POST /api/v1/controls/{framework}/{ref}/links":     map[string]any{"kind": "document", "title": "Sample"},
-	"POST /api/v1/soa/controls":                         map[string]any{"framework": "iso27001-2022", "ref": "A.5.1"},
-	"POST /api/v1/soa/versions":                         map[string]any{"note": "Sample."},
-	"POST /api/v1/systems":                              map[string]any{"name": "Sample", "purpose": "Sample."},
-	"PATCH /api/v1/systems/{id}":                        map[string]any{"stage": "deployment", "reason": "Sample."},
-	"POST /api/v1/components":                           map[string]any{"kind": "model", "name": "Sample"},
-	"PATCH /api/v1/components/{id}":                     map[string]any{"supplier": "Sample"},
-	"PUT /api/v1/systems/{id}/components/{componentID}": map[string]any{"role": "Sample"},
-	"PUT /api/v1/systems/{id}/classification":           map[string]any{"answers": map[string]string{"scope_military": "yes"}},
-	"POST /api/v1/comments":                             map[string]any{"record": "system:" + aims.NewID(), "body": "Where is the bias test?"},
-	"PATCH /api/v1/comments/{id}":                       map[string]any{"resolved": true},
-	"POST /api/v1/risks":                                map[string]any{"title": "Drift", "source": "C.3.6"},
-	"PATCH /api/v1/risks/{id}":                          map[string]any{"status": "closed"},
-	"POST /api/v1/risks/{id}/acceptance":                map[string]any{"note": "Accepted."},
+	"PUT /api/v1/context/ai-roles":                            map[string]any{"ai_roles": []string{"ai_provider"}, "eu_roles": []string{}, "eu_dates": "published"},
+	"PUT /api/v1/controls/{framework}/{ref}":                  map[string]any{"applicability": "applicable", "justification": "Sample.", "status": "planned"},
+	"POST /api/v1/controls/{framework}/{ref}/links":           map[string]any{"kind": "document", "title": "Sample"},
+	"POST /api/v1/soa/controls":                               map[string]any{"framework": "iso27001-2022", "ref": "A.5.1"},
+	"POST /api/v1/soa/versions":                               map[string]any{"note": "Sample."},
+	"POST /api/v1/systems":                                    map[string]any{"name": "Sample", "purpose": "Sample."},
+	"PATCH /api/v1/systems/{id}":                              map[string]any{"stage": "deployment", "reason": "Sample."},
+	"POST /api/v1/components":                                 map[string]any{"kind": "model", "name": "Sample"},
+	"PATCH /api/v1/components/{id}":                           map[string]any{"supplier": "Sample"},
+	"PUT /api/v1/systems/{id}/components/{componentID}":       map[string]any{"role": "Sample"},
+	"PUT /api/v1/systems/{id}/classification":                 map[string]any{"answers": map[string]string{"scope_military": "yes"}},
+	"POST /api/v1/comments":                                   map[string]any{"record": "system:" + aims.NewID(), "body": "Where is the bias test?"},
+	"PATCH /api/v1/comments/{id}":                             map[string]any{"resolved": true},
+	"POST /api/v1/risks":                                      map[string]any{"title": "Drift", "source": "C.3.6"},
+	"PATCH /api/v1/risks/{id}":                                map[string]any{"status": "closed"},
+	"POST /api/v1/risks/{id}/acceptance":                      map[string]any{"note": "Accepted."},
+	"POST /api/v1/systems/{id}/impact-assessments":            map[string]any{"scope": "Sample."},
+	"PATCH /api/v1/systems/{id}/impact-assessments/{version}": map[string]any{"scope": "Sample."},
 	"POST /api/v1/risk-criteria/versions": map[string]any{"likelihood": risk.Default().Likelihood, "consequence": risk.Default().Consequence,
 		"axes": risk.Default().Axes, "levels": risk.Default().Levels, "matrix": risk.Default().Matrix, "acceptable": "low",
 		"sources": risk.Default().Sources, "objectives": risk.Default().Objectives, "based_on": 0},
@@ -204,7 +206,7 @@ func TestEveryJSONBodyIsBoundedAndTyped(t *testing.T) {
 func TestTheAPIRefusesAMissingDependencyAtStart(t *testing.T) {
 	t.Parallel()
 	if _, err := api.New(surface.Deps{}); err == nil ||
-		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Frameworks, Notify, Records, Risks, Systems") {
+		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Frameworks, Impacts, Notify, Records, Risks, Systems") {
 		t.Fatalf("New with nothing = %v", err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/job"
 	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/record"
@@ -90,6 +91,8 @@ type App struct {
 	Records *record.Service
 	// Risks serves the risk criteria and the risk register.
 	Risks *risk.Service
+	// Impacts serves the AI system impact assessments.
+	Impacts *impact.Service
 	// Notify serves webhooks and queues notifications; Worker sends them (serve runs it).
 	Notify *notify.Service
 	Worker *job.Worker
@@ -125,6 +128,7 @@ type Services struct {
 	// Records serves the links between records and applies their delete rules for the other services.
 	Records *record.Service
 	Risks   *risk.Service
+	Impacts *impact.Service
 	// Notify serves webhooks and queues the messages of events.
 	Notify *notify.Service
 }
@@ -167,8 +171,24 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 			sv.Risks.GenAIRisks = append(sv.Risks.GenAIRisks, risk.Option{Key: r.Ref, Name: r.Title})
 		}
 	}
-	// Deleting a system applies its links' rules and refuses while risks of the register are of it.
-	sv.Systems.Links = deleteRules{sv.Records, sv.Risks}
+	sv.Impacts = impact.NewService(db)
+	sv.Impacts.Links, sv.Impacts.Tasks, sv.Impacts.Now = sv.Records, sv.Records, db.Now
+	sv.Impacts.FRIAApplies = func(ctx context.Context, orgID, systemID string) (bool, error) {
+		p, err := sv.Controls.Profile(ctx, orgID)
+		if err != nil {
+			return false, err
+		}
+		ob, err := sv.Systems.Obligations(ctx, cat, p.EUDates, orgID, systemID)
+		if err != nil {
+			return false, err
+		}
+		return impact.AppliesFRIA(ob.Items), nil
+	}
+	// A material change of a system makes its approved impact assessment stale.
+	sv.Systems.Watch, sv.Components.Watch = sv.Impacts, sv.Impacts
+	// Deleting a system applies its links' rules and refuses while risks of the register or an impact
+	// assessment are of it.
+	sv.Systems.Links = deleteRules{sv.Records, sv.Risks, sv.Impacts}
 	sv.Components.Links, sv.Frameworks.Links = sv.Records, sv.Records
 	sv.Components.BOMMaxBytes, sv.Components.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
 	return sv, nil
@@ -201,7 +221,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
 	a.Frameworks, a.Controls, a.Systems, a.Components = sv.Frameworks, sv.Controls, sv.Systems, sv.Components
-	a.Records, a.Notify, a.Risks = sv.Records, sv.Notify, sv.Risks
+	a.Records, a.Notify, a.Risks, a.Impacts = sv.Records, sv.Notify, sv.Risks, sv.Impacts
 	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
 	handlers := sender.Handlers()
 	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
@@ -211,19 +231,22 @@ func New(db *store.DB, o Options) (*App, error) {
 		if _, err := a.Risks.EscalateActions(ctx, db, db.Now()); err != nil {
 			return err
 		}
+		if _, err := a.Impacts.MarkOverdue(ctx, db.Now()); err != nil {
+			return err
+		}
 		return sender.SendDigests(ctx)
 	}
 	a.Worker = job.New(db, handlers, log)
 	a.Worker.Now = db.Now
 	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks}); err != nil {
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks})
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts})
 	if err != nil {
 		return nil, err
 	}
@@ -240,8 +263,8 @@ func New(db *store.DB, o Options) (*App, error) {
 	return a, nil
 }
 
-// JobDaily is the kind of the job that runs once a day: task reminders (due tomorrow, overdue) and the
-// e-mail digests.
+// JobDaily is the kind of the job that runs once a day: task reminders (due tomorrow, overdue), impact
+// assessments overdue for reassessment marked stale (their owners get a task), and the e-mail digests.
 const JobDaily = "daily"
 
 // ScheduleDaily makes sure today's daily job exists, due at 07:00 UTC (at once when that has passed);

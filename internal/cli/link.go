@@ -63,7 +63,7 @@ func runLinkAdd(ctx context.Context, env *Env, args []string) error {
 	org := fs.String("org", "", "organization slug (required)")
 	from := fs.String("from", "", "the record the link starts at: system:ID or system:NAME, component:ID, control:KEY/REF (required)")
 	to := fs.String("to", "", "the record the link ends at, named the same way (required)")
-	rel := fs.String("relationship", "", "implements, depends-on, evidences, mitigates, treats, affects, caused-by, follows-up or relates-to (required)")
+	rel := fs.String("relationship", "", "implements, depends-on, evidences, mitigates, treats, affects, caused-by, follows-up, relates-to or addressed-by (required)")
 	note := fs.String("note", "", "why the records are linked")
 	if err := parse(fs, args); err != nil {
 		return err

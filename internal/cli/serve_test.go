@@ -156,8 +156,11 @@ func TestServeDemoLoadsLumenLabsAndPrintsALogin(t *testing.T) {
 	// linked, described by its model card) and the card itself; then 2 for Lumen Assist's two BOM versions:
 	// an import is one entry that counts the components it registered, changed and linked (the stored
 	// BOM version is the detailed record), where it was one entry per component and link before (22); then
-	// 5 for the links between Lumen's records; then 4 for the auditor's question, its answer and two tasks.
-	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 178 entries intact") {
+	// 5 for the links between Lumen's records; then 4 for the auditor's question, its answer and two tasks;
+	// then 75 for the risk register (24 risks, the controls their treatments select, their actions and
+	// acceptances) and 10 for the impact assessments: 3 started, 2 approved, and 5 links to what addresses
+	// their impacts.
+	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 188 entries intact") {
 		t.Fatalf("after two demo loads: %d %s", code, stdout)
 	}
 }

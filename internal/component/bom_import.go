@@ -2,6 +2,7 @@ package component
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/aimsproject/aims"
@@ -176,7 +177,14 @@ func (s *Service) writeBOMImport(ctx context.Context, id string, imp *BOMImport,
 			return err
 		}
 		imp.Stats = stats
-		return s.store.CompleteBOMImport(ctx, id, imp, gz)
+		if err := s.store.CompleteBOMImport(ctx, id, imp, gz); err != nil {
+			return err
+		}
+		if stats.Linked > 0 && s.Watch != nil {
+			return s.Watch.SystemChanged(ctx, imp.OrgID, imp.SystemID,
+				fmt.Sprintf("An imported BOM linked %d components to the AI system.", stats.Linked))
+		}
+		return nil
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
@@ -168,6 +169,8 @@ type Link struct {
 	Role        string    `json:"role"`
 	Notes       string    `json:"notes"`
 	CreatedAt   time.Time `json:"created_at"`
+	// New is set by LinkComponent when the component was not linked to the system before.
+	New bool `json:"-"`
 }
 
 // SystemComponent is a component as one system uses it.
@@ -300,15 +303,42 @@ func (s *Service) Link(ctx context.Context, orgID, systemID, componentID, role, 
 	if err := aims.CheckText(l.Notes, "notes", 4000, true); err != nil {
 		return nil, err
 	}
-	if err := s.store.LinkComponent(ctx, l); err != nil {
+	err := s.store.Atomically(ctx, func(ctx context.Context) error {
+		if err := s.store.LinkComponent(ctx, l); err != nil {
+			return err
+		}
+		if !l.New {
+			return nil // a new role or notes do not change what the system is made of
+		}
+		return s.componentChanged(ctx, orgID, systemID, componentID, "linked to")
+	})
+	if err != nil {
 		return nil, err
 	}
 	return l, nil
 }
 
+// componentChanged tells s.Watch, if any, that component componentID was linked to (or unlinked from)
+// system systemID.
+func (s *Service) componentChanged(ctx context.Context, orgID, systemID, componentID, how string) error {
+	if s.Watch == nil {
+		return nil
+	}
+	c, err := s.store.ComponentByID(ctx, orgID, componentID)
+	if err != nil {
+		return err
+	}
+	return s.Watch.SystemChanged(ctx, orgID, systemID, fmt.Sprintf("The %s %s was %s the AI system.", c.Kind, c.Name, how))
+}
+
 // Unlink removes the link of component componentID to system systemID; ENOTFOUND when there is none.
 func (s *Service) Unlink(ctx context.Context, orgID, systemID, componentID string) error {
-	return s.store.UnlinkComponent(ctx, orgID, systemID, componentID)
+	return s.store.Atomically(ctx, func(ctx context.Context) error {
+		if err := s.componentChanged(ctx, orgID, systemID, componentID, "unlinked from"); err != nil {
+			return err
+		}
+		return s.store.UnlinkComponent(ctx, orgID, systemID, componentID)
+	})
 }
 
 // SystemComponents returns every component of system systemID at once, by kind and name: for tests. What

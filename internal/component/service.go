@@ -27,6 +27,9 @@ type Service struct {
 	// Links applies the delete rules of the links of a component being deleted; app.NewServices sets it
 	// to the record service, and a Service without it refuses to delete.
 	Links record.DeleteRules
+	// Watch is told when a component is linked to or unlinked from a system, in the same transaction: a
+	// material change of the system (see system.Watcher). nil tells no one.
+	Watch system.Watcher
 }
 
 // NewService returns a Service over st.

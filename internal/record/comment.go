@@ -114,6 +114,8 @@ func (t Type) Resource() aims.Resource {
 		return aims.ResControl
 	case TypeRisk:
 		return aims.ResRisk
+	case TypeImpact:
+		return aims.ResImpact
 	default:
 		return aims.ResSystem
 	}

@@ -21,6 +21,8 @@ const (
 	RelFollowsUp  Relationship = "follows-up"
 	RelDependsOn  Relationship = "depends-on"
 	RelRelatesTo  Relationship = "relates-to"
+	// RelAddressedBy leads from an impact assessment to the risks and controls that mitigate its impacts.
+	RelAddressedBy Relationship = "addressed-by"
 )
 
 // OnDelete says what deleting the record at a link's "to" end does to the link. Deleting the record at its
@@ -52,6 +54,7 @@ var Rules = []Rule{
 	{RelEvidences, "evidences", "is evidenced by", []Type{TypeComponent}, []Type{TypeControl, TypeSystem}, Remove},
 	{RelMitigates, "mitigates", "is mitigated by", []Type{TypeControl, TypeSystem, TypeComponent}, []Type{TypeRisk}, Remove},
 	{RelTreats, "treats", "is treated by", []Type{TypeControl}, []Type{TypeRisk}, Remove},
+	{RelAddressedBy, "is addressed by", "addresses impacts of", []Type{TypeImpact}, []Type{TypeRisk, TypeControl}, Remove},
 	{RelAffects, "affects", "is affected by", nil, []Type{TypeSystem, TypeComponent, TypeControl}, Remove},
 	{RelCausedBy, "was caused by", "caused", nil, nil, Remove},
 	{RelFollowsUp, "follows up", "is followed up by", nil, nil, Remove},

@@ -21,16 +21,18 @@ const (
 	TypeComponent Type = "component"
 	TypeControl   Type = "control"
 	TypeRisk      Type = "risk"
+	TypeImpact    Type = "impact"
 )
 
 // Types lists every record type in the order the UI offers them.
-var Types = []Type{TypeSystem, TypeComponent, TypeControl, TypeRisk}
+var Types = []Type{TypeSystem, TypeComponent, TypeControl, TypeRisk, TypeImpact}
 
 var typeLabels = map[Type]string{
 	TypeSystem:    "AI system",
 	TypeComponent: "Component",
 	TypeControl:   "Control",
 	TypeRisk:      "Risk",
+	TypeImpact:    "Impact assessment",
 }
 
 // Valid reports whether t is a known record type.
@@ -128,6 +130,8 @@ func (e End) Path() string {
 		return "/components/" + e.ID
 	case TypeRisk:
 		return "/risks/" + e.ID
+	case TypeImpact:
+		return "/impact-assessments/" + e.ID
 	case TypeControl:
 		key, ref, _ := strings.Cut(e.ID, "/")
 		return "/controls/" + url.PathEscape(key) + "/" + url.PathEscape(ref)

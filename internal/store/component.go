@@ -225,6 +225,7 @@ func (db *DB) LinkComponent(ctx context.Context, l *component.Link) error {
 				return err
 			}
 			*l = *stored
+			l.New = true
 			return tx.record(ctx, l.OrgID, activity.ActionCreate, "system_component", l.SystemID, nil, l)
 		case err != nil:
 			return err

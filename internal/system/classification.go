@@ -2,6 +2,7 @@ package system
 
 import (
 	"context"
+	"maps"
 	"time"
 
 	"github.com/aimsproject/aims"
@@ -86,7 +87,20 @@ func (s *Service) Classify(ctx context.Context, orgID, id string, in Classificat
 	}
 	c := &Classification{SystemID: id, OrgID: orgID, Answers: d.Answers, Class: d.Class, Result: d.Result,
 		Override: d.Override, Justification: d.Justification}
-	if err := s.store.SaveClassification(ctx, c, ifVersion); err != nil {
+	err = s.store.Atomically(ctx, func(ctx context.Context) error {
+		prev, err := s.store.ClassificationOf(ctx, orgID, id)
+		if err != nil && aims.ErrorCode(err) != aims.ENOTFOUND {
+			return err
+		}
+		if err := s.store.SaveClassification(ctx, c, ifVersion); err != nil {
+			return err
+		}
+		if prev == nil || prev.Class != c.Class || !maps.Equal(prev.Answers, c.Answers) {
+			return s.changed(ctx, orgID, id, "The AI system's EU AI Act classification changed (now "+c.Class+").")
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
 	}
 	return c, nil

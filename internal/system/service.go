@@ -22,6 +22,44 @@ type Service struct {
 	// Links applies the delete rules of the links of a record being deleted; app.NewServices sets it to
 	// the record service, and a Service without it refuses to delete.
 	Links LinkRules
+	// Watch is told, in the transaction of a change, of a material change of a system (its purpose, its
+	// intended use, its move to deployment, its EU AI Act classification); app.NewServices sets it to the
+	// impact service, whose approved assessment of the system then goes stale. nil tells no one.
+	Watch Watcher
+}
+
+// Watcher is told of a material change of a system, in the transaction that makes it: what an
+// assessment of the system rests on. reason says what changed, in a sentence.
+type Watcher interface {
+	SystemChanged(ctx context.Context, orgID, systemID, reason string) error
+}
+
+// changed tells s.Watch, if any, of a material change of orgID's system id.
+func (s *Service) changed(ctx context.Context, orgID, id, reason string) error {
+	if s.Watch == nil {
+		return nil
+	}
+	return s.Watch.SystemChanged(ctx, orgID, id, reason)
+}
+
+// materialChanges says, in sentences, what changed between before and after that an impact assessment
+// rests on: the purpose, the intended use, a move to deployment.
+func materialChanges(before, after Fields) string {
+	var out []string
+	if before.Purpose != after.Purpose {
+		out = append(out, "its purpose changed")
+	}
+	if before.IntendedUse != after.IntendedUse {
+		out = append(out, "its intended use changed")
+	}
+	if before.Stage != after.Stage && after.Stage == "deployment" {
+		out = append(out, "it moved to deployment")
+	}
+	if len(out) == 0 {
+		return ""
+	}
+	s := strings.Join(out, ", ")
+	return "The AI system changed: " + s + "."
 }
 
 // LinkRules are the delete rules a system's deletion applies: its links' and the register's.
@@ -125,7 +163,7 @@ func (s *Service) Update(ctx context.Context, orgID, id string, f Fields, ifVers
 		if cur, err = s.store.SystemByID(ctx, orgID, id); err != nil {
 			return err
 		}
-		owner := cur.OwnerID
+		owner, before := cur.OwnerID, cur.Fields
 		if err := f.apply(cur); err != nil {
 			return err
 		}
@@ -135,7 +173,13 @@ func (s *Service) Update(ctx context.Context, orgID, id string, f Fields, ifVers
 				return err
 			}
 		}
-		return s.store.UpdateSystem(ctx, cur, ifVersion, reason)
+		if err := s.store.UpdateSystem(ctx, cur, ifVersion, reason); err != nil {
+			return err
+		}
+		if what := materialChanges(before, cur.Fields); what != "" {
+			return s.changed(ctx, orgID, id, what)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

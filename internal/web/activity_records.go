@@ -37,6 +37,7 @@ var recordTypes = []struct{ Type, Label string }{
 	{"risk", "risk"},
 	{"risk_criteria", "risk criteria"},
 	{"risk_import", "risk import"},
+	{"impact", "impact assessment"},
 }
 
 // recordTypeLabel returns the words for a record type, or the type itself.
@@ -71,6 +72,8 @@ func recordHref(e *activity.Entry, r activity.Record) string {
 		return "/risks/" + esc(e.RecordID)
 	case "risk_criteria":
 		return "/risks/criteria"
+	case "impact":
+		return "/impact-assessments/" + esc(e.RecordID)
 	case "bom_import":
 		if r.SystemID != "" {
 			return "/systems/" + esc(r.SystemID) + "/bom"

@@ -53,12 +53,12 @@ var areas = []Area{
 		Summary: "How you decide which AI risks matter and what you do about them.",
 		Parts: []AreaPart{{Label: "Risk register", Href: "/risks", Resource: aims.ResRisk},
 			{Label: "Risk criteria", Href: "/risks/criteria", Resource: aims.ResRiskCriteria},
+			{Label: "Impact assessments", Href: "/impact-assessments", Resource: aims.ResImpact},
 			{Label: "Statement of Applicability", Href: "/soa", Resource: aims.ResSoA},
 			{Label: "Clause status", Href: "/clauses", Resource: aims.ResControl},
 			{Label: "Coverage", Href: "/coverage", Resource: aims.ResControl}},
 		Holds: []string{
 			"Risk treatment plans and the acceptance of residual risk",
-			"AI system impact assessments on people, groups and society",
 			"AI objectives and the plans to reach them",
 			"Planned changes to the management system",
 		}},

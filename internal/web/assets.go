@@ -94,6 +94,7 @@ var pageNames = []string{
 	"system_bom",
 	"components", "component", "component_form", "systems_import", "system_components",
 	"my_work", "webhooks", "risks", "risk", "risk_form", "risk_criteria", "risks_import",
+	"impacts", "impact", "impact_form",
 }
 
 // parsePages parses the shared layout once and each page on a clone of it, so that every page can define

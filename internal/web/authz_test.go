@@ -139,6 +139,13 @@ var webMatrix = []struct {
 	{"POST /risks/{id}", "YYYYNN", false},
 	{"POST /risks/{id}/delete", "YYYNNN", false},
 	{"POST /risks/{id}/accept", "YYYYNN", false},
+	{"GET /impact-assessments", "YYYYYY", false},
+	{"GET /impact-assessments/{id}", "YYYYYY", false},
+	{"GET /systems/{id}/impact", "YYYYYY", false},
+	{"GET /systems/{id}/impact/edit", "YYYYNN", false},
+	{"POST /systems/{id}/impact", "YYYYNN", false},
+	{"POST /systems/{id}/impact/approve", "YYYNNN", false},
+	{"GET /systems/{id}/impact/export", "YYYYYY", false},
 	{"GET /my-work", "YYYYYY", false},
 	{"POST /my-work/notifications", "YYYYYY", false},
 	{"GET /webhooks", "YYYYYN", false},
@@ -349,6 +356,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareTasks(t, f, &r, route, target)
 		prepareWebhooks(t, f, &r, route, target)
 		prepareRisks(t, f, &r, route, target)
+		prepareImpacts(t, f, &r, route, target)
 		return r
 	}
 

@@ -34,6 +34,9 @@ func demoFixture(t *testing.T) (*apptest.Fixture, *account.Organization, *accoun
 	if err := demo.LoadRisks(f.Ctx, f.Risks, f.Records, f.Systems, f.DB); err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.LoadImpacts(f.Ctx, f.Impacts, f.Risks, f.Systems, f.DB); err != nil {
+		t.Fatal(err)
+	}
 	org, err := f.DB.OrganizationBySlug(f.Ctx, demo.OrgSlug)
 	if err != nil {
 		t.Fatal(err)

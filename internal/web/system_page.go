@@ -7,6 +7,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/system"
@@ -47,6 +48,11 @@ type SystemPage struct {
 	Risks     []*risk.Risk
 	MoreRisks bool
 	ReadRisks bool
+	// Impact is the newest version of the system's impact assessment (nil before one), for those who may
+	// read assessments; ImpactStale says why the version in force is stale ("" when it is not).
+	Impact      *impact.Assessment
+	ImpactStale string
+	ReadImpact  bool
 	// Links are the system's links to other records; Comments its comments.
 	Links    RecordLinks
 	Comments RecordComments
@@ -125,6 +131,11 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 			return err
 		}
 		p.Risks, p.MoreRisks = rs, next != ""
+	}
+	if p.ReadImpact = v.may(aims.ActionRead, aims.ResImpact); p.ReadImpact {
+		if p.Impact, p.ImpactStale, err = w.systemImpact(ctx, v.org.ID, s.ID); err != nil {
+			return err
+		}
 	}
 	self := record.End{Type: record.TypeSystem, ID: s.ID, Title: s.Name}
 	if p.Links, err = w.recordLinks(ctx, r, v, self); err != nil {

@@ -24,6 +24,8 @@ import (
 var tourSkips = map[string]string{
 	"GET /static/{file}": "static files are not pages",
 	"GET /login/totp":    "needs a login waiting for its second factor; TestBrowserJourney's TOTP tests open it",
+	// Links and tasks name an assessment by its record id; the page is its system's.
+	"GET /impact-assessments/{id}": "redirects to the page of its system's assessment, which the tour opens",
 }
 
 // isDownload says whether a GET route sends a file rather than a page.
