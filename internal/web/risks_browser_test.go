@@ -10,14 +10,16 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/apptest"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/system"
 )
 
 // TestBrowserRiskTreatmentAcceptanceAndSoA drives headless Chromium through the risk journey: the AIMS
-// manager registers a high risk treated by modifying it, sees the SoA's checks list it (no control, no
-// acceptance), links the control its treatment selects from the risk page, accepts what is left, and
-// sees both checks cleared and the control's risk count on the SoA. Screenshots at desktop and phone
-// widths are kept in AIMS_SCREENSHOT_DIR; any console error fails the test.
-func TestBrowserRiskTreatmentAcceptanceAndSoA(t *testing.T) {
+// manager registers a high risk of Lumen Assist treated by modifying it, sees the SoA's checks list it
+// (no control, no acceptance), links the control its treatment selects from the risk page, accepts what
+// is left, sees both checks cleared and the control's risk count on the SoA, then starts Lumen Assist's
+// impact assessment with the risk as the mitigation of its impact and signs it off. Screenshots at
+// desktop and phone widths are kept in AIMS_SCREENSHOT_DIR; any console error fails the test.
+func TestBrowserRiskTreatmentAcceptanceSoAAndImpact(t *testing.T) {
 	exe := requireChromium(t)
 	t.Parallel()
 
@@ -30,6 +32,11 @@ func TestBrowserRiskTreatmentAcceptanceAndSoA(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := f.Controls.ApplyProposals(ctx0, lumen.ID); err != nil {
+		t.Fatal(err)
+	}
+	assist, err := f.Systems.Create(ctx0, lumen.ID, system.Fields{Name: "Lumen Assist", Purpose: "Answers customers' questions about their orders.",
+		Stage: "deployment", InteractsWithPeople: true})
+	if err != nil {
 		t.Fatal(err)
 	}
 
@@ -46,6 +53,7 @@ func TestBrowserRiskTreatmentAcceptanceAndSoA(t *testing.T) {
 	)
 	step("register a high risk, treated by modifying it",
 		chromedp.SendKeys(chromedp.CSS(`#rk-title`), "Chatbot discloses another customer's orders"),
+		chromedp.SetValue(chromedp.CSS(`#rk-system`), assist.ID),
 		chromedp.SetValue(chromedp.CSS(`#rk-source`), "C.3.4"),
 		chromedp.SetValue(chromedp.CSS(`#rk-inherent-likelihood`), "4"),
 		chromedp.SetValue(chromedp.CSS(`#rk-inherent-individuals`), "4"),
@@ -114,5 +122,34 @@ func TestBrowserRiskTreatmentAcceptanceAndSoA(t *testing.T) {
 	shot("risk-soa-cleared")
 	step("look at the comparison with Annex A on a phone", chromedp.EmulateViewport(390, 844), chromedp.ScrollIntoView(chromedp.CSS(`#comparison`)))
 	shot("risk-soa-comparison-phone")
+
+	step("start Lumen Assist's impact assessment",
+		chromedp.EmulateViewport(1360, 900),
+		chromedp.Navigate(base+"/systems/"+assist.ID+"/impact/edit"),
+		chromedp.WaitVisible(chromedp.CSS(`#ia-scope`)),
+		chromedp.SendKeys(chromedp.CSS(`#ia-scope`), "Lumen Assist as deployed to customers in the EU."),
+		chromedp.SendKeys(chromedp.CSS(`#ia-party-0`), "Customers"),
+		chromedp.SetValue(chromedp.CSS(`#ia-area-0`), "fundamental_rights"),
+		chromedp.SendKeys(chromedp.CSS(`#ia-on-0`), "Customers"),
+		chromedp.SetValue(chromedp.CSS(`#ia-lik-0`), "2"),
+		chromedp.SetValue(chromedp.CSS(`#ia-sev-0`), "3"),
+		chromedp.SendKeys(chromedp.CSS(`#ia-desc-0`), "A customer's order history is shown to another customer: their privacy is breached."),
+		chromedp.SendKeys(chromedp.CSS(`#ia-mit-0`), "risk:R-1"),
+		chromedp.Click(chromedp.CSS(`form[action$="/impact"] button[type=submit]`)),
+		chromedp.WaitVisible(chromedp.CSS(`form[action$="/impact/approve"] button`)),
+	)
+	if got := textOf("main"); !strings.Contains(got, "R-1 Chatbot discloses another customer's orders") {
+		t.Errorf("the draft assessment does not name the risk that mitigates its impact:\n%s", got)
+	}
+	step("sign it off",
+		chromedp.Click(chromedp.CSS(`form[action$="/impact/approve"] button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`form[action$="/impact/approve"]`)),
+	)
+	if got := textOf("main"); !strings.Contains(got, "Approved by maya@lumen.example") || !strings.Contains(got, "in force") {
+		t.Errorf("the signed-off assessment says:\n%.1500s", got)
+	}
+	shot("impact-approved")
+	step("look at the assessment on a phone", chromedp.EmulateViewport(390, 844))
+	shot("impact-approved-phone")
 	b.checkConsole()
 }
