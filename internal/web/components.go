@@ -88,9 +88,7 @@ type ComponentPage struct {
 	CanEdit                         bool
 	CanDelete                       bool
 	// Links are the component's links to other records; Comments its comments.
-	Links    RecordLinks
-	Comments RecordComments
-	Tasks    RecordTasks
+	RecordCards
 }
 
 // Detail is one of a component's details as a page shows it: its key and its value, as text.
@@ -170,13 +168,7 @@ func (w *Web) componentPage(rw http.ResponseWriter, r *http.Request, v *visit) e
 		title += " " + c.ComponentVersion
 	}
 	self := record.End{Type: record.TypeComponent, ID: c.ID, Title: title}
-	if p.Links, err = w.recordLinks(r.Context(), r, v, self); err != nil {
-		return err
-	}
-	if p.Comments, err = w.recordComments(r.Context(), r, v, self); err != nil {
-		return err
-	}
-	if p.Tasks, err = w.recordTasks(r.Context(), r, v, self); err != nil {
+	if p.RecordCards, err = w.recordCards(r.Context(), r, v, self); err != nil {
 		return err
 	}
 	return w.render(rw, r, http.StatusOK, "component", p)

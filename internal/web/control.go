@@ -33,9 +33,7 @@ type ControlPage struct {
 	BackHref  string
 	BackLabel string
 	// Links are the control's links to other records; Comments its comments.
-	Links    RecordLinks
-	Comments RecordComments
-	Tasks    RecordTasks
+	RecordCards
 }
 
 // ControlForm is the control form's values and errors; Version guards against lost updates.
@@ -133,13 +131,7 @@ func (w *Web) renderControl(rw http.ResponseWriter, r *http.Request, v *visit, s
 		}
 	}
 	self := record.End{Type: record.TypeControl, ID: c.Framework + "/" + c.Ref, Title: c.Ref + " " + c.Title}
-	if p.Links, err = w.recordLinks(ctx, r, v, self); err != nil {
-		return err
-	}
-	if p.Comments, err = w.recordComments(ctx, r, v, self); err != nil {
-		return err
-	}
-	if p.Tasks, err = w.recordTasks(ctx, r, v, self); err != nil {
+	if p.RecordCards, err = w.recordCards(ctx, r, v, self); err != nil {
 		return err
 	}
 	return w.render(rw, r, status, "control", p)

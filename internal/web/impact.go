@@ -85,9 +85,7 @@ type ImpactPage struct {
 	// Approvable says the version shown is the newest draft.
 	Approvable  bool
 	HistoryHref string
-	Links       RecordLinks
-	Comments    RecordComments
-	Tasks       RecordTasks
+	RecordCards
 }
 
 // AreaLabel names an area of impact.
@@ -158,13 +156,7 @@ func (w *Web) impactPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 		p.HistoryHref = "/activity?" + url.Values{"record_type": {"impact"}, "record_id": {a.ID}}.Encode()
 	}
 	self := record.End{Type: record.TypeImpact, ID: a.ID, Title: "Impact assessment of " + s.Name}
-	if p.Links, err = w.recordLinks(ctx, r, v, self); err != nil {
-		return err
-	}
-	if p.Comments, err = w.recordComments(ctx, r, v, self); err != nil {
-		return err
-	}
-	if p.Tasks, err = w.recordTasks(ctx, r, v, self); err != nil {
+	if p.RecordCards, err = w.recordCards(ctx, r, v, self); err != nil {
 		return err
 	}
 	return w.render(rw, r, http.StatusOK, "impact", p)

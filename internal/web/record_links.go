@@ -238,3 +238,26 @@ func (w *Web) selfRecord(ctx context.Context, v *visit, s string) (record.End, e
 	}
 	return w.Records.Resolve(ctx, v.org.ID, ref)
 }
+
+// RecordCards are the cards a record's page ends with: its links, tasks and comments.
+type RecordCards struct {
+	Links    RecordLinks
+	Comments RecordComments
+	Tasks    RecordTasks
+}
+
+// recordCards reads the cards of the record self for the visitor.
+func (w *Web) recordCards(ctx context.Context, r *http.Request, v *visit, self record.End) (RecordCards, error) {
+	var c RecordCards
+	var err error
+	if c.Links, err = w.recordLinks(ctx, r, v, self); err != nil {
+		return c, err
+	}
+	if c.Comments, err = w.recordComments(ctx, r, v, self); err != nil {
+		return c, err
+	}
+	if c.Tasks, err = w.recordTasks(ctx, r, v, self); err != nil {
+		return c, err
+	}
+	return c, nil
+}

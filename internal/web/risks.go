@@ -168,9 +168,7 @@ type RiskPage struct {
 	CanEdit     bool
 	CanDelete   bool
 	HistoryHref string
-	Links       RecordLinks
-	Comments    RecordComments
-	Tasks       RecordTasks
+	RecordCards
 	// Acceptance is what the page says of the risk's formal acceptance.
 	Acceptance AcceptanceView
 }
@@ -247,13 +245,7 @@ func (w *Web) riskPage(rw http.ResponseWriter, r *http.Request, v *visit) error 
 		p.HistoryHref = "/activity?" + url.Values{"record_type": {"risk"}, "record_id": {rk.ID}}.Encode()
 	}
 	self := record.End{Type: record.TypeRisk, ID: rk.ID, Title: rk.Ref + " " + rk.Title}
-	if p.Links, err = w.recordLinks(ctx, r, v, self); err != nil {
-		return err
-	}
-	if p.Comments, err = w.recordComments(ctx, r, v, self); err != nil {
-		return err
-	}
-	if p.Tasks, err = w.recordTasks(ctx, r, v, self); err != nil {
+	if p.RecordCards, err = w.recordCards(ctx, r, v, self); err != nil {
 		return err
 	}
 	if p.Acceptance, err = w.acceptanceView(ctx, v, rk, c); err != nil {

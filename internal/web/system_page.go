@@ -54,9 +54,7 @@ type SystemPage struct {
 	ImpactStale string
 	ReadImpact  bool
 	// Links are the system's links to other records; Comments its comments.
-	Links    RecordLinks
-	Comments RecordComments
-	Tasks    RecordTasks
+	RecordCards
 }
 
 // historyPageSize is how many changes of a system's history its page lists at a time.
@@ -138,13 +136,7 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 		}
 	}
 	self := record.End{Type: record.TypeSystem, ID: s.ID, Title: s.Name}
-	if p.Links, err = w.recordLinks(ctx, r, v, self); err != nil {
-		return err
-	}
-	if p.Comments, err = w.recordComments(ctx, r, v, self); err != nil {
-		return err
-	}
-	if p.Tasks, err = w.recordTasks(ctx, r, v, self); err != nil {
+	if p.RecordCards, err = w.recordCards(ctx, r, v, self); err != nil {
 		return err
 	}
 	return w.render(rw, r, http.StatusOK, "system", p)
