@@ -175,5 +175,13 @@ func seedTreatments(ctx context.Context, db *store.DB, orgID string) error {
 			return err
 		}
 	}
+	// The updates leave dead rows and stale statistics that autovacuum would see to in a running server.
+	if db.Dialect() == store.Postgres {
+		for _, t := range []string{"risks", "links", "link_counts", "risk_cells"} {
+			if _, err := w.ExecContext(ctx, "VACUUM ANALYZE "+t); err != nil {
+				return err
+			}
+		}
+	}
 	return nil
 }
