@@ -111,8 +111,8 @@ func (s *Service) Accept(ctx context.Context, orgID, id, note string, ifVersion 
 			return fmt.Errorf("risk %s has level %q, which criteria version %d lacks", r.ID, r.Level(), c.Version)
 		}
 		if !actor.Role.Valid() || !level.AcceptedBy.AtMost(actor.Role) {
-			return aims.Errorf(aims.EFORBIDDEN, "A %s risk is accepted by a %s or above; you are a %s here. Ask someone with that authority.",
-				strings.ToLower(level.Name), level.AcceptedBy, roleName(actor.Role))
+			return aims.Errorf(aims.EFORBIDDEN, "%s risk is accepted by %s or above; %s. Ask someone with that authority.",
+				capitalize(Article(strings.ToLower(level.Name))), Article(string(level.AcceptedBy)), youAre(actor.Role))
 		}
 		controls, err := s.store.TreatingControls(ctx, orgID, id, maxSnapshotControls)
 		if err != nil {
@@ -136,11 +136,26 @@ func (s *Service) Accept(ctx context.Context, orgID, id, note string, ifVersion 
 	return a, nil
 }
 
-func roleName(r aims.Role) string {
+func youAre(r aims.Role) string {
 	if r == "" {
-		return "no member"
+		return "you are not a member here"
 	}
-	return string(r)
+	return "you are " + Article(string(r)) + " here"
+}
+
+// Article returns word with its indefinite article: "a manager", "an admin", "a high".
+func Article(word string) string {
+	if word != "" && strings.ContainsRune("aeiouAEIOU", rune(word[0])) {
+		return "an " + word
+	}
+	return "a " + word
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // Acceptances returns a page of the acceptances of orgID's risk id, standing and voided, newest first.

@@ -178,8 +178,11 @@ type RiskPage struct {
 type AcceptanceView struct {
 	Standing *risk.Acceptance
 	Needed   bool
-	// Level is the risk's level, AcceptedBy the least role that may accept it.
+	// Level is the risk's level, AcceptedBy the least role that may accept it, with its article ("an
+	// admin").
 	Level, AcceptedBy string
+	// LevelPhrase is the level with its article, as a sentence starts: "An extreme", "A high".
+	LevelPhrase string
 	// CanAccept is set when the visitor's role may accept the level and the risk is ready: treated and
 	// rated with the current criteria; Blocker says why it is not ready, when it is not.
 	CanAccept bool
@@ -565,7 +568,9 @@ func (w *Web) acceptanceView(ctx context.Context, v *visit, rk *risk.Risk, c *ri
 		return av, err
 	}
 	if l := c.Level(rk.Level()); l != nil {
-		av.Level, av.AcceptedBy = l.Name, string(l.AcceptedBy)
+		av.Level, av.AcceptedBy = l.Name, risk.Article(string(l.AcceptedBy))
+		av.LevelPhrase = risk.Article(l.Name)
+		av.LevelPhrase = strings.ToUpper(av.LevelPhrase[:1]) + av.LevelPhrase[1:]
 		av.CanAccept = v.may(aims.ActionUpdate, aims.ResRisk) && l.AcceptedBy.AtMost(v.actor.Role) && rk.Status != risk.StatusClosed && !rk.Accepted
 	}
 	switch {
