@@ -149,6 +149,9 @@ func TestAcceptingARiskInTheUI(t *testing.T) {
 	mustContain(t, m.get(path), "Accept the residual risk")
 	expect(t, m.post(path+"/accept", url.Values{"version": {"1"}, "note": {"Filtered; what is left is tolerable."}}), http.StatusSeeOther, path)
 	mustContain(t, m.get(path), "Accepted at level medium with version 1", "Accepted", "by maya@acme.example", "Filtered; what is left is tolerable.")
+	if reg := m.get("/risks"); !strings.Contains(reg.Body, `title="Formally accepted">accepted</span>`) {
+		t.Error("the register does not mark the accepted risk")
+	}
 
 	now, err := f.Risks.Risk(f.Ctx, acme.ID, rk.ID)
 	if err != nil {
