@@ -39,27 +39,28 @@ func (p SystemProposal) Justification() string {
 // traitRule is one rule from systems' traits to Annex A controls: the systems it holds for, and why.
 type traitRule struct {
 	holds func(SystemTraits) bool
-	why   string // completed with the names of the systems
-	refs  []string
+	// why says it of one system and whys of several, completed with their names.
+	why, whys string
+	refs      []string
 }
 
 var traitRules = []traitRule{
-	{func(s SystemTraits) bool { return s.RiskClass == "high_risk" }, "is high-risk under the EU AI Act",
+	{func(s SystemTraits) bool { return s.RiskClass == "high_risk" }, "is high-risk under the EU AI Act", "are high-risk under the EU AI Act",
 		[]string{"A.5.2", "A.5.3", "A.5.4", "A.5.5", "A.6.2.7", "A.6.2.8", "A.8.2", "A.9.2"}},
 	{func(s SystemTraits) bool {
 		return slices.Contains([]string{"deployment", "operation_and_monitoring", "re_evaluation"}, s.Stage)
-	}, "is deployed or in operation", []string{"A.6.2.5", "A.6.2.6", "A.8.3", "A.8.4"}},
-	{func(s SystemTraits) bool { return s.GeneratesContent }, "generates content",
+	}, "is deployed or in operation", "are deployed or in operation", []string{"A.6.2.5", "A.6.2.6", "A.8.3", "A.8.4"}},
+	{func(s SystemTraits) bool { return s.GeneratesContent }, "generates content", "generate content",
 		[]string{"A.6.2.4", "A.6.2.6", "A.8.2"}},
-	{func(s SystemTraits) bool { return s.InteractsWithPeople }, "interacts with people",
+	{func(s SystemTraits) bool { return s.InteractsWithPeople }, "interacts with people", "interact with people",
 		[]string{"A.8.2", "A.8.5", "A.9.4"}},
-	{func(s SystemTraits) bool { return s.PersonalData }, "processes personal data",
+	{func(s SystemTraits) bool { return s.PersonalData }, "processes personal data", "process personal data",
 		[]string{"A.7.2", "A.7.3", "A.7.4", "A.7.5", "A.7.6"}},
-	{func(s SystemTraits) bool { return s.SpecialCategoryData }, "processes special categories of personal data",
+	{func(s SystemTraits) bool { return s.SpecialCategoryData }, "processes special categories of personal data", "process special categories of personal data",
 		[]string{"A.5.4", "A.7.4"}},
 	{func(s SystemTraits) bool {
 		return strings.TrimSpace(s.Automation) != "" && strings.TrimSpace(s.HumanOversight) == ""
-	}, "acts without recorded human oversight", []string{"A.9.2", "A.9.3", "A.6.2.6"}},
+	}, "acts without recorded human oversight", "act without recorded human oversight", []string{"A.9.2", "A.9.3", "A.6.2.6"}},
 }
 
 // maxProposalSystems bounds the systems the proposals read; the names in a reason are bounded too.
@@ -83,7 +84,10 @@ func (s *Service) SystemProposals(ctx context.Context, orgID string) ([]SystemPr
 		if len(names) == 0 {
 			continue
 		}
-		who := names[0]
+		who, why := names[0], r.why
+		if len(names) > 1 {
+			why = r.whys
+		}
 		switch {
 		case len(names) > 3:
 			who = strings.Join(names[:3], ", ") + " and others"
@@ -91,7 +95,7 @@ func (s *Service) SystemProposals(ctx context.Context, orgID string) ([]SystemPr
 			who = strings.Join(names[:len(names)-1], ", ") + " and " + names[len(names)-1]
 		}
 		for _, ref := range r.refs {
-			reasons[ref] = append(reasons[ref], who+" "+r.why)
+			reasons[ref] = append(reasons[ref], who+" "+why)
 		}
 	}
 	cs, err := s.store.SoAControls(ctx, orgID)

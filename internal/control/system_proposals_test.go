@@ -2,6 +2,7 @@ package control_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,5 +76,12 @@ func TestTheInventoryProposesApplicability(t *testing.T) {
 	ps, err = f.svc.SystemProposals(ctx, o.ID)
 	if err != nil || len(ps) != 1 || ps[0].Ref != "A.7.4" {
 		t.Errorf("left after applying: %+v, %v", ps, err)
+	}
+	if _, err := sys.Create(ctx, o.ID, system.Fields{Name: "Lumen Assist", Purpose: "Answers customers", PersonalData: true}); err != nil {
+		t.Fatal(err)
+	}
+	ps, err = f.svc.SystemProposals(ctx, o.ID)
+	if err != nil || len(ps) != 1 || !slices.Contains(ps[0].Reasons, "Lumen Assist and TalentMatch process personal data") {
+		t.Errorf("a reason of two systems: %+v, %v", ps, err)
 	}
 }

@@ -30,6 +30,16 @@ type SoAPage struct {
 	CanApply        bool
 }
 
+// Undecided reports whether applying the inventory's proposals would decide a control.
+func (p SoAPage) Undecided() bool {
+	for _, sp := range p.SystemProposals {
+		if !sp.Conflict {
+			return true
+		}
+	}
+	return false
+}
+
 // SoATable is the table of an SoA: the rows to show under their groups; Live links each row to its
 // control's page.
 type SoATable struct {
