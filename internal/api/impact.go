@@ -183,7 +183,7 @@ func (a *API) exportImpact(w http.ResponseWriter, r *http.Request) error {
 	if err := a.Impacts.Export(r.Context(), actor.OrgID, org.Name, id, v, format, &buf); err != nil {
 		return err
 	}
-	ct := map[string]string{"md": "text/markdown; charset=utf-8", "pdf": "application/pdf"}[format]
+	ct := impact.ContentTypes[format]
 	w.Header().Set("Content-Type", ct)
 	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="impact-assessment.%s"`, format))
 	w.Header().Set("Cache-Control", "no-store")

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"github.com/xuri/excelize/v2"
 	"strings"
 	"testing"
 
@@ -80,6 +81,24 @@ func TestImpactAssessmentsThroughTheAPI(t *testing.T) {
 	res = e.do(t, "GET", base+"/1/export?format=md", priya.Token, nil).want(t, 200)
 	if !bytes.Contains(res.body, []byte("# AI system impact assessment")) || !bytes.Contains(res.body, []byte("A.5.4")) {
 		t.Errorf("markdown export:\n%s", res.body)
+	}
+	xl := e.do(t, "GET", base+"/1/export?format=xlsx", priya.Token, nil).want(t, 200)
+	if xl.header.Get("Content-Type") != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		t.Errorf("the XLSX export's type: %s", xl.header.Get("Content-Type"))
+	}
+	if book, err := excelize.OpenReader(bytes.NewReader(xl.body)); err != nil {
+		t.Errorf("the XLSX export does not open: %v", err)
+	} else {
+		rows, err := book.GetRows("Impact assessment")
+		if err != nil || len(rows) < 5 || !strings.HasPrefix(rows[0][0], "Impact assessment of ") || !strings.Contains(strings.Join(func() []string {
+			var all []string
+			for _, r := range rows {
+				all = append(all, r...)
+			}
+			return all
+		}(), " "), "A.5.4") {
+			t.Errorf("the XLSX export's rows: %q, %v", rows, err)
+		}
 	}
 	res = e.do(t, "GET", base+"/1/export?format=pdf", priya.Token, nil).want(t, 200)
 	if !bytes.HasPrefix(res.body, []byte("%PDF-")) {

@@ -162,10 +162,10 @@ func runImpactExport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	fs := newFlags(env, "impact export", "impact export --org SLUG --system NAME [--version N] [--format md|pdf] [--out FILE]")
+	fs := newFlags(env, "impact export", "impact export --org SLUG --system NAME [--version N] [--format md|pdf|xlsx] [--out FILE]")
 	c.StoreFlags(fs)
 	tg := addImpactTarget(fs, true)
-	format := fs.String("format", "md", "md or pdf")
+	format := fs.String("format", "md", "md, pdf or xlsx")
 	out := fs.String("out", "", "write the export to this file instead of standard output")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -174,7 +174,7 @@ func runImpactExport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if err := impact.CheckFormat(*format); err != nil {
-		return usageError("--format must be md or pdf")
+		return usageError("--format must be md, pdf or xlsx")
 	}
 	db, o, sv, err := orgServices(ctx, &c, *tg.org)
 	if err != nil {

@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/go-pdf/fpdf"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/record"
@@ -23,7 +25,63 @@ type Export struct {
 }
 
 // Formats are the export formats.
-var Formats = []string{"md", "pdf"}
+var Formats = []string{"md", "pdf", "xlsx"}
+
+// ContentTypes are the media types of the export formats.
+var ContentTypes = map[string]string{"md": "text/markdown; charset=utf-8", "pdf": "application/pdf",
+	"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+// WriteXLSX writes a as a workbook of one sheet: its facts, then each section with a row a line, the
+// cells stored as text (never as formulas).
+func WriteXLSX(w io.Writer, a *Assessment, x Export) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "Impact assessment"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	row := 1
+	put := func(cells ...string) error {
+		for i, c := range cells {
+			name, err := excelize.CoordinatesToCellName(i+1, row)
+			if err != nil {
+				return err
+			}
+			if err := f.SetCellStr(sheet, name, c); err != nil {
+				return err
+			}
+		}
+		row++
+		return nil
+	}
+	facts, body := sections(a, x)
+	if err := put("Impact assessment of "+a.SystemName, x.Organization); err != nil {
+		return err
+	}
+	for _, fct := range facts {
+		if err := put(fct[0], fct[1]); err != nil {
+			return err
+		}
+	}
+	for _, s := range body {
+		row++
+		if err := put(s.Title); err != nil {
+			return err
+		}
+		for _, l := range s.Lines {
+			if err := put(l[0], l[1]); err != nil {
+				return err
+			}
+		}
+	}
+	if err := f.SetColWidth(sheet, "A", "A", 30); err != nil {
+		return err
+	}
+	if err := f.SetColWidth(sheet, "B", "B", 100); err != nil {
+		return err
+	}
+	return f.Write(w)
+}
 
 // sections are the parts of an assessment in the order exports show them, each as label/value lines.
 func sections(a *Assessment, x Export) (facts [][2]string, body []section) {
@@ -219,10 +277,10 @@ func WritePDF(w io.Writer, a *Assessment, x Export, o PDFOptions) error {
 	return pdf.Output(w)
 }
 
-// CheckFormat refuses (EINVALID on format) a format other than md and pdf.
+// CheckFormat refuses (EINVALID on format) a format other than md, pdf and xlsx.
 func CheckFormat(format string) error {
-	if format != "md" && format != "pdf" {
-		return aims.FieldError("format", "Export as md or pdf.")
+	if !slices.Contains(Formats, format) {
+		return aims.FieldError("format", "Export as md, pdf or xlsx.")
 	}
 	return nil
 }
@@ -243,8 +301,11 @@ func (s *Service) Export(ctx context.Context, orgID, orgName, systemID string, v
 			x.Titles[r.String()] = e.Name()
 		}
 	}
-	if format == "pdf" {
+	switch format {
+	case "pdf":
 		return WritePDF(w, a, x, PDFOptions{})
+	case "xlsx":
+		return WriteXLSX(w, a, x)
 	}
 	return WriteMarkdown(w, a, x)
 }

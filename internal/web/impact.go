@@ -446,7 +446,7 @@ func (w *Web) exportImpact(rw http.ResponseWriter, r *http.Request, v *visit) er
 	if err := w.Impacts.Export(r.Context(), v.org.ID, v.org.Name, id, max(version, 0), format, &buf); err != nil {
 		return err
 	}
-	ct := map[string]string{"md": "text/markdown; charset=utf-8", "pdf": "application/pdf"}[format]
+	ct := impact.ContentTypes[format]
 	rw.Header().Set("Content-Type", ct)
 	rw.Header().Set("Content-Disposition", `attachment; filename="impact-assessment.`+format+`"`)
 	rw.Header().Set("Cache-Control", "no-store")
