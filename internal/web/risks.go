@@ -2,13 +2,11 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
@@ -171,23 +169,6 @@ type RiskPage struct {
 	RecordCards
 	// Acceptance is what the page says of the risk's formal acceptance.
 	Acceptance AcceptanceView
-}
-
-// AcceptanceView is the acceptance card: the standing acceptance, whether one is needed and who may give
-// it, whether the visitor may, and the voided ones before it.
-type AcceptanceView struct {
-	Standing *risk.Acceptance
-	Needed   bool
-	// Level is the risk's level, AcceptedBy the least role that may accept it, with its article ("an
-	// admin").
-	Level, AcceptedBy string
-	// LevelPhrase is the level with its article, as a sentence starts: "An extreme", "A high".
-	LevelPhrase string
-	// CanAccept is set when the visitor's role may accept the level and the risk is ready: treated and
-	// rated with the current criteria; Blocker says why it is not ready, when it is not.
-	CanAccept bool
-	Blocker   string
-	Voided    []*risk.Acceptance
 }
 
 // LevelName names a level of the criteria.
@@ -437,110 +418,6 @@ func (w *Web) deleteRisk(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	return nil
 }
 
-// RiskCriteriaPage shows the current criteria and their versions, and to managers an editor.
-type RiskCriteriaPage struct {
-	Layout
-	Criteria *risk.Criteria
-	Versions []*risk.Criteria
-	CanEdit  bool
-	// JSON is the criteria as the editor holds them; Err the fault of a refused change.
-	JSON string
-	Err  *FormError
-}
-
-// LevelName names a level of the criteria.
-func (p RiskCriteriaPage) LevelName(key string) string { return levelName(p.Criteria, key) }
-
-// LevelClass is the class that colours level key.
-func (p RiskCriteriaPage) LevelClass(key string) string { return levelClass(p.Criteria, key) }
-
-// NextVersion is the version saving a change makes.
-func (p RiskCriteriaPage) NextVersion() int64 { return p.Criteria.Version + 1 }
-
-// Rows are the matrix's rows, highest likelihood first, as the page draws it.
-func (p RiskCriteriaPage) Rows() []CriteriaRow {
-	c := p.Criteria
-	out := make([]CriteriaRow, 0, len(c.Matrix))
-	for i := len(c.Matrix) - 1; i >= 0; i-- {
-		out = append(out, CriteriaRow{Likelihood: c.Likelihood[i].Label, Levels: c.Matrix[i]})
-	}
-	return out
-}
-
-// CriteriaRow is a row of the matrix: a likelihood and the level of each consequence.
-type CriteriaRow struct {
-	Likelihood string
-	Levels     []string
-}
-
-func (w *Web) riskCriteriaPage(rw http.ResponseWriter, r *http.Request, v *visit) error {
-	return w.renderRiskCriteria(rw, r, v, http.StatusOK, "", nil)
-}
-
-func (w *Web) renderRiskCriteria(rw http.ResponseWriter, r *http.Request, v *visit, status int, text string, fe *FormError) error {
-	ctx := r.Context()
-	c, err := w.Risks.Criteria(ctx, v.org.ID)
-	if err != nil {
-		return err
-	}
-	vs, err := w.Risks.CriteriaVersions(ctx, v.org.ID)
-	if err != nil {
-		return err
-	}
-	p := RiskCriteriaPage{Layout: w.layout(rw, r, v, "Risk criteria", riskCriteriaPath), Criteria: c, Versions: vs,
-		CanEdit: v.may(aims.ActionUpdate, aims.ResRiskCriteria), JSON: text, Err: fe}
-	if p.JSON == "" {
-		b, err := json.MarshalIndent(c, "", "  ")
-		if err != nil {
-			return err
-		}
-		p.JSON = string(b)
-	}
-	return w.render(rw, r, status, "risk_criteria", p)
-}
-
-// saveRiskCriteria saves the criteria the editor holds as the next version; the version in the text is
-// the one changed.
-func (w *Web) saveRiskCriteria(rw http.ResponseWriter, r *http.Request, v *visit) error {
-	if err := parseForm(rw, r); err != nil {
-		return err
-	}
-	text := r.PostFormValue("criteria")
-	var c risk.Criteria
-	dec := json.NewDecoder(strings.NewReader(text))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return w.renderRiskCriteria(rw, r, v, http.StatusBadRequest, text,
-			&FormError{Message: "The criteria are not valid JSON as this page shows them: " + err.Error()})
-	}
-	re, err := w.Risks.SaveCriteria(r.Context(), v.org.ID, &c, c.Version)
-	if err != nil {
-		fe, status, ok := formError(err)
-		if !ok {
-			return err
-		}
-		if f := aims.ErrorField(err); f != "" {
-			fe.Message = f + ": " + fe.Message
-		}
-		return w.renderRiskCriteria(rw, r, v, status, text, fe)
-	}
-	msg := fmt.Sprintf("Version %d of the risk criteria is saved.", re.Criteria.Version)
-	if len(re.Risks) > 0 {
-		refs := make([]string, len(re.Risks))
-		for i, rk := range re.Risks {
-			refs[i] = rk.Ref
-		}
-		more := ""
-		if re.More {
-			more = " and more"
-		}
-		msg += fmt.Sprintf(" To reassess: %s%s; their owners have a task each.", strings.Join(refs, ", "), more)
-	}
-	w.flash(rw, flashOK, msg)
-	http.Redirect(rw, r, riskCriteriaPath, http.StatusSeeOther)
-	return nil
-}
-
 // exportRisks downloads the register, with the filters of the page, as CSV.
 func (w *Web) exportRisks(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	if format := r.URL.Query().Get("format"); format != "" && format != "csv" {
@@ -559,61 +436,4 @@ func (w *Web) exportRisks(rw http.ResponseWriter, r *http.Request, v *visit) err
 		panic(http.ErrAbortHandler)
 	}
 	return err
-}
-
-func (w *Web) acceptanceView(ctx context.Context, v *visit, rk *risk.Risk, c *risk.Criteria) (AcceptanceView, error) {
-	av := AcceptanceView{Standing: rk.Acceptance, Needed: risk.AcceptanceNeeded(c, rk)}
-	cur, err := w.Risks.Criteria(ctx, v.org.ID)
-	if err != nil {
-		return av, err
-	}
-	if l := c.Level(rk.Level()); l != nil {
-		av.Level, av.AcceptedBy = l.Name, risk.Article(string(l.AcceptedBy))
-		av.LevelPhrase = risk.Article(l.Name)
-		av.LevelPhrase = strings.ToUpper(av.LevelPhrase[:1]) + av.LevelPhrase[1:]
-		av.CanAccept = v.may(aims.ActionUpdate, aims.ResRisk) && l.AcceptedBy.AtMost(v.actor.Role) && rk.Status != risk.StatusClosed && !rk.Accepted
-	}
-	switch {
-	case rk.Accepted || rk.Status == risk.StatusClosed:
-	case !rk.Inherent.Rated():
-		av.Blocker = "Rate the risk first."
-	case rk.CriteriaVersion != cur.Version:
-		av.Blocker = fmt.Sprintf("Reassess it against version %d of the criteria first.", cur.Version)
-	case rk.TreatmentOption == "":
-		av.Blocker = "Say how it is treated first: what is accepted is the risk left after treatment."
-	}
-	if av.Blocker != "" {
-		av.CanAccept = false
-	}
-	as, _, err := w.Risks.Acceptances(ctx, v.org.ID, rk.ID, aims.Page{Limit: 6})
-	if err != nil {
-		return av, err
-	}
-	for _, a := range as {
-		if !a.Standing() {
-			av.Voided = append(av.Voided, a)
-		}
-	}
-	return av, nil
-}
-
-// acceptRisk records the visitor's formal acceptance of the risk as the page showed it.
-func (w *Web) acceptRisk(rw http.ResponseWriter, r *http.Request, v *visit) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
-	version, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
-	a, err := w.Risks.Accept(r.Context(), v.org.ID, id, r.PostFormValue("note"), version)
-	switch aims.ErrorCode(err) {
-	case "":
-		w.flash(rw, flashOK, fmt.Sprintf("Accepted at level %s with version %d of the criteria; a change of its level, treatment or controls will void it.",
-			a.Level, a.CriteriaVersion))
-	case aims.ECONFLICT, aims.EFORBIDDEN, aims.EPRECONDITION, aims.EINVALID:
-		w.flash(rw, flashWarn, aims.ErrorMessage(err))
-	default:
-		return err
-	}
-	http.Redirect(rw, r, risksPath+"/"+id, http.StatusSeeOther)
-	return nil
 }
