@@ -69,6 +69,43 @@ const maxProposalSystems = 5000
 // SystemProposals returns the Annex A controls orgID's AI systems suggest apply, in Annex A's order, with
 // the reasons and the current decision of each. It decides nothing.
 func (s *Service) SystemProposals(ctx context.Context, orgID string) ([]SystemProposal, error) {
+	reasons, err := s.inventoryReasons(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := s.store.SoAControls(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	out := []SystemProposal{}
+	for _, c := range cs {
+		if p := proposalOf(c, reasons); p != nil {
+			out = append(out, *p)
+		}
+	}
+	return out, nil
+}
+
+// SystemProposalFor returns what the inventory suggests of control c of orgID: nil unless it suggests an
+// Annex A control not applicable yet applies.
+func (s *Service) SystemProposalFor(ctx context.Context, orgID string, c *Control) (*SystemProposal, error) {
+	reasons, err := s.inventoryReasons(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return proposalOf(c, reasons), nil
+}
+
+func proposalOf(c *Control, reasons map[string][]string) *SystemProposal {
+	rs, ok := reasons[c.Ref]
+	if !c.AnnexA() || !ok || c.Applicability == Applicable {
+		return nil
+	}
+	return &SystemProposal{Ref: c.Ref, Title: c.Title, Reasons: rs, Applicability: c.Applicability, Conflict: c.Applicability == Excluded}
+}
+
+// inventoryReasons returns, by Annex A ref, why orgID's AI systems suggest the control applies.
+func (s *Service) inventoryReasons(ctx context.Context, orgID string) (map[string][]string, error) {
 	ss, err := s.store.SystemTraits(ctx, orgID, maxProposalSystems)
 	if err != nil {
 		return nil, err
@@ -98,19 +135,7 @@ func (s *Service) SystemProposals(ctx context.Context, orgID string) ([]SystemPr
 			reasons[ref] = append(reasons[ref], who+" "+why)
 		}
 	}
-	cs, err := s.store.SoAControls(ctx, orgID)
-	if err != nil {
-		return nil, err
-	}
-	out := []SystemProposal{}
-	for _, c := range cs {
-		rs, ok := reasons[c.Ref]
-		if !c.AnnexA() || !ok || c.Applicability == Applicable {
-			continue
-		}
-		out = append(out, SystemProposal{Ref: c.Ref, Title: c.Title, Reasons: rs, Applicability: c.Applicability, Conflict: c.Applicability == Excluded})
-	}
-	return out, nil
+	return reasons, nil
 }
 
 // ApplySystemProposals decides each undecided Annex A control the inventory suggests as applicable, with

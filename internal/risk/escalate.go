@@ -51,7 +51,7 @@ type Publisher interface {
 // returns how many messages it queued; the daily job calls it.
 func (s *Service) EscalateActions(ctx context.Context, st EscalationStore, now time.Time) (int, error) {
 	today := now.UTC().Format(time.DateOnly)
-	criteria := map[string]*Criteria{}
+	criteria, owners := map[string]*Criteria{}, map[string][]string{}
 	n, after := 0, ""
 	for {
 		as, err := st.OverdueRiskActions(ctx, today, after, 200)
@@ -76,10 +76,14 @@ func (s *Service) EscalateActions(ctx context.Context, st EscalationStore, now t
 			switch e := c.Escalation; {
 			case e.AIMSOwnerDays > 0 && days >= e.AIMSOwnerDays:
 				step = stepAIMSOwner
-				if people, err = st.OrgOwners(ctx, a.OrgID); err != nil {
-					return n, err
+				os, ok := owners[a.OrgID]
+				if !ok {
+					if os, err = st.OrgOwners(ctx, a.OrgID); err != nil {
+						return n, err
+					}
+					owners[a.OrgID] = os
 				}
-				people = append(people, a.RiskOwnerID)
+				people = append(slices.Clone(os), a.RiskOwnerID)
 			case e.RiskOwnerDays > 0 && days >= e.RiskOwnerDays && a.Escalated != stepRiskOwner+a.Due:
 				step, people = stepRiskOwner, []string{a.RiskOwnerID}
 			default:

@@ -107,14 +107,8 @@ func (w *Web) renderControl(rw http.ResponseWriter, r *http.Request, v *visit, s
 			return err
 		}
 		p.Proposal = w.Controls.ProposalFor(prof, c)
-		sps, err := w.Controls.SystemProposals(ctx, v.org.ID)
-		if err != nil {
+		if p.Inventory, err = w.Controls.SystemProposalFor(ctx, v.org.ID, c); err != nil {
 			return err
-		}
-		for i := range sps {
-			if sps[i].Ref == c.Ref {
-				p.Inventory = &sps[i]
-			}
 		}
 	}
 	if p.CanEdit {
