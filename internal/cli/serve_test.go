@@ -160,7 +160,7 @@ func TestServeDemoLoadsLumenLabsAndPrintsALogin(t *testing.T) {
 	// then 75 for the risk register (24 risks, the controls their treatments select, their actions and
 	// acceptances) and 10 for the impact assessments: 3 started, 2 approved, and 5 links to what addresses
 	// their impacts.
-	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 188 entries intact") {
+	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 194 entries intact") {
 		t.Fatalf("after two demo loads: %d %s", code, stdout)
 	}
 }

@@ -26,12 +26,16 @@ func noToAll(answers map[string]string) map[string]string {
 // TalentMatch screens CVs (Annex III, 4(a)) and ranks people from their applications, which is profiling,
 // so it is high-risk whatever Art. 6(3) says, and Lumen deploys it as a private company (Art. 26, not
 // Art. 27); Lumen Assist talks with customers and writes its answers (Art. 50(1) and (2));
-// Lumen Code only suggests code to Lumen's engineers: minimal risk.
+// Lumen Code only suggests code to Lumen's engineers: minimal risk. Lumen Credit scores the
+// creditworthiness of natural persons (Annex III, 5(b)), which binds every deployer to Art. 27's
+// fundamental rights impact assessment, public or private.
 var lumenClassifications = map[string]map[string]string{
 	"TalentMatch": noToAll(map[string]string{"annex_iii_area": "4", "annex_iii_point_4": "a", "derogation_risk": "no",
 		"profiling": "yes", "deployer_type": "private"}),
 	"Lumen Assist": noToAll(map[string]string{"transparency_interacts": "yes", "transparency_synthetic": "yes"}),
 	"Lumen Code":   noToAll(nil),
+	"Lumen Credit": noToAll(map[string]string{"annex_iii_area": "5", "annex_iii_point_5": "b", "derogation_risk": "no",
+		"profiling": "yes", "deployer_type": "private"}),
 }
 
 // classifyLumen classifies those of Lumen Labs' systems that are not classified yet; ctx acts as the AIMS

@@ -36,6 +36,7 @@ func TestTheDemoSystemsAreClassifiedOnce(t *testing.T) {
 		"TalentMatch":  {"high_risk", "4(a)", []string{}, 1, "Maya Okafor"},
 		"Lumen Assist": {"minimal", "", []string{"50(1)", "50(2)"}, 1, "Maya Okafor"},
 		"Lumen Code":   {"minimal", "", []string{}, 1, "Maya Okafor"},
+		"Lumen Credit": {"high_risk", "5(b)", []string{}, 1, "Maya Okafor"},
 	}
 	if diff := cmp.Diff(want, all); diff != "" {
 		t.Errorf("classifications (-want +got):\n%s", diff)
@@ -48,7 +49,8 @@ func TestTheDemoSystemsAreClassifiedOnce(t *testing.T) {
 // Annex III date but not the fundamental rights impact assessment of Art. 27 (public bodies and public
 // services only) nor the public registration of Art. 49(3); Lumen Assist's provider discloses the chatbot
 // and marks its output (Art. 50(1) and (2)); Lumen Code, deployed for Lumen's own engineers, needs only
-// AI literacy and the prohibitions.
+// AI literacy and the prohibitions; Lumen Credit, a credit score of people (Annex III 5(b)), brings Art. 27
+// although Lumen is a private deployer.
 func TestTheDemoSystemsShowTheirObligations(t *testing.T) {
 	t.Parallel()
 	ctx, systems, org := loadTwice(t, false)
@@ -75,6 +77,8 @@ func TestTheDemoSystemsShowTheirObligations(t *testing.T) {
 			"73 from 2027-12-02", "86 from 2027-12-02"},
 		"Lumen Assist": {"4 from 2025-02-02", "5 from 2025-02-02", "50(1) from 2026-08-02", "50(2) from 2026-08-02"},
 		"Lumen Code":   {"4 from 2025-02-02", "5 from 2025-02-02"},
+		"Lumen Credit": {"4 from 2025-02-02", "5 from 2025-02-02", "14 from 2027-12-02", "25 from 2027-12-02", "26 from 2027-12-02",
+			"27 from 2027-12-02", "73 from 2027-12-02", "86 from 2027-12-02"},
 	}
 	if diff := cmp.Diff(want, all); diff != "" {
 		t.Errorf("obligations (-want +got):\n%s", diff)

@@ -23,7 +23,8 @@ type demoImpact struct {
 // lumenImpacts are Lumen's assessments as SCENARIOS.md tells them. TalentMatch is high-risk under Annex III
 // 4(a), and Lumen deploys it as a private company: Article 27 does not apply to it (the demo's
 // classification says why), so its assessment has no FRIA elements; its impacts on applicants' rights are
-// assessed all the same.
+// assessed all the same. Lumen Credit scores the creditworthiness of people (Annex III 5(b)), which binds
+// every deployer to Art. 27: its assessment carries the FRIA elements.
 var lumenImpacts = []demoImpact{
 	{system: "TalentMatch", approve: true, riskLike: "The ranker scores candidates", fields: impact.Fields{
 		Scope: "The screening of every application to Lumen's open roles, from the CV upload to the shortlist a recruiter reviews; " +
@@ -62,6 +63,32 @@ var lumenImpacts = []demoImpact{
 				Mitigations: []string{"control:iso42001-2023/A.8.2"}, MitigationNote: "Every conversation opens by saying so (EU AI Act Art. 50(1))."},
 		},
 	}},
+	{system: "Lumen Credit", approve: true, fields: impact.Fields{
+		Scope: "The credit limit proposed for each individual developer who asks to pay Lumen's API monthly, from the " +
+			"bureau's score and the account's payment history, up to the billing specialist's decision.",
+		Affected: []impact.Party{
+			{Name: "Individual developers asking for monthly invoicing"},
+			{Name: "Developers with a thin credit file", Vulnerable: true, Note: "Young people, recent movers to the EU, people without a bank history."},
+		},
+		Impacts: []impact.Impact{
+			{Area: "access_to_services", Party: "Developers with a thin credit file", Likelihood: 3, Severity: 2,
+				Description:    "A missing bureau history reads as a low score: the developer is refused monthly invoicing and must prepay.",
+				Mitigations:    []string{"control:iso42001-2023/A.9.2"},
+				MitigationNote: "Refusals go to a billing specialist, who can grant the standard limit from the payment history."},
+			{Area: "fundamental_rights", Party: "Individual developers asking for monthly invoicing", Likelihood: 2, Severity: 3,
+				Description:    "Scores that track nationality or place of residence lead to refusals that are discriminatory in effect.",
+				Mitigations:    []string{"control:iso42001-2023/A.6.2.4"},
+				MitigationNote: "Refusal rates by country of residence are compared each quarter; the bureau's model documentation is reviewed each year."},
+		},
+		FRIA: &impact.FRIA{
+			Processes: "Sign-up of individual developers for monthly invoicing: the score proposes a limit, a billing specialist decides on refusals and high limits.",
+			Period:    "In use since March 2026, for every request for monthly invoicing (about 400 a month); limits are re-scored each year.",
+			Persons:   "Individual and self-employed developers in the EU and the UK who ask to pay monthly; among them people with a thin credit file.",
+			Harms:     "Refusal of credit without a reason the person can understand; indirect discrimination by nationality or residence; errors in the bureau's data.",
+			Oversight: "A billing specialist trained on the score's limits confirms every refusal and every limit above the standard band, and may override it.",
+			Measures:  "The person can ask for a review by a person and correct their data; complaints go to the billing lead within 10 days; a rise in refusals stops automatic limits until the AIMS manager reviews it.",
+		},
+	}},
 	{system: "Lumen Code", fields: impact.Fields{
 		Scope: "Code suggestions to Lumen's engineers in their editors.",
 		Affected: []impact.Party{
@@ -76,8 +103,8 @@ var lumenImpacts = []demoImpact{
 	}},
 }
 
-// LoadImpacts gives Lumen's systems their impact assessments: TalentMatch's and Lumen Assist's approved by
-// the AIMS manager, to be reassessed in a year, and Lumen Code's a draft. It does nothing when Lumen has an
+// LoadImpacts gives Lumen's systems their impact assessments: TalentMatch's, Lumen Assist's and Lumen
+// Credit's approved by the AIMS manager, to be reassessed in a year, and Lumen Code's a draft. It does nothing when Lumen has an
 // assessment already, so that a restart adds nothing; systems that are gone are left out.
 func LoadImpacts(ctx context.Context, impacts *impact.Service, risks *risk.Service, systems *system.Service, st SoAStore) error {
 	org, err := st.OrganizationBySlug(ctx, OrgSlug)

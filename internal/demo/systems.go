@@ -9,7 +9,9 @@ import (
 	"github.com/aimsproject/aims/internal/system"
 )
 
-// lumenSystems are Lumen Labs' three AI systems, as SCENARIOS.md tells them.
+// lumenSystems are Lumen Labs' AI systems: the three SCENARIOS.md tells of, and Lumen Credit, a
+// credit-scoring service Lumen deploys to set developers' pay-later limits (EU AI Act Annex III 5(b), so
+// Art. 27 applies and its impact assessment carries the fundamental rights impact assessment's elements).
 var lumenSystems = []system.Fields{
 	{
 		Name:    "Lumen Assist",
@@ -58,10 +60,27 @@ var lumenSystems = []system.Fields{
 		GeneratesContent: true,
 		DataNotes:        "Source code only; prompts are not retained by the model provider under contract.",
 	},
+	{
+		Name:    "Lumen Credit",
+		Purpose: "Sets the pay-later credit limit of individual developers who sign up for Lumen's API, from a credit bureau's score.",
+		IntendedUse: "Credit limits for self-employed and individual developers on monthly invoicing; a billing specialist " +
+			"reviews every refusal and every limit above the standard band.",
+		ForeseeableMisuse: "Using the score to refuse the free tier or support; using it for business customers it was not " +
+			"validated on; treating a refusal as a judgement on the person.",
+		AIRole: "ai_customer", EURole: "deployer", Stage: "deployment", Status: "active",
+		Team: "Billing", Environments: []string{"production"}, Markets: []string{"EU", "UK"},
+		Users:          "Lumen's billing specialists.",
+		AffectedPeople: "Individual developers who ask to pay monthly (high-risk use under EU AI Act Annex III, point 5(b): creditworthiness).",
+		Automation:     "Proposes a limit; refusals and high limits wait for a person.",
+		HumanOversight: "A billing specialist confirms every refusal and can override any limit; applicants can ask for a review by a person.",
+		PersonalData:   true,
+		DataNotes:      "Identity, address and the bureau's score; kept while the account is open and 12 months after.",
+	},
 }
 
 // systemOwners are the owners of lumenSystems, by position.
-var systemOwners = []string{"priya.nair@lumenlabs.example", "sam.osei@lumenlabs.example", "tom.becker@lumenlabs.example"}
+var systemOwners = []string{"priya.nair@lumenlabs.example", "sam.osei@lumenlabs.example", "tom.becker@lumenlabs.example",
+	"sam.osei@lumenlabs.example"}
 
 // LoadSystems registers Lumen Labs' AI systems, as its AIMS manager would, unless it has some already, and
 // classifies those of them not classified yet under the EU AI Act.

@@ -8,7 +8,7 @@ import (
 )
 
 // TestTheDemoSystemsAreRegisteredOnce loads Lumen Labs' AI systems twice and checks the three the
-// scenarios describe, with their owners and Art. 50 facts.
+// scenarios describe and Lumen Credit, with their owners and Art. 50 facts.
 func TestTheDemoSystemsAreRegisteredOnce(t *testing.T) {
 	t.Parallel()
 	ctx, systems, org := loadTwice(t, false)
@@ -20,8 +20,8 @@ func TestTheDemoSystemsAreRegisteredOnce(t *testing.T) {
 	for _, s := range ss {
 		by[s.Name] = s
 	}
-	if len(ss) != 3 {
-		t.Fatalf("%d systems, want Lumen Assist, TalentMatch and Lumen Code", len(ss))
+	if len(ss) != 4 {
+		t.Fatalf("%d systems, want Lumen Assist, TalentMatch, Lumen Code and Lumen Credit", len(ss))
 	}
 	if a := by["Lumen Assist"]; a == nil || !a.InteractsWithPeople || a.EURole != "provider" || a.OwnerName != "Priya Nair" {
 		t.Errorf("Lumen Assist = %+v", a)
@@ -31,6 +31,9 @@ func TestTheDemoSystemsAreRegisteredOnce(t *testing.T) {
 	}
 	if lc := by["Lumen Code"]; lc == nil || lc.AIRole != "ai_customer" {
 		t.Errorf("Lumen Code = %+v", lc)
+	}
+	if lc := by["Lumen Credit"]; lc == nil || lc.EURole != "deployer" || lc.OwnerName != "Sam Osei" {
+		t.Errorf("Lumen Credit = %+v", lc)
 	}
 	h, err := systems.History(ctx, org.ID, by["TalentMatch"].ID)
 	if err != nil || len(h) != 1 || h[0].ActorName != "Maya Okafor" {
