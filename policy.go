@@ -77,6 +77,9 @@ const (
 // ResImpact is the AI system impact assessments: their versions and sign-off.
 const ResImpact Resource = "impact_assessment"
 
+// ResGate is the release gate: checking a system against it (read) and its policy (update).
+const ResGate Resource = "gate"
+
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
 // Anything absent is denied to everyone.
 var policy = map[Resource]map[Action]Role{
@@ -104,6 +107,7 @@ var policy = map[Resource]map[Action]Role{
 	ResRiskCriteria: {ActionRead: RoleViewer, ActionUpdate: RoleManager},
 	ResImpact: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
 		ActionApprove: RoleManager, ActionDelete: RoleManager},
+	ResGate: {ActionRead: RoleViewer, ActionUpdate: RoleManager},
 }
 
 // Authorize decides whether role may perform action on resource. It is the one place where aims decides

@@ -177,6 +177,12 @@ var allowedRoles = map[string]string{
 	"PATCH /api/v1/systems/{id}/impact-assessments/{version}":        "owner admin manager contributor",
 	"POST /api/v1/systems/{id}/impact-assessments/{version}/approve": "owner admin manager",
 	"GET /api/v1/systems/{id}/impact-assessments/{version}/export":   "owner admin manager contributor auditor viewer",
+	// Every member checks a system against the release gate (CI tokens are often contributors); managers
+	// set its policy.
+	"GET /api/v1/systems/{id}/gate":     "owner admin manager contributor auditor viewer",
+	"GET /api/v1/gate":                  "owner admin manager contributor auditor viewer",
+	"GET /api/v1/gate-policy":           "owner admin manager contributor auditor viewer",
+	"POST /api/v1/gate-policy/versions": "owner admin manager",
 
 	// Auditors and above read the webhooks (never their secrets) and their deliveries; admins and owners
 	// add, test and delete them.
@@ -564,6 +570,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		return c, after
 	}
 	if c, after, ok := e.impactMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if c, after, ok := e.gateMatrixCall(t, method, path, caller, tg); ok {
 		return c, after
 	}
 	if c, after, ok := e.tasksMatrixCall(t, method, path, caller, tg); ok {

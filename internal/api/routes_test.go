@@ -39,6 +39,7 @@ var sampleBodies = map[string]any{
 	"PATCH /api/v1/risks/{id}":                                map[string]any{"status": "closed"},
 	"POST /api/v1/risks/{id}/acceptance":                      map[string]any{"note": "Accepted."},
 	"POST /api/v1/systems/{id}/impact-assessments":            map[string]any{"scope": "Sample."},
+	"POST /api/v1/gate-policy/versions":                       map[string]any{"stages": []map[string]any{{"stage": "deployment", "require": []string{"risks"}}}, "based_on": 0},
 	"PATCH /api/v1/systems/{id}/impact-assessments/{version}": map[string]any{"scope": "Sample."},
 	"POST /api/v1/risk-criteria/versions": map[string]any{"likelihood": risk.Default().Likelihood, "consequence": risk.Default().Consequence,
 		"axes": risk.Default().Axes, "levels": risk.Default().Levels, "matrix": risk.Default().Matrix, "acceptable": "low",
@@ -206,7 +207,7 @@ func TestEveryJSONBodyIsBoundedAndTyped(t *testing.T) {
 func TestTheAPIRefusesAMissingDependencyAtStart(t *testing.T) {
 	t.Parallel()
 	if _, err := api.New(surface.Deps{}); err == nil ||
-		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Frameworks, Impacts, Notify, Records, Risks, Systems") {
+		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Frameworks, Gate, Impacts, Notify, Records, Risks, Systems") {
 		t.Fatalf("New with nothing = %v", err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/gate"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/job"
 	"github.com/aimsproject/aims/internal/notify"
@@ -93,6 +94,8 @@ type App struct {
 	Risks *risk.Service
 	// Impacts serves the AI system impact assessments.
 	Impacts *impact.Service
+	// Gate checks systems against the organization's release gate and keeps its policy.
+	Gate *gate.Service
 	// Notify serves webhooks and queues notifications; Worker sends them (serve runs it).
 	Notify *notify.Service
 	Worker *job.Worker
@@ -129,6 +132,8 @@ type Services struct {
 	Records *record.Service
 	Risks   *risk.Service
 	Impacts *impact.Service
+	// Gate checks systems against the organization's release gate and keeps its policy.
+	Gate *gate.Service
 	// Notify serves webhooks and queues the messages of events.
 	Notify *notify.Service
 }
@@ -184,6 +189,8 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 		}
 		return impact.AppliesFRIA(ob.Items), nil
 	}
+	sv.Gate = gate.NewService(db)
+	sv.Gate.Systems, sv.Gate.Impacts, sv.Gate.Risks, sv.Gate.SoAVersions, sv.Gate.Now = sv.Systems, sv.Impacts, sv.Risks, sv.Controls.Versions, db.Now
 	// A material change of a system makes its approved impact assessment stale.
 	sv.Systems.Watch, sv.Components.Watch = sv.Impacts, sv.Impacts
 	// Deleting a system applies its links' rules and refuses while risks of the register or an impact
@@ -221,7 +228,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
 	a.Frameworks, a.Controls, a.Systems, a.Components = sv.Frameworks, sv.Controls, sv.Systems, sv.Components
-	a.Records, a.Notify, a.Risks, a.Impacts = sv.Records, sv.Notify, sv.Risks, sv.Impacts
+	a.Records, a.Notify, a.Risks, a.Impacts, a.Gate = sv.Records, sv.Notify, sv.Risks, sv.Impacts, sv.Gate
 	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
 	handlers := sender.Handlers()
 	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
@@ -240,13 +247,13 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Worker.Now = db.Now
 	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts}); err != nil {
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts})
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate})
 	if err != nil {
 		return nil, err
 	}

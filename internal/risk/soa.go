@@ -22,6 +22,11 @@ const maxGapCount = 10000
 // risks treated by modifying or sharing them whose treatment selects no control, highest level first,
 // with how many of each there are (up to maxGapCount).
 func (s *Service) SoAGaps(ctx context.Context, orgID string, limit int) (*control.RiskGaps, error) {
+	return s.Gaps(ctx, orgID, "", limit)
+}
+
+// Gaps is SoAGaps for the risks of one system (systemID; "" for every risk).
+func (s *Service) Gaps(ctx context.Context, orgID, systemID string, limit int) (*control.RiskGaps, error) {
 	c, err := s.Criteria(ctx, orgID)
 	if err != nil {
 		return nil, err
@@ -32,7 +37,7 @@ func (s *Service) SoAGaps(ctx context.Context, orgID string, limit int) (*contro
 		items *[]control.RiskItem
 		count *int
 	}{{GapUnaccepted, &g.Unaccepted, &g.UnacceptedCount}, {GapNoControl, &g.NoControl, &g.NoControlCount}} {
-		f := Filter{Gap: gap.key, GapRank: c.rank(c.Acceptable)}
+		f := Filter{SystemID: systemID, Gap: gap.key, GapRank: c.rank(c.Acceptable)}
 		rs, n, err := s.store.GapRisks(ctx, orgID, f, limit, maxGapCount)
 		if err != nil {
 			return nil, err

@@ -146,6 +146,9 @@ var webMatrix = []struct {
 	{"POST /systems/{id}/impact", "YYYYNN", false},
 	{"POST /systems/{id}/impact/approve", "YYYNNN", false},
 	{"GET /systems/{id}/impact/export", "YYYYYY", false},
+	{"GET /systems/{id}/gate", "YYYYYY", false},
+	{"GET /gate-policy", "YYYYYY", false},
+	{"POST /gate-policy", "YYYNNN", false},
 	{"GET /my-work", "YYYYYY", false},
 	{"POST /my-work/notifications", "YYYYYY", false},
 	{"GET /webhooks", "YYYYYN", false},
@@ -357,6 +360,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareWebhooks(t, f, &r, route, target)
 		prepareRisks(t, f, &r, route, target)
 		prepareImpacts(t, f, &r, route, target)
+		prepareGate(t, f, &r, route, target)
 		return r
 	}
 

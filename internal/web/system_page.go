@@ -7,6 +7,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/component"
+	"github.com/aimsproject/aims/internal/gate"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/risk"
@@ -53,6 +54,9 @@ type SystemPage struct {
 	Impact      *impact.Assessment
 	ImpactStale string
 	ReadImpact  bool
+	// Gate is the system's check against the release gate for its next stage (gateStage), for those who
+	// may read the gate.
+	Gate *gate.Result
 	// Links are the system's links to other records; Comments its comments.
 	RecordCards
 }
@@ -132,6 +136,11 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 	}
 	if p.ReadImpact = v.may(aims.ActionRead, aims.ResImpact); p.ReadImpact {
 		if p.Impact, p.ImpactStale, err = w.systemImpact(ctx, v.org.ID, s.ID); err != nil {
+			return err
+		}
+	}
+	if v.may(aims.ActionRead, aims.ResGate) {
+		if p.Gate, err = w.Gate.Check(ctx, v.org.ID, s.ID, gateStage(s)); err != nil {
 			return err
 		}
 	}

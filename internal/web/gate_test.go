@@ -1,0 +1,65 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/system"
+)
+
+// TestTheReleaseGateInTheUI: a system's page shows its gate for the next stage, closed, with what is
+// unmet; the gate page lists every condition with what would satisfy it and the CI command; a manager
+// untick conditions on the policy page and the gate opens; a stale form is refused and nothing saved; a
+// contributor reads the grid but is offered no save.
+func TestTheReleaseGateInTheUI(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	acme := f.Org(t, "acme")
+	maya := newUser(t, f, "maya@acme.example", acme, aims.RoleManager)
+	priya := newUser(t, f, "priya@acme.example", acme, aims.RoleContributor)
+	ctx := aims.WithActor(f.Ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test"})
+	s, err := f.Systems.Create(ctx, acme.ID, system.Fields{Name: "Chat", Purpose: "Answers questions.", Stage: "verification_and_validation"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := browserAs(t, f, priya, acme)
+	mustContain(t, p.get("/systems/"+s.ID), "Release gate", "closed for “Deployment”: 4 of 4 conditions unmet.")
+	page := p.get("/systems/" + s.ID + "/gate")
+	mustContain(t, page, "Release gate of Chat", "Closed. 4 of 4 conditions are unmet", "Impact assessment approved and current",
+		"To satisfy it: Assess Chat's impacts", `aims gate --server`, `--system "Chat" --stage deployment`)
+	mustContain(t, p.get("/systems/"+s.ID+"/gate?stage=inception"), "Open. The policy sets no condition for this stage.")
+	if res := p.get("/systems/" + s.ID + "/gate?stage=launch"); res.Status != http.StatusNotFound {
+		t.Errorf("an unknown stage: %d", res.Status)
+	}
+	grid := p.get("/gate-policy")
+	mustContain(t, grid, "Release gate", "the default, not saved yet", "Managers and the organization's owners change the gate policy.")
+	if strings.Contains(grid.Body, "Save the gate policy") {
+		t.Errorf("a contributor is offered the save")
+	}
+
+	m := browserAs(t, f, maya, acme)
+	before := activityCount(t, f, acme.ID)
+	bad := m.post("/gate-policy", url.Values{"version": {"3"}, "deployment": {"classification"}})
+	if bad.Status != http.StatusConflict || !strings.Contains(bad.Body, "version 0 now, not 3") {
+		t.Errorf("a stale form: %d\n%s", bad.Status, text(bad.Body))
+	}
+	if bad = m.post("/gate-policy", url.Values{"version": {"0"}, "deployment": {"wishes"}}); bad.Status != http.StatusBadRequest ||
+		!strings.Contains(bad.Body, "Unknown condition") {
+		t.Errorf("an unknown condition: %d\n%s", bad.Status, text(bad.Body))
+	}
+	if n := activityCount(t, f, acme.ID); n != before {
+		t.Errorf("refused saves wrote %d activity entries", n-before)
+	}
+	res := m.post("/gate-policy", url.Values{"version": {"0"}, "verification_and_validation": {"classification"}})
+	if res.Status != http.StatusSeeOther || res.Location != "/gate-policy" {
+		t.Fatalf("saving: %d to %q\n%s", res.Status, res.Location, text(res.Body))
+	}
+	mustContain(t, m.get("/gate-policy"), "Version 1 of the release gate policy is saved.", "version 1, saved")
+	mustContain(t, m.get("/systems/"+s.ID+"/gate"), "Open. The policy sets no condition for this stage.")
+	mustContain(t, m.get("/systems/"+s.ID+"/gate?stage=verification_and_validation"), "Closed. 1 of 1 conditions are unmet",
+		"EU AI Act classification recorded and current")
+}
