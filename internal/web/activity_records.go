@@ -38,6 +38,7 @@ var recordTypes = []struct{ Type, Label string }{
 	{"risk_criteria", "risk criteria"},
 	{"risk_import", "risk import"},
 	{"impact", "impact assessment"},
+	{"gate_policy", "release gate policy"},
 }
 
 // recordTypeLabel returns the words for a record type, or the type itself.
@@ -74,6 +75,8 @@ func recordHref(e *activity.Entry, r activity.Record) string {
 		return "/risks/criteria"
 	case "impact":
 		return "/impact-assessments/" + esc(e.RecordID)
+	case "gate_policy":
+		return gatePolicyPath
 	case "bom_import":
 		if r.SystemID != "" {
 			return "/systems/" + esc(r.SystemID) + "/bom"
