@@ -17,6 +17,7 @@ import (
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/notify"
 	"github.com/aimsproject/aims/internal/problem"
+	"github.com/aimsproject/aims/internal/readiness"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/surface"
@@ -43,6 +44,8 @@ type API struct {
 	Impacts *impact.Service
 	// Gate checks systems against the release gate and keeps its policy.
 	Gate *gate.Service
+	// Readiness tells how far the organization is from its certification audit.
+	Readiness *readiness.Service
 	// Records serves the links between records, comments and tasks.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -63,7 +66,7 @@ func New(d surface.Deps) (*API, error) {
 		return nil, err
 	}
 	return &API{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Frameworks: d.Frameworks, Controls: d.Controls,
-		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Gate: d.Gate}, nil
+		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Gate: d.Gate, Readiness: d.Readiness}, nil
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

@@ -5,6 +5,7 @@ package app
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -23,6 +24,7 @@ import (
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/job"
 	"github.com/aimsproject/aims/internal/notify"
+	"github.com/aimsproject/aims/internal/readiness"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/server"
@@ -96,6 +98,8 @@ type App struct {
 	Impacts *impact.Service
 	// Gate checks systems against the organization's release gate and keeps its policy.
 	Gate *gate.Service
+	// Readiness tells how far the organization is from its certification audit.
+	Readiness *readiness.Service
 	// Notify serves webhooks and queues notifications; Worker sends them (serve runs it).
 	Notify *notify.Service
 	Worker *job.Worker
@@ -134,6 +138,8 @@ type Services struct {
 	Impacts *impact.Service
 	// Gate checks systems against the organization's release gate and keeps its policy.
 	Gate *gate.Service
+	// Readiness tells how far the organization is from its certification audit.
+	Readiness *readiness.Service
 	// Notify serves webhooks and queues the messages of events.
 	Notify *notify.Service
 }
@@ -191,6 +197,9 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	}
 	sv.Gate = gate.NewService(db)
 	sv.Gate.Systems, sv.Gate.Impacts, sv.Gate.Risks, sv.Gate.SoAVersions, sv.Gate.Now = sv.Systems, sv.Impacts, sv.Risks, sv.Controls.Versions, db.Now
+	sv.Readiness = readiness.NewService(db)
+	sv.Readiness.Controls, sv.Readiness.Systems, sv.Readiness.Risks, sv.Readiness.Impacts, sv.Readiness.Gate, sv.Readiness.Now =
+		sv.Controls, sv.Systems, sv.Risks, sv.Impacts, sv.Gate, db.Now
 	// A material change of a system makes its approved impact assessment stale.
 	sv.Systems.Watch, sv.Components.Watch = sv.Impacts, sv.Impacts
 	// Deleting a system applies its links' rules and refuses while risks of the register or an impact
@@ -228,7 +237,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
 	a.Frameworks, a.Controls, a.Systems, a.Components = sv.Frameworks, sv.Controls, sv.Systems, sv.Components
-	a.Records, a.Notify, a.Risks, a.Impacts, a.Gate = sv.Records, sv.Notify, sv.Risks, sv.Impacts, sv.Gate
+	a.Records, a.Notify, a.Risks, a.Impacts, a.Gate, a.Readiness = sv.Records, sv.Notify, sv.Risks, sv.Impacts, sv.Gate, sv.Readiness
 	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
 	handlers := sender.Handlers()
 	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
@@ -241,19 +250,29 @@ func New(db *store.DB, o Options) (*App, error) {
 		if _, err := a.Impacts.MarkOverdue(ctx, db.Now()); err != nil {
 			return err
 		}
+		// The readiness trend gets each organization's figures of the day, visited or not.
+		orgs, err := db.ListOrganizations(ctx)
+		if err != nil {
+			return err
+		}
+		for _, o := range orgs {
+			if _, err := a.Readiness.Compute(ctx, o.ID); err != nil {
+				return fmt.Errorf("cannot compute the readiness of %s: %w", o.Slug, err)
+			}
+		}
 		return sender.SendDigests(ctx)
 	}
 	a.Worker = job.New(db, handlers, log)
 	a.Worker.Now = db.Now
 	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate}); err != nil {
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate, Readiness: a.Readiness}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate})
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate, Readiness: a.Readiness})
 	if err != nil {
 		return nil, err
 	}

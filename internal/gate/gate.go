@@ -204,3 +204,13 @@ type Store interface {
 
 // Stages returns the life-cycle stages a policy may name, in order.
 func Stages() []string { return slices.Clone(system.Stages) }
+
+// NextStage is the stage a system is checked for by default: the next one while the system is before
+// deployment, its own from then on.
+func NextStage(s *system.System) string {
+	i, d := slices.Index(system.Stages, s.Stage), slices.Index(system.Stages, "deployment")
+	if i >= 0 && i < d {
+		return system.Stages[i+1]
+	}
+	return s.Stage
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/aimsproject/aims/internal/gate"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/notify"
+	"github.com/aimsproject/aims/internal/readiness"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/system"
@@ -35,6 +36,7 @@ type Deps struct {
 	Risks      *risk.Service
 	Impacts    *impact.Service
 	Gate       *gate.Service
+	Readiness  *readiness.Service
 	Notify     *notify.Service
 }
 
@@ -44,7 +46,7 @@ func (d Deps) Check(surface string) (Deps, error) {
 	var missing []string
 	for name, absent := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
 		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil, "Components": d.Components == nil,
-		"Records": d.Records == nil, "Risks": d.Risks == nil, "Impacts": d.Impacts == nil, "Gate": d.Gate == nil, "Notify": d.Notify == nil} {
+		"Records": d.Records == nil, "Risks": d.Risks == nil, "Impacts": d.Impacts == nil, "Gate": d.Gate == nil, "Readiness": d.Readiness == nil, "Notify": d.Notify == nil} {
 		if absent {
 			missing = append(missing, name)
 		}

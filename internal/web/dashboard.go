@@ -1,9 +1,11 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/readiness"
 	"github.com/aimsproject/aims/internal/record"
 )
 
@@ -25,7 +27,15 @@ type DashboardPage struct {
 	MoreQuestions bool
 	// QuestionsHref leads to the comments in the activity trail, for those who may read it.
 	QuestionsHref string
+	// Readiness is how far the organization is from its certification audit (nil for those who may not
+	// read the controls); NextSteps its first gaps; the SVGs its charts.
+	Readiness                           *readiness.Readiness
+	NextSteps                           []readiness.Item
+	ClauseChart, GroupChart, TrendChart template.HTML
 }
+
+// nextStepsShown is how many gaps the home page lists.
+const nextStepsShown = 12
 
 // roleSummaries say in a sentence what each role may do, in the order of aims.Roles.
 var roleSummaries = map[aims.Role]string{
@@ -43,6 +53,16 @@ func (w *Web) dashboard(rw http.ResponseWriter, r *http.Request, v *visit) error
 	ctx := r.Context()
 	p := DashboardPage{Layout: w.layout(rw, r, v, v.org.Name, "/"), RoleSummary: roleSummaries[v.actor.Role],
 		Areas: areas, Members: -1, ActiveTokens: -1, Entries: -1, Work: record.WorkCount{Active: -1}, OpenQuestions: -1}
+	if v.may(aims.ActionRead, aims.ResControl) {
+		r, err := w.Readiness.Compute(ctx, v.org.ID)
+		if err != nil {
+			return err
+		}
+		p.Readiness, p.NextSteps = r, r.Gaps[:min(len(r.Gaps), nextStepsShown)]
+		p.ClauseChart = barsSVG("clauses", "Share of items ready, by clause", r.Clauses)
+		p.GroupChart = barsSVG("groups", "Share of controls ready, by Annex A group", r.Groups)
+		p.TrendChart = trendSVG(r.Trend)
+	}
 	if v.may(aims.ActionRead, aims.ResTask) {
 		var err error
 		if p.Work, err = w.Records.CountMyWork(ctx, v.org.ID, v.user.ID, aims.MaxPageLimit); err != nil {

@@ -33,17 +33,7 @@ type GateStage struct {
 	Active     bool
 }
 
-// gateStage is the stage a system's gate is checked for by default: the next one while the system is
-// before deployment, its own from then on.
-func gateStage(s *system.System) string {
-	i := slices.Index(system.Stages, s.Stage)
-	if d := slices.Index(system.Stages, "deployment"); i >= 0 && i < d {
-		return system.Stages[i+1]
-	}
-	return s.Stage
-}
-
-// gatePage shows the check of system {id} for ?stage= (gateStage by default).
+// gatePage shows the check of system {id} for ?stage= (gate.NextStage by default).
 func (w *Web) gatePage(rw http.ResponseWriter, r *http.Request, v *visit) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -55,7 +45,7 @@ func (w *Web) gatePage(rw http.ResponseWriter, r *http.Request, v *visit) error 
 	}
 	stage := r.URL.Query().Get("stage")
 	if stage == "" {
-		stage = gateStage(s)
+		stage = gate.NextStage(s)
 	}
 	if !slices.Contains(system.Stages, stage) {
 		return errNotFound

@@ -143,7 +143,7 @@ func TestAreaPagesSayWhatTheyWillHold(t *testing.T) {
 		{"/leadership", "The AI policy"},
 		{"/planning", "Statement of Applicability"},
 		{"/support", "Competence, training and awareness records"},
-		{"/operation", "Evaluation results and release gates"},
+		{"/operation", "Evaluation results"},
 		{"/performance", "Internal audits"},
 		{"/improvement", "Corrective actions"},
 	}

@@ -54,7 +54,7 @@ type SystemPage struct {
 	Impact      *impact.Assessment
 	ImpactStale string
 	ReadImpact  bool
-	// Gate is the system's check against the release gate for its next stage (gateStage), for those who
+	// Gate is the system's check against the release gate for its next stage (gate.NextStage), for those who
 	// may read the gate.
 	Gate *gate.Result
 	// Links are the system's links to other records; Comments its comments.
@@ -140,7 +140,7 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request, v *visit) erro
 		}
 	}
 	if v.may(aims.ActionRead, aims.ResGate) {
-		if p.Gate, err = w.Gate.Check(ctx, v.org.ID, s.ID, gateStage(s)); err != nil {
+		if p.Gate, err = w.Gate.Check(ctx, v.org.ID, s.ID, gate.NextStage(s)); err != nil {
 			return err
 		}
 	}

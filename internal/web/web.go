@@ -21,6 +21,7 @@ import (
 	"github.com/aimsproject/aims/internal/gate"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/notify"
+	"github.com/aimsproject/aims/internal/readiness"
 	"github.com/aimsproject/aims/internal/record"
 	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/surface"
@@ -49,6 +50,8 @@ type Web struct {
 	Impacts *impact.Service
 	// Gate checks systems against the release gate and keeps its policy.
 	Gate *gate.Service
+	// Readiness tells how far the organization is from its certification audit.
+	Readiness *readiness.Service
 	// Records serves the links between records, shown on each record's page.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -74,7 +77,7 @@ func New(d surface.Deps) (*Web, error) {
 		return nil, err
 	}
 	w := &Web{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Now: aims.Now, Frameworks: d.Frameworks,
-		Controls: d.Controls, Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Gate: d.Gate}
+		Controls: d.Controls, Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Gate: d.Gate, Readiness: d.Readiness}
 	w.Trails = newMonitor(d.Activity)
 	if w.assets, err = loadAssets(files); err != nil {
 		return nil, err

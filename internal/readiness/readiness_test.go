@@ -1,0 +1,156 @@
+package readiness_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/app"
+	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/framework"
+	"github.com/aimsproject/aims/internal/readiness"
+	"github.com/aimsproject/aims/internal/storetest"
+	"github.com/aimsproject/aims/internal/system"
+)
+
+// TestReadinessFollowsTheRecords: a new organization's clause items are all gaps that need an owner and
+// Annex A's controls a decision; naming an owner, implementing a clause item and attaching evidence walk
+// it to ready, each step shown as the next action until done; an excluded control with its reason is
+// ready; the roll-ups by clause, Annex A group and framework add up; the mapped frameworks come from the
+// crosswalks; the documented information says what exists; the trend keeps one row a day, updated.
+func TestReadinessFollowsTheRecords(t *testing.T) {
+	t.Parallel()
+	db := storetest.Open(t)
+	sv, err := app.NewServices(db, app.ServiceOptions{Catalog: storetest.Catalog(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	day := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	sv.Readiness.Now = func() time.Time { return day }
+	ctx := context.Background()
+	org, err := sv.Accounts.CreateOrganization(ctx, "lumen", "Lumen Labs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := sv.Accounts.CreateUser(ctx, "maya@lumen.example", "Maya Okafor", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sv.Accounts.AddMember(ctx, org.ID, u.Email, aims.RoleOwner); err != nil {
+		t.Fatal(err)
+	}
+	maya := aims.WithActor(ctx, aims.Actor{Kind: aims.ActorUser, ID: u.ID, Name: u.Name, UserID: u.ID, OrgID: org.ID, OrgSlug: org.Slug, Role: aims.RoleOwner})
+
+	r, err := sv.Readiness.Compute(ctx, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clauses, err := sv.Controls.Clauses(ctx, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Overall.Items != len(clauses)+38 || r.Overall.Ready != 0 || r.GapCount != r.Overall.Items || len(r.Clauses) != 7 || len(r.Groups) != 9 {
+		t.Fatalf("a new organization: %+v, %d clause roll-ups, groups %+v", r.Overall, len(r.Clauses), r.Groups)
+	}
+	if g := r.Gaps[0]; !g.Clause || g.Step != readiness.StepOwn || !strings.Contains(g.Next, "Name a member") || g.Href == "" {
+		t.Errorf("the first gap: %+v", g)
+	}
+	if g := r.Gaps[len(clauses)]; g.Ref != "A.2.2" || g.Step != readiness.StepDecide {
+		t.Errorf("the first Annex A gap: %+v", g)
+	}
+	if len(r.Mapped) != 2 || r.Mapped[0].Framework != framework.NISTAIRMF || r.Mapped[0].Targets == 0 {
+		t.Errorf("mapped frameworks: %+v", r.Mapped)
+	}
+	if len(r.Documents) != 17 || r.Documents[0].Clause != "4.3" || r.Documents[0].Exists {
+		t.Errorf("documented information: %+v", r.Documents)
+	}
+	if len(r.Trend) != 1 || r.Trend[0].Day != "2026-12-07" || r.Trend[0].Items != r.Overall.Items {
+		t.Errorf("trend: %+v", r.Trend)
+	}
+
+	// Walk 4.1 to ready, step by step.
+	ref := clauses[0].Ref
+	step := func() readiness.Item {
+		t.Helper()
+		items, err := sv.Readiness.Items(ctx, org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if it.Ref == ref {
+				return it
+			}
+		}
+		t.Fatalf("no item %s", ref)
+		return readiness.Item{}
+	}
+	c, err := sv.Controls.UpdateControl(maya, org.ID, framework.ISO42001, ref, control.Update{Applicability: control.Applicable,
+		Status: control.Partial, OwnerID: u.ID, TargetDate: "2027-01-31"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it := step(); it.Step != readiness.StepImplement || !strings.Contains(it.Next, "it is partial, due 2027-01-31") || it.OwnerName != "Maya Okafor" {
+		t.Errorf("owned: %+v", it)
+	}
+	if _, err = sv.Controls.UpdateControl(maya, org.ID, framework.ISO42001, ref, control.Update{Applicability: control.Applicable,
+		Status: control.Implemented, OwnerID: u.ID}, c.Version); err != nil {
+		t.Fatal(err)
+	}
+	if it := step(); it.Step != readiness.StepEvidence || it.Evidenced {
+		t.Errorf("implemented: %+v", it)
+	}
+	if _, err := sv.Controls.AddLink(maya, org.ID, framework.ISO42001, ref, control.LinkURL, "Context analysis", "https://wiki.example/context"); err != nil {
+		t.Fatal(err)
+	}
+	if it := step(); !it.Ready() || it.Evidence != 1 || !it.Fresh {
+		t.Errorf("evidenced: %+v", it)
+	}
+	// Lapsed evidence from the evidence source makes it stale.
+	sv.Readiness.Evidence = func(ctx context.Context, orgID string) (map[string]readiness.EvidenceState, error) {
+		return map[string]readiness.EvidenceState{framework.ISO42001 + "/A.6.2.4": {Lapsed: 1, LapsedOn: "2026-11-30"}}, nil
+	}
+	if _, err := sv.Controls.UpdateControl(maya, org.ID, framework.ISO42001, "A.6.2.4", control.Update{Applicability: control.Applicable,
+		Justification: "We evaluate every release.", Status: control.Implemented, OwnerID: u.ID}, 0); err != nil {
+		t.Fatal(err)
+	}
+	items, err := sv.Readiness.Items(ctx, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, it := range items {
+		if it.Ref == "A.6.2.4" && (it.Step != readiness.StepRefresh || !strings.Contains(it.Next, "lapsed on 2026-11-30") || !it.Evidenced || it.Fresh) {
+			t.Errorf("lapsed evidence: %+v", it)
+		}
+	}
+	if _, err := sv.Controls.UpdateControl(maya, org.ID, framework.ISO42001, "A.10.4", control.Update{Applicability: control.Excluded,
+		Justification: "We have no customers of AI systems.", Status: control.NotStarted}, 0); err != nil {
+		t.Fatal(err)
+	}
+
+	day = day.Add(2 * time.Hour)
+	r, err = sv.Readiness.Compute(ctx, org.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Overall.Ready != 2 || r.GapCount != r.Overall.Items-2 || r.Clauses[0].Ready != 1 || r.Clauses[0].Implemented != 1 {
+		t.Errorf("after the changes: %+v, clause 4 %+v", r.Overall, r.Clauses[0])
+	}
+	if len(r.Trend) != 1 || r.Trend[0].Ready != 2 {
+		t.Errorf("the day's row is replaced, not added: %+v", r.Trend)
+	}
+	day = day.AddDate(0, 0, 1)
+	if r, err = sv.Readiness.Compute(ctx, org.ID); err != nil || len(r.Trend) != 2 || r.Trend[1].Day != "2026-12-08" {
+		t.Errorf("the next day: %+v, %v", r.Trend, err)
+	}
+
+	// Systems show with their gate.
+	if _, err := sv.Systems.Create(maya, org.ID, system.Fields{Name: "Chat", Purpose: "Answers questions.", Stage: "design_and_development"}); err != nil {
+		t.Fatal(err)
+	}
+	if r, err = sv.Readiness.Compute(ctx, org.ID); err != nil || len(r.Systems.Shown) != 1 ||
+		r.Systems.Shown[0].Gate != "verification_and_validation" || r.Systems.Shown[0].Open || r.Systems.Shown[0].Missing == "" {
+		t.Errorf("systems: %+v, %v", r.Systems, err)
+	}
+}
