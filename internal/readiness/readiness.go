@@ -62,7 +62,7 @@ type Rollup struct {
 	Fresh       int    `json:"fresh"`
 	Ready       int    `json:"ready"`
 	// Percent is the share of the items that are ready.
-	Percent int `json:"percent"`
+	Percent int    `json:"percent"`
 	Href    string `json:"href,omitempty"`
 }
 

@@ -52,7 +52,7 @@ type Service struct {
 	Gate     *gate.Service
 	// Evidence, when set, adds the evidence linked to each requirement to the references on it.
 	Evidence EvidenceSource
-	Now       aims.Clock
+	Now      aims.Clock
 }
 
 // NewService returns a readiness service over st; app.NewServices sets the services it reads.
@@ -209,7 +209,9 @@ func (s *Service) Items(ctx context.Context, orgID string) ([]Item, error) {
 	return items, nil
 }
 
-func controlHref(key, ref string) string { return "/controls/" + url.PathEscape(key) + "/" + url.PathEscape(ref) }
+func controlHref(key, ref string) string {
+	return "/controls/" + url.PathEscape(key) + "/" + url.PathEscape(ref)
+}
 
 // judge sets it's evidence, freshness and first missing step with what to do next.
 func judge(it *Item, ev EvidenceState, status, target string) {
