@@ -13,7 +13,7 @@ import (
 // evidenced shown lighter behind it, so that a person sees at a glance which clause or group is furthest
 // from the audit. Each bar links to where its items are.
 func barsSVG(id, title string, rs []readiness.Rollup) template.HTML {
-	const rowH, labelW, barW, pad = 26, 210, 300, 6
+	const rowH, labelW, barW, pad = 24, 170, 220, 6
 	h := len(rs)*rowH + pad*2
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" class="readiness-bars" viewBox="0 0 %d %d" role="img" aria-labelledby="%s-t">`,
@@ -30,7 +30,7 @@ func barsSVG(id, title string, rs []readiness.Rollup) template.HTML {
 		if r.Href != "" {
 			fmt.Fprintf(&b, `<a href="%s">`, html.EscapeString(r.Href))
 		}
-		fmt.Fprintf(&b, `<text x="0" y="%d" class="rb-label">%s</text>`, y+17, html.EscapeString(clip(r.Title, 30)))
+		fmt.Fprintf(&b, `<text x="0" y="%d" class="rb-label">%s</text>`, y+17, html.EscapeString(clip(r.Title, 25)))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="16" rx="3" class="rb-track"/>`, labelW, y+5, barW)
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="16" rx="3" class="rb-implemented"/>`, labelW, y+5, pct(r.Implemented))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="16" rx="3" class="rb-ready"><title>%s: %d of %d ready, %d implemented, %d evidenced</title></rect>`,
