@@ -9,6 +9,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
+	"github.com/aimsproject/aims/internal/auditpack"
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
@@ -46,6 +47,8 @@ type API struct {
 	Gate *gate.Service
 	// Readiness tells how far the organization is from its certification audit.
 	Readiness *readiness.Service
+	// Pack writes the audit pack.
+	Pack *auditpack.Pack
 	// Records serves the links between records, comments and tasks.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -66,7 +69,7 @@ func New(d surface.Deps) (*API, error) {
 		return nil, err
 	}
 	return &API{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Frameworks: d.Frameworks, Controls: d.Controls,
-		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Gate: d.Gate, Readiness: d.Readiness}, nil
+		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Gate: d.Gate, Readiness: d.Readiness, Pack: d.Pack}, nil
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

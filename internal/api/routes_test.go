@@ -207,7 +207,7 @@ func TestEveryJSONBodyIsBoundedAndTyped(t *testing.T) {
 func TestTheAPIRefusesAMissingDependencyAtStart(t *testing.T) {
 	t.Parallel()
 	if _, err := api.New(surface.Deps{}); err == nil ||
-		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Frameworks, Gate, Impacts, Notify, Readiness, Records, Risks, Systems") {
+		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Frameworks, Gate, Impacts, Notify, Pack, Readiness, Records, Risks, Systems") {
 		t.Fatalf("New with nothing = %v", err)
 	}
 }

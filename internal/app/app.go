@@ -16,6 +16,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/api"
+	"github.com/aimsproject/aims/internal/auditpack"
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
@@ -100,6 +101,8 @@ type App struct {
 	Gate *gate.Service
 	// Readiness tells how far the organization is from its certification audit.
 	Readiness *readiness.Service
+	// Pack writes the audit pack.
+	Pack *auditpack.Pack
 	// Notify serves webhooks and queues notifications; Worker sends them (serve runs it).
 	Notify *notify.Service
 	Worker *job.Worker
@@ -140,6 +143,8 @@ type Services struct {
 	Gate *gate.Service
 	// Readiness tells how far the organization is from its certification audit.
 	Readiness *readiness.Service
+	// Pack writes the audit pack (unsigned; a caller with the checkpoint key sets Key on a copy).
+	Pack *auditpack.Pack
 	// Notify serves webhooks and queues the messages of events.
 	Notify *notify.Service
 }
@@ -200,6 +205,7 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	sv.Readiness = readiness.NewService(db)
 	sv.Readiness.Controls, sv.Readiness.Systems, sv.Readiness.Risks, sv.Readiness.Impacts, sv.Readiness.Gate, sv.Readiness.Now =
 		sv.Controls, sv.Systems, sv.Risks, sv.Impacts, sv.Gate, db.Now
+	sv.Pack = &auditpack.Pack{Controls: sv.Controls, Risks: sv.Risks, Impacts: sv.Impacts, Readiness: sv.Readiness, Trail: db, Now: db.Now}
 	// A material change of a system makes its approved impact assessment stale.
 	sv.Systems.Watch, sv.Components.Watch = sv.Impacts, sv.Impacts
 	// Deleting a system applies its links' rules and refuses while risks of the register or an impact
@@ -237,7 +243,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
 	a.Frameworks, a.Controls, a.Systems, a.Components = sv.Frameworks, sv.Controls, sv.Systems, sv.Components
-	a.Records, a.Notify, a.Risks, a.Impacts, a.Gate, a.Readiness = sv.Records, sv.Notify, sv.Risks, sv.Impacts, sv.Gate, sv.Readiness
+	a.Records, a.Notify, a.Risks, a.Impacts, a.Gate, a.Readiness, a.Pack = sv.Records, sv.Notify, sv.Risks, sv.Impacts, sv.Gate, sv.Readiness, sv.Pack
 	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
 	handlers := sender.Handlers()
 	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
@@ -266,13 +272,13 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Worker.Now = db.Now
 	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate, Readiness: a.Readiness}); err != nil {
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate, Readiness: a.Readiness, Pack: a.Pack}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate, Readiness: a.Readiness})
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate, Readiness: a.Readiness, Pack: a.Pack})
 	if err != nil {
 		return nil, err
 	}

@@ -54,6 +54,7 @@ func commands() []command {
 		{"risk", "register AI risks, import and export the register and its treatment plan, draw its heat map, and keep the risk criteria (risk add|list|import|export|treatment-plan|heatmap|criteria)", runRisk},
 		{"impact", "assess the impacts of AI systems: versions, approval, FRIA where EU AI Act Art. 27 applies, export (impact list|show|export|set|approve)", runImpact},
 		{"gate", "the release gate: check a system before a stage of its life cycle, from CI (--server, --token) or here (--org); exit 1 lists what is unmet; set its policy (gate, gate policy show|set)", runGate},
+		{"pack", "export the audit pack for a certification body: SoA, risk register and treatment plan, impact assessments, readiness, signed trail checkpoint, with a manifest of SHA-256 sums (pack export)", runPack},
 		{"webhook", "send the organization's events to other systems, signed (webhook add|list|test|remove)", runWebhook},
 		{"link", "link any two records with a typed relationship (link add|list|remove)", runLink},
 		{"bom", "import, export and compare CycloneDX ML-BOMs of AI systems (bom import|export|diff)", runBOM},

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims/internal/account"
+	"github.com/aimsproject/aims/internal/auditpack"
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
@@ -37,6 +38,7 @@ type Deps struct {
 	Impacts    *impact.Service
 	Gate       *gate.Service
 	Readiness  *readiness.Service
+	Pack       *auditpack.Pack
 	Notify     *notify.Service
 }
 
@@ -46,7 +48,7 @@ func (d Deps) Check(surface string) (Deps, error) {
 	var missing []string
 	for name, absent := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
 		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil, "Components": d.Components == nil,
-		"Records": d.Records == nil, "Risks": d.Risks == nil, "Impacts": d.Impacts == nil, "Gate": d.Gate == nil, "Readiness": d.Readiness == nil, "Notify": d.Notify == nil} {
+		"Records": d.Records == nil, "Risks": d.Risks == nil, "Impacts": d.Impacts == nil, "Gate": d.Gate == nil, "Readiness": d.Readiness == nil, "Pack": d.Pack == nil, "Notify": d.Notify == nil} {
 		if absent {
 			missing = append(missing, name)
 		}

@@ -14,6 +14,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/activity"
+	"github.com/aimsproject/aims/internal/auditpack"
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
@@ -52,6 +53,8 @@ type Web struct {
 	Gate *gate.Service
 	// Readiness tells how far the organization is from its certification audit.
 	Readiness *readiness.Service
+	// Pack writes the audit pack.
+	Pack *auditpack.Pack
 	// Records serves the links between records, shown on each record's page.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -77,7 +80,7 @@ func New(d surface.Deps) (*Web, error) {
 		return nil, err
 	}
 	w := &Web{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Now: aims.Now, Frameworks: d.Frameworks,
-		Controls: d.Controls, Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Gate: d.Gate, Readiness: d.Readiness}
+		Controls: d.Controls, Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Gate: d.Gate, Readiness: d.Readiness, Pack: d.Pack}
 	w.Trails = newMonitor(d.Activity)
 	if w.assets, err = loadAssets(files); err != nil {
 		return nil, err
