@@ -346,6 +346,12 @@ func (s *Service) RemoveLink(ctx context.Context, orgID, key, ref, id string) er
 	return s.store.RemoveLink(ctx, orgID, c.RequirementID, id)
 }
 
+// SoAControls returns the controls of orgID's live Statement of Applicability, in its order, without
+// building the SoA or its checks (readiness reads them).
+func (s *Service) SoAControls(ctx context.Context, orgID string) ([]*Control, error) {
+	return s.store.SoAControls(ctx, orgID)
+}
+
 // SoA returns orgID's live Statement of Applicability with its checks as of today.
 func (s *Service) SoA(ctx context.Context, orgID string) (*SoA, error) {
 	o, err := s.store.OrganizationByID(ctx, orgID)

@@ -173,7 +173,7 @@ func (s *Service) Items(ctx context.Context, orgID string) ([]Item, error) {
 	if err != nil {
 		return nil, err
 	}
-	soa, err := s.Controls.SoA(ctx, orgID)
+	rows, err := s.Controls.SoAControls(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
@@ -183,27 +183,30 @@ func (s *Service) Items(ctx context.Context, orgID string) ([]Item, error) {
 			return nil, err
 		}
 	}
-	items := make([]Item, 0, len(clauses)+len(soa.Rows))
+	items := make([]Item, 0, len(clauses)+len(rows))
 	for _, c := range clauses {
 		it := Item{Framework: c.Framework, Ref: c.Ref, Title: c.Title, GroupRef: c.GroupRef, GroupTitle: c.GroupTitle, Clause: true,
-			Applicability: control.Applicable, Applicable: true, Owned: c.HasOwner(), OwnerID: c.OwnerID, OwnerName: c.OwnerName,
+			Applicability: control.Applicable, Applicable: true, Owned: c.HasOwner(), OwnerID: c.OwnerID,
 			Implemented: c.Status == control.Implemented, Evidence: c.LinkCount, Href: controlHref(c.Framework, c.Ref)}
-		if !c.HasOwner() {
-			it.OwnerName = ""
+		if it.Owned {
+			it.OwnerName = c.OwnerName
 		}
 		judge(&it, ev[c.Framework+"/"+c.Ref], c.Status, c.TargetDate)
 		items = append(items, it)
 	}
-	for _, row := range soa.Rows {
-		it := Item{Framework: row.Framework, Ref: row.Ref, Title: row.Title, GroupRef: row.GroupRef, GroupTitle: row.GroupTitle,
-			Applicability: row.Applicability, Applicable: row.Applicability == control.Applicable, Excluded: row.Applicability == control.Excluded,
-			Owned: !row.NoOwner && row.OwnerID != "", OwnerID: row.OwnerID, OwnerName: row.Owner,
-			Implemented: row.Status == control.Implemented, Evidence: row.Links, Href: controlHref(row.Framework, row.Ref)}
-		if row.NoDecision {
+	for _, c := range rows {
+		it := Item{Framework: c.Framework, Ref: c.Ref, Title: c.Title, GroupRef: c.GroupRef, GroupTitle: c.GroupTitle,
+			Applicability: c.Applicability, Applicable: c.Applicability == control.Applicable, Excluded: c.Applicability == control.Excluded,
+			Owned: c.HasOwner(), OwnerID: c.OwnerID, Implemented: c.Status == control.Implemented, Evidence: c.LinkCount,
+			Href: controlHref(c.Framework, c.Ref)}
+		if it.Owned {
+			it.OwnerName = c.OwnerName
+		}
+		if !c.Decided() {
 			it.Applicability = control.Undecided
 			it.Applicable, it.Excluded = false, false
 		}
-		judge(&it, ev[row.Framework+"/"+row.Ref], row.Status, row.TargetDate)
+		judge(&it, ev[c.Framework+"/"+c.Ref], c.Status, c.TargetDate)
 		items = append(items, it)
 	}
 	return items, nil
