@@ -46,5 +46,10 @@ func TestTheHomePageShowsReadiness(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustContain(t, p.get("/"), "10 of "+strconv.Itoa(r.Overall.Items)+" clause items and controls are decided")
+	mustContain(t, p.get("/"), "10 of "+strconv.Itoa(r.Overall.Items)+" clause items and controls are decided", "Download the audit pack")
+	pack := p.get("/audit-pack/export")
+	if pack.Status != 200 || pack.Header.Get("Content-Type") != "application/zip" || !strings.HasPrefix(pack.Body, "PK") ||
+		!strings.Contains(pack.Header.Get("Content-Disposition"), "aims-audit-pack-acme-") {
+		t.Errorf("the audit pack button: %d %v", pack.Status, pack.Header)
+	}
 }
