@@ -77,6 +77,9 @@ const (
 // ResImpact is the AI system impact assessments: their versions and sign-off.
 const ResImpact Resource = "impact_assessment"
 
+// ResEvidence is evidence: files, links and records that show a control works, with their review.
+const ResEvidence Resource = "evidence"
+
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
 // Anything absent is denied to everyone.
 var policy = map[Resource]map[Action]Role{
@@ -103,6 +106,8 @@ var policy = map[Resource]map[Action]Role{
 		ActionDelete: RoleManager},
 	ResRiskCriteria: {ActionRead: RoleViewer, ActionUpdate: RoleManager},
 	ResImpact: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
+		ActionApprove: RoleManager, ActionDelete: RoleManager},
+	ResEvidence: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
 		ActionApprove: RoleManager, ActionDelete: RoleManager},
 }
 

@@ -18,6 +18,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/job"
@@ -67,6 +68,9 @@ type Options struct {
 	Mail *notify.Mailer
 	// ListenAddr is the address serve listens on; a webhook may not point at it (nor at PublicURL).
 	ListenAddr string
+	// BlobURL and EvidenceMaxBytes configure the evidence blob store: see ServiceOptions.
+	BlobURL          string
+	EvidenceMaxBytes int64
 }
 
 // App is a fully assembled aims.
@@ -93,6 +97,8 @@ type App struct {
 	Risks *risk.Service
 	// Impacts serves the AI system impact assessments.
 	Impacts *impact.Service
+	// Evidence serves evidence and its files.
+	Evidence *evidence.Service
 	// Notify serves webhooks and queues notifications; Worker sends them (serve runs it).
 	Notify *notify.Service
 	Worker *job.Worker
@@ -114,6 +120,11 @@ type ServiceOptions struct {
 	Mail      *notify.Mailer
 	PublicURL string
 	Self      []string
+	// BlobURL is the evidence blob store (file:///DIR, s3://...); empty keeps files in memory, which only
+	// tests want: serve and the CLI pass config.Config.BlobStoreURL. EvidenceMaxBytes bounds one file (0:
+	// evidence.DefaultMaxBytes).
+	BlobURL          string
+	EvidenceMaxBytes int64
 }
 
 // Services are the domain services over one store: the one assembly of them that serve, every command of
@@ -129,6 +140,8 @@ type Services struct {
 	Records *record.Service
 	Risks   *risk.Service
 	Impacts *impact.Service
+	// Evidence serves evidence; its blob store is opened from ServiceOptions.BlobURL.
+	Evidence *evidence.Service
 	// Notify serves webhooks and queues the messages of events.
 	Notify *notify.Service
 }
@@ -191,6 +204,16 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	sv.Systems.Links = deleteRules{sv.Records, sv.Risks, sv.Impacts}
 	sv.Components.Links, sv.Frameworks.Links = sv.Records, sv.Records
 	sv.Components.BOMMaxBytes, sv.Components.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
+	blobURL := o.BlobURL
+	if blobURL == "" {
+		blobURL = "mem://"
+	}
+	blobs, err := evidence.OpenBlobs(context.Background(), blobURL, o.EvidenceMaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	sv.Evidence = evidence.NewService(db, blobs)
+	sv.Evidence.Links, sv.Evidence.Tasks, sv.Evidence.Now = sv.Records, sv.Records, db.Now
 	return sv, nil
 }
 
@@ -213,7 +236,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	}
 	sv, err := NewServices(db, ServiceOptions{Catalog: o.Catalog, Accounts: o.Accounts, BOMMaxBytes: o.BOMMaxBytes,
 		BOMMaxComponents: o.BOMMaxComponents, ImportMaxRows: o.ImportMaxRows, SessionIdle: o.SessionIdle, SessionMax: o.SessionMax,
-		Mail: o.Mail, PublicURL: o.PublicURL, Self: self})
+		Mail: o.Mail, PublicURL: o.PublicURL, Self: self, BlobURL: o.BlobURL, EvidenceMaxBytes: o.EvidenceMaxBytes})
 	if err != nil {
 		return nil, err
 	}
@@ -221,7 +244,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
 	a.Frameworks, a.Controls, a.Systems, a.Components = sv.Frameworks, sv.Controls, sv.Systems, sv.Components
-	a.Records, a.Notify, a.Risks, a.Impacts = sv.Records, sv.Notify, sv.Risks, sv.Impacts
+	a.Records, a.Notify, a.Risks, a.Impacts, a.Evidence = sv.Records, sv.Notify, sv.Risks, sv.Impacts, sv.Evidence
 	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
 	handlers := sender.Handlers()
 	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
@@ -234,19 +257,22 @@ func New(db *store.DB, o Options) (*App, error) {
 		if _, err := a.Impacts.MarkOverdue(ctx, db.Now()); err != nil {
 			return err
 		}
+		if _, err := a.Evidence.RemindExpiring(ctx, db.Now()); err != nil {
+			return err
+		}
 		return sender.SendDigests(ctx)
 	}
 	a.Worker = job.New(db, handlers, log)
 	a.Worker.Now = db.Now
 	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts}); err != nil {
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Evidence: a.Evidence}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts})
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Evidence: a.Evidence})
 	if err != nil {
 		return nil, err
 	}
@@ -264,7 +290,8 @@ func New(db *store.DB, o Options) (*App, error) {
 }
 
 // JobDaily is the kind of the job that runs once a day: task reminders (due tomorrow, overdue), impact
-// assessments overdue for reassessment marked stale (their owners get a task), and the e-mail digests.
+// assessments overdue for reassessment marked stale (their owners get a task), tasks to renew evidence
+// about to lapse, and the e-mail digests.
 const JobDaily = "daily"
 
 // ScheduleDaily makes sure today's daily job exists, due at 07:00 UTC (at once when that has passed);
