@@ -9,7 +9,9 @@ import (
 	"github.com/aimsproject/aims/internal/evidence"
 )
 
-func blobPath(dir, sum string) string { return filepath.Join(dir, filepath.FromSlash(evidence.Key(sum))) }
+func blobPath(dir, sum string) string {
+	return filepath.Join(dir, filepath.FromSlash(evidence.Key(sum)))
+}
 
 // corrupt overwrites the stored blob with sum by content of the same length, as a bad disk would.
 func corrupt(t *testing.T, dir, sum, content string) {

@@ -91,8 +91,8 @@ func (e *Evidence) Ref() record.Ref { return record.Ref{Type: record.TypeEvidenc
 
 // Revision is evidence as one revision left it.
 type Revision struct {
-	Rev   int64  `json:"rev"`
-	Kind  string `json:"kind"`
+	Rev  int64  `json:"rev"`
+	Kind string `json:"kind"`
 	Fields
 	File           *File      `json:"file,omitempty"`
 	Status         string     `json:"status"`
