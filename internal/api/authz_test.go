@@ -177,6 +177,17 @@ var allowedRoles = map[string]string{
 	"PATCH /api/v1/systems/{id}/impact-assessments/{version}":        "owner admin manager contributor",
 	"POST /api/v1/systems/{id}/impact-assessments/{version}/approve": "owner admin manager",
 	"GET /api/v1/systems/{id}/impact-assessments/{version}/export":   "owner admin manager contributor auditor viewer",
+	// Every member reads evidence and downloads its files; contributors and above add and change it
+	// (CI tokens push it); managers approve and delete it.
+	"GET /api/v1/evidence":                "owner admin manager contributor auditor viewer",
+	"POST /api/v1/evidence":               "owner admin manager contributor",
+	"GET /api/v1/evidence/{id}":           "owner admin manager contributor auditor viewer",
+	"PUT /api/v1/evidence/{id}":           "owner admin manager contributor",
+	"DELETE /api/v1/evidence/{id}":        "owner admin manager",
+	"GET /api/v1/evidence/{id}/content":   "owner admin manager contributor auditor viewer",
+	"PUT /api/v1/evidence/{id}/content":   "owner admin manager contributor",
+	"GET /api/v1/evidence/{id}/revisions": "owner admin manager contributor auditor viewer",
+	"POST /api/v1/evidence/{id}/approve":  "owner admin manager",
 
 	// Auditors and above read the webhooks (never their secrets) and their deliveries; admins and owners
 	// add, test and delete them.
@@ -564,6 +575,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		return c, after
 	}
 	if c, after, ok := e.impactMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if c, after, ok := e.evidenceMatrixCall(t, method, path, caller, tg); ok {
 		return c, after
 	}
 	if c, after, ok := e.tasksMatrixCall(t, method, path, caller, tg); ok {

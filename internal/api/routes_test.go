@@ -45,6 +45,7 @@ var sampleBodies = map[string]any{
 		"sources": risk.Default().Sources, "objectives": risk.Default().Objectives, "based_on": 0},
 	"POST /api/v1/tasks":           map[string]any{"record": "system:" + aims.NewID(), "title": "Run the bias test", "owner_id": aims.NewID()},
 	"PATCH /api/v1/tasks/{id}":     map[string]any{"status": "done"},
+	"PUT /api/v1/evidence/{id}":    map[string]any{"title": "Sample"},
 	"PUT /api/v1/me/notifications": map[string]any{"email": "digest"},
 	"POST /api/v1/webhooks":        map[string]any{"url": "https://hooks.example/aims", "events": []string{"task.created"}},
 	"POST /api/v1/links":           map[string]any{"relationship": "implements", "from": "system:" + aims.NewID(), "to": "control:iso42001-2023/A.6.2.4"},
@@ -61,11 +62,15 @@ var sampleFiles = map[string]any{
 	"POST /api/v1/systems/{id}/model-cards": "---\nlicense: mit\n---\n# Sample model\n",
 	"POST /api/v1/systems/import":           []map[string]any{{"name": "Sample", "purpose": "Sample."}},
 	"POST /api/v1/risks/import":             []map[string]any{{"title": "Sample", "source": "C.3.1"}},
+	"POST /api/v1/evidence":                 "accuracy: 0.93\n",
+	"PUT /api/v1/evidence/{id}/content":     "accuracy: 0.94\n",
 }
 
 // sampleFileTypes are the media types of the sample files that are not JSON.
 var sampleFileTypes = map[string]string{
 	"POST /api/v1/systems/{id}/model-cards": "text/markdown",
+	"POST /api/v1/evidence":                 "application/octet-stream",
+	"PUT /api/v1/evidence/{id}/content":     "application/octet-stream",
 }
 
 // sampleQueries are the required query parameters of the routes that have some.
