@@ -16,8 +16,8 @@ import (
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/apptest"
-	"github.com/aimsproject/aims/internal/problem"
 	"github.com/aimsproject/aims/internal/evidence"
+	"github.com/aimsproject/aims/internal/problem"
 	"github.com/aimsproject/aims/internal/storetest"
 )
 
