@@ -53,6 +53,7 @@ func commands() []command {
 		{"task", "give members tasks on records and list them, overdue first (task add|list)", runTask},
 		{"risk", "register AI risks, import and export the register and its treatment plan, draw its heat map, and keep the risk criteria (risk add|list|import|export|treatment-plan|heatmap|criteria)", runRisk},
 		{"impact", "assess the impacts of AI systems: versions, approval, FRIA where EU AI Act Art. 27 applies, export (impact list|show|export|set|approve)", runImpact},
+		{"evidence", "evidence files, links and records: add, list, show, download verified, approve, delete; push from CI to a server (evidence add|list|show|get|approve|delete|push)", runEvidence},
 		{"webhook", "send the organization's events to other systems, signed (webhook add|list|test|remove)", runWebhook},
 		{"link", "link any two records with a typed relationship (link add|list|remove)", runLink},
 		{"bom", "import, export and compare CycloneDX ML-BOMs of AI systems (bom import|export|diff)", runBOM},

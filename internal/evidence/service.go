@@ -90,6 +90,9 @@ func (s *Service) Create(ctx context.Context, orgID string, n New) (*Evidence, e
 	if e.OwnerID == "" {
 		e.OwnerID = actor.UserID
 	}
+	if strings.TrimSpace(e.Title) == "" && n.File != nil {
+		e.Title = cleanName(n.FileName)
+	}
 	if err := s.check(e, n.File != nil); err != nil {
 		return nil, err
 	}
@@ -246,11 +249,7 @@ func (s *Service) check(e *Evidence, hasFile bool) error {
 		return aims.FieldError("kind", "Unknown kind %q: use file, link or record.", clip(e.Kind))
 	}
 	if e.Title == "" {
-		if e.File != nil && e.File.Name != "" {
-			e.Title = e.File.Name
-		} else {
-			return aims.FieldError("title", "Give the evidence a title.")
-		}
+		return aims.FieldError("title", "Give the evidence a title.")
 	}
 	if len(e.Title) > maxTitle {
 		return aims.FieldError("title", "The title is longer than %d characters.", maxTitle)
