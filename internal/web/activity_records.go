@@ -74,6 +74,8 @@ func recordHref(e *activity.Entry, r activity.Record) string {
 		return "/risks/criteria"
 	case "impact":
 		return "/impact-assessments/" + esc(e.RecordID)
+	case "evidence":
+		return "/evidence/" + esc(e.RecordID)
 	case "bom_import":
 		if r.SystemID != "" {
 			return "/systems/" + esc(r.SystemID) + "/bom"

@@ -64,6 +64,7 @@ var areas = []Area{
 		}},
 	{Clause: "7", Title: "Support", Path: "/support",
 		Summary: "The people, skills and documents the management system runs on.",
+		Parts:   []AreaPart{{Label: "Evidence", Href: "/evidence", Resource: aims.ResEvidence}},
 		Holds: []string{
 			"Resources: data, tools, computing and people",
 			"Competence, training and awareness records",

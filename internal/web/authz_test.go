@@ -146,6 +146,12 @@ var webMatrix = []struct {
 	{"POST /systems/{id}/impact", "YYYYNN", false},
 	{"POST /systems/{id}/impact/approve", "YYYNNN", false},
 	{"GET /systems/{id}/impact/export", "YYYYYY", false},
+	{"GET /evidence", "YYYYYY", false},
+	{"POST /evidence", "YYYYNN", false},
+	{"GET /evidence/{id}", "YYYYYY", false},
+	{"GET /evidence/{id}/download", "YYYYYY", false},
+	{"POST /evidence/{id}/approve", "YYYNNN", false},
+	{"POST /evidence/{id}/delete", "YYYNNN", false},
 	{"GET /my-work", "YYYYYY", false},
 	{"POST /my-work/notifications", "YYYYYY", false},
 	{"GET /webhooks", "YYYYYN", false},
@@ -357,6 +363,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareWebhooks(t, f, &r, route, target)
 		prepareRisks(t, f, &r, route, target)
 		prepareImpacts(t, f, &r, route, target)
+		prepareEvidence(t, f, &r, route, target)
 		return r
 	}
 
