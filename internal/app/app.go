@@ -283,9 +283,9 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Server = server.New(db, log, a.API, a.Web)
 	a.Server.RequestLog, a.Server.JSONLines = o.RequestLog, o.JSONLines
 	a.Server.MetricsToken = o.MetricsToken
-	// A BOM upload is the one body that may be larger than the server's default bound; its handlers
-	// bound it by the BOM limit themselves.
-	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Components.BOMLimit()+1<<20)
+	// A BOM upload and an evidence file are the bodies that may be larger than the server's default bound;
+	// their handlers bound them by their own limits (the evidence form's fields take up to 1 MiB more).
+	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Components.BOMLimit()+1<<20, a.Evidence.Blobs.MaxBytes+1<<20)
 	return a, nil
 }
 

@@ -38,6 +38,7 @@ var recordTypes = []struct{ Type, Label string }{
 	{"risk_criteria", "risk criteria"},
 	{"risk_import", "risk import"},
 	{"impact", "impact assessment"},
+	{"evidence", "evidence"},
 }
 
 // recordTypeLabel returns the words for a record type, or the type itself.
