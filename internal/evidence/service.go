@@ -375,6 +375,7 @@ type Update struct {
 
 // Update changes orgID's evidence id if its revision is ifRev (0: any), making a new revision. A change
 // of approved evidence makes it a draft again, to be reviewed anew. Nothing changed is no new revision.
+// An empty owner or collection date keeps the current one.
 func (s *Service) Update(ctx context.Context, orgID, id string, u Update, ifRev int64) (*Evidence, error) {
 	cur, err := s.Get(ctx, orgID, id)
 	if err != nil {
@@ -385,8 +386,12 @@ func (s *Service) Update(ctx context.Context, orgID, id string, u Update, ifRev 
 	}
 	e := *cur
 	e.Fields = u.Fields
-	if e.OwnerID == "" {
+	// What a change leaves empty and cannot be empty keeps its value: the owner, the collection date.
+	if strings.TrimSpace(e.OwnerID) == "" {
 		e.OwnerID = cur.OwnerID
+	}
+	if strings.TrimSpace(e.CollectedOn) == "" {
+		e.CollectedOn = cur.CollectedOn
 	}
 	change := "fields"
 	if u.File != nil {

@@ -69,7 +69,7 @@ var areas = []Area{
 			"Resources: data, tools, computing and people",
 			"Competence, training and awareness records",
 			"What you communicate, to whom and when",
-			"Documented information and evidence, with files and their checksums",
+			"Documented information beyond evidence: policies and procedures with versions and approvals",
 		}},
 	{Clause: "8", Title: "Operation", Path: "/operation",
 		Summary: "Running the plans day to day across the AI system lifecycle.",
