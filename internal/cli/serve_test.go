@@ -26,6 +26,8 @@ func storeEnv(t *testing.T) map[string]string {
 	o := storetest.Options(t)
 	if o.URL != "" {
 		env["AIMS_DATABASE_URL"] = o.URL
+		// Without a data directory, evidence files would land in ./aims-data of the package.
+		env["AIMS_BLOB_URL"] = "file://" + t.TempDir()
 	} else {
 		env["AIMS_DATA"] = o.DataDir
 	}

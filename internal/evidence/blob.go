@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"hash"
 	"io"
@@ -11,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob" // file:// buckets: the local directory, by default <data>/blobs
@@ -31,9 +33,41 @@ const DefaultMaxBytes int64 = 100 << 20
 // gocloud.dev bucket: a local directory or S3-compatible object storage. Files are streamed in and out,
 // never held whole in memory, and checked against their hash whenever they are read.
 type Blobs struct {
-	bucket *blob.Bucket
+	mu sync.Mutex
+	b  *blob.Bucket
+	// dir is the directory of a file:// store, opened (and made) at its first write, so that a command
+	// that stores no file leaves no empty directory behind.
+	dir string
 	// MaxBytes bounds one file; Put refuses a larger one with ETOOLARGE, storing nothing.
 	MaxBytes int64
+}
+
+// errNoStore says a local store's directory does not exist yet: nothing was ever stored.
+var errNoStore = errors.New("evidence: the blob directory does not exist yet")
+
+// bucket returns the open bucket; a local one is opened at first use, and its directory made when
+// create is set (errNoStore otherwise).
+func (bs *Blobs) bucket(create bool) (*blob.Bucket, error) {
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	if bs.b != nil {
+		return bs.b, nil
+	}
+	if _, err := os.Stat(bs.dir); os.IsNotExist(err) {
+		if !create {
+			return nil, errNoStore
+		}
+		if err := os.MkdirAll(bs.dir, 0o750); err != nil {
+			return nil, fmt.Errorf("cannot make the blob directory %s: %w", bs.dir, err)
+		}
+	}
+	// No attribute files beside the blobs: the key says all there is to know.
+	b, err := fileblob.OpenBucket(bs.dir, &fileblob.Options{Metadata: fileblob.MetadataDontWrite})
+	if err != nil {
+		return nil, fmt.Errorf("cannot open the blob directory %s: %w", bs.dir, err)
+	}
+	bs.b = b
+	return b, nil
 }
 
 // NewBlobs returns Blobs over an open bucket, which Close closes.
@@ -41,28 +75,22 @@ func NewBlobs(b *blob.Bucket, maxBytes int64) *Blobs {
 	if maxBytes <= 0 {
 		maxBytes = DefaultMaxBytes
 	}
-	return &Blobs{bucket: b, MaxBytes: maxBytes}
+	return &Blobs{b: b, MaxBytes: maxBytes}
 }
 
-// OpenBlobs opens the bucket named by rawURL: file:///DIR (made when missing), s3://BUCKET?endpoint=...
+// OpenBlobs opens the bucket named by rawURL: file:///DIR (made at the first write), s3://BUCKET?endpoint=...
 // (credentials from the usual AWS environment variables or files) or mem://.
 func OpenBlobs(ctx context.Context, rawURL string, maxBytes int64) (*Blobs, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("the blob URL is not a URL: %w", err)
 	}
-	var b *blob.Bucket
 	if u.Scheme == "file" {
-		// Opened here rather than through the URL opener, so that the directory is made when missing and
-		// no attribute files are written beside the blobs.
-		dir := u.Path
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return nil, fmt.Errorf("cannot make the blob directory %s: %w", dir, err)
-		}
-		b, err = fileblob.OpenBucket(dir, &fileblob.Options{Metadata: fileblob.MetadataDontWrite})
-	} else {
-		b, err = blob.OpenBucket(ctx, rawURL)
+		bs := NewBlobs(nil, maxBytes)
+		bs.dir = u.Path
+		return bs, nil
 	}
+	b, err := blob.OpenBucket(ctx, rawURL)
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the blob store %s://%s: %w", u.Scheme, u.Host, err)
 	}
@@ -79,7 +107,14 @@ func DirURL(dir string) string {
 }
 
 // Close closes the bucket.
-func (bs *Blobs) Close() error { return bs.bucket.Close() }
+func (bs *Blobs) Close() error {
+	bs.mu.Lock()
+	defer bs.mu.Unlock()
+	if bs.b == nil {
+		return nil
+	}
+	return bs.b.Close()
+}
 
 // Key returns the key a file with the hex sha256 sum is stored under.
 func Key(sum string) string { return "sha256/" + sum[:2] + "/" + sum[2:4] + "/" + sum }
@@ -96,11 +131,15 @@ type Blob struct {
 // key unless a file with the same hash is there already, and the temporary key removed. A file over
 // MaxBytes is ETOOLARGE, and nothing stays stored.
 func (bs *Blobs) Put(ctx context.Context, r io.Reader) (*Blob, error) {
+	bucket, err := bs.bucket(true)
+	if err != nil {
+		return nil, err
+	}
 	tmp := "tmp/" + aims.NewID()
 	// Cancelling the writer's context before Close discards what it wrote.
 	wctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w, err := bs.bucket.NewWriter(wctx, tmp, &blob.WriterOptions{ContentType: "application/octet-stream"})
+	w, err := bucket.NewWriter(wctx, tmp, &blob.WriterOptions{ContentType: "application/octet-stream"})
 	if err != nil {
 		return nil, fmt.Errorf("cannot begin storing the file: %w", err)
 	}
@@ -113,25 +152,25 @@ func (bs *Blobs) Put(ctx context.Context, r io.Reader) (*Blob, error) {
 	if err != nil {
 		cancel()
 		_ = w.Close()
-		_ = bs.bucket.Delete(context.WithoutCancel(ctx), tmp)
+		_ = bucket.Delete(context.WithoutCancel(ctx), tmp)
 		if aims.ErrorCode(err) != aims.EINTERNAL {
 			return nil, err
 		}
 		return nil, fmt.Errorf("cannot store the file: %w", err)
 	}
 	if err := w.Close(); err != nil {
-		_ = bs.bucket.Delete(context.WithoutCancel(ctx), tmp)
+		_ = bucket.Delete(context.WithoutCancel(ctx), tmp)
 		return nil, fmt.Errorf("cannot store the file: %w", err)
 	}
 	b := &Blob{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n, Head: head.b}
-	defer func() { _ = bs.bucket.Delete(context.WithoutCancel(ctx), tmp) }()
+	defer func() { _ = bucket.Delete(context.WithoutCancel(ctx), tmp) }()
 	key := Key(b.SHA256)
-	if ok, err := bs.bucket.Exists(ctx, key); err != nil {
+	if ok, err := bucket.Exists(ctx, key); err != nil {
 		return nil, fmt.Errorf("cannot look for the file in the store: %w", err)
 	} else if ok {
 		return b, nil // stored once: the same content is there already
 	}
-	if err := bs.bucket.Copy(ctx, key, tmp, nil); err != nil {
+	if err := bucket.Copy(ctx, key, tmp, nil); err != nil {
 		return nil, fmt.Errorf("cannot store the file under its hash: %w", err)
 	}
 	return b, nil
@@ -181,8 +220,12 @@ func (bs *Blobs) Open(ctx context.Context, sum string, size int64) (io.ReadClose
 	if len(sum) != 64 {
 		return nil, Corrupt(sum)
 	}
-	r, err := bs.bucket.NewReader(ctx, Key(sum), nil)
-	if gcerrors.Code(err) == gcerrors.NotFound {
+	bucket, err := bs.bucket(false)
+	var r *blob.Reader
+	if err == nil {
+		r, err = bucket.NewReader(ctx, Key(sum), nil)
+	}
+	if errors.Is(err, errNoStore) || gcerrors.Code(err) == gcerrors.NotFound {
 		return nil, aims.Errorf(aims.ECORRUPT, "The stored file with sha256 %s is missing from the blob store: it cannot be served. Restore it from a backup or upload it again.", sum)
 	}
 	if err != nil {
