@@ -17,6 +17,7 @@ const (
 	ETOOMANY      = "too_many"     // rate limited
 	ETOOLARGE     = "too_large"    // the request body is over the limit
 	EMEDIATYPE    = "media_type"   // the request body is not of a media type the endpoint takes
+	ECORRUPT      = "corrupt"      // stored content no longer matches its hash; it is never served
 	EINTERNAL     = "internal"     // everything else; details are logged, never shown
 )
 

@@ -80,6 +80,9 @@ const ResImpact Resource = "impact_assessment"
 // ResGate is the release gate: checking a system against it (read) and its policy (update).
 const ResGate Resource = "gate"
 
+// ResEvidence is evidence: files, links and records that show a control works, with their review.
+const ResEvidence Resource = "evidence"
+
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
 // Anything absent is denied to everyone.
 var policy = map[Resource]map[Action]Role{
@@ -108,6 +111,8 @@ var policy = map[Resource]map[Action]Role{
 	ResImpact: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
 		ActionApprove: RoleManager, ActionDelete: RoleManager},
 	ResGate: {ActionRead: RoleViewer, ActionUpdate: RoleManager},
+	ResEvidence: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
+		ActionApprove: RoleManager, ActionDelete: RoleManager},
 }
 
 // Authorize decides whether role may perform action on resource. It is the one place where aims decides

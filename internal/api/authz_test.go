@@ -185,6 +185,17 @@ var allowedRoles = map[string]string{
 	"GET /api/v1/gate":                  "owner admin manager contributor auditor viewer",
 	"GET /api/v1/gate-policy":           "owner admin manager contributor auditor viewer",
 	"POST /api/v1/gate-policy/versions": "owner admin manager",
+	// Every member reads evidence and downloads its files; contributors and above add and change it
+	// (CI tokens push it); managers approve and delete it.
+	"GET /api/v1/evidence":                "owner admin manager contributor auditor viewer",
+	"POST /api/v1/evidence":               "owner admin manager contributor",
+	"GET /api/v1/evidence/{id}":           "owner admin manager contributor auditor viewer",
+	"PUT /api/v1/evidence/{id}":           "owner admin manager contributor",
+	"DELETE /api/v1/evidence/{id}":        "owner admin manager",
+	"GET /api/v1/evidence/{id}/content":   "owner admin manager contributor auditor viewer",
+	"PUT /api/v1/evidence/{id}/content":   "owner admin manager contributor",
+	"GET /api/v1/evidence/{id}/revisions": "owner admin manager contributor auditor viewer",
+	"POST /api/v1/evidence/{id}/approve":  "owner admin manager",
 
 	// Auditors and above read the webhooks (never their secrets) and their deliveries; admins and owners
 	// add, test and delete them.
@@ -575,6 +586,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		return c, after
 	}
 	if c, after, ok := e.gateMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if c, after, ok := e.evidenceMatrixCall(t, method, path, caller, tg); ok {
 		return c, after
 	}
 	if c, after, ok := e.tasksMatrixCall(t, method, path, caller, tg); ok {

@@ -16,6 +16,7 @@ import (
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/apptest"
+	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/problem"
 	"github.com/aimsproject/aims/internal/storetest"
 )
@@ -27,6 +28,8 @@ type env struct {
 	*apptest.Fixture
 	clock *clock
 	hc    *http.Client
+	// blobDir is the directory of the evidence blob store.
+	blobDir string
 }
 
 // clock is the wall clock plus an offset that tests advance to make tokens and sessions expire.
@@ -56,7 +59,8 @@ func newEnv(t *testing.T) *env {
 	opts := storetest.Options(t)
 	opts.Clock = clk.Now
 	db := storetest.OpenWith(t, opts)
-	a, err := app.New(db, app.Options{Accounts: account.NewService(db, clk.Now)})
+	blobDir := t.TempDir()
+	a, err := app.New(db, app.Options{Accounts: account.NewService(db, clk.Now), BlobURL: evidence.DirURL(blobDir)})
 	if err != nil {
 		t.Fatalf("cannot assemble aims: %v", err)
 	}
@@ -64,7 +68,7 @@ func newEnv(t *testing.T) *env {
 	t.Cleanup(srv.Close)
 	hc := srv.Client()
 	hc.Timeout = 30 * time.Second
-	return &env{Fixture: &apptest.Fixture{App: a, Srv: srv, Ctx: context.Background(), StoreOptions: opts}, clock: clk, hc: hc}
+	return &env{Fixture: &apptest.Fixture{App: a, Srv: srv, Ctx: context.Background(), StoreOptions: opts}, clock: clk, hc: hc, blobDir: blobDir}
 }
 
 // call is one request to the API.

@@ -46,6 +46,7 @@ var sampleBodies = map[string]any{
 		"sources": risk.Default().Sources, "objectives": risk.Default().Objectives, "based_on": 0},
 	"POST /api/v1/tasks":           map[string]any{"record": "system:" + aims.NewID(), "title": "Run the bias test", "owner_id": aims.NewID()},
 	"PATCH /api/v1/tasks/{id}":     map[string]any{"status": "done"},
+	"PUT /api/v1/evidence/{id}":    map[string]any{"title": "Sample"},
 	"PUT /api/v1/me/notifications": map[string]any{"email": "digest"},
 	"POST /api/v1/webhooks":        map[string]any{"url": "https://hooks.example/aims", "events": []string{"task.created"}},
 	"POST /api/v1/links":           map[string]any{"relationship": "implements", "from": "system:" + aims.NewID(), "to": "control:iso42001-2023/A.6.2.4"},
@@ -62,11 +63,15 @@ var sampleFiles = map[string]any{
 	"POST /api/v1/systems/{id}/model-cards": "---\nlicense: mit\n---\n# Sample model\n",
 	"POST /api/v1/systems/import":           []map[string]any{{"name": "Sample", "purpose": "Sample."}},
 	"POST /api/v1/risks/import":             []map[string]any{{"title": "Sample", "source": "C.3.1"}},
+	"POST /api/v1/evidence":                 "accuracy: 0.93\n",
+	"PUT /api/v1/evidence/{id}/content":     "accuracy: 0.94\n",
 }
 
 // sampleFileTypes are the media types of the sample files that are not JSON.
 var sampleFileTypes = map[string]string{
 	"POST /api/v1/systems/{id}/model-cards": "text/markdown",
+	"POST /api/v1/evidence":                 "application/octet-stream",
+	"PUT /api/v1/evidence/{id}/content":     "application/octet-stream",
 }
 
 // sampleQueries are the required query parameters of the routes that have some.
@@ -207,7 +212,7 @@ func TestEveryJSONBodyIsBoundedAndTyped(t *testing.T) {
 func TestTheAPIRefusesAMissingDependencyAtStart(t *testing.T) {
 	t.Parallel()
 	if _, err := api.New(surface.Deps{}); err == nil ||
-		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Frameworks, Gate, Impacts, Notify, Pack, Readiness, Records, Risks, Systems") {
+		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Evidence, Frameworks, Gate, Impacts, Notify, Pack, Readiness, Records, Risks, Systems") {
 		t.Fatalf("New with nothing = %v", err)
 	}
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/gate"
 	"github.com/aimsproject/aims/internal/impact"
@@ -71,6 +72,9 @@ type Options struct {
 	Mail *notify.Mailer
 	// ListenAddr is the address serve listens on; a webhook may not point at it (nor at PublicURL).
 	ListenAddr string
+	// BlobURL and EvidenceMaxBytes configure the evidence blob store: see ServiceOptions.
+	BlobURL          string
+	EvidenceMaxBytes int64
 }
 
 // App is a fully assembled aims.
@@ -103,6 +107,8 @@ type App struct {
 	Readiness *readiness.Service
 	// Pack writes the audit pack.
 	Pack *auditpack.Pack
+	// Evidence serves evidence and its files.
+	Evidence *evidence.Service
 	// Notify serves webhooks and queues notifications; Worker sends them (serve runs it).
 	Notify *notify.Service
 	Worker *job.Worker
@@ -124,6 +130,11 @@ type ServiceOptions struct {
 	Mail      *notify.Mailer
 	PublicURL string
 	Self      []string
+	// BlobURL is the evidence blob store (file:///DIR, s3://...); empty keeps files in memory, which only
+	// tests want: serve and the CLI pass config.Config.BlobStoreURL. EvidenceMaxBytes bounds one file (0:
+	// evidence.DefaultMaxBytes).
+	BlobURL          string
+	EvidenceMaxBytes int64
 }
 
 // Services are the domain services over one store: the one assembly of them that serve, every command of
@@ -145,6 +156,8 @@ type Services struct {
 	Readiness *readiness.Service
 	// Pack writes the audit pack (unsigned; a caller with the checkpoint key sets Key on a copy).
 	Pack *auditpack.Pack
+	// Evidence serves evidence; its blob store is opened from ServiceOptions.BlobURL.
+	Evidence *evidence.Service
 	// Notify serves webhooks and queues the messages of events.
 	Notify *notify.Service
 }
@@ -213,6 +226,16 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	sv.Systems.Links = deleteRules{sv.Records, sv.Risks, sv.Impacts}
 	sv.Components.Links, sv.Frameworks.Links = sv.Records, sv.Records
 	sv.Components.BOMMaxBytes, sv.Components.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
+	blobURL := o.BlobURL
+	if blobURL == "" {
+		blobURL = "mem://"
+	}
+	blobs, err := evidence.OpenBlobs(context.Background(), blobURL, o.EvidenceMaxBytes)
+	if err != nil {
+		return nil, err
+	}
+	sv.Evidence = evidence.NewService(db, blobs)
+	sv.Evidence.Links, sv.Evidence.Tasks, sv.Evidence.Now = sv.Records, sv.Records, db.Now
 	return sv, nil
 }
 
@@ -235,7 +258,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	}
 	sv, err := NewServices(db, ServiceOptions{Catalog: o.Catalog, Accounts: o.Accounts, BOMMaxBytes: o.BOMMaxBytes,
 		BOMMaxComponents: o.BOMMaxComponents, ImportMaxRows: o.ImportMaxRows, SessionIdle: o.SessionIdle, SessionMax: o.SessionMax,
-		Mail: o.Mail, PublicURL: o.PublicURL, Self: self})
+		Mail: o.Mail, PublicURL: o.PublicURL, Self: self, BlobURL: o.BlobURL, EvidenceMaxBytes: o.EvidenceMaxBytes})
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +266,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
 	a.Frameworks, a.Controls, a.Systems, a.Components = sv.Frameworks, sv.Controls, sv.Systems, sv.Components
-	a.Records, a.Notify, a.Risks, a.Impacts, a.Gate, a.Readiness, a.Pack = sv.Records, sv.Notify, sv.Risks, sv.Impacts, sv.Gate, sv.Readiness, sv.Pack
+	a.Records, a.Notify, a.Risks, a.Impacts, a.Evidence, a.Gate, a.Readiness, a.Pack = sv.Records, sv.Notify, sv.Risks, sv.Impacts, sv.Evidence, sv.Gate, sv.Readiness, sv.Pack
 	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
 	handlers := sender.Handlers()
 	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
@@ -266,19 +289,22 @@ func New(db *store.DB, o Options) (*App, error) {
 				return fmt.Errorf("cannot compute the readiness of %s: %w", o.Slug, err)
 			}
 		}
+		if _, err := a.Evidence.RemindExpiring(ctx, db.Now()); err != nil {
+			return err
+		}
 		return sender.SendDigests(ctx)
 	}
 	a.Worker = job.New(db, handlers, log)
 	a.Worker.Now = db.Now
 	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate, Readiness: a.Readiness, Pack: a.Pack}); err != nil {
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Evidence: a.Evidence, Gate: a.Gate, Readiness: a.Readiness, Pack: a.Pack}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Gate: a.Gate, Readiness: a.Readiness, Pack: a.Pack})
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Evidence: a.Evidence, Gate: a.Gate, Readiness: a.Readiness, Pack: a.Pack})
 	if err != nil {
 		return nil, err
 	}
@@ -289,14 +315,15 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Server = server.New(db, log, a.API, a.Web)
 	a.Server.RequestLog, a.Server.JSONLines = o.RequestLog, o.JSONLines
 	a.Server.MetricsToken = o.MetricsToken
-	// A BOM upload is the one body that may be larger than the server's default bound; its handlers
-	// bound it by the BOM limit themselves.
-	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Components.BOMLimit()+1<<20)
+	// A BOM upload and an evidence file are the bodies that may be larger than the server's default bound;
+	// their handlers bound them by their own limits (the evidence form's fields take up to 1 MiB more).
+	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Components.BOMLimit()+1<<20, a.Evidence.Blobs.MaxBytes+1<<20)
 	return a, nil
 }
 
 // JobDaily is the kind of the job that runs once a day: task reminders (due tomorrow, overdue), impact
-// assessments overdue for reassessment marked stale (their owners get a task), and the e-mail digests.
+// assessments overdue for reassessment marked stale (their owners get a task), tasks to renew evidence
+// about to lapse, and the e-mail digests.
 const JobDaily = "daily"
 
 // ScheduleDaily makes sure today's daily job exists, due at 07:00 UTC (at once when that has passed);

@@ -14,7 +14,9 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
+	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/cli"
+	"github.com/aimsproject/aims/internal/config"
 	"github.com/aimsproject/aims/internal/store"
 	"github.com/aimsproject/aims/internal/storetest"
 )
@@ -41,6 +43,8 @@ func TestScripts(t *testing.T) {
 				}
 				env.Setenv("AIMS_DATABASE_URL", u)
 				env.Setenv("DIALECT", "postgres")
+				// Without a data directory the blobs would land in ./aims-data of the package.
+				env.Setenv("AIMS_BLOB_URL", "file://"+env.WorkDir+"/blobs")
 			} else {
 				env.Setenv("AIMS_DATA", env.WorkDir+"/data")
 				env.Setenv("DIALECT", "sqlite")
@@ -101,6 +105,13 @@ func TestScripts(t *testing.T) {
 				ts.Defer(srv.Close)
 				ts.Setenv("HOOK", srv.URL)
 			},
+			"server": func(ts *testscript.TestScript, neg bool, args []string) {
+				// server: run aims's HTTP server over the script's store and blob store; its URL is $SERVER.
+				url, stop, err := serveScriptStore(ts.Getenv)
+				ts.Check(err)
+				ts.Defer(stop)
+				ts.Setenv("SERVER", url)
+			},
 			"envfile": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 2 {
 					ts.Fatalf("usage: envfile NAME FILE")
@@ -122,6 +133,26 @@ func TestScripts(t *testing.T) {
 			},
 		},
 	})
+}
+
+// serveScriptStore starts aims's HTTP server over the store and blob store a script's environment names,
+// as aims serve would.
+func serveScriptStore(getenv func(string) string) (string, func(), error) {
+	c := config.Default()
+	if err := c.FromEnv(getenv); err != nil {
+		return "", nil, err
+	}
+	db, err := store.Open(context.Background(), store.Options{DataDir: c.DataDir, URL: c.DatabaseURL})
+	if err != nil {
+		return "", nil, err
+	}
+	a, err := app.New(db, app.Options{BlobURL: c.BlobStoreURL(), EvidenceMaxBytes: c.EvidenceMaxBytes})
+	if err != nil {
+		db.Close()
+		return "", nil, err
+	}
+	srv := httptest.NewServer(a.Handler())
+	return srv.URL, func() { srv.Close(); db.Close() }, nil
 }
 
 // tamper changes an organization's activity trail directly in the database, as an attacker with database

@@ -70,6 +70,12 @@ func (r *remote) get(ctx context.Context, path string, dst any) error {
 		return fmt.Errorf("cannot reach %s: %w", r.server, err)
 	}
 	defer res.Body.Close()
+	return r.answer(res, dst)
+}
+
+// answer reads the API's answer res into dst, or turns a problem answer into an error that says what the
+// server said (exit 2 for a refusal of the request, 1 for a server or network failure).
+func (r *remote) answer(res *http.Response, dst any) error {
 	body, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
 	if err != nil {
 		return fmt.Errorf("cannot read the answer of %s: %w", r.server, err)

@@ -26,6 +26,8 @@ func storeEnv(t *testing.T) map[string]string {
 	o := storetest.Options(t)
 	if o.URL != "" {
 		env["AIMS_DATABASE_URL"] = o.URL
+		// Without a data directory, evidence files would land in ./aims-data of the package.
+		env["AIMS_BLOB_URL"] = "file://" + t.TempDir()
 	} else {
 		env["AIMS_DATA"] = o.DataDir
 	}
@@ -159,8 +161,8 @@ func TestServeDemoLoadsLumenLabsAndPrintsALogin(t *testing.T) {
 	// 5 for the links between Lumen's records; then 4 for the auditor's question, its answer and two tasks;
 	// then 75 for the risk register (24 risks, the controls their treatments select, their actions and
 	// acceptances) and 10 for the impact assessments: 3 started, 2 approved, and 5 links to what addresses
-	// their impacts.
-	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 194 entries intact") {
+	// their impacts; then 13 for the evidence: 4 pieces, 8 links to what they evidence, 1 approval.
+	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 207 entries intact") {
 		t.Fatalf("after two demo loads: %d %s", code, stdout)
 	}
 }

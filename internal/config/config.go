@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -46,6 +47,27 @@ type Config struct {
 	// SMTPURL (smtp://user:pass@host:port?from=ADDR, or smtps://) is the server aims sends e-mail
 	// through; empty sends none. See notify.ParseSMTPURL.
 	SMTPURL string
+	// BlobURL is where evidence files are stored (file:///DIR, s3://BUCKET?endpoint=...); empty keeps
+	// them in the blobs directory under DataDir. See BlobStoreURL.
+	BlobURL string
+	// EvidenceMaxBytes bounds one evidence file.
+	EvidenceMaxBytes int64
+}
+
+// BlobStoreURL returns the URL of the evidence blob store: BlobURL, or the directory blobs under DataDir.
+func (c *Config) BlobStoreURL() string {
+	if c.BlobURL != "" {
+		return c.BlobURL
+	}
+	dir := c.DataDir
+	if dir == "" {
+		dir = "."
+	}
+	abs, err := filepath.Abs(filepath.Join(dir, "blobs"))
+	if err != nil {
+		abs = filepath.Join(dir, "blobs")
+	}
+	return (&url.URL{Scheme: "file", Path: filepath.ToSlash(abs)}).String()
 }
 
 // Default returns the configuration before environment and flags.
@@ -53,7 +75,7 @@ func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
 		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
 		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour, BOMMaxComponents: 100_000,
-		ImportMaxRows: 500}
+		ImportMaxRows: 500, EvidenceMaxBytes: 100 << 20}
 }
 
 // Getenv reads an environment variable; tests pass their own.
@@ -86,6 +108,7 @@ func (c *Config) FromEnv(getenv Getenv) error {
 	}
 	str("AIMS_ADDR", &c.Addr)
 	str("AIMS_DATA", &c.DataDir)
+	str("AIMS_BLOB_URL", &c.BlobURL)
 	str("AIMS_PUBLIC_URL", &c.PublicURL)
 	str("AIMS_TLS_CERT", &c.TLSCert)
 	str("AIMS_TLS_KEY", &c.TLSKey)
@@ -130,6 +153,13 @@ func (c *Config) FromEnv(getenv Getenv) error {
 			return fmt.Errorf("AIMS_BOM_MAX_BYTES must be a number of bytes, not %q", v)
 		}
 		c.BOMMaxBytes = n
+	}
+	if v := getenv("AIMS_EVIDENCE_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("AIMS_EVIDENCE_MAX_BYTES must be a number of bytes, not %q", v)
+		}
+		c.EvidenceMaxBytes = n
 	}
 	if v := getenv("AIMS_BOM_MAX_COMPONENTS"); v != "" {
 		n, err := strconv.Atoi(v)
@@ -188,6 +218,14 @@ func (c *Config) ServeFlags(fs *flag.FlagSet) {
 	fs.DurationVar(&c.CheckpointInterval, "checkpoint-interval", c.CheckpointInterval, "how often to write checkpoints (AIMS_CHECKPOINT_INTERVAL)")
 	c.ImportFlags(fs)
 	c.SystemImportFlags(fs)
+	c.BlobFlags(fs)
+}
+
+// BlobFlags registers the flags of the evidence blob store (--blob-url, --evidence-max-bytes) on fs: serve
+// and aims evidence take them.
+func (c *Config) BlobFlags(fs *flag.FlagSet) {
+	fs.StringVar(&c.BlobURL, "blob-url", c.BlobURL, "where evidence files are stored: file:///DIR or s3://BUCKET?endpoint=URL&region=R; default the blobs directory under --data (AIMS_BLOB_URL)")
+	fs.Int64Var(&c.EvidenceMaxBytes, "evidence-max-bytes", c.EvidenceMaxBytes, "largest evidence file aims takes, in bytes (AIMS_EVIDENCE_MAX_BYTES)")
 }
 
 // ImportFlags registers the flags that bound an import (--bom-max-bytes, --bom-max-components) on fs:
@@ -247,6 +285,15 @@ func (c *Config) Validate() error {
 	case "normal", "full":
 	default:
 		return fmt.Errorf("--sqlite-synchronous must be normal or full, not %q", c.SQLiteSynchronous)
+	}
+	if c.EvidenceMaxBytes <= 0 {
+		return fmt.Errorf("--evidence-max-bytes must be a positive number of bytes")
+	}
+	if c.BlobURL != "" {
+		u, err := url.Parse(c.BlobURL)
+		if err != nil || (u.Scheme != "file" && u.Scheme != "s3" && u.Scheme != "mem") {
+			return fmt.Errorf("--blob-url must be a file://, s3:// or mem:// URL")
+		}
 	}
 	if c.BOMMaxBytes <= 0 {
 		return fmt.Errorf("--bom-max-bytes must be a positive number of bytes")

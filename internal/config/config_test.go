@@ -23,7 +23,7 @@ func TestDefaultsAreValidAndLocal(t *testing.T) {
 	want := config.Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
 		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
 		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour, BOMMaxComponents: 100_000,
-		ImportMaxRows: 500}
+		ImportMaxRows: 500, EvidenceMaxBytes: 100 << 20}
 	if c != want {
 		t.Fatalf("Default() = %+v\nwant %+v", c, want)
 	}
@@ -71,6 +71,8 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		"AIMS_METRICS_TOKEN":       "scrape-me",
 		"AIMS_BOM_MAX_COMPONENTS":  "5000",
 		"AIMS_IMPORT_MAX_ROWS":     "2000",
+		"AIMS_BLOB_URL":            "s3://evidence?endpoint=https://minio.example",
+		"AIMS_EVIDENCE_MAX_BYTES":  "5000",
 	}))
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +83,7 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20,
 		SQLiteSynchronous: "full",
 		CheckpointDir:     "/var/lib/aims/checkpoints", CheckpointKey: "/etc/aims/checkpoint.key", CheckpointInterval: 15 * time.Minute, MetricsToken: "scrape-me", BOMMaxComponents: 5000,
-		ImportMaxRows: 2000}
+		ImportMaxRows: 2000, BlobURL: "s3://evidence?endpoint=https://minio.example", EvidenceMaxBytes: 5000}
 	if c != want {
 		t.Fatalf("after FromEnv:\n got %+v\nwant %+v", c, want)
 	}
@@ -215,7 +217,7 @@ func TestFlagsOverrideTheEnvironment(t *testing.T) {
 		"--tls-key", "k.pem", "--log-format", "text", "--session-max", "48h", "--shutdown-timeout", "3s",
 		"--trust-proxy", "--demo", "--bom-max-bytes", "67108864", "--sqlite-synchronous", "full",
 		"--checkpoint-dir", "/cp", "--checkpoint-key", "/cp.key", "--checkpoint-interval", "2h", "--bom-max-components", "250000",
-		"--import-max-rows", "750"})
+		"--import-max-rows", "750", "--blob-url", "file:///srv/blobs", "--evidence-max-bytes", "1024"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,7 +226,7 @@ func TestFlagsOverrideTheEnvironment(t *testing.T) {
 		LogLevel: "error", LogFormat: "text", SessionIdle: time.Hour, SessionMax: 48 * time.Hour,
 		ShutdownTimeout: 3 * time.Second, TrustProxy: true, BOMMaxBytes: 64 << 20, SQLiteSynchronous: "full",
 		CheckpointDir: "/cp", CheckpointKey: "/cp.key", CheckpointInterval: 2 * time.Hour, BOMMaxComponents: 250_000,
-		ImportMaxRows: 750}
+		ImportMaxRows: 750, BlobURL: "file:///srv/blobs", EvidenceMaxBytes: 1024}
 	if c != want {
 		t.Fatalf("after flags:\n got %+v\nwant %+v", c, want)
 	}

@@ -29,6 +29,7 @@ var statuses = map[string]int{
 	aims.ETOOMANY:      http.StatusTooManyRequests,
 	aims.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	aims.EMEDIATYPE:    http.StatusUnsupportedMediaType,
+	aims.ECORRUPT:      http.StatusInternalServerError,
 	aims.EINTERNAL:     http.StatusInternalServerError,
 }
 
@@ -42,6 +43,7 @@ var titles = map[string]string{
 	aims.ETOOMANY:      "Too many requests",
 	aims.ETOOLARGE:     "Request too large",
 	aims.EMEDIATYPE:    "Unsupported media type",
+	aims.ECORRUPT:      "Stored file is corrupt",
 	aims.EINTERNAL:     "Internal error",
 }
 

@@ -116,6 +116,8 @@ func (t Type) Resource() aims.Resource {
 		return aims.ResRisk
 	case TypeImpact:
 		return aims.ResImpact
+	case TypeEvidence:
+		return aims.ResEvidence
 	default:
 		return aims.ResSystem
 	}

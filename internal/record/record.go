@@ -22,10 +22,11 @@ const (
 	TypeControl   Type = "control"
 	TypeRisk      Type = "risk"
 	TypeImpact    Type = "impact"
+	TypeEvidence  Type = "evidence"
 )
 
 // Types lists every record type in the order the UI offers them.
-var Types = []Type{TypeSystem, TypeComponent, TypeControl, TypeRisk, TypeImpact}
+var Types = []Type{TypeSystem, TypeComponent, TypeControl, TypeRisk, TypeImpact, TypeEvidence}
 
 var typeLabels = map[Type]string{
 	TypeSystem:    "AI system",
@@ -33,6 +34,7 @@ var typeLabels = map[Type]string{
 	TypeControl:   "Control",
 	TypeRisk:      "Risk",
 	TypeImpact:    "Impact assessment",
+	TypeEvidence:  "Evidence",
 }
 
 // Valid reports whether t is a known record type.
@@ -132,6 +134,8 @@ func (e End) Path() string {
 		return "/risks/" + e.ID
 	case TypeImpact:
 		return "/impact-assessments/" + e.ID
+	case TypeEvidence:
+		return "/evidence/" + e.ID
 	case TypeControl:
 		key, ref, _ := strings.Cut(e.ID, "/")
 		return "/controls/" + url.PathEscape(key) + "/" + url.PathEscape(ref)

@@ -72,6 +72,8 @@ func (db *DB) ResolveRecords(ctx context.Context, orgID string, refs []record.Re
 		case record.TypeImpact:
 			err = resolveByID(ctx, q, out, t, `SELECT a.id, 'Impact assessment of ' || COALESCE(s.name, '') FROM impact_assessments a
 				LEFT JOIN systems s ON s.id = a.system_id AND s.org_id = a.org_id WHERE a.org_id = ? AND a.id IN `, orgID, ids)
+		case record.TypeEvidence:
+			err = resolveByID(ctx, q, out, t, `SELECT id, title FROM evidence WHERE org_id = ? AND id IN `, orgID, ids)
 		case record.TypeControl:
 			err = resolveControls(ctx, q, out, orgID, ids)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/gate"
 	"github.com/aimsproject/aims/internal/impact"
@@ -39,6 +40,7 @@ type Deps struct {
 	Gate       *gate.Service
 	Readiness  *readiness.Service
 	Pack       *auditpack.Pack
+	Evidence   *evidence.Service
 	Notify     *notify.Service
 }
 
@@ -48,7 +50,7 @@ func (d Deps) Check(surface string) (Deps, error) {
 	var missing []string
 	for name, absent := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
 		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil, "Components": d.Components == nil,
-		"Records": d.Records == nil, "Risks": d.Risks == nil, "Impacts": d.Impacts == nil, "Gate": d.Gate == nil, "Readiness": d.Readiness == nil, "Pack": d.Pack == nil, "Notify": d.Notify == nil} {
+		"Records": d.Records == nil, "Risks": d.Risks == nil, "Impacts": d.Impacts == nil, "Evidence": d.Evidence == nil, "Gate": d.Gate == nil, "Readiness": d.Readiness == nil, "Pack": d.Pack == nil, "Notify": d.Notify == nil} {
 		if absent {
 			missing = append(missing, name)
 		}

@@ -39,6 +39,7 @@ var recordTypes = []struct{ Type, Label string }{
 	{"risk_import", "risk import"},
 	{"impact", "impact assessment"},
 	{"gate_policy", "release gate policy"},
+	{"evidence", "evidence"},
 }
 
 // recordTypeLabel returns the words for a record type, or the type itself.
@@ -77,6 +78,8 @@ func recordHref(e *activity.Entry, r activity.Record) string {
 		return "/impact-assessments/" + esc(e.RecordID)
 	case "gate_policy":
 		return gatePolicyPath
+	case "evidence":
+		return "/evidence/" + esc(e.RecordID)
 	case "bom_import":
 		if r.SystemID != "" {
 			return "/systems/" + esc(r.SystemID) + "/bom"

@@ -64,11 +64,12 @@ var areas = []Area{
 		}},
 	{Clause: "7", Title: "Support", Path: "/support",
 		Summary: "The people, skills and documents the management system runs on.",
+		Parts:   []AreaPart{{Label: "Evidence", Href: "/evidence", Resource: aims.ResEvidence}},
 		Holds: []string{
 			"Resources: data, tools, computing and people",
 			"Competence, training and awareness records",
 			"What you communicate, to whom and when",
-			"Documented information and evidence, with files and their checksums",
+			"Documented information beyond evidence: policies and procedures with versions and approvals",
 		}},
 	{Clause: "8", Title: "Operation", Path: "/operation",
 		Summary: "Running the plans day to day across the AI system lifecycle.",

@@ -150,6 +150,12 @@ var webMatrix = []struct {
 	{"GET /gate-policy", "YYYYYY", false},
 	{"GET /audit-pack/export", "YYYYYY", false},
 	{"POST /gate-policy", "YYYNNN", false},
+	{"GET /evidence", "YYYYYY", false},
+	{"POST /evidence", "YYYYNN", false},
+	{"GET /evidence/{id}", "YYYYYY", false},
+	{"GET /evidence/{id}/download", "YYYYYY", false},
+	{"POST /evidence/{id}/approve", "YYYNNN", false},
+	{"POST /evidence/{id}/delete", "YYYNNN", false},
 	{"GET /my-work", "YYYYYY", false},
 	{"POST /my-work/notifications", "YYYYYY", false},
 	{"GET /webhooks", "YYYYYN", false},
@@ -362,6 +368,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareRisks(t, f, &r, route, target)
 		prepareImpacts(t, f, &r, route, target)
 		prepareGate(t, f, &r, route, target)
+		prepareEvidence(t, f, &r, route, target)
 		return r
 	}
 

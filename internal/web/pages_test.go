@@ -152,8 +152,8 @@ func TestAreaPagesSayWhatTheyWillHold(t *testing.T) {
 			p := b.get(c.path)
 			expect(t, p, http.StatusOK, "")
 			badge := "Not yet available"
-			if c.path == "/context" || c.path == "/planning" || c.path == "/operation" {
-				badge = "Partly available" // the AI roles, the Statement of Applicability and the AI systems are built
+			if c.path == "/context" || c.path == "/planning" || c.path == "/operation" || c.path == "/support" {
+				badge = "Partly available" // the AI roles, the Statement of Applicability, the AI systems and evidence are built
 			}
 			mustContain(t, p, badge, c.says)
 			if !strings.Contains(p.Body, `href="`+c.path+`" aria-current="page"`) {
