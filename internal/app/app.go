@@ -218,6 +218,10 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	sv.Readiness = readiness.NewService(db)
 	sv.Readiness.Controls, sv.Readiness.Systems, sv.Readiness.Risks, sv.Readiness.Impacts, sv.Readiness.Gate, sv.Readiness.Now =
 		sv.Controls, sv.Systems, sv.Risks, sv.Impacts, sv.Gate, db.Now
+	sv.Readiness.Evidence = func(ctx context.Context, orgID string) (map[string]readiness.EvidenceState, error) {
+		now := sv.Readiness.Now().UTC()
+		return db.EvidenceByControl(ctx, orgID, now.Format(time.DateOnly), now.AddDate(0, 0, readiness.ExpiryWarningDays).Format(time.DateOnly))
+	}
 	sv.Pack = &auditpack.Pack{Controls: sv.Controls, Risks: sv.Risks, Impacts: sv.Impacts, Readiness: sv.Readiness, Trail: db, Now: db.Now}
 	// A material change of a system makes its approved impact assessment stale.
 	sv.Systems.Watch, sv.Components.Watch = sv.Impacts, sv.Impacts
@@ -236,6 +240,7 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	}
 	sv.Evidence = evidence.NewService(db, blobs)
 	sv.Evidence.Links, sv.Evidence.Tasks, sv.Evidence.Now = sv.Records, sv.Records, db.Now
+	sv.Gate.Controls, sv.Gate.Evidence = sv.Controls, sv.Evidence
 	return sv, nil
 }
 

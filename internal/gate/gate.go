@@ -25,7 +25,14 @@ const (
 	CondRisks = "risks"
 	// CondSoA: the organization has an approved Statement of Applicability.
 	CondSoA = "soa_approved"
+	// CondEvidence: for each control the stage names (StageRule.Evidence), current evidence is linked to
+	// both the system and the control.
+	CondEvidence = "evidence"
 )
+
+// DefaultEvidence is the evidence a stage requires when it requires evidence and names none: the
+// verification and validation of the system (ISO/IEC 42001 A.6.2.4).
+var DefaultEvidence = []string{"iso42001-2023/A.6.2.4"}
 
 // ConditionInfo names a condition for people.
 type ConditionInfo struct {
@@ -41,6 +48,7 @@ var Conditions = []ConditionInfo{
 	{CondImpact, "Impact assessment approved and current", "ISO/IEC 42001 6.1.4, 8.4"},
 	{CondRisks, "Risks assessed, treated and accepted", "ISO/IEC 42001 6.1.2, 6.1.3, 8.2, 8.3"},
 	{CondSoA, "Statement of Applicability approved", "ISO/IEC 42001 6.1.3"},
+	{CondEvidence, "Required evidence present and valid", "ISO/IEC 42001 7.5, 9.1"},
 }
 
 func conditionInfo(key string) (ConditionInfo, bool) {
@@ -64,6 +72,17 @@ func conditionKeys() string {
 type StageRule struct {
 	Stage   string   `json:"stage"`
 	Require []string `json:"require"`
+	// Evidence names the controls ("KEY/REF", or an ISO/IEC 42001 reference such as A.6.2.4) the system
+	// needs current evidence of, when the stage requires evidence (DefaultEvidence when none is named).
+	Evidence []string `json:"evidence,omitempty"`
+}
+
+// EvidenceControls returns the controls r needs evidence of.
+func (r StageRule) EvidenceControls() []string {
+	if len(r.Evidence) == 0 {
+		return DefaultEvidence
+	}
+	return r.Evidence
 }
 
 // Policy is an organization's release gate: the conditions of each stage. Stages it does not name have
@@ -83,8 +102,8 @@ type Policy struct {
 func DefaultPolicy() *Policy {
 	return &Policy{Stages: []StageRule{
 		{Stage: "verification_and_validation", Require: []string{CondClassification, CondImpact, CondRisks}},
-		{Stage: "deployment", Require: []string{CondClassification, CondImpact, CondRisks, CondSoA}},
-		{Stage: "operation_and_monitoring", Require: []string{CondClassification, CondImpact, CondRisks, CondSoA}},
+		{Stage: "deployment", Require: []string{CondClassification, CondImpact, CondRisks, CondSoA, CondEvidence}},
+		{Stage: "operation_and_monitoring", Require: []string{CondClassification, CondImpact, CondRisks, CondSoA, CondEvidence}},
 		{Stage: "re_evaluation", Require: []string{CondClassification, CondImpact, CondRisks}},
 	}}
 }
@@ -127,6 +146,23 @@ func (p *Policy) validate() error {
 			}
 		}
 		r.Require = ordered(req)
+		var ev []string
+		for j, k := range r.Evidence {
+			k = strings.TrimSpace(k)
+			if !strings.Contains(k, "/") {
+				k = "iso42001-2023/" + k
+			}
+			if key, ref, _ := strings.Cut(k, "/"); key == "" || ref == "" || len(k) > 200 {
+				return aims.FieldError(fmt.Sprintf("%s.evidence[%d]", field, j), "Name a control as KEY/REF or an ISO/IEC 42001 reference such as A.6.2.4.")
+			}
+			if !slices.Contains(ev, k) {
+				ev = append(ev, k)
+			}
+		}
+		r.Evidence = ev
+		if len(r.Evidence) > 0 && !slices.Contains(r.Require, CondEvidence) {
+			return aims.FieldError(field+".evidence", "The stage names evidence but does not require it: add %s to its conditions.", CondEvidence)
+		}
 	}
 	slices.SortFunc(p.Stages, func(a, b StageRule) int {
 		return slices.Index(system.Stages, a.Stage) - slices.Index(system.Stages, b.Stage)

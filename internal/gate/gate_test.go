@@ -9,6 +9,7 @@ import (
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/gate"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/risk"
@@ -83,7 +84,7 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 		t.Errorf("inception has no conditions by default: %+v", res)
 	}
 	res := f.check(t, sys.ID, "deployment")
-	if res.Pass || strings.Join(unmet(res), ",") != "classification,impact_assessment,risks,soa_approved" {
+	if res.Pass || strings.Join(unmet(res), ",") != "classification,impact_assessment,risks,soa_approved,evidence" {
 		t.Fatalf("a new system at deployment: pass %v, unmet %v", res.Pass, unmet(res))
 	}
 	for _, c := range res.Conditions {
@@ -109,7 +110,7 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 	if _, err := f.sv.Systems.Classify(f.owner, f.org.ID, sys.ID, system.ClassificationInput{Answers: a}, 0); err != nil {
 		t.Fatal(err)
 	}
-	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "impact_assessment,risks,soa_approved" {
+	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "impact_assessment,risks,soa_approved,evidence" {
 		t.Fatalf("after classifying: unmet %v", got)
 	}
 
@@ -127,7 +128,7 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 	if _, err := f.sv.Impacts.Approve(f.owner, f.org.ID, sys.ID, ia.Version, ia.Rev); err != nil {
 		t.Fatal(err)
 	}
-	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "risks,soa_approved" {
+	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "risks,soa_approved,evidence" {
 		t.Fatalf("after approving the assessment: unmet %v", got)
 	}
 
@@ -165,7 +166,7 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 	if _, err := f.sv.Risks.Accept(f.owner, f.org.ID, r.ID, "Reviewed by people.", 0); err != nil {
 		t.Fatal(err)
 	}
-	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "soa_approved" {
+	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "soa_approved,evidence" {
 		t.Fatalf("after accepting the risk: unmet %v", got)
 	}
 
@@ -180,8 +181,33 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 	if _, err := f.sv.Controls.Approve(f.owner, f.org.ID, "First SoA"); err != nil {
 		t.Fatal(err)
 	}
+	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "evidence" {
+		t.Fatalf("after approving the SoA: unmet %v", got)
+	}
+
+	// Evidence of A.6.2.4 linked to the system: a draft waits for approval; approved, it counts.
+	push := func(review bool) *evidence.Evidence {
+		t.Helper()
+		e, err := f.sv.Evidence.Create(f.owner, f.org.ID, evidence.New{Kind: evidence.KindRecord, Review: review,
+			Fields:    evidence.Fields{Title: "Bias evaluation of release 7", Body: "Selection rates within 4/5 for every group."},
+			Evidences: []string{"system:" + sys.ID, "control:iso42001-2023/A.6.2.4"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return e
+	}
+	draft := push(true)
+	c = f.check(t, sys.ID, "deployment").Conditions[4]
+	if c.Met || len(c.Items) != 1 || c.Items[0].Ref != "A.6.2.4" || !strings.Contains(c.Items[0].Reason, "waits for approval") ||
+		!strings.Contains(c.Fix, `aims evidence push --system "TalentMatch" --control A.6.2.4`) {
+		t.Errorf("draft evidence: %+v", c)
+	}
+	if _, err := f.sv.Evidence.Approve(f.owner, f.org.ID, draft.ID, draft.Rev); err != nil {
+		t.Fatal(err)
+	}
 	res = f.check(t, sys.ID, "deployment")
-	if !res.Pass || len(res.Unmet()) != 0 || !strings.Contains(res.Conditions[3].Detail, "Version 1 approved by Maya Okafor") {
+	if !res.Pass || len(res.Unmet()) != 0 || !strings.Contains(res.Conditions[3].Detail, "Version 1 approved by Maya Okafor") ||
+		res.Conditions[4].Detail != "Current evidence of A.6.2.4." {
 		t.Fatalf("every condition met: %+v", res)
 	}
 
@@ -224,13 +250,17 @@ func TestThePolicyIsVersionedAndChecked(t *testing.T) {
 		"stages[0].stage":      {Stages: []gate.StageRule{{Stage: "launch", Require: []string{gate.CondRisks}}}},
 		"stages[1].stage":      {Stages: []gate.StageRule{{Stage: "deployment"}, {Stage: "deployment"}}},
 		"stages[0].require[1]": {Stages: []gate.StageRule{{Stage: "deployment", Require: []string{gate.CondRisks, "vibes"}}}},
+		"stages[0].evidence":   {Stages: []gate.StageRule{{Stage: "deployment", Require: []string{gate.CondRisks}, Evidence: []string{"A.6.2.4"}}}},
+		"stages[0].evidence[1]": {Stages: []gate.StageRule{{Stage: "deployment", Require: []string{gate.CondEvidence},
+			Evidence: []string{"A.6.2.4", "A.99.1"}}}},
 	} {
 		if _, err := f.sv.Gate.SavePolicy(f.owner, f.org.ID, &bad, 0); aims.ErrorField(err) != field {
 			t.Errorf("policy %+v: %v, want a fault of %s", bad, err, field)
 		}
 	}
 	saved, err := f.sv.Gate.SavePolicy(f.owner, f.org.ID, &gate.Policy{Stages: []gate.StageRule{
-		{Stage: "deployment", Require: []string{gate.CondRisks, gate.CondClassification, gate.CondRisks}},
+		{Stage: "deployment", Require: []string{gate.CondRisks, gate.CondClassification, gate.CondRisks, gate.CondEvidence},
+			Evidence: []string{"A.6.2.6", "iso42001-2023/A.6.2.6", "nist-ai-rmf-1.0/MEASURE 2.7"}},
 		{Stage: "design_and_development", Require: []string{gate.CondClassification}},
 		{Stage: "retirement"},
 	}}, 0)
@@ -238,7 +268,8 @@ func TestThePolicyIsVersionedAndChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	if saved.Version != 1 || len(saved.Stages) != 2 || saved.Stages[0].Stage != "design_and_development" ||
-		strings.Join(saved.Stages[1].Require, ",") != "classification,risks" || saved.CreatedByName != "Maya Okafor" {
+		strings.Join(saved.Stages[1].Require, ",") != "classification,risks,evidence" ||
+		strings.Join(saved.Stages[1].Evidence, ",") != "iso42001-2023/A.6.2.6,nist-ai-rmf-1.0/MEASURE 2.7" || saved.CreatedByName != "Maya Okafor" {
 		t.Errorf("saved %+v", saved)
 	}
 	if _, err := f.sv.Gate.SavePolicy(f.owner, f.org.ID, &gate.Policy{}, 0); aims.ErrorCode(err) != aims.ECONFLICT {
@@ -250,7 +281,7 @@ func TestThePolicyIsVersionedAndChecked(t *testing.T) {
 		t.Fatal(err)
 	}
 	res := f.check(t, sys.ID, "")
-	if res.PolicyVersion != 1 || strings.Join(unmet(res), ",") != "classification,risks" {
+	if res.PolicyVersion != 1 || strings.Join(unmet(res), ",") != "classification,risks,evidence" || len(res.Conditions[2].Items) != 2 {
 		t.Errorf("checked against version 1: %+v", res)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/risk"
 	"github.com/aimsproject/aims/internal/system"
@@ -24,7 +25,10 @@ type Service struct {
 	Risks   *risk.Service
 	// SoAVersions returns a page of the organization's approved SoA versions (control.Service.Versions).
 	SoAVersions func(ctx context.Context, orgID string, p aims.Page) ([]*control.Version, string, error)
-	Now         aims.Clock
+	// Controls finds the controls a policy names; Evidence the evidence linked to a system and a control.
+	Controls *control.Service
+	Evidence *evidence.Service
+	Now      aims.Clock
 }
 
 // NewService returns a gate service over st; app.NewServices sets the services it reads.
@@ -49,6 +53,16 @@ func (s *Service) SavePolicy(ctx context.Context, orgID string, p *Policy, based
 	}
 	if err := p.validate(); err != nil {
 		return nil, err
+	}
+	for i, r := range p.Stages {
+		for j, k := range r.Evidence {
+			key, ref, _ := strings.Cut(k, "/")
+			if _, err := s.Controls.Control(ctx, orgID, key, ref); aims.ErrorCode(err) == aims.ENOTFOUND {
+				return nil, aims.FieldError(fmt.Sprintf("stages[%d].evidence[%d]", i, j), "There is no control %s.", k)
+			} else if err != nil {
+				return nil, err
+			}
+		}
 	}
 	actor := aims.ActorFrom(ctx)
 	p.OrgID, p.CreatedBy = orgID, actor.UserID
@@ -89,6 +103,8 @@ func (s *Service) Check(ctx context.Context, orgID, systemID, stage string) (*Re
 			err = s.risks(ctx, orgID, sys, &c)
 		case CondSoA:
 			err = s.soa(ctx, orgID, &c)
+		case CondEvidence:
+			err = s.evidence(ctx, orgID, sys, p.Rule(stage).EvidenceControls(), &c)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("cannot check %s: %w", key, err)
@@ -234,4 +250,45 @@ func (s *Service) SystemNamed(ctx context.Context, orgID, name string) (*system.
 		}
 	}
 	return nil, aims.Errorf(aims.ENOTFOUND, "No AI system is named %q.", name)
+}
+
+// evidence checks that each control has current evidence linked to the system too.
+func (s *Service) evidence(ctx context.Context, orgID string, sys *system.System, controls []string, c *Condition) error {
+	c.Href = "/evidence?system=" + sys.ID
+	var have []string
+	for _, k := range controls {
+		_, ref, _ := strings.Cut(k, "/")
+		es, _, err := s.Evidence.List(ctx, orgID, evidence.Filter{System: sys.ID, Control: k}, aims.Page{Limit: 50})
+		if err != nil {
+			return err
+		}
+		found, why := false, "no evidence is linked to both the system and the control"
+		for _, e := range es {
+			switch {
+			case e.Status == evidence.StatusDraft:
+				why = "its evidence waits for approval"
+			case e.Expired:
+				why = "its evidence lapsed on " + e.ValidUntil
+			default:
+				found = true
+			}
+			if found {
+				break
+			}
+		}
+		if found {
+			have = append(have, ref)
+			continue
+		}
+		c.Items = append(c.Items, Item{Ref: ref, Title: "Evidence of " + ref + " for " + sys.Name, Reason: why,
+			Href: "/evidence?system=" + sys.ID})
+	}
+	if len(c.Items) > 0 {
+		c.Detail = fmt.Sprintf("%d of %d required controls lack current evidence for this system.", len(c.Items), len(controls))
+		c.Fix = fmt.Sprintf("Push current evidence for each listed control, e.g. aims evidence push --system %q --control %s FILE.", sys.Name, c.Items[0].Ref)
+		return nil
+	}
+	c.Met = true
+	c.Detail = "Current evidence of " + strings.Join(have, ", ") + "."
+	return nil
 }

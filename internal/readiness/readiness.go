@@ -39,6 +39,9 @@ type Item struct {
 	Fresh         bool   `json:"fresh"`
 	// Evidence counts what evidences the item: references on it and evidence linked to it.
 	Evidence int `json:"evidence"`
+	// LapsesOn is the soonest date a piece of its current evidence stops being valid, when that is within
+	// ExpiryWarningDays: collect it again before then.
+	LapsesOn string `json:"lapses_on,omitempty"`
 	// Step is the first step the item lacks (StepReady when it lacks none); Next says what to do.
 	Step string `json:"step"`
 	Next string `json:"next,omitempty"`
@@ -172,8 +175,10 @@ type Readiness struct {
 	Systems     Systems   `json:"systems"`
 	// Gaps are the first items not ready, clause items first, in the standard's order; GapCount counts
 	// them all.
-	Gaps      []Item     `json:"gaps"`
-	GapCount  int        `json:"gap_count"`
+	Gaps     []Item `json:"gaps"`
+	GapCount int    `json:"gap_count"`
+	// Lapsing are the items whose evidence lapses within ExpiryWarningDays, soonest first.
+	Lapsing   []Item     `json:"lapsing"`
 	Documents []Document `json:"documents"`
 	Trend     []Day      `json:"trend"`
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/readiness"
 	"github.com/aimsproject/aims/internal/storetest"
@@ -108,6 +109,7 @@ func TestReadinessFollowsTheRecords(t *testing.T) {
 		t.Errorf("evidenced: %+v", it)
 	}
 	// Lapsed evidence from the evidence source makes it stale.
+	saved := sv.Readiness.Evidence
 	sv.Readiness.Evidence = func(ctx context.Context, orgID string) (map[string]readiness.EvidenceState, error) {
 		return map[string]readiness.EvidenceState{framework.ISO42001 + "/A.6.2.4": {Lapsed: 1, LapsedOn: "2026-11-30"}}, nil
 	}
@@ -143,6 +145,55 @@ func TestReadinessFollowsTheRecords(t *testing.T) {
 	day = day.AddDate(0, 0, 1)
 	if r, err = sv.Readiness.Compute(ctx, org.ID); err != nil || len(r.Trend) != 2 || r.Trend[1].Day != "2026-12-08" {
 		t.Errorf("the next day: %+v, %v", r.Trend, err)
+	}
+
+	// Evidence records count: a link on A.7.4 valid for another 10 days makes it ready and lists it as
+	// lapsing; a draft counts for nothing; one past its date makes the item stale.
+	sv.Readiness.Evidence = saved
+	if _, err := sv.Controls.UpdateControl(maya, org.ID, framework.ISO42001, "A.7.4", control.Update{Applicability: control.Applicable,
+		Justification: "Our data must be good enough.", Status: control.Implemented, OwnerID: u.ID}, 0); err != nil {
+		t.Fatal(err)
+	}
+	item := func(ref string) readiness.Item {
+		t.Helper()
+		items, err := sv.Readiness.Items(ctx, org.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, it := range items {
+			if it.Ref == ref {
+				return it
+			}
+		}
+		return readiness.Item{}
+	}
+	evidenceOn := func(ref, validUntil string, review bool) {
+		t.Helper()
+		if _, err := sv.Evidence.Create(maya, org.ID, evidence.New{Kind: evidence.KindLink, Review: review,
+			Fields: evidence.Fields{Title: "Data quality report " + ref, URL: "https://wiki.example/dq", CollectedOn: "2026-11-01",
+				ValidUntil: validUntil},
+			Evidences: []string{"control:" + framework.ISO42001 + "/" + ref}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	evidenceOn("A.7.4", "2026-12-18", true)
+	if it := item("A.7.4"); it.Step != readiness.StepEvidence {
+		t.Errorf("a draft evidences nothing: %+v", it)
+	}
+	evidenceOn("A.7.4", "2026-12-18", false)
+	if it := item("A.7.4"); !it.Ready() || it.LapsesOn != "2026-12-18" {
+		t.Errorf("current evidence lapsing in 10 days: %+v", it)
+	}
+	if r, err := sv.Readiness.Compute(ctx, org.ID); err != nil || len(r.Lapsing) != 1 || r.Lapsing[0].Ref != "A.7.4" {
+		t.Errorf("lapsing: %+v, %v", r.Lapsing, err)
+	}
+	evidenceOn("A.7.5", "2026-12-01", false)
+	if _, err := sv.Controls.UpdateControl(maya, org.ID, framework.ISO42001, "A.7.5", control.Update{Applicability: control.Applicable,
+		Justification: "We know where our data comes from.", Status: control.Implemented, OwnerID: u.ID}, 0); err != nil {
+		t.Fatal(err)
+	}
+	if it := item("A.7.5"); it.Step != readiness.StepRefresh || !strings.Contains(it.Next, "lapsed on 2026-12-01") {
+		t.Errorf("expired evidence: %+v", it)
 	}
 
 	// Systems show with their gate.

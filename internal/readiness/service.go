@@ -2,6 +2,7 @@ package readiness
 
 import (
 	"context"
+	"slices"
 	"fmt"
 	"net/url"
 	"strings"
@@ -27,9 +28,13 @@ const (
 // evidence, and how many lapsed.
 type EvidenceState struct {
 	Current, Lapsed int
-	// LapsedOn is the latest date a lapsed piece stopped being valid (YYYY-MM-DD).
-	LapsedOn string
+	// LapsedOn is the latest date a lapsed piece stopped being valid (YYYY-MM-DD); LapsesOn the soonest
+	// date a current piece stops being valid, when that is within the warning period (ExpiryWarningDays).
+	LapsedOn, LapsesOn string
 }
+
+// ExpiryWarningDays is how long before evidence lapses readiness shows it.
+const ExpiryWarningDays = 30
 
 // EvidenceSource tells the evidence of every requirement of an organization, keyed "FRAMEWORK/REF".
 type EvidenceSource func(ctx context.Context, orgID string) (map[string]EvidenceState, error)
@@ -94,6 +99,9 @@ func (s *Service) Compute(ctx context.Context, orgID string) (*Readiness, error)
 			key, title := annexGroup(it)
 			roll(groups, &groupOrder, key, title, "/soa", it)
 		}
+		if it.LapsesOn != "" && len(r.Lapsing) < maxGaps {
+			r.Lapsing = append(r.Lapsing, *it)
+		}
 		if !it.Ready() {
 			r.GapCount++
 			if len(r.Gaps) < maxGaps {
@@ -101,6 +109,7 @@ func (s *Service) Compute(ctx context.Context, orgID string) (*Readiness, error)
 			}
 		}
 	}
+	slices.SortStableFunc(r.Lapsing, func(a, b Item) int { return strings.Compare(a.LapsesOn, b.LapsesOn) })
 	r.Overall.finish()
 	for _, k := range clauseOrder {
 		clauses[k].finish()
@@ -221,6 +230,7 @@ func judge(it *Item, ev EvidenceState, status, target string) {
 	it.Evidence += ev.Current
 	it.Evidenced = it.Evidence > 0 || ev.Lapsed > 0
 	it.Fresh = it.Evidence > 0
+	it.LapsesOn = ev.LapsesOn
 	name := it.Ref + " " + it.Title
 	switch {
 	case it.Applicability == control.Undecided:

@@ -32,3 +32,32 @@ func (db *DB) SaveReadinessDay(ctx context.Context, orgID string, d readiness.Da
 	}
 	return nil
 }
+
+// EvidenceByControl returns, for every control or clause item of orgID that evidence is linked to (as
+// "KEY/REF"), how many pieces are current on today (not drafts, valid until today or later, or with no
+// end), how many lapsed and the latest date one lapsed on, and the soonest date a current one lapses on
+// within soon days.
+func (db *DB) EvidenceByControl(ctx context.Context, orgID, today, soon string) (map[string]readiness.EvidenceState, error) {
+	rows, err := db.reader(ctx).query(ctx, `SELECT l.to_id,
+		SUM(CASE WHEN e.status <> 'draft' AND (e.valid_until = '' OR e.valid_until >= ?) THEN 1 ELSE 0 END),
+		SUM(CASE WHEN e.valid_until <> '' AND e.valid_until < ? THEN 1 ELSE 0 END),
+		COALESCE(MAX(CASE WHEN e.valid_until <> '' AND e.valid_until < ? THEN e.valid_until END), ''),
+		COALESCE(MIN(CASE WHEN e.status <> 'draft' AND e.valid_until >= ? AND e.valid_until <= ? THEN e.valid_until END), '')
+		FROM links l JOIN evidence e ON e.org_id = l.org_id AND e.id = l.from_id
+		WHERE l.org_id = ? AND l.relationship = 'evidences' AND l.from_type = 'evidence' AND l.to_type = 'control'
+		GROUP BY l.to_id`, today, today, today, today, soon, orgID)
+	if err != nil {
+		return nil, fmt.Errorf("cannot count the evidence of the controls: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]readiness.EvidenceState{}
+	for rows.Next() {
+		var key string
+		var st readiness.EvidenceState
+		if err := rows.Scan(&key, &st.Current, &st.Lapsed, &st.LapsedOn, &st.LapsesOn); err != nil {
+			return nil, fmt.Errorf("cannot count the evidence of the controls: %w", err)
+		}
+		out[key] = st
+	}
+	return out, rows.Err()
+}

@@ -27,9 +27,9 @@ func TestTheReleaseGateInTheUI(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := browserAs(t, f, priya, acme)
-	mustContain(t, p.get("/systems/"+s.ID), "Release gate", "closed for “Deployment”: 4 of 4 conditions unmet.")
+	mustContain(t, p.get("/systems/"+s.ID), "Release gate", "closed for “Deployment”: 5 of 5 conditions unmet.")
 	page := p.get("/systems/" + s.ID + "/gate")
-	mustContain(t, page, "Release gate of Chat", "Closed. 4 of 4 conditions are unmet", "Impact assessment approved and current",
+	mustContain(t, page, "Release gate of Chat", "Closed. 5 of 5 conditions are unmet", "Impact assessment approved and current",
 		"To satisfy it: Assess Chat's impacts", `aims gate --server`, `--system "Chat" --stage deployment`)
 	mustContain(t, p.get("/systems/"+s.ID+"/gate?stage=inception"), "Open. The policy sets no condition for this stage.")
 	if res := p.get("/systems/" + s.ID + "/gate?stage=launch"); res.Status != http.StatusNotFound {
