@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/authn"
@@ -77,6 +78,8 @@ type GatePolicyPage struct {
 type GatePolicyRow struct {
 	Stage, Label string
 	Require      []GatePolicyCell
+	// Evidence is the controls the stage needs evidence of, comma-separated (empty: the default).
+	Evidence string
 }
 
 // GatePolicyCell is one condition of a stage's row.
@@ -97,7 +100,7 @@ func (w *Web) renderGatePolicy(rw http.ResponseWriter, r *http.Request, v *visit
 	page := GatePolicyPage{Layout: w.layout(rw, r, v, "Release gate", gatePolicyPath), Policy: p, Conditions: gate.Conditions,
 		CanEdit: v.may(aims.ActionUpdate, aims.ResGate), Err: fe}
 	for _, st := range system.Stages {
-		row := GatePolicyRow{Stage: st, Label: control.Label(st)}
+		row := GatePolicyRow{Stage: st, Label: control.Label(st), Evidence: strings.Join(p.Rule(st).Evidence, ", ")}
 		for _, c := range gate.Conditions {
 			row.Require = append(row.Require, GatePolicyCell{Key: c.Key, Title: c.Title, On: p.Requires(st, c.Key)})
 		}
@@ -115,8 +118,14 @@ func (w *Web) saveGatePolicy(rw http.ResponseWriter, r *http.Request, v *visit) 
 	basedOn, _ := strconv.ParseInt(r.PostFormValue("version"), 10, 64)
 	p := &gate.Policy{}
 	for _, st := range system.Stages {
-		if req := r.PostForm[st]; len(req) > 0 {
-			p.Stages = append(p.Stages, gate.StageRule{Stage: st, Require: req})
+		var ev []string
+		for _, k := range strings.Split(r.PostFormValue("evidence_"+st), ",") {
+			if k = strings.TrimSpace(k); k != "" {
+				ev = append(ev, k)
+			}
+		}
+		if req := r.PostForm[st]; len(req) > 0 || len(ev) > 0 {
+			p.Stages = append(p.Stages, gate.StageRule{Stage: st, Require: req, Evidence: ev})
 		}
 	}
 	saved, err := w.Gate.SavePolicy(r.Context(), v.org.ID, p, basedOn)

@@ -54,12 +54,22 @@ func TestTheReleaseGateInTheUI(t *testing.T) {
 	if n := activityCount(t, f, acme.ID); n != before {
 		t.Errorf("refused saves wrote %d activity entries", n-before)
 	}
-	res := m.post("/gate-policy", url.Values{"version": {"0"}, "verification_and_validation": {"classification"}})
+	if bad = m.post("/gate-policy", url.Values{"version": {"0"}, "deployment": {"risks"}, "evidence_deployment": {"A.6.2.6"}}); bad.Status != http.StatusBadRequest ||
+		!strings.Contains(bad.Body, "names evidence but does not require it") {
+		t.Errorf("evidence without the condition: %d\n%s", bad.Status, text(bad.Body))
+	}
+	res := m.post("/gate-policy", url.Values{"version": {"0"}, "verification_and_validation": {"classification"},
+		"deployment": {"evidence"}, "evidence_deployment": {"A.6.2.6, A.6.2.4"}})
 	if res.Status != http.StatusSeeOther || res.Location != "/gate-policy" {
 		t.Fatalf("saving: %d to %q\n%s", res.Status, res.Location, text(res.Body))
 	}
-	mustContain(t, m.get("/gate-policy"), "Version 1 of the release gate policy is saved.", "version 1, saved")
-	mustContain(t, m.get("/systems/"+s.ID+"/gate"), "Open. The policy sets no condition for this stage.")
+	saved := m.get("/gate-policy")
+	mustContain(t, saved, "Version 1 of the release gate policy is saved.", "version 1, saved")
+	if !strings.Contains(saved.Body, `value="iso42001-2023/A.6.2.6, iso42001-2023/A.6.2.4"`) {
+		t.Errorf("the saved evidence list is not in the form:\n%s", excerpt(saved))
+	}
+	mustContain(t, m.get("/systems/"+s.ID+"/gate"), "Closed. 1 of 1 conditions are unmet", "Evidence of A.6.2.6 for Chat")
+	mustContain(t, m.get("/systems/"+s.ID+"/gate?stage=operation_and_monitoring"), "Open. The policy sets no condition for this stage.")
 	mustContain(t, m.get("/systems/"+s.ID+"/gate?stage=verification_and_validation"), "Closed. 1 of 1 conditions are unmet",
 		"EU AI Act classification recorded and current")
 }
