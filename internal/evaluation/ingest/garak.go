@@ -99,7 +99,7 @@ func readGarak(r io.Reader, o Options) (*Run, error) {
 		case "attempt":
 			// Attempts are written twice: when sent (status 1) and when evaluated (status 2).
 			if g.Status == 2 {
-				garakAttempt(&g, threshold, cases)
+				garakAttempt(&g, text, threshold, cases)
 			}
 		case "eval":
 			total := g.Passed
@@ -185,7 +185,9 @@ func garakModel(g garakLine) string {
 	return typ + "/" + name
 }
 
-func garakAttempt(g *garakLine, threshold float64, cases caser) {
+// garakAttempt adds the attempt of line to the failing cases when a detector scored it at or over the
+// threshold. Its prompt and outputs are decoded only then.
+func garakAttempt(g *garakLine, line []byte, threshold float64, cases caser) {
 	var worst string
 	var score float64
 	dets := make([]string, 0, len(g.DetectorResults))
@@ -203,13 +205,22 @@ func garakAttempt(g *garakLine, threshold float64, cases caser) {
 	if worst == "" {
 		return
 	}
+	if len(cases.run.Cases) >= cases.o.MaxCases {
+		cases.run.CasesMore++
+		return
+	}
+	var texts struct {
+		Prompt  json.RawMessage   `json:"prompt"`
+		Outputs []json.RawMessage `json:"outputs"`
+	}
+	_ = json.Unmarshal(line, &texts)
 	var outs []string
-	for _, o := range g.Outputs {
+	for _, o := range texts.Outputs {
 		if t := garakText(o); t != "" {
 			outs = append(outs, t)
 		}
 	}
-	cases.add(Case{Task: g.Probe, Plugin: g.Probe, Prompt: garakText(g.Prompt), Output: strings.Join(outs, "\n---\n"),
+	cases.add(Case{Task: g.Probe, Plugin: g.Probe, Prompt: garakText(texts.Prompt), Output: strings.Join(outs, "\n---\n"),
 		Reason: fmt.Sprintf("Detector %s scored %.2f (threshold %.2f); goal: %s", worst, score, threshold, g.Goal)})
 }
 
