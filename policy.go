@@ -77,6 +77,10 @@ const (
 // ResImpact is the AI system impact assessments: their versions and sign-off.
 const ResImpact Resource = "impact_assessment"
 
+// ResEvaluation is the evaluation runs of AI systems and their acceptance criteria. Contributors (the ML
+// engineers who run the tools) import runs; setting a system's criteria is a manager's decision.
+const ResEvaluation Resource = "evaluation"
+
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
 // Anything absent is denied to everyone.
 var policy = map[Resource]map[Action]Role{
@@ -104,6 +108,7 @@ var policy = map[Resource]map[Action]Role{
 	ResRiskCriteria: {ActionRead: RoleViewer, ActionUpdate: RoleManager},
 	ResImpact: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
 		ActionApprove: RoleManager, ActionDelete: RoleManager},
+	ResEvaluation: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor, ActionUpdate: RoleManager},
 }
 
 // Authorize decides whether role may perform action on resource. It is the one place where aims decides

@@ -18,6 +18,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/job"
@@ -52,6 +53,8 @@ type Options struct {
 	PublicURL string
 	// BOMMaxBytes bounds an imported CycloneDX BOM; 0 means component.DefaultBOMMaxBytes.
 	BOMMaxBytes int64
+	// EvalMaxBytes bounds an imported evaluation result file; 0 means evaluation.DefaultMaxBytes.
+	EvalMaxBytes int64
 	// Checkpoints, when set, is where the server writes signed checkpoints of the activity trails; the API
 	// and the activity page tell whether each trail extends its latest one.
 	Checkpoints *activity.Checkpoints
@@ -93,6 +96,8 @@ type App struct {
 	Risks *risk.Service
 	// Impacts serves the AI system impact assessments.
 	Impacts *impact.Service
+	// Evaluations serves the evaluation runs of AI systems and their acceptance criteria.
+	Evaluations *evaluation.Service
 	// Notify serves webhooks and queues notifications; Worker sends them (serve runs it).
 	Notify *notify.Service
 	Worker *job.Worker
@@ -108,6 +113,8 @@ type ServiceOptions struct {
 	BOMMaxBytes      int64
 	BOMMaxComponents int
 	ImportMaxRows    int
+	// EvalMaxBytes bounds an imported evaluation result file; 0 means evaluation.DefaultMaxBytes.
+	EvalMaxBytes int64
 	// SessionIdle and SessionMax end sessions; 0 keeps the account service's default.
 	SessionIdle, SessionMax time.Duration
 	// Mail, PublicURL and Self configure notifications: see notify.Service.
@@ -129,6 +136,8 @@ type Services struct {
 	Records *record.Service
 	Risks   *risk.Service
 	Impacts *impact.Service
+	// Evaluations serves evaluation runs and acceptance criteria.
+	Evaluations *evaluation.Service
 	// Notify serves webhooks and queues the messages of events.
 	Notify *notify.Service
 }
@@ -190,6 +199,10 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	// assessment are of it.
 	sv.Systems.Links = deleteRules{sv.Records, sv.Risks, sv.Impacts}
 	sv.Components.Links, sv.Frameworks.Links = sv.Records, sv.Records
+	sv.Evaluations = evaluation.NewService(db)
+	if o.EvalMaxBytes > 0 {
+		sv.Evaluations.MaxBytes = o.EvalMaxBytes
+	}
 	sv.Components.BOMMaxBytes, sv.Components.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
 	return sv, nil
 }
@@ -212,7 +225,7 @@ func New(db *store.DB, o Options) (*App, error) {
 		self = append(self, net.JoinHostPort(u.Hostname(), port))
 	}
 	sv, err := NewServices(db, ServiceOptions{Catalog: o.Catalog, Accounts: o.Accounts, BOMMaxBytes: o.BOMMaxBytes,
-		BOMMaxComponents: o.BOMMaxComponents, ImportMaxRows: o.ImportMaxRows, SessionIdle: o.SessionIdle, SessionMax: o.SessionMax,
+		BOMMaxComponents: o.BOMMaxComponents, ImportMaxRows: o.ImportMaxRows, EvalMaxBytes: o.EvalMaxBytes, SessionIdle: o.SessionIdle, SessionMax: o.SessionMax,
 		Mail: o.Mail, PublicURL: o.PublicURL, Self: self})
 	if err != nil {
 		return nil, err
@@ -221,7 +234,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	auth := &authn.Authenticator{Accounts: accts, Secure: o.Secure, TrustProxy: o.TrustProxy}
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
 	a.Frameworks, a.Controls, a.Systems, a.Components = sv.Frameworks, sv.Controls, sv.Systems, sv.Components
-	a.Records, a.Notify, a.Risks, a.Impacts = sv.Records, sv.Notify, sv.Risks, sv.Impacts
+	a.Records, a.Notify, a.Risks, a.Impacts, a.Evaluations = sv.Records, sv.Notify, sv.Risks, sv.Impacts, sv.Evaluations
 	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
 	handlers := sender.Handlers()
 	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
@@ -240,13 +253,13 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Worker.Now = db.Now
 	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts}); err != nil {
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Evaluations: a.Evaluations}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts})
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Evaluations: a.Evaluations})
 	if err != nil {
 		return nil, err
 	}
@@ -260,6 +273,8 @@ func New(db *store.DB, o Options) (*App, error) {
 	// A BOM upload is the one body that may be larger than the server's default bound; its handlers
 	// bound it by the BOM limit themselves.
 	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Components.BOMLimit()+1<<20)
+	// So is an evaluation result file, bounded by the evaluation limit.
+	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Evaluations.MaxBytes+1<<20)
 	return a, nil
 }
 

@@ -98,7 +98,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, RequestLog: requestLog, JSONLines: jsonLines, SessionIdle: c.SessionIdle, SessionMax: c.SessionMax, TrustProxy: c.TrustProxy, Catalog: cat,
-		BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents, ImportMaxRows: c.ImportMaxRows, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken,
+		BOMMaxBytes: c.BOMMaxBytes, EvalMaxBytes: c.EvalMaxBytes, BOMMaxComponents: c.BOMMaxComponents, ImportMaxRows: c.ImportMaxRows, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken,
 		Mail: mail, ListenAddr: c.Addr})
 	if err != nil {
 		return err

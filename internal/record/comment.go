@@ -116,6 +116,8 @@ func (t Type) Resource() aims.Resource {
 		return aims.ResRisk
 	case TypeImpact:
 		return aims.ResImpact
+	case TypeEvaluation:
+		return aims.ResEvaluation
 	default:
 		return aims.ResSystem
 	}

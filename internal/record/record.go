@@ -22,17 +22,20 @@ const (
 	TypeControl   Type = "control"
 	TypeRisk      Type = "risk"
 	TypeImpact    Type = "impact"
+	// TypeEvaluation is an imported evaluation run of a system.
+	TypeEvaluation Type = "evaluation"
 )
 
 // Types lists every record type in the order the UI offers them.
-var Types = []Type{TypeSystem, TypeComponent, TypeControl, TypeRisk, TypeImpact}
+var Types = []Type{TypeSystem, TypeComponent, TypeControl, TypeRisk, TypeImpact, TypeEvaluation}
 
 var typeLabels = map[Type]string{
-	TypeSystem:    "AI system",
-	TypeComponent: "Component",
-	TypeControl:   "Control",
-	TypeRisk:      "Risk",
-	TypeImpact:    "Impact assessment",
+	TypeSystem:     "AI system",
+	TypeComponent:  "Component",
+	TypeControl:    "Control",
+	TypeRisk:       "Risk",
+	TypeImpact:     "Impact assessment",
+	TypeEvaluation: "Evaluation run",
 }
 
 // Valid reports whether t is a known record type.
@@ -132,6 +135,8 @@ func (e End) Path() string {
 		return "/risks/" + e.ID
 	case TypeImpact:
 		return "/impact-assessments/" + e.ID
+	case TypeEvaluation:
+		return "/evaluations/" + e.ID
 	case TypeControl:
 		key, ref, _ := strings.Cut(e.ID, "/")
 		return "/controls/" + url.PathEscape(key) + "/" + url.PathEscape(ref)

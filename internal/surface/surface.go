@@ -12,6 +12,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/notify"
@@ -33,7 +34,9 @@ type Deps struct {
 	Records    *record.Service
 	Risks      *risk.Service
 	Impacts    *impact.Service
-	Notify     *notify.Service
+	// Evaluations serves evaluation runs and acceptance criteria.
+	Evaluations *evaluation.Service
+	Notify      *notify.Service
 }
 
 // Check returns an error naming, for surface ("api", "web"), every required dependency d lacks, and
@@ -42,7 +45,7 @@ func (d Deps) Check(surface string) (Deps, error) {
 	var missing []string
 	for name, absent := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
 		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil, "Components": d.Components == nil,
-		"Records": d.Records == nil, "Risks": d.Risks == nil, "Impacts": d.Impacts == nil, "Notify": d.Notify == nil} {
+		"Records": d.Records == nil, "Risks": d.Risks == nil, "Impacts": d.Impacts == nil, "Evaluations": d.Evaluations == nil, "Notify": d.Notify == nil} {
 		if absent {
 			missing = append(missing, name)
 		}
