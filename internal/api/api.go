@@ -12,6 +12,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/notify"
@@ -40,6 +41,8 @@ type API struct {
 	Risks *risk.Service
 	// Impacts serves the AI system impact assessments.
 	Impacts *impact.Service
+	// Evaluations serves the evaluation runs of AI systems and their acceptance criteria.
+	Evaluations *evaluation.Service
 	// Records serves the links between records, comments and tasks.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -60,7 +63,7 @@ func New(d surface.Deps) (*API, error) {
 		return nil, err
 	}
 	return &API{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Frameworks: d.Frameworks, Controls: d.Controls,
-		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts}, nil
+		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Evaluations: d.Evaluations}, nil
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

@@ -136,6 +136,13 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPatch, Path: "/api/v1/systems/{id}/impact-assessments/{version}", Action: update, Resource: aims.ResImpact, Handle: a.updateImpact},
 		{Method: http.MethodPost, Path: "/api/v1/systems/{id}/impact-assessments/{version}/approve", Action: aims.ActionApprove, Resource: aims.ResImpact, Handle: a.approveImpact},
 		{Method: http.MethodGet, Path: "/api/v1/systems/{id}/impact-assessments/{version}/export", Action: read, Resource: aims.ResImpact, Handle: a.exportImpact},
+
+		{Method: http.MethodGet, Path: "/api/v1/evaluations", Action: read, Resource: aims.ResEvaluation, Handle: a.listEvaluations},
+		{Method: http.MethodGet, Path: "/api/v1/evaluations/{id}", Action: read, Resource: aims.ResEvaluation, Handle: a.getEvaluation},
+		{Method: http.MethodGet, Path: "/api/v1/systems/{id}/evaluations", Action: read, Resource: aims.ResEvaluation, Handle: a.listSystemEvaluations},
+		{Method: http.MethodPost, Path: "/api/v1/systems/{id}/evaluations", Action: create, Resource: aims.ResEvaluation, Handle: a.importEvaluation},
+		{Method: http.MethodGet, Path: "/api/v1/systems/{id}/evaluation-criteria", Action: read, Resource: aims.ResEvaluation, Handle: a.getEvaluationCriteria},
+		{Method: http.MethodPut, Path: "/api/v1/systems/{id}/evaluation-criteria", Action: update, Resource: aims.ResEvaluation, Handle: a.putEvaluationCriteria},
 		{Method: http.MethodGet, Path: "/api/v1/webhooks", Action: read, Resource: aims.ResWebhook, Handle: a.listWebhooks},
 		{Method: http.MethodPost, Path: "/api/v1/webhooks", Action: create, Resource: aims.ResWebhook, Handle: a.createWebhook},
 		{Method: http.MethodGet, Path: "/api/v1/webhooks/{id}", Action: read, Resource: aims.ResWebhook, Handle: a.getWebhook},

@@ -39,6 +39,7 @@ var sampleBodies = map[string]any{
 	"PATCH /api/v1/risks/{id}":                                map[string]any{"status": "closed"},
 	"POST /api/v1/risks/{id}/acceptance":                      map[string]any{"note": "Accepted."},
 	"POST /api/v1/systems/{id}/impact-assessments":            map[string]any{"scope": "Sample."},
+	"PUT /api/v1/systems/{id}/evaluation-criteria":            map[string]any{"rules": []map[string]any{{"tool": "garak", "measure": "failure_rate", "op": "<=", "threshold": 0.01}}},
 	"PATCH /api/v1/systems/{id}/impact-assessments/{version}": map[string]any{"scope": "Sample."},
 	"POST /api/v1/risk-criteria/versions": map[string]any{"likelihood": risk.Default().Likelihood, "consequence": risk.Default().Consequence,
 		"axes": risk.Default().Axes, "levels": risk.Default().Levels, "matrix": risk.Default().Matrix, "acceptable": "low",
@@ -61,11 +62,13 @@ var sampleFiles = map[string]any{
 	"POST /api/v1/systems/{id}/model-cards": "---\nlicense: mit\n---\n# Sample model\n",
 	"POST /api/v1/systems/import":           []map[string]any{{"name": "Sample", "purpose": "Sample."}},
 	"POST /api/v1/risks/import":             []map[string]any{{"title": "Sample", "source": "C.3.1"}},
+	"POST /api/v1/systems/{id}/evaluations": `{"entry_type": "init", "garak_version": "0.14.0"}` + "\n",
 }
 
 // sampleFileTypes are the media types of the sample files that are not JSON.
 var sampleFileTypes = map[string]string{
 	"POST /api/v1/systems/{id}/model-cards": "text/markdown",
+	"POST /api/v1/systems/{id}/evaluations": "application/octet-stream",
 }
 
 // sampleQueries are the required query parameters of the routes that have some.
@@ -206,7 +209,7 @@ func TestEveryJSONBodyIsBoundedAndTyped(t *testing.T) {
 func TestTheAPIRefusesAMissingDependencyAtStart(t *testing.T) {
 	t.Parallel()
 	if _, err := api.New(surface.Deps{}); err == nil ||
-		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Frameworks, Impacts, Notify, Records, Risks, Systems") {
+		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Evaluations, Frameworks, Impacts, Notify, Records, Risks, Systems") {
 		t.Fatalf("New with nothing = %v", err)
 	}
 }
