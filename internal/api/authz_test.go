@@ -179,12 +179,12 @@ var allowedRoles = map[string]string{
 	"GET /api/v1/systems/{id}/impact-assessments/{version}/export":   "owner admin manager contributor auditor viewer",
 	// Every member reads evaluation runs; contributors (the ML engineers who run the tools) import them;
 	// a system's acceptance criteria are a manager's decision.
-	"GET /api/v1/evaluations":                          "owner admin manager contributor auditor viewer",
-	"GET /api/v1/evaluations/{id}":                     "owner admin manager contributor auditor viewer",
-	"GET /api/v1/systems/{id}/evaluations":             "owner admin manager contributor auditor viewer",
-	"POST /api/v1/systems/{id}/evaluations":            "owner admin manager contributor",
-	"GET /api/v1/systems/{id}/evaluation-criteria":     "owner admin manager contributor auditor viewer",
-	"PUT /api/v1/systems/{id}/evaluation-criteria":     "owner admin manager",
+	"GET /api/v1/evaluations":                      "owner admin manager contributor auditor viewer",
+	"GET /api/v1/evaluations/{id}":                 "owner admin manager contributor auditor viewer",
+	"GET /api/v1/systems/{id}/evaluations":         "owner admin manager contributor auditor viewer",
+	"POST /api/v1/systems/{id}/evaluations":        "owner admin manager contributor",
+	"GET /api/v1/systems/{id}/evaluation-criteria": "owner admin manager contributor auditor viewer",
+	"PUT /api/v1/systems/{id}/evaluation-criteria": "owner admin manager",
 
 	// Auditors and above read the webhooks (never their secrets) and their deliveries; admins and owners
 	// add, test and delete them.
