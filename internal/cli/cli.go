@@ -52,6 +52,7 @@ func commands() []command {
 		{"comment", "comment on records, reply, and list the questions raised (comment add|list)", runComment},
 		{"task", "give members tasks on records and list them, overdue first (task add|list)", runTask},
 		{"risk", "register AI risks, import and export the register and its treatment plan, draw its heat map, and keep the risk criteria (risk add|list|import|export|treatment-plan|heatmap|criteria)", runRisk},
+		{"eval", "import evaluation and red-teaming results (promptfoo, garak, lm-eval, Inspect) and judge them against acceptance criteria (eval import|push|list|show|criteria)", runEval},
 		{"impact", "assess the impacts of AI systems: versions, approval, FRIA where EU AI Act Art. 27 applies, export (impact list|show|export|set|approve)", runImpact},
 		{"webhook", "send the organization's events to other systems, signed (webhook add|list|test|remove)", runWebhook},
 		{"link", "link any two records with a typed relationship (link add|list|remove)", runLink},

@@ -247,7 +247,7 @@ func judgeRule(r Rule, metrics []ingest.Metric) RuleResult {
 			return RuleResult{Outcome: OutcomeUnmet, Detail: "The run has no metric " + r.Metric + taskNote(r.Task) + "."}
 		}
 		if found > 1 {
-			res.Detail += fmt.Sprintf(" (the worst of %d metrics matched)", found)
+			res.Detail += fmt.Sprintf(" (%d metrics matched; each must pass)", found)
 		}
 		return res
 	}

@@ -145,6 +145,8 @@ func garakLineError(lineNo int64, err error, last bool) error {
 	switch {
 	case last && (errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &se) && strings.Contains(se.Error(), "unexpected end")):
 		return aims.FieldError("file", "Line %d of the garak report ends early: the file is cut short.", lineNo)
+	case errors.As(err, &se) && lineNo == 1:
+		return aims.FieldError("file", "Line 1 of the garak report is not valid JSON (%s): is this a garak report, one JSON object a line?", se.Error())
 	case errors.As(err, &se):
 		return aims.FieldError("file", "Line %d of the garak report is not valid JSON (%s at byte %d of the line).", lineNo, se.Error(), se.Offset)
 	}
