@@ -95,6 +95,7 @@ var pageNames = []string{
 	"components", "component", "component_form", "systems_import", "system_components",
 	"my_work", "webhooks", "risks", "risk", "risk_form", "risk_criteria", "risks_import",
 	"impacts", "impact", "impact_form",
+	"evaluations", "evaluation",
 }
 
 // parsePages parses the shared layout once and each page on a clone of it, so that every page can define

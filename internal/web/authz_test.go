@@ -146,6 +146,10 @@ var webMatrix = []struct {
 	{"POST /systems/{id}/impact", "YYYYNN", false},
 	{"POST /systems/{id}/impact/approve", "YYYNNN", false},
 	{"GET /systems/{id}/impact/export", "YYYYYY", false},
+	{"GET /systems/{id}/evaluations", "YYYYYY", false},
+	{"POST /systems/{id}/evaluations", "YYYYNN", false},
+	{"POST /systems/{id}/evaluations/criteria", "YYYNNN", false},
+	{"GET /evaluations/{id}", "YYYYYY", false},
 	{"GET /my-work", "YYYYYY", false},
 	{"POST /my-work/notifications", "YYYYYY", false},
 	{"GET /webhooks", "YYYYYN", false},
@@ -357,6 +361,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareWebhooks(t, f, &r, route, target)
 		prepareRisks(t, f, &r, route, target)
 		prepareImpacts(t, f, &r, route, target)
+		prepareEvaluations(t, f, &r, route, target)
 		return r
 	}
 

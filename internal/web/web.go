@@ -17,6 +17,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/notify"
@@ -46,6 +47,8 @@ type Web struct {
 	Risks *risk.Service
 	// Impacts serves the AI system impact assessments.
 	Impacts *impact.Service
+	// Evaluations serves the evaluation runs of AI systems and their acceptance criteria.
+	Evaluations *evaluation.Service
 	// Records serves the links between records, shown on each record's page.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -71,7 +74,7 @@ func New(d surface.Deps) (*Web, error) {
 		return nil, err
 	}
 	w := &Web{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Now: aims.Now, Frameworks: d.Frameworks,
-		Controls: d.Controls, Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts}
+		Controls: d.Controls, Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Evaluations: d.Evaluations}
 	w.Trails = newMonitor(d.Activity)
 	if w.assets, err = loadAssets(files); err != nil {
 		return nil, err
