@@ -130,6 +130,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		if err := demo.LoadImpacts(ctx, a.Impacts, a.Risks, a.Systems, db); err != nil {
 			return fmt.Errorf("cannot load the demo impact assessments: %w", err)
 		}
+		if err := demo.LoadEvaluations(ctx, a.Evaluations, a.Systems, db); err != nil {
+			return fmt.Errorf("cannot load the demo evaluations: %w", err)
+		}
 		log.Info("loaded the demo organization", "org", demo.OrgSlug, "load_ms", time.Since(demoStart).Milliseconds())
 		fmt.Fprintf(env.Stderr, "Demo organization %q is loaded. Log in as any of these (password %q):\n", demo.OrgSlug, demo.Password)
 		for _, l := range logins {

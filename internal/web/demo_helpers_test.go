@@ -37,6 +37,9 @@ func demoFixture(t *testing.T) (*apptest.Fixture, *account.Organization, *accoun
 	if err := demo.LoadImpacts(f.Ctx, f.Impacts, f.Risks, f.Systems, f.DB); err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.LoadEvaluations(f.Ctx, f.Evaluations, f.Systems, f.DB); err != nil {
+		t.Fatal(err)
+	}
 	org, err := f.DB.OrganizationBySlug(f.Ctx, demo.OrgSlug)
 	if err != nil {
 		t.Fatal(err)
