@@ -195,14 +195,14 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	}
 	// A material change of a system makes its approved impact assessment stale.
 	sv.Systems.Watch, sv.Components.Watch = sv.Impacts, sv.Impacts
-	// Deleting a system applies its links' rules and refuses while risks of the register or an impact
-	// assessment are of it.
-	sv.Systems.Links = deleteRules{sv.Records, sv.Risks, sv.Impacts}
-	sv.Components.Links, sv.Frameworks.Links = sv.Records, sv.Records
 	sv.Evaluations = evaluation.NewService(db)
 	if o.EvalMaxBytes > 0 {
 		sv.Evaluations.MaxBytes = o.EvalMaxBytes
 	}
+	// Deleting a system applies its links' rules and refuses while risks of the register, an impact
+	// assessment or evaluation runs are of it.
+	sv.Systems.Links = deleteRules{sv.Records, sv.Risks, sv.Impacts, sv.Evaluations}
+	sv.Components.Links, sv.Frameworks.Links = sv.Records, sv.Records
 	sv.Components.BOMMaxBytes, sv.Components.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
 	return sv, nil
 }

@@ -81,6 +81,8 @@ type Store interface {
 	ListEvaluations(ctx context.Context, orgID string, f Filter, p aims.Page) ([]*Run, string, error)
 	// EvaluationsOfSystem returns up to limit runs of systemID with their metrics, oldest first.
 	EvaluationsOfSystem(ctx context.Context, orgID, systemID string, limit int) ([]*Run, error)
+	// EvaluatedSystems returns those of the systems ids that have evaluation runs.
+	EvaluatedSystems(ctx context.Context, orgID string, ids []string) ([]string, error)
 	// SetEvaluationVerdicts stores the verdicts of runs (a re-judging, recorded by the criteria change).
 	SetEvaluationVerdicts(ctx context.Context, orgID string, runs []*Run) error
 	// EvaluationCriteria returns the criteria of systemID (none, rev 0, before the first).

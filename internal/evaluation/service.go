@@ -271,6 +271,22 @@ func (s *Service) Criteria(ctx context.Context, orgID, systemID string) (*Criter
 	return s.store.EvaluationCriteria(ctx, orgID, systemID)
 }
 
+// Deleting refuses the deletion of a system with evaluation runs: they are evidence the management
+// system keeps (ECONFLICT); app.NewServices adds it to the systems' delete rules.
+func (s *Service) Deleting(ctx context.Context, orgID string, refs ...record.Ref) error {
+	var ids []string
+	for _, r := range refs {
+		if r.Type == record.TypeSystem {
+			ids = append(ids, r.ID)
+		}
+	}
+	found, err := s.store.EvaluatedSystems(ctx, orgID, ids)
+	if err != nil || len(found) == 0 {
+		return err
+	}
+	return aims.Errorf(aims.ECONFLICT, "This AI system has evaluation runs, which the management system keeps as evidence: retire the system instead of deleting it.")
+}
+
 // maxJudged bounds the runs of a system re-judged when its criteria change (the newest).
 const maxJudged = 1000
 

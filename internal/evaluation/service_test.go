@@ -205,3 +205,14 @@ func TestRunsOfAnotherOrganizationAreNotFound(t *testing.T) {
 		t.Errorf("other organization imported to the system: %v", err)
 	}
 }
+
+func TestASystemWithRunsIsNotDeleted(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t)
+	if _, err := f.sv.Evaluations.Import(f.contrib, f.org.ID, f.sys.ID, evaluation.Import{Body: bytes.NewReader(sample(t, "inspect_ai-log_read_sample.json"))}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.sv.Systems.Delete(f.manager, f.org.ID, f.sys.ID); aims.ErrorCode(err) != aims.ECONFLICT || !strings.Contains(err.Error(), "evaluation runs") {
+		t.Errorf("deleting a system with runs: %v", err)
+	}
+}

@@ -276,6 +276,23 @@ func (db *DB) EvaluationsOfSystem(ctx context.Context, orgID, systemID string, l
 	return rs, nil
 }
 
+// EvaluatedSystems returns those of orgID's systems ids that have evaluation runs.
+func (db *DB) EvaluatedSystems(ctx context.Context, orgID string, ids []string) ([]string, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	args := []any{orgID}
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	rows, err := db.reader(ctx).query(ctx, `SELECT DISTINCT system_id FROM evaluation_runs WHERE org_id = ? AND system_id IN (?`+
+		strings.Repeat(", ?", len(ids)-1)+`) ORDER BY system_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read the evaluated systems: %w", err)
+	}
+	return collect(rows, scanValue[string])
+}
+
 // SetEvaluationVerdicts stores the verdicts and rule results of runs.
 func (db *DB) SetEvaluationVerdicts(ctx context.Context, orgID string, runs []*evaluation.Run) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
