@@ -166,15 +166,15 @@ func ParseRules(text string) ([]Rule, error) {
 			r.Metric, r.Measure = r.Measure, MeasureMetric
 		}
 		th := f[len(f)-1]
-		scale := 1.0
-		if strings.HasSuffix(th, "%") {
-			th, scale = strings.TrimSuffix(th, "%"), 0.01
-		}
-		v, err := strconv.ParseFloat(th, 64)
+		pct := strings.HasSuffix(th, "%")
+		v, err := strconv.ParseFloat(strings.TrimSuffix(th, "%"), 64)
 		if err != nil {
 			return nil, aims.FieldError("rules", "Line %d: %q is not a number.", n+1, clipText(f[len(f)-1]))
 		}
-		r.Threshold = v * scale
+		if pct {
+			v /= 100 // a division, not a product with 0.01: 95% is 0.95, not 0.9500000000000001
+		}
+		r.Threshold = v
 		c, err := r.Check(field)
 		if err != nil {
 			return nil, aims.FieldError("rules", "Line %d: %s", n+1, aims.ErrorMessage(err))

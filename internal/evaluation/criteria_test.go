@@ -50,8 +50,8 @@ func TestRulesReadAndJudge(t *testing.T) {
 			t.Errorf("%q: %v, want EINVALID", bad, err)
 		}
 	}
-	rules, _ := evaluation.ParseRules("garak failure_rate lmrc.* <= 1%  # probe family\nlm-eval acc hellaswag >= 0.6")
-	if got := evaluation.FormatRules(rules); got != "garak failure_rate lmrc.* <= 0.01\nlm-eval acc hellaswag >= 0.6\n" {
+	rules, _ := evaluation.ParseRules("garak failure_rate lmrc.* <= 1%  # probe family\nlm-eval acc hellaswag >= 0.6\nany pass_rate >= 95%")
+	if got := evaluation.FormatRules(rules); got != "garak failure_rate lmrc.* <= 0.01\nlm-eval acc hellaswag >= 0.6\nany pass_rate >= 0.95\n" {
 		t.Errorf("formatted %q", got)
 	}
 }
