@@ -111,6 +111,7 @@ func BenchmarkGarakIngest(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MiB")
+	b.ReportMetric(float64(src.n), "attempts")
 }
 
 func maxU(a, b uint64) uint64 {
