@@ -38,6 +38,8 @@ var recordTypes = []struct{ Type, Label string }{
 	{"risk_criteria", "risk criteria"},
 	{"risk_import", "risk import"},
 	{"impact", "impact assessment"},
+	{"evaluation", "evaluation run"},
+	{"evaluation_criteria", "acceptance criteria"},
 }
 
 // recordTypeLabel returns the words for a record type, or the type itself.
@@ -74,6 +76,10 @@ func recordHref(e *activity.Entry, r activity.Record) string {
 		return "/risks/criteria"
 	case "impact":
 		return "/impact-assessments/" + esc(e.RecordID)
+	case "evaluation":
+		return "/evaluations/" + esc(e.RecordID)
+	case "evaluation_criteria":
+		return "/systems/" + esc(e.RecordID) + "/evaluations#criteria-title"
 	case "bom_import":
 		if r.SystemID != "" {
 			return "/systems/" + esc(r.SystemID) + "/bom"
