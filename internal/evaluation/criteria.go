@@ -208,7 +208,7 @@ type RuleResult struct {
 // applies.
 func Judge(rules []Rule, tool string, metrics []ingest.Metric) (string, []RuleResult) {
 	verdict := VerdictNone
-	var out []RuleResult
+	out := []RuleResult{}
 	for i, r := range rules {
 		if r.Tool != "" && r.Tool != tool {
 			continue
