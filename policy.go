@@ -83,6 +83,10 @@ const ResGate Resource = "gate"
 // ResEvidence is evidence: files, links and records that show a control works, with their review.
 const ResEvidence Resource = "evidence"
 
+// ResEvaluation is the evaluation runs of AI systems and their acceptance criteria. Contributors (the ML
+// engineers who run the tools) import runs; setting a system's criteria is a manager's decision.
+const ResEvaluation Resource = "evaluation"
+
 // policy is the whole authorization policy: for each resource and action, the least role that may act.
 // Anything absent is denied to everyone.
 var policy = map[Resource]map[Action]Role{
@@ -113,6 +117,7 @@ var policy = map[Resource]map[Action]Role{
 	ResGate: {ActionRead: RoleViewer, ActionUpdate: RoleManager},
 	ResEvidence: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor, ActionUpdate: RoleContributor,
 		ActionApprove: RoleManager, ActionDelete: RoleManager},
+	ResEvaluation: {ActionRead: RoleViewer, ActionComment: RoleAuditor, ActionCreate: RoleContributor, ActionUpdate: RoleManager},
 }
 
 // Authorize decides whether role may perform action on resource. It is the one place where aims decides

@@ -13,6 +13,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/gate"
@@ -52,6 +53,8 @@ type API struct {
 	Pack *auditpack.Pack
 	// Evidence serves evidence and its files.
 	Evidence *evidence.Service
+	// Evaluations serves the evaluation runs of AI systems and their acceptance criteria.
+	Evaluations *evaluation.Service
 	// Records serves the links between records, comments and tasks.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -72,7 +75,7 @@ func New(d surface.Deps) (*API, error) {
 		return nil, err
 	}
 	return &API{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Frameworks: d.Frameworks, Controls: d.Controls,
-		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Evidence: d.Evidence, Gate: d.Gate, Readiness: d.Readiness, Pack: d.Pack}, nil
+		Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Evidence: d.Evidence, Evaluations: d.Evaluations, Gate: d.Gate, Readiness: d.Readiness, Pack: d.Pack}, nil
 }
 
 // Route is one endpoint: its method and path pattern, what it does to which resource (for authorization),

@@ -196,6 +196,14 @@ var allowedRoles = map[string]string{
 	"PUT /api/v1/evidence/{id}/content":   "owner admin manager contributor",
 	"GET /api/v1/evidence/{id}/revisions": "owner admin manager contributor auditor viewer",
 	"POST /api/v1/evidence/{id}/approve":  "owner admin manager",
+	// Every member reads evaluation runs; contributors (the ML engineers who run the tools) import them;
+	// a system's acceptance criteria are a manager's decision.
+	"GET /api/v1/evaluations":                      "owner admin manager contributor auditor viewer",
+	"GET /api/v1/evaluations/{id}":                 "owner admin manager contributor auditor viewer",
+	"GET /api/v1/systems/{id}/evaluations":         "owner admin manager contributor auditor viewer",
+	"POST /api/v1/systems/{id}/evaluations":        "owner admin manager contributor",
+	"GET /api/v1/systems/{id}/evaluation-criteria": "owner admin manager contributor auditor viewer",
+	"PUT /api/v1/systems/{id}/evaluation-criteria": "owner admin manager",
 
 	// Auditors and above read the webhooks (never their secrets) and their deliveries; admins and owners
 	// add, test and delete them.
@@ -589,6 +597,9 @@ func (e *env) matrixCall(t *testing.T, method, path string, caller *member, tg *
 		return c, after
 	}
 	if c, after, ok := e.evidenceMatrixCall(t, method, path, caller, tg); ok {
+		return c, after
+	}
+	if c, after, ok := e.evaluationsMatrixCall(t, method, path, caller, tg); ok {
 		return c, after
 	}
 	if c, after, ok := e.tasksMatrixCall(t, method, path, caller, tg); ok {

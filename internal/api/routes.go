@@ -151,6 +151,13 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodPut, Path: "/api/v1/evidence/{id}/content", Action: update, Resource: aims.ResEvidence, Handle: a.putEvidenceContent},
 		{Method: http.MethodGet, Path: "/api/v1/evidence/{id}/revisions", Action: read, Resource: aims.ResEvidence, Handle: a.listEvidenceRevisions},
 		{Method: http.MethodPost, Path: "/api/v1/evidence/{id}/approve", Action: aims.ActionApprove, Resource: aims.ResEvidence, Handle: a.approveEvidence},
+
+		{Method: http.MethodGet, Path: "/api/v1/evaluations", Action: read, Resource: aims.ResEvaluation, Handle: a.listEvaluations},
+		{Method: http.MethodGet, Path: "/api/v1/evaluations/{id}", Action: read, Resource: aims.ResEvaluation, Handle: a.getEvaluation},
+		{Method: http.MethodGet, Path: "/api/v1/systems/{id}/evaluations", Action: read, Resource: aims.ResEvaluation, Handle: a.listSystemEvaluations},
+		{Method: http.MethodPost, Path: "/api/v1/systems/{id}/evaluations", Action: create, Resource: aims.ResEvaluation, Handle: a.importEvaluation},
+		{Method: http.MethodGet, Path: "/api/v1/systems/{id}/evaluation-criteria", Action: read, Resource: aims.ResEvaluation, Handle: a.getEvaluationCriteria},
+		{Method: http.MethodPut, Path: "/api/v1/systems/{id}/evaluation-criteria", Action: update, Resource: aims.ResEvaluation, Handle: a.putEvaluationCriteria},
 		{Method: http.MethodGet, Path: "/api/v1/webhooks", Action: read, Resource: aims.ResWebhook, Handle: a.listWebhooks},
 		{Method: http.MethodPost, Path: "/api/v1/webhooks", Action: create, Resource: aims.ResWebhook, Handle: a.createWebhook},
 		{Method: http.MethodGet, Path: "/api/v1/webhooks/{id}", Action: read, Resource: aims.ResWebhook, Handle: a.getWebhook},

@@ -40,6 +40,7 @@ var sampleBodies = map[string]any{
 	"POST /api/v1/risks/{id}/acceptance":                      map[string]any{"note": "Accepted."},
 	"POST /api/v1/systems/{id}/impact-assessments":            map[string]any{"scope": "Sample."},
 	"POST /api/v1/gate-policy/versions":                       map[string]any{"stages": []map[string]any{{"stage": "deployment", "require": []string{"risks"}}}, "based_on": 0},
+	"PUT /api/v1/systems/{id}/evaluation-criteria":            map[string]any{"rules": []map[string]any{{"tool": "garak", "measure": "failure_rate", "op": "<=", "threshold": 0.01}}},
 	"PATCH /api/v1/systems/{id}/impact-assessments/{version}": map[string]any{"scope": "Sample."},
 	"POST /api/v1/risk-criteria/versions": map[string]any{"likelihood": risk.Default().Likelihood, "consequence": risk.Default().Consequence,
 		"axes": risk.Default().Axes, "levels": risk.Default().Levels, "matrix": risk.Default().Matrix, "acceptable": "low",
@@ -65,6 +66,7 @@ var sampleFiles = map[string]any{
 	"POST /api/v1/risks/import":             []map[string]any{{"title": "Sample", "source": "C.3.1"}},
 	"POST /api/v1/evidence":                 "accuracy: 0.93\n",
 	"PUT /api/v1/evidence/{id}/content":     "accuracy: 0.94\n",
+	"POST /api/v1/systems/{id}/evaluations": `{"entry_type": "init", "garak_version": "0.14.0"}` + "\n",
 }
 
 // sampleFileTypes are the media types of the sample files that are not JSON.
@@ -72,6 +74,7 @@ var sampleFileTypes = map[string]string{
 	"POST /api/v1/systems/{id}/model-cards": "text/markdown",
 	"POST /api/v1/evidence":                 "application/octet-stream",
 	"PUT /api/v1/evidence/{id}/content":     "application/octet-stream",
+	"POST /api/v1/systems/{id}/evaluations": "application/octet-stream",
 }
 
 // sampleQueries are the required query parameters of the routes that have some.
@@ -212,7 +215,7 @@ func TestEveryJSONBodyIsBoundedAndTyped(t *testing.T) {
 func TestTheAPIRefusesAMissingDependencyAtStart(t *testing.T) {
 	t.Parallel()
 	if _, err := api.New(surface.Deps{}); err == nil ||
-		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Evidence, Frameworks, Gate, Impacts, Notify, Pack, Readiness, Records, Risks, Systems") {
+		!strings.Contains(err.Error(), "missing dependencies: Accounts, Activity, Auth, Components, Controls, Evaluations, Evidence, Frameworks, Gate, Impacts, Notify, Pack, Readiness, Records, Risks, Systems") {
 		t.Fatalf("New with nothing = %v", err)
 	}
 }

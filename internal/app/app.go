@@ -20,6 +20,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/gate"
@@ -57,6 +58,8 @@ type Options struct {
 	PublicURL string
 	// BOMMaxBytes bounds an imported CycloneDX BOM; 0 means component.DefaultBOMMaxBytes.
 	BOMMaxBytes int64
+	// EvalMaxBytes bounds an imported evaluation result file; 0 means evaluation.DefaultMaxBytes.
+	EvalMaxBytes int64
 	// Checkpoints, when set, is where the server writes signed checkpoints of the activity trails; the API
 	// and the activity page tell whether each trail extends its latest one.
 	Checkpoints *activity.Checkpoints
@@ -109,6 +112,8 @@ type App struct {
 	Pack *auditpack.Pack
 	// Evidence serves evidence and its files.
 	Evidence *evidence.Service
+	// Evaluations serves the evaluation runs of AI systems and their acceptance criteria.
+	Evaluations *evaluation.Service
 	// Notify serves webhooks and queues notifications; Worker sends them (serve runs it).
 	Notify *notify.Service
 	Worker *job.Worker
@@ -124,6 +129,8 @@ type ServiceOptions struct {
 	BOMMaxBytes      int64
 	BOMMaxComponents int
 	ImportMaxRows    int
+	// EvalMaxBytes bounds an imported evaluation result file; 0 means evaluation.DefaultMaxBytes.
+	EvalMaxBytes int64
 	// SessionIdle and SessionMax end sessions; 0 keeps the account service's default.
 	SessionIdle, SessionMax time.Duration
 	// Mail, PublicURL and Self configure notifications: see notify.Service.
@@ -158,6 +165,8 @@ type Services struct {
 	Pack *auditpack.Pack
 	// Evidence serves evidence; its blob store is opened from ServiceOptions.BlobURL.
 	Evidence *evidence.Service
+	// Evaluations serves evaluation runs and acceptance criteria.
+	Evaluations *evaluation.Service
 	// Notify serves webhooks and queues the messages of events.
 	Notify *notify.Service
 }
@@ -225,9 +234,13 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	sv.Pack = &auditpack.Pack{Controls: sv.Controls, Risks: sv.Risks, Impacts: sv.Impacts, Readiness: sv.Readiness, Trail: db, Now: db.Now}
 	// A material change of a system makes its approved impact assessment stale.
 	sv.Systems.Watch, sv.Components.Watch = sv.Impacts, sv.Impacts
-	// Deleting a system applies its links' rules and refuses while risks of the register or an impact
-	// assessment are of it.
-	sv.Systems.Links = deleteRules{sv.Records, sv.Risks, sv.Impacts}
+	sv.Evaluations = evaluation.NewService(db)
+	if o.EvalMaxBytes > 0 {
+		sv.Evaluations.MaxBytes = o.EvalMaxBytes
+	}
+	// Deleting a system applies its links' rules and refuses while risks of the register, an impact
+	// assessment or evaluation runs are of it.
+	sv.Systems.Links = deleteRules{sv.Records, sv.Risks, sv.Impacts, sv.Evaluations}
 	sv.Components.Links, sv.Frameworks.Links = sv.Records, sv.Records
 	sv.Components.BOMMaxBytes, sv.Components.BOMMaxComponents, sv.Systems.ImportMaxRows = o.BOMMaxBytes, o.BOMMaxComponents, o.ImportMaxRows
 	blobURL := o.BlobURL
@@ -262,7 +275,7 @@ func New(db *store.DB, o Options) (*App, error) {
 		self = append(self, net.JoinHostPort(u.Hostname(), port))
 	}
 	sv, err := NewServices(db, ServiceOptions{Catalog: o.Catalog, Accounts: o.Accounts, BOMMaxBytes: o.BOMMaxBytes,
-		BOMMaxComponents: o.BOMMaxComponents, ImportMaxRows: o.ImportMaxRows, SessionIdle: o.SessionIdle, SessionMax: o.SessionMax,
+		BOMMaxComponents: o.BOMMaxComponents, ImportMaxRows: o.ImportMaxRows, EvalMaxBytes: o.EvalMaxBytes, SessionIdle: o.SessionIdle, SessionMax: o.SessionMax,
 		Mail: o.Mail, PublicURL: o.PublicURL, Self: self, BlobURL: o.BlobURL, EvidenceMaxBytes: o.EvidenceMaxBytes})
 	if err != nil {
 		return nil, err
@@ -272,6 +285,7 @@ func New(db *store.DB, o Options) (*App, error) {
 	a := &App{DB: db, Accounts: accts, Auth: auth, Log: log, Catalog: cat}
 	a.Frameworks, a.Controls, a.Systems, a.Components = sv.Frameworks, sv.Controls, sv.Systems, sv.Components
 	a.Records, a.Notify, a.Risks, a.Impacts, a.Evidence, a.Gate, a.Readiness, a.Pack = sv.Records, sv.Notify, sv.Risks, sv.Impacts, sv.Evidence, sv.Gate, sv.Readiness, sv.Pack
+	a.Evaluations = sv.Evaluations
 	sender := &notify.Sender{Store: db, Mail: o.Mail, PublicURL: o.PublicURL, Now: db.Now}
 	handlers := sender.Handlers()
 	handlers[JobDaily] = func(ctx context.Context, _ *job.Job) error {
@@ -303,13 +317,13 @@ func New(db *store.DB, o Options) (*App, error) {
 	a.Worker.Now = db.Now
 	a.Notify.Wake = a.Worker.Wake
 	if a.API, err = api.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Evidence: a.Evidence, Gate: a.Gate, Readiness: a.Readiness, Pack: a.Pack}); err != nil {
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Evidence: a.Evidence, Evaluations: a.Evaluations, Gate: a.Gate, Readiness: a.Readiness, Pack: a.Pack}); err != nil {
 		return nil, err
 	}
 	a.API.PublicURL = o.PublicURL
 	a.API.Checkpoints = o.Checkpoints
 	w, err := web.New(surface.Deps{Accounts: accts, Activity: db, Auth: auth, Log: log, Frameworks: a.Frameworks, Controls: a.Controls,
-		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Evidence: a.Evidence, Gate: a.Gate, Readiness: a.Readiness, Pack: a.Pack})
+		Systems: a.Systems, Components: a.Components, Records: a.Records, Notify: a.Notify, Risks: a.Risks, Impacts: a.Impacts, Evidence: a.Evidence, Evaluations: a.Evaluations, Gate: a.Gate, Readiness: a.Readiness, Pack: a.Pack})
 	if err != nil {
 		return nil, err
 	}
@@ -323,6 +337,11 @@ func New(db *store.DB, o Options) (*App, error) {
 	// A BOM upload and an evidence file are the bodies that may be larger than the server's default bound;
 	// their handlers bound them by their own limits (the evidence form's fields take up to 1 MiB more).
 	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Components.BOMLimit()+1<<20, a.Evidence.Blobs.MaxBytes+1<<20)
+	// A BOM upload is the one body that may be larger than the server's default bound; its handlers
+	// bound it by the BOM limit themselves.
+	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Components.BOMLimit()+1<<20)
+	// So is an evaluation result file, bounded by the evaluation limit.
+	a.Server.MaxBodyBytes = max(a.Server.MaxBodyBytes, a.Evaluations.MaxBytes+1<<20)
 	return a, nil
 }
 

@@ -52,6 +52,7 @@ func commands() []command {
 		{"comment", "comment on records, reply, and list the questions raised (comment add|list)", runComment},
 		{"task", "give members tasks on records and list them, overdue first (task add|list)", runTask},
 		{"risk", "register AI risks, import and export the register and its treatment plan, draw its heat map, and keep the risk criteria (risk add|list|import|export|treatment-plan|heatmap|criteria)", runRisk},
+		{"eval", "import evaluation and red-teaming results (promptfoo, garak, lm-eval, Inspect) and judge them against acceptance criteria (eval import|push|list|show|criteria)", runEval},
 		{"impact", "assess the impacts of AI systems: versions, approval, FRIA where EU AI Act Art. 27 applies, export (impact list|show|export|set|approve)", runImpact},
 		{"gate", "the release gate: check a system before a stage of its life cycle, from CI (--server, --token) or here (--org); exit 1 lists what is unmet; set its policy (gate, gate policy show|set)", runGate},
 		{"pack", "export the audit pack for a certification body: SoA, risk register and treatment plan, impact assessments, readiness, signed trail checkpoint, with a manifest of SHA-256 sums (pack export)", runPack},

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,6 +37,9 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("OSCAL", oscalTestData())
+			if dir, err := filepath.Abs(filepath.Join("..", "..", "testdata", "evals")); err == nil {
+				env.Setenv("EVALS", dir)
+			}
 			if storetest.Postgres() {
 				u, err := storetest.NewPostgresSchema(env.Defer)
 				if err != nil {

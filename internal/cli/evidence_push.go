@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/evidence"
 )
 
@@ -108,6 +109,9 @@ func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 // systemID finds the id of the AI system named name (any case; an id is taken as it is).
 func (r *remote) systemID(ctx context.Context, name string) (string, error) {
+	if aims.ValidID(name) {
+		return name, nil
+	}
 	var l struct {
 		Items []struct {
 			ID   string `json:"id"`

@@ -98,7 +98,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	a, err := app.New(db, app.Options{Secure: c.Secure(), Log: log, RequestLog: requestLog, JSONLines: jsonLines, SessionIdle: c.SessionIdle, SessionMax: c.SessionMax, TrustProxy: c.TrustProxy, Catalog: cat,
-		BlobURL: c.BlobStoreURL(), EvidenceMaxBytes: c.EvidenceMaxBytes, BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents, ImportMaxRows: c.ImportMaxRows, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken,
+		BlobURL: c.BlobStoreURL(), EvidenceMaxBytes: c.EvidenceMaxBytes, BOMMaxBytes: c.BOMMaxBytes, EvalMaxBytes: c.EvalMaxBytes, BOMMaxComponents: c.BOMMaxComponents, ImportMaxRows: c.ImportMaxRows, PublicURL: c.PublicURL, Checkpoints: cps, MetricsToken: c.MetricsToken,
 		Mail: mail, ListenAddr: c.Addr})
 	if err != nil {
 		return err
@@ -132,6 +132,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		}
 		if err := demo.LoadEvidence(ctx, a.Evidence, a.Systems, db); err != nil {
 			return fmt.Errorf("cannot load the demo evidence: %w", err)
+		}
+		if err := demo.LoadEvaluations(ctx, a.Evaluations, a.Systems, db); err != nil {
+			return fmt.Errorf("cannot load the demo evaluations: %w", err)
 		}
 		log.Info("loaded the demo organization", "org", demo.OrgSlug, "load_ms", time.Since(demoStart).Milliseconds())
 		fmt.Fprintf(env.Stderr, "Demo organization %q is loaded. Log in as any of these (password %q):\n", demo.OrgSlug, demo.Password)

@@ -161,8 +161,10 @@ func TestServeDemoLoadsLumenLabsAndPrintsALogin(t *testing.T) {
 	// 5 for the links between Lumen's records; then 4 for the auditor's question, its answer and two tasks;
 	// then 75 for the risk register (24 risks, the controls their treatments select, their actions and
 	// acceptances) and 10 for the impact assessments: 3 started, 2 approved, and 5 links to what addresses
-	// their impacts; then 13 for the evidence: 4 pieces, 8 links to what they evidence, 1 approval.
-	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 207 entries intact") {
+	// their impacts; then 13 for the evidence: 4 pieces, 8 links to what they evidence, 1 approval; then 8
+	// for the evaluations: 3 systems' acceptance criteria set and 5 runs imported (an import is one entry,
+	// its links to the system and controls included).
+	if code != 0 || !strings.Contains(stdout, "ok      lumen-labs: 215 entries intact") {
 		t.Fatalf("after two demo loads: %d %s", code, stdout)
 	}
 }

@@ -137,7 +137,7 @@ func servicesOf(db *store.DB, c *config.Config) (*app.Services, error) {
 	if err != nil {
 		return nil, err
 	}
-	return app.NewServices(db, app.ServiceOptions{BlobURL: c.BlobStoreURL(), EvidenceMaxBytes: c.EvidenceMaxBytes, BOMMaxBytes: c.BOMMaxBytes, BOMMaxComponents: c.BOMMaxComponents,
+	return app.NewServices(db, app.ServiceOptions{BlobURL: c.BlobStoreURL(), EvidenceMaxBytes: c.EvidenceMaxBytes, BOMMaxBytes: c.BOMMaxBytes, EvalMaxBytes: c.EvalMaxBytes, BOMMaxComponents: c.BOMMaxComponents,
 		ImportMaxRows: c.ImportMaxRows, SessionIdle: c.SessionIdle, SessionMax: c.SessionMax, Mail: mail, PublicURL: c.PublicURL,
 		Self: []string{c.Addr}})
 }

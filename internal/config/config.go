@@ -30,6 +30,7 @@ type Config struct {
 	ShutdownTimeout time.Duration // how long in-flight requests may take to finish on SIGTERM
 	TrustProxy      bool          // take the client address from X-Forwarded-For (behind a trusted proxy)
 	BOMMaxBytes     int64         // bom_max_bytes: the largest CycloneDX BOM an import takes
+	EvalMaxBytes    int64         // eval_max_bytes: the largest evaluation result file an import takes
 	// SQLiteSynchronous is SQLite's synchronous setting, normal or full: see store.Options.Synchronous.
 	SQLiteSynchronous string
 	// CheckpointDir, when set, is where serve writes a signed checkpoint of every organization's activity
@@ -73,7 +74,7 @@ func (c *Config) BlobStoreURL() string {
 // Default returns the configuration before environment and flags.
 func Default() Config {
 	return Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
-		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
+		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20, EvalMaxBytes: 256 << 20,
 		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour, BOMMaxComponents: 100_000,
 		ImportMaxRows: 500, EvidenceMaxBytes: 100 << 20}
 }
@@ -161,6 +162,13 @@ func (c *Config) FromEnv(getenv Getenv) error {
 		}
 		c.EvidenceMaxBytes = n
 	}
+	if v := getenv("AIMS_EVAL_MAX_BYTES"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("AIMS_EVAL_MAX_BYTES must be a number of bytes, not %q", v)
+		}
+		c.EvalMaxBytes = n
+	}
 	if v := getenv("AIMS_BOM_MAX_COMPONENTS"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil {
@@ -232,6 +240,7 @@ func (c *Config) BlobFlags(fs *flag.FlagSet) {
 // serve and the CLI's import commands take them.
 func (c *Config) ImportFlags(fs *flag.FlagSet) {
 	fs.Int64Var(&c.BOMMaxBytes, "bom-max-bytes", c.BOMMaxBytes, "largest CycloneDX BOM an import takes, in bytes (AIMS_BOM_MAX_BYTES)")
+	fs.Int64Var(&c.EvalMaxBytes, "eval-max-bytes", c.EvalMaxBytes, "largest evaluation result file an import takes, in bytes (AIMS_EVAL_MAX_BYTES)")
 	fs.IntVar(&c.BOMMaxComponents, "bom-max-components", c.BOMMaxComponents,
 		"most components one CycloneDX BOM import takes, and twice that many dependencies (AIMS_BOM_MAX_COMPONENTS)")
 }
@@ -297,6 +306,9 @@ func (c *Config) Validate() error {
 	}
 	if c.BOMMaxBytes <= 0 {
 		return fmt.Errorf("--bom-max-bytes must be a positive number of bytes")
+	}
+	if c.EvalMaxBytes <= 0 {
+		return fmt.Errorf("--eval-max-bytes must be a positive number of bytes")
 	}
 	if (c.CheckpointDir == "") != (c.CheckpointKey == "") {
 		return fmt.Errorf("--checkpoint-dir and --checkpoint-key go together")

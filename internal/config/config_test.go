@@ -21,7 +21,7 @@ func TestDefaultsAreValidAndLocal(t *testing.T) {
 	t.Parallel()
 	c := config.Default()
 	want := config.Config{Addr: "127.0.0.1:8080", DataDir: "./aims-data", LogLevel: "info", LogFormat: "json",
-		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20,
+		SessionIdle: 12 * time.Hour, SessionMax: 7 * 24 * time.Hour, ShutdownTimeout: 20 * time.Second, BOMMaxBytes: 32 << 20, EvalMaxBytes: 256 << 20,
 		SQLiteSynchronous: "normal", CheckpointInterval: time.Hour, BOMMaxComponents: 100_000,
 		ImportMaxRows: 500, EvidenceMaxBytes: 100 << 20}
 	if c != want {
@@ -64,6 +64,7 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 		"AIMS_SESSION_MAX":         "24h",
 		"AIMS_SHUTDOWN_TIMEOUT":    "5s",
 		"AIMS_BOM_MAX_BYTES":       "1048576",
+		"AIMS_EVAL_MAX_BYTES":      "2097152",
 		"AIMS_SQLITE_SYNCHRONOUS":  "full",
 		"AIMS_CHECKPOINT_DIR":      "/var/lib/aims/checkpoints",
 		"AIMS_CHECKPOINT_KEY":      "/etc/aims/checkpoint.key",
@@ -80,7 +81,7 @@ func TestFromEnvOverridesEverySetting(t *testing.T) {
 	want := config.Config{Addr: "0.0.0.0:9000", DataDir: "/var/lib/aims", DatabaseURL: "postgres://aims@db/aims",
 		PublicURL: "https://aims.example.com", TLSCert: "/etc/aims/cert.pem", TLSKey: "/etc/aims/key.pem",
 		Migrate: true, TrustProxy: true, LogLevel: "debug", LogFormat: "text",
-		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20,
+		SessionIdle: 30 * time.Minute, SessionMax: 24 * time.Hour, ShutdownTimeout: 5 * time.Second, BOMMaxBytes: 1 << 20, EvalMaxBytes: 2 << 20,
 		SQLiteSynchronous: "full",
 		CheckpointDir:     "/var/lib/aims/checkpoints", CheckpointKey: "/etc/aims/checkpoint.key", CheckpointInterval: 15 * time.Minute, MetricsToken: "scrape-me", BOMMaxComponents: 5000,
 		ImportMaxRows: 2000, BlobURL: "s3://evidence?endpoint=https://minio.example", EvidenceMaxBytes: 5000}
@@ -215,7 +216,7 @@ func TestFlagsOverrideTheEnvironment(t *testing.T) {
 	err := fs.Parse([]string{"--addr", "127.0.0.1:7000", "--log-level=error", "--migrate=false",
 		"--database", "postgresql://flag/aims", "--public-url", "https://x.example", "--tls-cert", "c.pem",
 		"--tls-key", "k.pem", "--log-format", "text", "--session-max", "48h", "--shutdown-timeout", "3s",
-		"--trust-proxy", "--demo", "--bom-max-bytes", "67108864", "--sqlite-synchronous", "full",
+		"--trust-proxy", "--demo", "--bom-max-bytes", "67108864", "--eval-max-bytes", "1048576", "--sqlite-synchronous", "full",
 		"--checkpoint-dir", "/cp", "--checkpoint-key", "/cp.key", "--checkpoint-interval", "2h", "--bom-max-components", "250000",
 		"--import-max-rows", "750", "--blob-url", "file:///srv/blobs", "--evidence-max-bytes", "1024"})
 	if err != nil {
@@ -224,7 +225,7 @@ func TestFlagsOverrideTheEnvironment(t *testing.T) {
 	want := config.Config{Addr: "127.0.0.1:7000", DataDir: "/from/env", DatabaseURL: "postgresql://flag/aims",
 		PublicURL: "https://x.example", TLSCert: "c.pem", TLSKey: "k.pem", Migrate: false, Demo: true,
 		LogLevel: "error", LogFormat: "text", SessionIdle: time.Hour, SessionMax: 48 * time.Hour,
-		ShutdownTimeout: 3 * time.Second, TrustProxy: true, BOMMaxBytes: 64 << 20, SQLiteSynchronous: "full",
+		ShutdownTimeout: 3 * time.Second, TrustProxy: true, BOMMaxBytes: 64 << 20, EvalMaxBytes: 1 << 20, SQLiteSynchronous: "full",
 		CheckpointDir: "/cp", CheckpointKey: "/cp.key", CheckpointInterval: 2 * time.Hour, BOMMaxComponents: 250_000,
 		ImportMaxRows: 750, BlobURL: "file:///srv/blobs", EvidenceMaxBytes: 1024}
 	if c != want {
@@ -285,6 +286,7 @@ func TestValidate(t *testing.T) {
 		{"a negative session limit", func(c *config.Config) { c.SessionMax = -time.Hour }, "durations must be positive"},
 		{"a zero shutdown timeout", func(c *config.Config) { c.ShutdownTimeout = 0 }, "durations must be positive"},
 		{"a zero BOM limit", func(c *config.Config) { c.BOMMaxBytes = 0 }, "--bom-max-bytes"},
+		{"a zero evaluation limit", func(c *config.Config) { c.EvalMaxBytes = 0 }, "--eval-max-bytes"},
 		{"SQLite synchronous full", func(c *config.Config) { c.SQLiteSynchronous = "full" }, ""},
 		{"SQLite synchronous off", func(c *config.Config) { c.SQLiteSynchronous = "off" }, "--sqlite-synchronous must be normal or full"},
 		{"SQLite synchronous in capitals", func(c *config.Config) { c.SQLiteSynchronous = "FULL" }, "--sqlite-synchronous"},

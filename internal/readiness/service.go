@@ -2,9 +2,9 @@ package readiness
 
 import (
 	"context"
-	"slices"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 

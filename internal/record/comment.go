@@ -118,6 +118,8 @@ func (t Type) Resource() aims.Resource {
 		return aims.ResImpact
 	case TypeEvidence:
 		return aims.ResEvidence
+	case TypeEvaluation:
+		return aims.ResEvaluation
 	default:
 		return aims.ResSystem
 	}

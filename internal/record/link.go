@@ -51,7 +51,7 @@ type Rule struct {
 var Rules = []Rule{
 	{RelImplements, "implements", "is implemented by", []Type{TypeSystem, TypeComponent}, []Type{TypeControl}, Remove},
 	{RelDependsOn, "depends on", "is depended on by", []Type{TypeSystem, TypeComponent}, []Type{TypeSystem, TypeComponent}, Refuse},
-	{RelEvidences, "evidences", "is evidenced by", []Type{TypeComponent, TypeEvidence}, []Type{TypeControl, TypeSystem, TypeComponent, TypeRisk, TypeImpact}, Remove},
+	{RelEvidences, "evidences", "is evidenced by", []Type{TypeComponent, TypeEvidence, TypeEvaluation}, []Type{TypeControl, TypeSystem, TypeComponent, TypeRisk, TypeImpact}, Remove},
 	{RelMitigates, "mitigates", "is mitigated by", []Type{TypeControl, TypeSystem, TypeComponent}, []Type{TypeRisk}, Remove},
 	{RelTreats, "treats", "is treated by", []Type{TypeControl}, []Type{TypeRisk}, Remove},
 	{RelAddressedBy, "is addressed by", "addresses impacts of", []Type{TypeImpact}, []Type{TypeRisk, TypeControl}, Remove},

@@ -23,18 +23,21 @@ const (
 	TypeRisk      Type = "risk"
 	TypeImpact    Type = "impact"
 	TypeEvidence  Type = "evidence"
+	// TypeEvaluation is an imported evaluation run of a system.
+	TypeEvaluation Type = "evaluation"
 )
 
 // Types lists every record type in the order the UI offers them.
-var Types = []Type{TypeSystem, TypeComponent, TypeControl, TypeRisk, TypeImpact, TypeEvidence}
+var Types = []Type{TypeSystem, TypeComponent, TypeControl, TypeRisk, TypeImpact, TypeEvidence, TypeEvaluation}
 
 var typeLabels = map[Type]string{
-	TypeSystem:    "AI system",
-	TypeComponent: "Component",
-	TypeControl:   "Control",
-	TypeRisk:      "Risk",
-	TypeImpact:    "Impact assessment",
-	TypeEvidence:  "Evidence",
+	TypeSystem:     "AI system",
+	TypeComponent:  "Component",
+	TypeControl:    "Control",
+	TypeRisk:       "Risk",
+	TypeImpact:     "Impact assessment",
+	TypeEvidence:   "Evidence",
+	TypeEvaluation: "Evaluation run",
 }
 
 // Valid reports whether t is a known record type.
@@ -136,6 +139,8 @@ func (e End) Path() string {
 		return "/impact-assessments/" + e.ID
 	case TypeEvidence:
 		return "/evidence/" + e.ID
+	case TypeEvaluation:
+		return "/evaluations/" + e.ID
 	case TypeControl:
 		key, ref, _ := strings.Cut(e.ID, "/")
 		return "/controls/" + url.PathEscape(key) + "/" + url.PathEscape(ref)

@@ -74,6 +74,9 @@ func (db *DB) ResolveRecords(ctx context.Context, orgID string, refs []record.Re
 				LEFT JOIN systems s ON s.id = a.system_id AND s.org_id = a.org_id WHERE a.org_id = ? AND a.id IN `, orgID, ids)
 		case record.TypeEvidence:
 			err = resolveByID(ctx, q, out, t, `SELECT id, title FROM evidence WHERE org_id = ? AND id IN `, orgID, ids)
+		case record.TypeEvaluation:
+			err = resolveByID(ctx, q, out, t, `SELECT r.id, r.tool || ' run of ' || COALESCE(s.name, '') FROM evaluation_runs r
+				LEFT JOIN systems s ON s.id = r.system_id AND s.org_id = r.org_id WHERE r.org_id = ? AND r.id IN `, orgID, ids)
 		case record.TypeControl:
 			err = resolveControls(ctx, q, out, orgID, ids)
 		}

@@ -13,6 +13,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/gate"
@@ -41,7 +42,9 @@ type Deps struct {
 	Readiness  *readiness.Service
 	Pack       *auditpack.Pack
 	Evidence   *evidence.Service
-	Notify     *notify.Service
+	// Evaluations serves evaluation runs and acceptance criteria.
+	Evaluations *evaluation.Service
+	Notify      *notify.Service
 }
 
 // Check returns an error naming, for surface ("api", "web"), every required dependency d lacks, and
@@ -50,7 +53,7 @@ func (d Deps) Check(surface string) (Deps, error) {
 	var missing []string
 	for name, absent := range map[string]bool{"Accounts": d.Accounts == nil, "Activity": d.Activity == nil, "Auth": d.Auth == nil,
 		"Frameworks": d.Frameworks == nil, "Controls": d.Controls == nil, "Systems": d.Systems == nil, "Components": d.Components == nil,
-		"Records": d.Records == nil, "Risks": d.Risks == nil, "Impacts": d.Impacts == nil, "Evidence": d.Evidence == nil, "Gate": d.Gate == nil, "Readiness": d.Readiness == nil, "Pack": d.Pack == nil, "Notify": d.Notify == nil} {
+		"Records": d.Records == nil, "Risks": d.Risks == nil, "Impacts": d.Impacts == nil, "Evidence": d.Evidence == nil, "Evaluations": d.Evaluations == nil, "Gate": d.Gate == nil, "Readiness": d.Readiness == nil, "Pack": d.Pack == nil, "Notify": d.Notify == nil} {
 		if absent {
 			missing = append(missing, name)
 		}

@@ -40,6 +40,8 @@ var recordTypes = []struct{ Type, Label string }{
 	{"impact", "impact assessment"},
 	{"gate_policy", "release gate policy"},
 	{"evidence", "evidence"},
+	{"evaluation", "evaluation run"},
+	{"evaluation_criteria", "acceptance criteria"},
 }
 
 // recordTypeLabel returns the words for a record type, or the type itself.
@@ -80,6 +82,10 @@ func recordHref(e *activity.Entry, r activity.Record) string {
 		return gatePolicyPath
 	case "evidence":
 		return "/evidence/" + esc(e.RecordID)
+	case "evaluation":
+		return "/evaluations/" + esc(e.RecordID)
+	case "evaluation_criteria":
+		return "/systems/" + esc(e.RecordID) + "/evaluations#criteria-title"
 	case "bom_import":
 		if r.SystemID != "" {
 			return "/systems/" + esc(r.SystemID) + "/bom"

@@ -98,7 +98,7 @@ func TestActivityTrailShowsABreak(t *testing.T) {
 	f := apptest.New(t)
 	org := f.Org(t, "acme")
 	owner := newUser(t, f, "owner@example.com", org, aims.RoleOwner)
-	w, err := web.New(surface.Deps{Accounts: f.Accounts, Activity: brokenTrail{f.DB}, Auth: f.Auth, Frameworks: f.Frameworks, Controls: f.Controls, Systems: f.Systems, Components: f.Components, Records: f.Records, Notify: f.Notify, Risks: f.Risks, Impacts: f.Impacts, Evidence: f.Evidence, Gate: f.Gate, Readiness: f.Readiness, Pack: f.Pack})
+	w, err := web.New(surface.Deps{Accounts: f.Accounts, Activity: brokenTrail{f.DB}, Auth: f.Auth, Frameworks: f.Frameworks, Controls: f.Controls, Systems: f.Systems, Components: f.Components, Records: f.Records, Notify: f.Notify, Risks: f.Risks, Impacts: f.Impacts, Evidence: f.Evidence, Evaluations: f.Evaluations, Gate: f.Gate, Readiness: f.Readiness, Pack: f.Pack})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +129,7 @@ func TestTheActivityPageNamesWhoAppearsWithoutReadingTheTrailAgain(t *testing.T)
 	if _, _, err := f.Accounts.CreateToken(f.Member(t, dev, org), "ci", aims.RoleViewer, 0); err != nil {
 		t.Fatal(err)
 	}
-	w, err := web.New(surface.Deps{Accounts: f.Accounts, Activity: actorsRefused{f.DB}, Auth: f.Auth, Frameworks: f.Frameworks, Controls: f.Controls, Systems: f.Systems, Components: f.Components, Records: f.Records, Notify: f.Notify, Risks: f.Risks, Impacts: f.Impacts, Evidence: f.Evidence, Gate: f.Gate, Readiness: f.Readiness, Pack: f.Pack})
+	w, err := web.New(surface.Deps{Accounts: f.Accounts, Activity: actorsRefused{f.DB}, Auth: f.Auth, Frameworks: f.Frameworks, Controls: f.Controls, Systems: f.Systems, Components: f.Components, Records: f.Records, Notify: f.Notify, Risks: f.Risks, Impacts: f.Impacts, Evidence: f.Evidence, Evaluations: f.Evaluations, Gate: f.Gate, Readiness: f.Readiness, Pack: f.Pack})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestTheUIRefusesAMissingDependencyAtStart(t *testing.T) {
 	t.Parallel()
 	f := apptest.New(t)
 	_, err := web.New(surface.Deps{Accounts: f.Accounts, Activity: f.DB, Auth: f.Auth, Frameworks: f.Frameworks})
-	if err == nil || !strings.Contains(err.Error(), "missing dependencies: Components, Controls, Evidence, Gate, Impacts, Notify, Pack, Readiness, Records, Risks, Systems") {
+	if err == nil || !strings.Contains(err.Error(), "missing dependencies: Components, Controls, Evaluations, Evidence, Gate, Impacts, Notify, Pack, Readiness, Records, Risks, Systems") {
 		t.Fatalf("New without the controls and systems services = %v", err)
 	}
 }

@@ -96,6 +96,7 @@ var pageNames = []string{
 	"my_work", "webhooks", "risks", "risk", "risk_form", "risk_criteria", "risks_import", "gate", "gate_policy",
 	"impacts", "impact", "impact_form",
 	"evidence_list", "evidence",
+	"evaluations", "evaluation",
 }
 
 // parsePages parses the shared layout once and each page on a clone of it, so that every page can define

@@ -156,6 +156,10 @@ var webMatrix = []struct {
 	{"GET /evidence/{id}/download", "YYYYYY", false},
 	{"POST /evidence/{id}/approve", "YYYNNN", false},
 	{"POST /evidence/{id}/delete", "YYYNNN", false},
+	{"GET /systems/{id}/evaluations", "YYYYYY", false},
+	{"POST /systems/{id}/evaluations", "YYYYNN", false},
+	{"POST /systems/{id}/evaluations/criteria", "YYYNNN", false},
+	{"GET /evaluations/{id}", "YYYYYY", false},
 	{"GET /my-work", "YYYYYY", false},
 	{"POST /my-work/notifications", "YYYYYY", false},
 	{"GET /webhooks", "YYYYYN", false},
@@ -369,6 +373,7 @@ func TestWebAuthorizationMatrix(t *testing.T) {
 		prepareImpacts(t, f, &r, route, target)
 		prepareGate(t, f, &r, route, target)
 		prepareEvidence(t, f, &r, route, target)
+		prepareEvaluations(t, f, &r, route, target)
 		return r
 	}
 

@@ -40,6 +40,9 @@ func demoFixture(t *testing.T) (*apptest.Fixture, *account.Organization, *accoun
 	if err := demo.LoadEvidence(f.Ctx, f.Evidence, f.Systems, f.DB); err != nil {
 		t.Fatal(err)
 	}
+	if err := demo.LoadEvaluations(f.Ctx, f.Evaluations, f.Systems, f.DB); err != nil {
+		t.Fatal(err)
+	}
 	org, err := f.DB.OrganizationBySlug(f.Ctx, demo.OrgSlug)
 	if err != nil {
 		t.Fatal(err)

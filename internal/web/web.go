@@ -18,6 +18,7 @@ import (
 	"github.com/aimsproject/aims/internal/authn"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/gate"
@@ -58,6 +59,8 @@ type Web struct {
 	Pack *auditpack.Pack
 	// Evidence serves evidence and its files.
 	Evidence *evidence.Service
+	// Evaluations serves the evaluation runs of AI systems and their acceptance criteria.
+	Evaluations *evaluation.Service
 	// Records serves the links between records, shown on each record's page.
 	Records *record.Service
 	// Notify serves the organization's webhooks.
@@ -83,7 +86,7 @@ func New(d surface.Deps) (*Web, error) {
 		return nil, err
 	}
 	w := &Web{Accounts: d.Accounts, Activity: d.Activity, Auth: d.Auth, Log: d.Log, Now: aims.Now, Frameworks: d.Frameworks,
-		Controls: d.Controls, Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Evidence: d.Evidence, Gate: d.Gate, Readiness: d.Readiness, Pack: d.Pack}
+		Controls: d.Controls, Systems: d.Systems, Components: d.Components, Records: d.Records, Notify: d.Notify, Risks: d.Risks, Impacts: d.Impacts, Evidence: d.Evidence, Evaluations: d.Evaluations, Gate: d.Gate, Readiness: d.Readiness, Pack: d.Pack}
 	w.Trails = newMonitor(d.Activity)
 	if w.assets, err = loadAssets(files); err != nil {
 		return nil, err

@@ -1,0 +1,154 @@
+package ingest
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+
+	"github.com/aimsproject/aims"
+)
+
+// walker reads one JSON document token by token, so that a big array streams one element at a time.
+type walker struct {
+	src *finiteReader
+	dec *json.Decoder
+}
+
+func newWalker(r io.Reader) *walker {
+	src := newFiniteReader(r)
+	dec := json.NewDecoder(src)
+	dec.UseNumber()
+	return &walker{src: src, dec: dec}
+}
+
+// fail returns err as an error naming where reading stopped.
+func (w *walker) fail(err error) error { return w.src.syntaxError(err, w.dec.InputOffset()) }
+
+func (w *walker) delim(want json.Delim) error {
+	tok, err := w.dec.Token()
+	if err != nil {
+		return w.fail(err)
+	}
+	if d, ok := tok.(json.Delim); !ok || d != want {
+		return w.fail(fmt.Errorf("want %v: %w", want, errUnexpected(tok, w.dec.InputOffset())))
+	}
+	return nil
+}
+
+type unexpectedError struct {
+	tok any
+	at  int64
+}
+
+func (e *unexpectedError) Error() string { return fmt.Sprintf("unexpected %v at %d", e.tok, e.at) }
+
+func errUnexpected(tok any, at int64) error { return &unexpectedError{tok, at} }
+
+// object reads an object, calling fn with each key; fn must read the key's value (decode, skip, object,
+// array).
+func (w *walker) object(fn func(key string) error) error {
+	if err := w.delim('{'); err != nil {
+		return err
+	}
+	for w.dec.More() {
+		tok, err := w.dec.Token()
+		if err != nil {
+			return w.fail(err)
+		}
+		key, ok := tok.(string)
+		if !ok {
+			return w.fail(errUnexpected(tok, w.dec.InputOffset()))
+		}
+		if err := fn(key); err != nil {
+			return err
+		}
+	}
+	return w.delim('}')
+}
+
+// array reads an array, calling fn for each element; fn must read it.
+func (w *walker) array(fn func() error) error {
+	if err := w.delim('['); err != nil {
+		return err
+	}
+	for w.dec.More() {
+		if err := fn(); err != nil {
+			return err
+		}
+	}
+	return w.delim(']')
+}
+
+// peekKind reports what the next value is: '{', '[', or 0 for anything else.
+func (w *walker) peekKind() (byte, error) {
+	// Token would consume the delimiter; look at the decoder's buffer through a fresh read instead.
+	b, err := w.peekByte()
+	if err != nil {
+		return 0, err
+	}
+	if b == '{' || b == '[' {
+		return b, nil
+	}
+	return 0, nil
+}
+
+func (w *walker) peekByte() (byte, error) {
+	br := w.dec.Buffered()
+	var one [1]byte
+	for {
+		n, err := br.Read(one[:])
+		if n == 1 {
+			switch one[0] {
+			case ' ', '\t', '\r', '\n', ':', ',':
+				continue
+			}
+			return one[0], nil
+		}
+		if err != nil {
+			// Nothing buffered: let the caller decode and fail or succeed as the value says.
+			return 0, nil
+		}
+	}
+}
+
+// decode reads the next value into v.
+func (w *walker) decode(v any) error {
+	if err := w.dec.Decode(v); err != nil {
+		return w.fail(err)
+	}
+	return nil
+}
+
+// skip reads past the next value, keeping no more than one token of it.
+func (w *walker) skip() error {
+	depth := 0
+	for {
+		tok, err := w.dec.Token()
+		if err != nil {
+			return w.fail(err)
+		}
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{', '[':
+				depth++
+			default:
+				depth--
+			}
+		}
+		if depth == 0 {
+			return nil
+		}
+	}
+}
+
+// end checks that nothing but space follows the document.
+func (w *walker) end() error {
+	if _, err := w.dec.Token(); !errors.Is(err, io.EOF) {
+		if err == nil {
+			return aims.FieldError("file", "The file has more after its JSON document (at byte %d).", w.dec.InputOffset())
+		}
+		return w.fail(err)
+	}
+	return nil
+}
