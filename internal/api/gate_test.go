@@ -24,7 +24,7 @@ func TestTheGateThroughTheAPI(t *testing.T) {
 
 	var res gate.Result
 	e.do(t, "GET", "/api/v1/systems/"+s.ID+"/gate?stage=deployment", ci.Token, nil).want(t, 200).decode(t, &res)
-	if res.Pass || res.SystemName != s.Name || len(res.Conditions) != 5 || res.Conditions[0].Fix == "" {
+	if res.Pass || res.SystemName != s.Name || len(res.Conditions) != 6 || res.Conditions[0].Fix == "" {
 		t.Fatalf("the check: %+v", res)
 	}
 	e.do(t, "GET", "/api/v1/gate?system="+url.QueryEscape(s.Name)+"&stage=inception", ci.Token, nil).want(t, 200).decode(t, &res)

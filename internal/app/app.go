@@ -253,7 +253,7 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	}
 	sv.Evidence = evidence.NewService(db, blobs)
 	sv.Evidence.Links, sv.Evidence.Tasks, sv.Evidence.Now = sv.Records, sv.Records, db.Now
-	sv.Gate.Controls, sv.Gate.Evidence = sv.Controls, sv.Evidence
+	sv.Gate.Controls, sv.Gate.Evidence, sv.Gate.Evaluations = sv.Controls, sv.Evidence, sv.Evaluations
 	return sv, nil
 }
 

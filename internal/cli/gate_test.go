@@ -50,7 +50,7 @@ func TestTheGateRunsAsACIJobWould(t *testing.T) {
 		!strings.Contains(stdout, "ok    EU AI Act classification recorded and current") ||
 		!strings.Contains(stdout, "UNMET Impact assessment approved and current") ||
 		!strings.Contains(stdout, "to satisfy it: Assess TalentMatch's impacts") ||
-		!strings.Contains(stderr, "the release gate of TalentMatch for deployment is closed: 4 of 5 conditions unmet") {
+		!strings.Contains(stderr, "the release gate of TalentMatch for deployment is closed: 5 of 6 conditions unmet") {
 		t.Fatalf("gate: exit %d\n%s%s", code, stdout, stderr)
 	}
 
@@ -70,7 +70,7 @@ func TestTheGateRunsAsACIJobWould(t *testing.T) {
 	if err := xml.Unmarshal([]byte(stdout), &report); err != nil || code != 1 {
 		t.Fatalf("junit: exit %d, %v\n%s", code, err, stdout)
 	}
-	if su := report.Suites[0]; su.Tests != 5 || su.Failures != 4 || su.Cases[0].Failure != nil || su.Cases[1].Failure == nil ||
+	if su := report.Suites[0]; su.Tests != 6 || su.Failures != 5 || su.Cases[0].Failure != nil || su.Cases[1].Failure == nil ||
 		!strings.Contains(su.Cases[1].Failure.Text, "To satisfy it:") {
 		t.Errorf("junit report: %+v", report)
 	}
@@ -83,7 +83,7 @@ func TestTheGateRunsAsACIJobWould(t *testing.T) {
 			Met bool   `json:"met"`
 		} `json:"conditions"`
 	}
-	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != 1 || res.Pass || len(res.Conditions) != 5 {
+	if err := json.Unmarshal([]byte(stdout), &res); err != nil || code != 1 || res.Pass || len(res.Conditions) != 6 {
 		t.Fatalf("json: exit %d, %v\n%s", code, err, stdout)
 	}
 

@@ -28,7 +28,13 @@ const (
 	// CondEvidence: for each control the stage names (StageRule.Evidence), current evidence is linked to
 	// both the system and the control.
 	CondEvidence = "evidence"
+	// CondEvaluations: the system has acceptance criteria for its evaluations, every rule passes on the
+	// newest run it reads, and that run was imported within the stage's age limit.
+	CondEvaluations = "evaluations"
 )
+
+// DefaultEvaluationMaxAgeDays is how old a stage lets the evaluation runs be when it sets no limit.
+const DefaultEvaluationMaxAgeDays = 90
 
 // DefaultEvidence is the evidence a stage requires when it requires evidence and names none: the
 // verification and validation of the system (ISO/IEC 42001 A.6.2.4).
@@ -48,6 +54,7 @@ var Conditions = []ConditionInfo{
 	{CondImpact, "Impact assessment approved and current", "ISO/IEC 42001 6.1.4, 8.4"},
 	{CondRisks, "Risks assessed, treated and accepted", "ISO/IEC 42001 6.1.2, 6.1.3, 8.2, 8.3"},
 	{CondSoA, "Statement of Applicability approved", "ISO/IEC 42001 6.1.3"},
+	{CondEvaluations, "Evaluations pass their acceptance criteria and are recent", "ISO/IEC 42001 A.6.2.4, 9.1"},
 	{CondEvidence, "Required evidence present and valid", "ISO/IEC 42001 7.5, 9.1"},
 }
 
@@ -75,6 +82,17 @@ type StageRule struct {
 	// Evidence names the controls ("KEY/REF", or an ISO/IEC 42001 reference such as A.6.2.4) the system
 	// needs current evidence of, when the stage requires evidence (DefaultEvidence when none is named).
 	Evidence []string `json:"evidence,omitempty"`
+	// EvaluationMaxAgeDays is how many days old the runs the evaluations condition reads may be
+	// (DefaultEvaluationMaxAgeDays when 0).
+	EvaluationMaxAgeDays int `json:"evaluation_max_age_days,omitempty"`
+}
+
+// MaxAgeDays returns the age limit of the stage's evaluation runs.
+func (r StageRule) MaxAgeDays() int {
+	if r.EvaluationMaxAgeDays == 0 {
+		return DefaultEvaluationMaxAgeDays
+	}
+	return r.EvaluationMaxAgeDays
 }
 
 // EvidenceControls returns the controls r needs evidence of.
@@ -102,8 +120,8 @@ type Policy struct {
 func DefaultPolicy() *Policy {
 	return &Policy{Stages: []StageRule{
 		{Stage: "verification_and_validation", Require: []string{CondClassification, CondImpact, CondRisks}},
-		{Stage: "deployment", Require: []string{CondClassification, CondImpact, CondRisks, CondSoA, CondEvidence}},
-		{Stage: "operation_and_monitoring", Require: []string{CondClassification, CondImpact, CondRisks, CondSoA, CondEvidence}},
+		{Stage: "deployment", Require: []string{CondClassification, CondImpact, CondRisks, CondSoA, CondEvaluations, CondEvidence}},
+		{Stage: "operation_and_monitoring", Require: []string{CondClassification, CondImpact, CondRisks, CondSoA, CondEvaluations, CondEvidence}},
 		{Stage: "re_evaluation", Require: []string{CondClassification, CondImpact, CondRisks}},
 	}}
 }
@@ -160,6 +178,9 @@ func (p *Policy) validate() error {
 			}
 		}
 		r.Evidence = ev
+		if r.EvaluationMaxAgeDays < 0 || r.EvaluationMaxAgeDays > 3650 {
+			return aims.FieldError(field+".evaluation_max_age_days", "Give the age limit of evaluation runs in days, 1 to 3650 (0 for the default, %d).", DefaultEvaluationMaxAgeDays)
+		}
 		if len(r.Evidence) > 0 && !slices.Contains(r.Require, CondEvidence) {
 			return aims.FieldError(field+".evidence", "The stage names evidence but does not require it: add %s to its conditions.", CondEvidence)
 		}

@@ -2,13 +2,16 @@ package gate_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/gate"
 	"github.com/aimsproject/aims/internal/impact"
@@ -84,7 +87,7 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 		t.Errorf("inception has no conditions by default: %+v", res)
 	}
 	res := f.check(t, sys.ID, "deployment")
-	if res.Pass || strings.Join(unmet(res), ",") != "classification,impact_assessment,risks,soa_approved,evidence" {
+	if res.Pass || strings.Join(unmet(res), ",") != "classification,impact_assessment,risks,soa_approved,evaluations,evidence" {
 		t.Fatalf("a new system at deployment: pass %v, unmet %v", res.Pass, unmet(res))
 	}
 	for _, c := range res.Conditions {
@@ -110,7 +113,7 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 	if _, err := f.sv.Systems.Classify(f.owner, f.org.ID, sys.ID, system.ClassificationInput{Answers: a}, 0); err != nil {
 		t.Fatal(err)
 	}
-	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "impact_assessment,risks,soa_approved,evidence" {
+	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "impact_assessment,risks,soa_approved,evaluations,evidence" {
 		t.Fatalf("after classifying: unmet %v", got)
 	}
 
@@ -128,7 +131,7 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 	if _, err := f.sv.Impacts.Approve(f.owner, f.org.ID, sys.ID, ia.Version, ia.Rev); err != nil {
 		t.Fatal(err)
 	}
-	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "risks,soa_approved,evidence" {
+	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "risks,soa_approved,evaluations,evidence" {
 		t.Fatalf("after approving the assessment: unmet %v", got)
 	}
 
@@ -166,7 +169,7 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 	if _, err := f.sv.Risks.Accept(f.owner, f.org.ID, r.ID, "Reviewed by people.", 0); err != nil {
 		t.Fatal(err)
 	}
-	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "soa_approved,evidence" {
+	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "soa_approved,evaluations,evidence" {
 		t.Fatalf("after accepting the risk: unmet %v", got)
 	}
 
@@ -181,9 +184,40 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 	if _, err := f.sv.Controls.Approve(f.owner, f.org.ID, "First SoA"); err != nil {
 		t.Fatal(err)
 	}
-	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "evidence" {
+	if got := unmet(f.check(t, sys.ID, "deployment")); strings.Join(got, ",") != "evaluations,evidence" {
 		t.Fatalf("after approving the SoA: unmet %v", got)
 	}
+
+	// Evaluations: no criteria; a rule no run meets yet is unmet; a run that passes clears it.
+	if c := f.check(t, sys.ID, "deployment").Conditions[4]; c.Met || !strings.Contains(c.Detail, "no acceptance criteria") {
+		t.Errorf("no criteria: %+v", c)
+	}
+	rules, err := evaluation.ParseRules("inspect accuracy >= 0.9\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.sv.Evaluations.SetCriteria(f.owner, f.org.ID, sys.ID, rules, 0); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.check(t, sys.ID, "deployment").Conditions[4]; c.Met || len(c.Items) != 1 || !strings.Contains(c.Items[0].Reason, "unmet") {
+		t.Errorf("a rule with no run: %+v", c)
+	}
+	log, err := os.Open("../../testdata/evals/inspect_ai-log_read_sample.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	if _, err := f.sv.Evaluations.Import(f.owner, f.org.ID, sys.ID, evaluation.Import{Body: log, Filename: "inspect.json"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.check(t, sys.ID, "deployment").Conditions[4]; !c.Met || c.Detail != "All 1 acceptance rules pass on runs of the last 90 days." {
+		t.Errorf("a passing run: %+v", c)
+	}
+	f.sv.Gate.Now = func() time.Time { return time.Now().AddDate(0, 0, 100) }
+	if c := f.check(t, sys.ID, "deployment").Conditions[4]; c.Met || len(c.Items) != 1 || !strings.Contains(c.Items[0].Reason, "older than 90 days") {
+		t.Errorf("a run 100 days old: %+v", c)
+	}
+	f.sv.Gate.Now = time.Now
 
 	// Evidence of A.6.2.4 linked to the system: a draft waits for approval; approved, it counts.
 	push := func(review bool) *evidence.Evidence {
@@ -197,7 +231,7 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 		return e
 	}
 	draft := push(true)
-	c = f.check(t, sys.ID, "deployment").Conditions[4]
+	c = f.check(t, sys.ID, "deployment").Conditions[5]
 	if c.Met || len(c.Items) != 1 || c.Items[0].Ref != "A.6.2.4" || !strings.Contains(c.Items[0].Reason, "waits for approval") ||
 		!strings.Contains(c.Fix, `aims evidence push --system "TalentMatch" --control A.6.2.4`) {
 		t.Errorf("draft evidence: %+v", c)
@@ -207,7 +241,7 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 	}
 	res = f.check(t, sys.ID, "deployment")
 	if !res.Pass || len(res.Unmet()) != 0 || !strings.Contains(res.Conditions[3].Detail, "Version 1 approved by Maya Okafor") ||
-		res.Conditions[4].Detail != "Current evidence of A.6.2.4." {
+		res.Conditions[5].Detail != "Current evidence of A.6.2.4." {
 		t.Fatalf("every condition met: %+v", res)
 	}
 
@@ -247,10 +281,11 @@ func TestThePolicyIsVersionedAndChecked(t *testing.T) {
 		t.Fatalf("the default policy: %+v, %v", p, err)
 	}
 	for field, bad := range map[string]gate.Policy{
-		"stages[0].stage":      {Stages: []gate.StageRule{{Stage: "launch", Require: []string{gate.CondRisks}}}},
-		"stages[1].stage":      {Stages: []gate.StageRule{{Stage: "deployment"}, {Stage: "deployment"}}},
-		"stages[0].require[1]": {Stages: []gate.StageRule{{Stage: "deployment", Require: []string{gate.CondRisks, "vibes"}}}},
-		"stages[0].evidence":   {Stages: []gate.StageRule{{Stage: "deployment", Require: []string{gate.CondRisks}, Evidence: []string{"A.6.2.4"}}}},
+		"stages[0].stage":                   {Stages: []gate.StageRule{{Stage: "launch", Require: []string{gate.CondRisks}}}},
+		"stages[1].stage":                   {Stages: []gate.StageRule{{Stage: "deployment"}, {Stage: "deployment"}}},
+		"stages[0].require[1]":              {Stages: []gate.StageRule{{Stage: "deployment", Require: []string{gate.CondRisks, "vibes"}}}},
+		"stages[0].evaluation_max_age_days": {Stages: []gate.StageRule{{Stage: "deployment", Require: []string{gate.CondEvaluations}, EvaluationMaxAgeDays: -1}}},
+		"stages[0].evidence":                {Stages: []gate.StageRule{{Stage: "deployment", Require: []string{gate.CondRisks}, Evidence: []string{"A.6.2.4"}}}},
 		"stages[0].evidence[1]": {Stages: []gate.StageRule{{Stage: "deployment", Require: []string{gate.CondEvidence},
 			Evidence: []string{"A.6.2.4", "A.99.1"}}}},
 	} {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/impact"
 	"github.com/aimsproject/aims/internal/risk"
@@ -26,9 +27,10 @@ type Service struct {
 	// SoAVersions returns a page of the organization's approved SoA versions (control.Service.Versions).
 	SoAVersions func(ctx context.Context, orgID string, p aims.Page) ([]*control.Version, string, error)
 	// Controls finds the controls a policy names; Evidence the evidence linked to a system and a control.
-	Controls *control.Service
-	Evidence *evidence.Service
-	Now      aims.Clock
+	Controls    *control.Service
+	Evidence    *evidence.Service
+	Evaluations *evaluation.Service
+	Now         aims.Clock
 }
 
 // NewService returns a gate service over st; app.NewServices sets the services it reads.
@@ -103,6 +105,8 @@ func (s *Service) Check(ctx context.Context, orgID, systemID, stage string) (*Re
 			err = s.risks(ctx, orgID, sys, &c)
 		case CondSoA:
 			err = s.soa(ctx, orgID, &c)
+		case CondEvaluations:
+			err = s.evaluations(ctx, orgID, sys, p.Rule(stage).MaxAgeDays(), &c)
 		case CondEvidence:
 			err = s.evidence(ctx, orgID, sys, p.Rule(stage).EvidenceControls(), &c)
 		}
@@ -290,5 +294,45 @@ func (s *Service) evidence(ctx context.Context, orgID string, sys *system.System
 	}
 	c.Met = true
 	c.Detail = "Current evidence of " + strings.Join(have, ", ") + "."
+	return nil
+}
+
+// evaluations checks the system's evaluation runs against its acceptance criteria: every rule passes on
+// the newest run of its tool, imported within maxAge days.
+func (s *Service) evaluations(ctx context.Context, orgID string, sys *system.System, maxAge int, c *Condition) error {
+	c.Href = "/systems/" + sys.ID + "/evaluations"
+	o, err := s.Evaluations.Overview(ctx, orgID, sys.ID)
+	if err != nil {
+		return err
+	}
+	if len(o.Standings) == 0 {
+		c.Detail = "The system has no acceptance criteria for its evaluation runs."
+		c.Fix = fmt.Sprintf("Set the rules its runs must meet (aims eval criteria set --system %q), then import a run.", sys.Name)
+		return nil
+	}
+	oldest := s.Now().UTC().AddDate(0, 0, -maxAge)
+	for _, st := range o.Standings {
+		reason := ""
+		switch {
+		case st.Outcome != evaluation.OutcomePass:
+			reason = st.Outcome + ": " + st.Detail
+		case st.RunAt != nil && st.RunAt.Before(oldest):
+			reason = fmt.Sprintf("the newest run is from %s, older than %d days", st.RunAt.UTC().Format("2006-01-02"), maxAge)
+		default:
+			continue
+		}
+		href := c.Href
+		if st.RunID != "" {
+			href = "/evaluations/" + st.RunID
+		}
+		c.Items = append(c.Items, Item{Ref: "rule", Title: st.Rule, Reason: reason, Href: href})
+	}
+	if len(c.Items) > 0 {
+		c.Detail = fmt.Sprintf("%d of %d acceptance rules are not met by a recent run.", len(c.Items), len(o.Standings))
+		c.Fix = fmt.Sprintf("Fix what the failing rules show and push a new run (aims eval push --system %q FILE) within %d days of the release.", sys.Name, maxAge)
+		return nil
+	}
+	c.Met = true
+	c.Detail = fmt.Sprintf("All %d acceptance rules pass on runs of the last %d days.", len(o.Standings), maxAge)
 	return nil
 }

@@ -78,8 +78,10 @@ type GatePolicyPage struct {
 type GatePolicyRow struct {
 	Stage, Label string
 	Require      []GatePolicyCell
-	// Evidence is the controls the stage needs evidence of, comma-separated (empty: the default).
+	// Evidence is the controls the stage needs evidence of, comma-separated (empty: the default);
+	// MaxAge the age limit of its evaluation runs in days (0: the default).
 	Evidence string
+	MaxAge   int
 }
 
 // GatePolicyCell is one condition of a stage's row.
@@ -100,7 +102,7 @@ func (w *Web) renderGatePolicy(rw http.ResponseWriter, r *http.Request, v *visit
 	page := GatePolicyPage{Layout: w.layout(rw, r, v, "Release gate", gatePolicyPath), Policy: p, Conditions: gate.Conditions,
 		CanEdit: v.may(aims.ActionUpdate, aims.ResGate), Err: fe}
 	for _, st := range system.Stages {
-		row := GatePolicyRow{Stage: st, Label: control.Label(st), Evidence: strings.Join(p.Rule(st).Evidence, ", ")}
+		row := GatePolicyRow{Stage: st, Label: control.Label(st), Evidence: strings.Join(p.Rule(st).Evidence, ", "), MaxAge: p.Rule(st).EvaluationMaxAgeDays}
 		for _, c := range gate.Conditions {
 			row.Require = append(row.Require, GatePolicyCell{Key: c.Key, Title: c.Title, On: p.Requires(st, c.Key)})
 		}
@@ -124,8 +126,16 @@ func (w *Web) saveGatePolicy(rw http.ResponseWriter, r *http.Request, v *visit) 
 				ev = append(ev, k)
 			}
 		}
-		if req := r.PostForm[st]; len(req) > 0 || len(ev) > 0 {
-			p.Stages = append(p.Stages, gate.StageRule{Stage: st, Require: req, Evidence: ev})
+		age := 0
+		if v := strings.TrimSpace(r.PostFormValue("max_age_" + st)); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil {
+				n = -1 // refused by the policy's check, beside its field
+			}
+			age = n
+		}
+		if req := r.PostForm[st]; len(req) > 0 || len(ev) > 0 || age != 0 {
+			p.Stages = append(p.Stages, gate.StageRule{Stage: st, Require: req, Evidence: ev, EvaluationMaxAgeDays: age})
 		}
 	}
 	saved, err := w.Gate.SavePolicy(r.Context(), v.org.ID, p, basedOn)

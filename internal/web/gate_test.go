@@ -27,9 +27,9 @@ func TestTheReleaseGateInTheUI(t *testing.T) {
 		t.Fatal(err)
 	}
 	p := browserAs(t, f, priya, acme)
-	mustContain(t, p.get("/systems/"+s.ID), "Release gate", "closed for “Deployment”: 5 of 5 conditions unmet.")
+	mustContain(t, p.get("/systems/"+s.ID), "Release gate", "closed for “Deployment”: 6 of 6 conditions unmet.")
 	page := p.get("/systems/" + s.ID + "/gate")
-	mustContain(t, page, "Release gate of Chat", "Closed. 5 of 5 conditions are unmet", "Impact assessment approved and current",
+	mustContain(t, page, "Release gate of Chat", "Closed. 6 of 6 conditions are unmet", "Impact assessment approved and current",
 		"To satisfy it: Assess Chat's impacts", `aims gate --server`, `--system "Chat" --stage deployment`)
 	mustContain(t, p.get("/systems/"+s.ID+"/gate?stage=inception"), "Open. The policy sets no condition for this stage.")
 	if res := p.get("/systems/" + s.ID + "/gate?stage=launch"); res.Status != http.StatusNotFound {
@@ -59,13 +59,13 @@ func TestTheReleaseGateInTheUI(t *testing.T) {
 		t.Errorf("evidence without the condition: %d\n%s", bad.Status, text(bad.Body))
 	}
 	res := m.post("/gate-policy", url.Values{"version": {"0"}, "verification_and_validation": {"classification"},
-		"deployment": {"evidence"}, "evidence_deployment": {"A.6.2.6, A.6.2.4"}})
+		"deployment": {"evidence"}, "evidence_deployment": {"A.6.2.6, A.6.2.4"}, "max_age_deployment": {"30"}})
 	if res.Status != http.StatusSeeOther || res.Location != "/gate-policy" {
 		t.Fatalf("saving: %d to %q\n%s", res.Status, res.Location, text(res.Body))
 	}
 	saved := m.get("/gate-policy")
 	mustContain(t, saved, "Version 1 of the release gate policy is saved.", "version 1, saved")
-	if !strings.Contains(saved.Body, `value="iso42001-2023/A.6.2.6, iso42001-2023/A.6.2.4"`) {
+	if !strings.Contains(saved.Body, `value="iso42001-2023/A.6.2.6, iso42001-2023/A.6.2.4"`) || !strings.Contains(saved.Body, `name="max_age_deployment" value="30"`) {
 		t.Errorf("the saved evidence list is not in the form:\n%s", excerpt(saved))
 	}
 	mustContain(t, m.get("/systems/"+s.ID+"/gate"), "Closed. 1 of 1 conditions are unmet", "Evidence of A.6.2.6 for Chat")
