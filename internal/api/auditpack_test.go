@@ -62,7 +62,7 @@ func TestTheAuditPackThroughTheAPI(t *testing.T) {
 	}
 	for _, name := range []string{"soa/soa-live-not-approved.pdf", "soa/soa-live-not-approved.xlsx", "soa/soa-live-not-approved.oscal.json",
 		"risks/risk-register.pdf", "risks/risk-register.xlsx", "risks/treatment-plan.pdf", "risks/treatment-plan.xlsx",
-		"risks/risk-criteria-v1.json", "readiness/readiness.json", "README.txt"} {
+		"risks/risk-criteria-v1.json", "readiness/readiness.json", "README.txt", "evidence/index.csv", "evaluations/summary.csv"} {
 		if len(files[name]) == 0 {
 			t.Errorf("the pack lacks %s", name)
 		}

@@ -254,6 +254,7 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 	sv.Evidence = evidence.NewService(db, blobs)
 	sv.Evidence.Links, sv.Evidence.Tasks, sv.Evidence.Now = sv.Records, sv.Records, db.Now
 	sv.Gate.Controls, sv.Gate.Evidence, sv.Gate.Evaluations = sv.Controls, sv.Evidence, sv.Evaluations
+	sv.Pack.Parts = []auditpack.Part{auditpack.EvidenceIndex(sv.Evidence), auditpack.EvaluationSummary(sv.Evaluations)}
 	return sv, nil
 }
 

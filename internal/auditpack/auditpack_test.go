@@ -35,6 +35,8 @@ func TestTheDemoPackIsSignedAndComplete(t *testing.T) {
 		func() error { return demo.LoadSoA(ctx, sv.Controls, db) },
 		func() error { return demo.LoadRisks(ctx, sv.Risks, sv.Records, sv.Systems, db) },
 		func() error { return demo.LoadImpacts(ctx, sv.Impacts, sv.Risks, sv.Systems, db) },
+		func() error { return demo.LoadEvidence(ctx, sv.Evidence, sv.Systems, db) },
+		func() error { return demo.LoadEvaluations(ctx, sv.Evaluations, sv.Systems, db) },
 	} {
 		if err := load(); err != nil {
 			t.Fatal(err)
@@ -66,13 +68,19 @@ func TestTheDemoPackIsSignedAndComplete(t *testing.T) {
 		names[f.Name] = b
 	}
 	for _, want := range []string{"soa/soa-v1.pdf", "impact-assessments/TalentMatch-v1.pdf", "impact-assessments/Lumen-Credit-v1.md",
-		"activity/checkpoint.json", "manifest.json"} {
+		"activity/checkpoint.json", "manifest.json", "evidence/index.csv", "evaluations/summary.csv"} {
 		if names[want] == nil {
 			t.Errorf("the demo pack lacks %s", want)
 		}
 	}
 	if md := string(names["impact-assessments/Lumen-Credit-v1.md"]); !strings.Contains(md, "27(1)(f)") {
 		t.Errorf("Lumen Credit's assessment lacks its FRIA elements:\n%s", md)
+	}
+	if idx := string(names["evidence/index.csv"]); strings.Count(idx, "\n") != 5 || !strings.Contains(idx, ",sha256,") {
+		t.Errorf("the evidence index (4 pieces):\n%s", idx)
+	}
+	if sum := string(names["evaluations/summary.csv"]); strings.Count(sum, "\n") != 6 || !strings.Contains(sum, ",fail,") {
+		t.Errorf("the evaluation summary (5 runs, one failing):\n%s", sum)
 	}
 	cp, err := activity.DecodeCheckpoint(bytes.NewReader(names["activity/checkpoint.json"]))
 	if err != nil {
