@@ -299,8 +299,8 @@ func readme(w io.Writer, m *Manifest) error {
 	}
 	b.WriteString("risks/: the risk register and the treatment plan of the open risks (PDF, XLSX), and the risk criteria.\n" +
 		"impact-assessments/: each AI system's impact assessment in force (PDF, Markdown).\n" +
-		"readiness/: every clause item and control with its state and next step, the roll-ups and the\ndocumented information with what exists of it.\n"+
-		"evidence/index.csv: every piece of evidence with its dates, status and its file's SHA-256.\n"+
+		"readiness/: every clause item and control with its state and next step, the roll-ups and the\ndocumented information with what exists of it.\n" +
+		"evidence/index.csv: every piece of evidence with its dates, status and its file's SHA-256.\n" +
 		"evaluations/summary.csv: every evaluation run with its verdict against the system's acceptance criteria.\n")
 	for _, n := range m.Notes {
 		b.WriteString("\nNote: " + n)
