@@ -229,7 +229,8 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 		sv.Controls, sv.Systems, sv.Risks, sv.Impacts, sv.Gate, db.Now
 	sv.Readiness.Evidence = func(ctx context.Context, orgID string) (map[string]readiness.EvidenceState, error) {
 		now := sv.Readiness.Now().UTC()
-		return db.EvidenceByControl(ctx, orgID, now.Format(time.DateOnly), now.AddDate(0, 0, readiness.ExpiryWarningDays).Format(time.DateOnly))
+		return db.EvidenceByControl(ctx, orgID, now.Format(time.DateOnly), now.AddDate(0, 0, readiness.ExpiryWarningDays).Format(time.DateOnly),
+			now.AddDate(0, 0, -readiness.EvaluationMaxAgeDays))
 	}
 	sv.Pack = &auditpack.Pack{Controls: sv.Controls, Risks: sv.Risks, Impacts: sv.Impacts, Readiness: sv.Readiness, Trail: db, Now: db.Now}
 	// A material change of a system makes its approved impact assessment stale.

@@ -2,6 +2,7 @@ package readiness_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/control"
+	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/evidence"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/readiness"
@@ -197,11 +199,33 @@ func TestReadinessFollowsTheRecords(t *testing.T) {
 	}
 
 	// Systems show with their gate.
-	if _, err := sv.Systems.Create(maya, org.ID, system.Fields{Name: "Chat", Purpose: "Answers questions.", Stage: "design_and_development"}); err != nil {
+	chat, err := sv.Systems.Create(maya, org.ID, system.Fields{Name: "Chat", Purpose: "Answers questions.", Stage: "design_and_development"})
+	if err != nil {
 		t.Fatal(err)
 	}
 	if r, err = sv.Readiness.Compute(ctx, org.ID); err != nil || len(r.Systems.Shown) != 1 ||
 		r.Systems.Shown[0].Gate != "verification_and_validation" || r.Systems.Shown[0].Open || r.Systems.Shown[0].Missing == "" {
 		t.Errorf("systems: %+v, %v", r.Systems, err)
+	}
+
+	// An evaluation run that fails its criteria evidences A.6.2.4 but keeps it from being fresh.
+	rules, err := evaluation.ParseRules("inspect accuracy >= 2\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sv.Evaluations.SetCriteria(maya, org.ID, chat.ID, rules, 0); err != nil {
+		t.Fatal(err)
+	}
+	log, err := os.Open("../../testdata/evals/inspect_ai-log_read_sample.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer log.Close()
+	if _, err := sv.Evaluations.Import(maya, org.ID, chat.ID, evaluation.Import{Body: log, Filename: "inspect.json"}); err != nil {
+		t.Fatal(err)
+	}
+	sv.Readiness.Evidence = saved
+	if it := item("A.6.2.4"); it.Step != readiness.StepRefresh || !strings.Contains(it.Next, "fail their acceptance criteria") {
+		t.Errorf("a failing evaluation run: %+v", it)
 	}
 }

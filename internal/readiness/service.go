@@ -31,7 +31,12 @@ type EvidenceState struct {
 	// LapsedOn is the latest date a lapsed piece stopped being valid (YYYY-MM-DD); LapsesOn the soonest
 	// date a current piece stops being valid, when that is within the warning period (ExpiryWarningDays).
 	LapsedOn, LapsesOn string
+	// Failing counts the evaluation runs linked to the requirement that fail their acceptance criteria.
+	Failing int
 }
+
+// EvaluationMaxAgeDays is how long an evaluation run that passes its criteria counts as current evidence.
+const EvaluationMaxAgeDays = 90
 
 // ExpiryWarningDays is how long before evidence lapses readiness shows it.
 const ExpiryWarningDays = 30
@@ -228,7 +233,7 @@ func controlHref(key, ref string) string {
 // judge sets it's evidence, freshness and first missing step with what to do next.
 func judge(it *Item, ev EvidenceState, status, target string) {
 	it.Evidence += ev.Current
-	it.Evidenced = it.Evidence > 0 || ev.Lapsed > 0
+	it.Evidenced = it.Evidence > 0 || ev.Lapsed > 0 || ev.Failing > 0
 	it.Fresh = it.Evidence > 0
 	it.LapsesOn = ev.LapsesOn
 	name := it.Ref + " " + it.Title
@@ -247,6 +252,8 @@ func judge(it *Item, ev EvidenceState, status, target string) {
 		it.Next += "."
 	case !it.Evidenced:
 		it.Step, it.Next = StepEvidence, "Attach evidence an auditor can sample to "+name+": a document, file, link or evaluation run."
+	case !it.Fresh && ev.Failing > 0 && ev.Lapsed == 0:
+		it.Step, it.Next = StepRefresh, "The evaluation runs of "+name+" fail their acceptance criteria: fix what they show and run them again."
 	case !it.Fresh:
 		it.Step, it.Next = StepRefresh, "The evidence of "+name+" lapsed"
 		if ev.LapsedOn != "" {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/aimsproject/aims/internal/readiness"
 )
@@ -36,8 +37,8 @@ func (db *DB) SaveReadinessDay(ctx context.Context, orgID string, d readiness.Da
 // EvidenceByControl returns, for every control or clause item of orgID that evidence is linked to (as
 // "KEY/REF"), how many pieces are current on today (not drafts, valid until today or later, or with no
 // end), how many lapsed and the latest date one lapsed on, and the soonest date a current one lapses on
-// within soon days.
-func (db *DB) EvidenceByControl(ctx context.Context, orgID, today, soon string) (map[string]readiness.EvidenceState, error) {
+// within soon days. Evaluation runs linked to a control count too: see evaluationsByControl.
+func (db *DB) EvidenceByControl(ctx context.Context, orgID, today, soon string, since time.Time) (map[string]readiness.EvidenceState, error) {
 	rows, err := db.reader(ctx).query(ctx, `SELECT l.to_id,
 		SUM(CASE WHEN e.status <> 'draft' AND (e.valid_until = '' OR e.valid_until >= ?) THEN 1 ELSE 0 END),
 		SUM(CASE WHEN e.valid_until <> '' AND e.valid_until < ? THEN 1 ELSE 0 END),
@@ -59,5 +60,36 @@ func (db *DB) EvidenceByControl(ctx context.Context, orgID, today, soon string) 
 		}
 		out[key] = st
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return out, db.evaluationsByControl(ctx, orgID, since, out)
+}
+
+// evaluationsByControl adds to out the evaluation runs linked to each control: a run imported since since
+// that does not fail its system's acceptance criteria is current; an older one lapsed; a failing one
+// counts as failing.
+func (db *DB) evaluationsByControl(ctx context.Context, orgID string, since time.Time, out map[string]readiness.EvidenceState) error {
+	rows, err := db.reader(ctx).query(ctx, `SELECT l.to_id,
+		SUM(CASE WHEN r.verdict <> 'fail' AND r.created_at >= ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN r.verdict <> 'fail' AND r.created_at < ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN r.verdict = 'fail' THEN 1 ELSE 0 END)
+		FROM links l JOIN evaluation_runs r ON r.org_id = l.org_id AND r.id = l.from_id
+		WHERE l.org_id = ? AND l.relationship = 'evidences' AND l.from_type = 'evaluation' AND l.to_type = 'control'
+		GROUP BY l.to_id`, since, since, orgID)
+	if err != nil {
+		return fmt.Errorf("cannot count the evaluation runs of the controls: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var cur, old, failing int
+		if err := rows.Scan(&key, &cur, &old, &failing); err != nil {
+			return fmt.Errorf("cannot count the evaluation runs of the controls: %w", err)
+		}
+		st := out[key]
+		st.Current, st.Lapsed, st.Failing = st.Current+cur, st.Lapsed+old, st.Failing+failing
+		out[key] = st
+	}
+	return rows.Err()
 }
