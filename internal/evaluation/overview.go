@@ -70,7 +70,11 @@ func (s *Service) Overview(ctx context.Context, orgID, systemID string) (*Overvi
 			st.RuleResult = judgeRule(rule, r.Metrics)
 			st.RuleResult.Index, st.RuleResult.Rule = i, rule.String()
 			st.RunID = r.ID
+			// When the tool ran it, as its file says (the import, when it says nothing or a later date).
 			at := r.CreatedAt
+			if r.StartedAt != nil && r.StartedAt.Before(at) {
+				at = *r.StartedAt
+			}
 			st.RunAt = &at
 			break
 		}

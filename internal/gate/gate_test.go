@@ -1,6 +1,7 @@
 package gate_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"strings"
@@ -202,12 +203,20 @@ func TestTheGateNamesEveryUnmetConditionUntilEachIsMet(t *testing.T) {
 	if c := f.check(t, sys.ID, "deployment").Conditions[4]; c.Met || len(c.Items) != 1 || !strings.Contains(c.Items[0].Reason, "unmet") {
 		t.Errorf("a rule with no run: %+v", c)
 	}
-	log, err := os.Open("../../testdata/evals/inspect_ai-log_read_sample.json")
+	// The sample ran in July 2025: too old. The same log without its dates counts from its import.
+	sample, err := os.ReadFile("../../testdata/evals/inspect_ai-log_read_sample.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer log.Close()
-	if _, err := f.sv.Evaluations.Import(f.owner, f.org.ID, sys.ID, evaluation.Import{Body: log, Filename: "inspect.json"}); err != nil {
+	if _, err := f.sv.Evaluations.Import(f.owner, f.org.ID, sys.ID, evaluation.Import{Body: bytes.NewReader(sample), Filename: "old.json"}); err != nil {
+		t.Fatal(err)
+	}
+	if c := f.check(t, sys.ID, "deployment").Conditions[4]; c.Met || len(c.Items) != 1 || !strings.Contains(c.Items[0].Reason, "from 2025-07-05, older than 90 days") {
+		t.Errorf("a run of July 2025: %+v", c)
+	}
+	undated := bytes.ReplaceAll(bytes.ReplaceAll(sample, []byte(`"started_at": "2025-07-05T09:59:40-04:00"`), []byte(`"started_at": ""`)),
+		[]byte(`"created": "2025-07-05T09:59:40-04:00"`), []byte(`"created": ""`))
+	if _, err := f.sv.Evaluations.Import(f.owner, f.org.ID, sys.ID, evaluation.Import{Body: bytes.NewReader(undated), Filename: "new.json"}); err != nil {
 		t.Fatal(err)
 	}
 	if c := f.check(t, sys.ID, "deployment").Conditions[4]; !c.Met || c.Detail != "All 1 acceptance rules pass on runs of the last 90 days." {

@@ -1,6 +1,7 @@
 package readiness_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"strings"
@@ -227,5 +228,38 @@ func TestReadinessFollowsTheRecords(t *testing.T) {
 	sv.Readiness.Evidence = saved
 	if it := item("A.6.2.4"); it.Step != readiness.StepRefresh || !strings.Contains(it.Next, "fail their acceptance criteria") {
 		t.Errorf("a failing evaluation run: %+v", it)
+	}
+	// A recent run that passes (the sample is dated 2025-07-05: the import date counts only when the file
+	// gives none, so the run is old) is lapsed; one without a date, imported today, is current.
+	bot, err := sv.Systems.Create(maya, org.ID, system.Fields{Name: "Bot", Purpose: "Answers questions."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rules, err = evaluation.ParseRules("inspect accuracy >= 0.5\n"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sv.Evaluations.SetCriteria(maya, org.ID, bot.ID, rules, 0); err != nil {
+		t.Fatal(err)
+	}
+	sample, err := os.ReadFile("../../testdata/evals/inspect_ai-log_read_sample.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sv.Evaluations.Import(maya, org.ID, bot.ID, evaluation.Import{Body: bytes.NewReader(sample), Filename: "old.json"}); err != nil {
+		t.Fatal(err)
+	}
+	if it := item("A.6.2.4"); it.Ready() {
+		t.Errorf("a run of July 2025 makes A.6.2.4 fresh: %+v", it)
+	}
+	undated := bytes.ReplaceAll(bytes.ReplaceAll(sample, []byte(`"started_at": "2025-07-05T09:59:40-04:00"`), []byte(`"started_at": ""`)),
+		[]byte(`"created": "2025-07-05T09:59:40-04:00"`), []byte(`"created": ""`))
+	if bytes.Equal(undated, sample) {
+		t.Fatal("the sample's started_at is not where the test expects it")
+	}
+	if _, err := sv.Evaluations.Import(maya, org.ID, bot.ID, evaluation.Import{Body: bytes.NewReader(undated), Filename: "new.json"}); err != nil {
+		t.Fatal(err)
+	}
+	if it := item("A.6.2.4"); !it.Ready() {
+		t.Errorf("a passing run imported today: %+v", it)
 	}
 }

@@ -66,13 +66,13 @@ func (db *DB) EvidenceByControl(ctx context.Context, orgID, today, soon string, 
 	return out, db.evaluationsByControl(ctx, orgID, since, out)
 }
 
-// evaluationsByControl adds to out the evaluation runs linked to each control: a run imported since since
-// that does not fail its system's acceptance criteria is current; an older one lapsed; a failing one
+// evaluationsByControl adds to out the evaluation runs linked to each control: a run made since since (as
+// its file dates it, else as imported) that does not fail its system's acceptance criteria is current; an older one lapsed; a failing one
 // counts as failing.
 func (db *DB) evaluationsByControl(ctx context.Context, orgID string, since time.Time, out map[string]readiness.EvidenceState) error {
 	rows, err := db.reader(ctx).query(ctx, `SELECT l.to_id,
-		SUM(CASE WHEN r.verdict <> 'fail' AND r.created_at >= ? THEN 1 ELSE 0 END),
-		SUM(CASE WHEN r.verdict <> 'fail' AND r.created_at < ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN r.verdict <> 'fail' AND COALESCE(r.started_at, r.created_at) >= ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN r.verdict <> 'fail' AND COALESCE(r.started_at, r.created_at) < ? THEN 1 ELSE 0 END),
 		SUM(CASE WHEN r.verdict = 'fail' THEN 1 ELSE 0 END)
 		FROM links l JOIN evaluation_runs r ON r.org_id = l.org_id AND r.id = l.from_id
 		WHERE l.org_id = ? AND l.relationship = 'evidences' AND l.from_type = 'evaluation' AND l.to_type = 'control'
