@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"net/http"
 	"regexp"
 	"strings"
 	"time"
@@ -313,4 +314,37 @@ func readme(w io.Writer, m *Manifest) error {
 // Filename is the pack's file name: aims-audit-pack-SLUG-YYYY-MM-DD.zip.
 func Filename(slug string, at time.Time) string {
 	return "aims-audit-pack-" + fileName(slug) + "-" + at.UTC().Format("2006-01-02") + ".zip"
+}
+
+// startedWriter sends a download's headers on its first write, so that an error before the first byte
+// is still an error answer, and one after it drops the connection rather than leave a cut archive that a
+// client could take for a whole one.
+type startedWriter struct {
+	w       http.ResponseWriter
+	start   func()
+	started bool
+}
+
+func (s *startedWriter) Write(b []byte) (int, error) {
+	if !s.started {
+		s.started = true
+		s.start()
+	}
+	return s.w.Write(b)
+}
+
+// Serve writes org's pack to w as a zip download (the API's and the web UI's). An error before the first
+// byte is returned for the caller to answer; one after it aborts the response.
+func (p *Pack) Serve(ctx context.Context, org Org, w http.ResponseWriter) error {
+	sw := &startedWriter{w: w, start: func() {
+		w.Header().Set("Content-Type", "application/zip")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+Filename(org.Slug, p.Now())+`"`)
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(http.StatusOK)
+	}}
+	err := p.Write(ctx, org, sw)
+	if err != nil && sw.started {
+		panic(http.ErrAbortHandler)
+	}
+	return err
 }

@@ -177,51 +177,12 @@ func runEvalPush(ctx context.Context, env *Env, args []string) error {
 	if *format != "" {
 		q.Set("format", *format)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, rm.server+"/api/v1/systems/"+sysID+"/evaluations?"+q.Encode(), f)
-	if err != nil {
-		return usageError("%s", err)
-	}
-	req.ContentLength = st.Size()
-	req.Header.Set("Content-Type", "application/octet-stream")
 	var r evaluation.Run
-	if err := rm.do(req, &r); err != nil {
+	if err := rm.send(ctx, http.MethodPost, "/api/v1/systems/"+sysID+"/evaluations?"+q.Encode(), "application/octet-stream", f, st.Size(), &r); err != nil {
 		return err
 	}
 	printImported(env, &r)
 	return nil
-}
-
-// do sends req with the token and decodes the answer into dst, turning problem answers into errors as get
-// does.
-func (r *remote) do(req *http.Request, dst any) error {
-	req.Header.Set("Authorization", "Bearer "+r.token)
-	req.Header.Set("Accept", "application/json")
-	client := *r.http
-	client.Timeout = 0 // a large file takes the time it takes; the context bounds it
-	res, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("cannot reach %s: %w", r.server, err)
-	}
-	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, 16<<20))
-	if err != nil {
-		return fmt.Errorf("cannot read the answer of %s: %w", r.server, err)
-	}
-	if res.StatusCode >= 400 {
-		var p apiProblem
-		if json.Unmarshal(body, &p) != nil || p.Detail == "" {
-			p.Detail = strings.TrimSpace(string(body))
-		}
-		msg := fmt.Sprintf("the server answered %d: %s", res.StatusCode, p.Detail)
-		if p.Field != "" {
-			msg += " (" + p.Field + ")"
-		}
-		if res.StatusCode < 500 {
-			return usageError("%s", msg)
-		}
-		return fmt.Errorf("%s", msg)
-	}
-	return json.Unmarshal(body, dst)
 }
 
 func runEvalList(ctx context.Context, env *Env, args []string) error {

@@ -328,4 +328,15 @@ func TestThePolicyIsVersionedAndChecked(t *testing.T) {
 	if res.PolicyVersion != 1 || strings.Join(unmet(res), ",") != "classification,risks,evidence" || len(res.Conditions[2].Items) != 2 {
 		t.Errorf("checked against version 1: %+v", res)
 	}
+	if got, err := f.sv.Gate.SystemNamed(context.Background(), f.org.ID, "LUMEN CODE"); err != nil || got.ID != sys.ID {
+		t.Errorf("a name in another case: %v, %v", got, err)
+	}
+	for _, n := range []string{"Twin", "twin"} {
+		if _, err := f.sv.Systems.Create(f.owner, f.org.ID, system.Fields{Name: n, Purpose: "p"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := f.sv.Gate.SystemNamed(context.Background(), f.org.ID, "TWIN"); aims.ErrorField(err) != "system" {
+		t.Errorf("two systems whose names differ by case: %v", err)
+	}
 }

@@ -230,7 +230,8 @@ func (s *Service) soa(ctx context.Context, orgID string, c *Condition) error {
 	return nil
 }
 
-// SystemNamed returns orgID's system whose id or name (any case) is name; ENOTFOUND when none is.
+// SystemNamed returns orgID's system whose id or name (any case) is name; ENOTFOUND when none is, and
+// EINVALID when two names differ only by case.
 func (s *Service) SystemNamed(ctx context.Context, orgID, name string) (*system.System, error) {
 	name = strings.TrimSpace(name)
 	if name == "" {
@@ -248,12 +249,20 @@ func (s *Service) SystemNamed(ctx context.Context, orgID, name string) (*system.
 	if err != nil {
 		return nil, err
 	}
+	var found *system.System
 	for _, sys := range ss {
-		if strings.EqualFold(sys.Name, name) {
-			return sys, nil
+		switch {
+		case !strings.EqualFold(sys.Name, name):
+		case found != nil:
+			return nil, aims.FieldError("system", "More than one AI system is named %q in any case: give the system's id.", name)
+		default:
+			found = sys
 		}
 	}
-	return nil, aims.Errorf(aims.ENOTFOUND, "No AI system is named %q.", name)
+	if found == nil {
+		return nil, aims.Errorf(aims.ENOTFOUND, "No AI system is named %q.", name)
+	}
+	return found, nil
 }
 
 // evidence checks that each control has current evidence linked to the system too.
