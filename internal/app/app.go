@@ -229,8 +229,7 @@ func NewServices(db *store.DB, o ServiceOptions) (*Services, error) {
 		sv.Controls, sv.Systems, sv.Risks, sv.Impacts, sv.Gate, db.Now
 	sv.Readiness.Evidence = func(ctx context.Context, orgID string) (map[string]readiness.EvidenceState, error) {
 		now := sv.Readiness.Now().UTC()
-		return db.EvidenceByControl(ctx, orgID, now.Format(time.DateOnly), now.AddDate(0, 0, readiness.ExpiryWarningDays).Format(time.DateOnly),
-			now.AddDate(0, 0, -readiness.EvaluationMaxAgeDays))
+		return db.EvidenceByControl(ctx, orgID, now.Format(time.DateOnly), now.AddDate(0, 0, readiness.ExpiryWarningDays).Format(time.DateOnly))
 	}
 	sv.Pack = &auditpack.Pack{Controls: sv.Controls, Risks: sv.Risks, Impacts: sv.Impacts, Readiness: sv.Readiness, Trail: db, Now: db.Now}
 	// A material change of a system makes its approved impact assessment stale.
@@ -300,7 +299,11 @@ func New(db *store.DB, o Options) (*App, error) {
 		if _, err := a.Impacts.MarkOverdue(ctx, db.Now()); err != nil {
 			return err
 		}
-		// The readiness trend gets each organization's figures of the day, visited or not.
+		// The evidence counts move on to the day (so that readiness reads one day's rows at most), and
+		// the readiness trend gets each organization's figures of the day, visited or not.
+		if _, err := db.AdvanceEvidenceRollups(ctx, db.Now().UTC().Format(time.DateOnly)); err != nil {
+			return err
+		}
 		orgs, err := db.ListOrganizations(ctx)
 		if err != nil {
 			return err

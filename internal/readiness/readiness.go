@@ -155,13 +155,16 @@ type Systems struct {
 
 // SystemState is one system against its gate.
 type SystemState struct {
-	ID      string `json:"id"`
-	Name    string `json:"name"`
-	Stage   string `json:"stage"`
-	Gate    string `json:"gate_stage"`
-	Open    bool   `json:"open"`
-	Unmet   int    `json:"unmet"`
-	Missing string `json:"missing,omitempty"`
+	ID    string `json:"id"`
+	Name  string `json:"name"`
+	Stage string `json:"stage"`
+	Gate  string `json:"gate_stage"`
+	Open  bool   `json:"open"`
+	// Conditions counts the conditions of the gate, Met those met and Unmet the others.
+	Conditions int    `json:"conditions"`
+	Met        int    `json:"met"`
+	Unmet      int    `json:"unmet"`
+	Missing    string `json:"missing,omitempty"`
 }
 
 // Readiness is the whole picture.

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
@@ -50,6 +52,8 @@ type Store interface {
 	ReadinessDays(ctx context.Context, orgID, since string) ([]Day, error)
 	// SaveReadinessDay stores (or replaces) orgID's day d.
 	SaveReadinessDay(ctx context.Context, orgID string, d Day) error
+	// InTx reports whether ctx carries a transaction, whose queries must not run at once.
+	InTx(ctx context.Context) bool
 }
 
 // Service computes readiness from the other services.
@@ -278,19 +282,52 @@ func (s *Service) systems(ctx context.Context, orgID string) (Systems, error) {
 	if err != nil {
 		return Systems{}, err
 	}
-	out := Systems{More: next != "", Shown: []SystemState{}}
-	for _, sys := range ss {
-		stage := gate.NextStage(sys)
-		res, err := s.Gate.Check(ctx, orgID, sys.ID, stage)
-		if err != nil {
-			return Systems{}, err
-		}
-		st := SystemState{ID: sys.ID, Name: sys.Name, Stage: sys.Stage, Gate: stage, Open: res.Pass, Unmet: len(res.Unmet())}
-		if u := res.Unmet(); len(u) > 0 {
-			st.Missing = u[0].Title
-		}
-		out.Shown = append(out.Shown, st)
+	shown, err := s.gates(ctx, orgID, ss)
+	if err != nil {
+		return Systems{}, err
 	}
-	out.Total = len(ss)
-	return out, nil
+	return Systems{Total: len(ss), More: next != "", Shown: shown}, nil
+}
+
+// gateWorkers bounds the gate checks run at once.
+const gateWorkers = 4
+
+// gates checks each of ss against the release gate of its next stage, a few at once (one at a time in a
+// transaction).
+func (s *Service) gates(ctx context.Context, orgID string, ss []*system.System) ([]SystemState, error) {
+	out := make([]SystemState, len(ss))
+	g, gctx := errgroup.WithContext(ctx)
+	g.SetLimit(gateWorkers)
+	if s.store.InTx(ctx) {
+		g.SetLimit(1)
+	}
+	for i, sys := range ss {
+		g.Go(func() error {
+			stage := gate.NextStage(sys)
+			res, err := s.Gate.Check(gctx, orgID, sys.ID, stage)
+			if err != nil {
+				return err
+			}
+			st := SystemState{ID: sys.ID, Name: sys.Name, Stage: sys.Stage, Gate: stage, Open: res.Pass, Conditions: len(res.Conditions)}
+			u := res.Unmet()
+			st.Unmet, st.Met = len(u), len(res.Conditions)-len(u)
+			if len(u) > 0 {
+				st.Missing = u[0].Title
+			}
+			out[i] = st
+			return nil
+		})
+	}
+	return out, g.Wait()
+}
+
+// SystemsPage returns a page of orgID's systems, by name, each against the release gate of its next
+// stage: the roll-up by AI system.
+func (s *Service) SystemsPage(ctx context.Context, orgID string, p aims.Page) ([]SystemState, string, error) {
+	ss, next, err := s.Systems.List(ctx, orgID, system.Filter{Sort: "name"}, p)
+	if err != nil {
+		return nil, "", err
+	}
+	out, err := s.gates(ctx, orgID, ss)
+	return out, next, err
 }

@@ -345,6 +345,10 @@ func (tx *Tx) q() q { return q{db: tx.db, x: tx.tx} }
 type txKey struct{}
 
 // txFrom returns the open transaction of db that ctx carries, or nil.
+// InTx reports whether ctx carries a transaction of db's (Atomically): what runs in it must not run
+// queries at once.
+func (db *DB) InTx(ctx context.Context) bool { return db.txFrom(ctx) != nil }
+
 func (db *DB) txFrom(ctx context.Context) *Tx {
 	if tx, ok := ctx.Value(txKey{}).(*Tx); ok && tx.db == db && !tx.done {
 		return tx

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"time"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/activity"
@@ -120,6 +121,11 @@ func (db *DB) CreateEvaluation(ctx context.Context, r *evaluation.Run, cases []i
 			if _, err := tx.q().exec(ctx, `INSERT INTO links (`+linkColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 				aims.NewID(), r.OrgID, record.RelEvidences, record.TypeEvaluation, r.ID, to.Type, to.ID, "", a.Name, a.ID, r.CreatedAt); err != nil {
 				return fmt.Errorf("cannot link the evaluation run: %w", err)
+			}
+			if to.Type == record.TypeControl {
+				if err := tx.count(ctx, r.OrgID, to.ID, runCountOf(r.Verdict, r.StartedAt, r.CreatedAt), 1); err != nil {
+					return err
+				}
 			}
 		}
 		return tx.record(ctx, r.OrgID, activity.ActionCreate, "evaluation", r.ID, nil, evalEntry{Run: r, Metrics: len(r.Metrics)})
@@ -301,9 +307,27 @@ func (db *DB) SetEvaluationVerdicts(ctx context.Context, orgID string, runs []*e
 			if err != nil {
 				return err
 			}
+			var was string
+			var started sql.NullTime
+			var created time.Time
+			err = tx.q().row(ctx, `SELECT verdict, started_at, created_at FROM evaluation_runs WHERE org_id = ? AND id = ?`, orgID, r.ID).
+				Scan(&was, &started, &created)
+			if errors.Is(err, sql.ErrNoRows) {
+				continue
+			}
+			if err != nil {
+				return fmt.Errorf("cannot read the verdict of an evaluation run: %w", err)
+			}
 			if _, err := tx.q().exec(ctx, `UPDATE evaluation_runs SET verdict = ?, results = ? WHERE org_id = ? AND id = ?`,
 				r.Verdict, string(results), orgID, r.ID); err != nil {
 				return fmt.Errorf("cannot store the verdict of an evaluation run: %w", err)
+			}
+			var at *time.Time
+			if started.Valid {
+				at = &started.Time
+			}
+			if err := tx.recount(ctx, orgID, record.TypeEvaluation, r.ID, runCountOf(was, at, created), runCountOf(r.Verdict, at, created)); err != nil {
+				return err
 			}
 		}
 		return nil

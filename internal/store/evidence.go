@@ -11,6 +11,7 @@ import (
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/activity"
 	"github.com/aimsproject/aims/internal/evidence"
+	"github.com/aimsproject/aims/internal/record"
 )
 
 var _ evidence.Store = (*DB)(nil)
@@ -106,6 +107,10 @@ func (db *DB) UpdateEvidence(ctx context.Context, e *evidence.Evidence, ifRev in
 			return aims.Stale("the evidence", before.Rev, ifRev)
 		}
 		if err := tx.insertEvidenceRevision(ctx, e, change); err != nil {
+			return err
+		}
+		if err := tx.recount(ctx, e.OrgID, record.TypeEvidence, e.ID, evidenceCountOf(before.Status, before.ValidUntil),
+			evidenceCountOf(e.Status, e.ValidUntil)); err != nil {
 			return err
 		}
 		return tx.record(ctx, e.OrgID, activity.ActionUpdate, "evidence", e.ID, before, e)

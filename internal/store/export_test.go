@@ -4,8 +4,12 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"database/sql"
 	"io"
 	"strings"
+	"time"
+
+	"github.com/aimsproject/aims/internal/readiness"
 )
 
 // LinkKeyFaults counts the component links whose supplier or model key (0012) is not what the database's
@@ -140,4 +144,63 @@ func (db *DB) ImportPlans(ctx context.Context) ([]string, error) {
 func (db *DB) ExecNormalized(ctx context.Context, query string, args ...any) error {
 	_, err := db.writer(ctx).exec(ctx, query, args...)
 	return err
+}
+
+// EvidenceByControlJoined computes what EvidenceByControl reads from evidence_counts by joining every
+// evidence link, the way it was computed before the counts were kept, for the tests to compare.
+func (db *DB) EvidenceByControlJoined(ctx context.Context, orgID, today, soon, since string) (map[string]readiness.EvidenceState, error) {
+	out := map[string]readiness.EvidenceState{}
+	rows, err := db.reader(ctx).query(ctx, `SELECT l.to_id,
+		SUM(CASE WHEN e.status <> 'draft' AND (e.valid_until = '' OR e.valid_until >= ?) THEN 1 ELSE 0 END),
+		SUM(CASE WHEN e.valid_until <> '' AND e.valid_until < ? THEN 1 ELSE 0 END),
+		COALESCE(MAX(CASE WHEN e.valid_until <> '' AND e.valid_until < ? THEN e.valid_until END), ''),
+		COALESCE(MIN(CASE WHEN e.status <> 'draft' AND e.valid_until >= ? AND e.valid_until <= ? THEN e.valid_until END), '')
+		FROM links l JOIN evidence e ON e.org_id = l.org_id AND e.id = l.from_id
+		WHERE l.org_id = ? AND l.relationship = 'evidences' AND l.from_type = 'evidence' AND l.to_type = 'control'
+		GROUP BY l.to_id`, today, today, today, today, soon, orgID)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var key string
+		var st readiness.EvidenceState
+		if err := rows.Scan(&key, &st.Current, &st.Lapsed, &st.LapsedOn, &st.LapsesOn); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[key] = st
+	}
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	rows, err = db.reader(ctx).query(ctx, `SELECT l.to_id, r.verdict, r.started_at, r.created_at
+		FROM links l JOIN evaluation_runs r ON r.org_id = l.org_id AND r.id = l.from_id
+		WHERE l.org_id = ? AND l.relationship = 'evidences' AND l.from_type = 'evaluation' AND l.to_type = 'control'`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key, verdict string
+		var started sql.NullTime
+		var created time.Time
+		if err := rows.Scan(&key, &verdict, &started, &created); err != nil {
+			return nil, err
+		}
+		at := created
+		if started.Valid {
+			at = started.Time
+		}
+		st := out[key]
+		switch {
+		case verdict == "fail":
+			st.Failing++
+		case at.UTC().Format(time.DateOnly) >= since:
+			st.Current++
+		default:
+			st.Lapsed++
+		}
+		out[key] = st
+	}
+	return out, rows.Err()
 }

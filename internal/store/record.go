@@ -172,6 +172,9 @@ func (db *DB) CreateLink(ctx context.Context, l *record.Link) error {
 		if err := tx.countTreats(ctx, l, 1); err != nil {
 			return err
 		}
+		if err := tx.countEvidenceLink(ctx, l, 1); err != nil {
+			return err
+		}
 		return tx.record(ctx, l.OrgID, activity.ActionCreate, "link", l.ID, nil, l)
 	})
 }
@@ -203,6 +206,9 @@ func (db *DB) DeleteLinks(ctx context.Context, orgID string, ids []string) error
 				return fmt.Errorf("cannot delete link: %w", err)
 			}
 			if err := tx.countTreats(ctx, before, -1); err != nil {
+				return err
+			}
+			if err := tx.countEvidenceLink(ctx, before, -1); err != nil {
 				return err
 			}
 			if err := tx.record(ctx, orgID, activity.ActionDelete, "link", id, before, nil); err != nil {
