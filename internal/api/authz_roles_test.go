@@ -166,6 +166,7 @@ var allowedRoles = map[string]string{
 	// Every member checks a system against the release gate (CI tokens are often contributors); managers
 	// set its policy.
 	"GET /api/v1/readiness":             "owner admin manager contributor auditor viewer",
+	"GET /api/v1/readiness/systems":     "owner admin manager contributor auditor viewer",
 	"GET /api/v1/audit-pack":            "owner admin manager contributor auditor viewer",
 	"GET /api/v1/systems/{id}/gate":     "owner admin manager contributor auditor viewer",
 	"GET /api/v1/gate":                  "owner admin manager contributor auditor viewer",

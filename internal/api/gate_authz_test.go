@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims/internal/gate"
+	"github.com/aimsproject/aims/internal/readiness"
 	"github.com/aimsproject/aims/internal/system"
 )
 
@@ -37,6 +38,21 @@ func (e *env) gateMatrixCall(t *testing.T, method, path string, caller *member, 
 			res.decode(t, &got)
 			if got.SystemID != own.ID {
 				t.Errorf("checked system %s, want the caller's own %s", got.SystemID, own.ID)
+			}
+		}, true
+	case "GET /api/v1/readiness/systems":
+		// The target organization's system is not among the caller's.
+		s := e.seedSystem(t, tg.org.ID)
+		return c, func(t *testing.T, res *response, _ bool) {
+			if res.status != 200 {
+				return
+			}
+			var got struct{ Items []readiness.SystemState }
+			res.decode(t, &got)
+			for _, it := range got.Items {
+				if it.ID == s.ID && callerOrg != tg.org.ID {
+					t.Errorf("another organization's system %s is listed", s.Name)
+				}
 			}
 		}, true
 	case "GET /api/v1/gate-policy", "GET /api/v1/readiness", "GET /api/v1/audit-pack":

@@ -55,6 +55,7 @@ func commands() []command {
 		{"eval", "import evaluation and red-teaming results (promptfoo, garak, lm-eval, Inspect) and judge them against acceptance criteria (eval import|push|list|show|criteria)", runEval},
 		{"impact", "assess the impacts of AI systems: versions, approval, FRIA where EU AI Act Art. 27 applies, export (impact list|show|export|set|approve)", runImpact},
 		{"gate", "the release gate: check a system before a stage of its life cycle, from CI (--server, --token) or here (--org); exit 1 lists what is unmet; set its policy (gate, gate policy show|set)", runGate},
+		{"readiness", "how far the organization is from its certification audit: items ready, roll-ups, gaps with their next action; each AI system against its gate (readiness, readiness systems)", runReadiness},
 		{"pack", "export the audit pack for a certification body: SoA, risk register and treatment plan, impact assessments, readiness, signed trail checkpoint, with a manifest of SHA-256 sums (pack export)", runPack},
 		{"evidence", "evidence files, links and records: add, list, show, download verified, approve, delete; push from CI to a server (evidence add|list|show|get|approve|delete|push)", runEvidence},
 		{"webhook", "send the organization's events to other systems, signed (webhook add|list|test|remove)", runWebhook},

@@ -33,6 +33,7 @@ func TestTheGateRunsAsACIJobWould(t *testing.T) {
 		{"user", "create", "--email", "maya@example.com", "--org", "acme", "--role", "owner"},
 		{"system", "create", "--org", "acme", "--name", "TalentMatch", "--purpose", "CV screening", "--stage", "deployment", "--eu-role", "deployer"},
 		{"system", "classify", "--org", "acme", "--system", "TalentMatch", "--answers", answers},
+		{"system", "create", "--org", "acme", "--name", "Chat", "--purpose", "Answers questions", "--stage", "design_and_development"},
 	} {
 		if _, stderr, code := run(t, env, "", args...); code != 0 {
 			t.Fatalf("%v: %s", args, stderr)
@@ -104,7 +105,8 @@ func TestTheGateRunsAsACIJobWould(t *testing.T) {
 		!strings.Contains(stderr, "stages[0].require[1]: Unknown condition \"wishes\"") {
 		t.Errorf("a bad policy: exit %d, %s", code, stderr)
 	}
-	if err := os.WriteFile(policy, []byte(`{"version": 0, "stages": [{"stage": "deployment", "require": ["classification"]}]}`), 0o600); err != nil {
+	if err := os.WriteFile(policy, []byte(`{"version": 0, "stages": [{"stage": "deployment", "require": ["classification"]},
+		{"stage": "verification_and_validation", "require": ["classification"]}]}`), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, stderr, code = run(t, env, "", "gate", "policy", "set", "--org", "acme", "--as", "maya@example.com", "--file", policy); code != 0 ||
@@ -128,6 +130,51 @@ func TestTheGateRunsAsACIJobWould(t *testing.T) {
 		{[]string{"gate", "--system", "TalentMatch", "--format", "xml"}, "--format must be text, json or junit"},
 		{[]string{"gate"}, "--system is required"},
 		{[]string{"gate", "--system", "TalentMatch", "--org", "acme"}, "either --server"},
+	} {
+		if _, stderr, code := run(t, ci, "", tc.args...); code != 2 || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, %q; want exit 2 and %q", tc.args, code, stderr, tc.want)
+		}
+	}
+
+	// Readiness, from the same pipeline and on this machine's data.
+	stdout, stderr, code = run(t, ci, "", "readiness", "--gaps", "3")
+	if code != 0 || !strings.Contains(stdout, "readiness: 0 of ") || !strings.Contains(stdout, "4 Context") ||
+		!strings.Contains(stdout, "A.6 AI system life cycle") || !strings.Contains(stdout, "NIST AI RMF") ||
+		!strings.Contains(stdout, "first 3 of ") || !strings.Contains(stdout, "Name a member who answers for 4.1") {
+		t.Errorf("readiness: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, stderr, code = run(t, ci, "", "readiness", "--min-percent", "50"); code != 1 || !strings.Contains(stderr, "readiness is 0%, under the 50% asked for") {
+		t.Errorf("readiness under the share asked for: exit %d, %s", code, stderr)
+	}
+	stdout, _, code = run(t, ci, "", "readiness", "systems", "--limit", "1")
+	if code != 0 || !strings.Contains(stdout, "Chat") || !strings.Contains(stdout, "verification_and_validation") ||
+		!strings.Contains(stdout, "closed  0 of 1  EU AI Act classification") || strings.Contains(stdout, "TalentMatch") || !strings.Contains(stdout, "more: aims readiness systems --server") {
+		t.Fatalf("readiness systems: exit %d\n%s", code, stdout)
+	}
+	cursor := stdout[strings.LastIndex(stdout, "--cursor ")+len("--cursor "):]
+	if stdout, _, code = run(t, env, "", "readiness", "systems", "--org", "acme", "--limit", "1", "--cursor", strings.TrimSpace(cursor)); code != 0 ||
+		!strings.Contains(stdout, "TalentMatch") || !strings.Contains(stdout, "open   1 of 1") || strings.Contains(stdout, "more:") {
+		t.Errorf("the next page, on this machine's data: exit %d\n%s", code, stdout)
+	}
+	var page struct {
+		Items []struct {
+			Name       string `json:"name"`
+			Conditions int    `json:"conditions"`
+		} `json:"items"`
+	}
+	if stdout, _, code = run(t, env, "", "readiness", "systems", "--org", "acme", "--format", "json"); code != 0 || json.Unmarshal([]byte(stdout), &page) != nil ||
+		len(page.Items) != 2 || page.Items[0].Conditions != 1 || page.Items[1].Conditions != 1 {
+		t.Errorf("readiness systems as JSON: exit %d\n%s", code, stdout)
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"readiness", "--min-percent", "101"}, "--min-percent must be between 0 and 100"},
+		{[]string{"readiness", "--format", "xml"}, "--format must be text or json"},
+		{[]string{"readiness", "systems", "--limit", "0"}, "--limit must be between 1 and"},
+		{[]string{"readiness", "systems", "--cursor", "nonsense"}, "the server answered 400"},
+		{[]string{"readiness", "--org", "acme"}, "either --server"},
 	} {
 		if _, stderr, code := run(t, ci, "", tc.args...); code != 2 || !strings.Contains(stderr, tc.want) {
 			t.Errorf("%v: exit %d, %q; want exit 2 and %q", tc.args, code, stderr, tc.want)

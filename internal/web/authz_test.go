@@ -148,6 +148,7 @@ var webMatrix = []struct {
 	{"GET /systems/{id}/impact/export", "YYYYYY", false},
 	{"GET /systems/{id}/gate", "YYYYYY", false},
 	{"GET /gate-policy", "YYYYYY", false},
+	{"GET /readiness/systems", "YYYYYY", false},
 	{"GET /audit-pack/export", "YYYYYY", false},
 	{"POST /gate-policy", "YYYNNN", false},
 	{"GET /evidence", "YYYYYY", false},

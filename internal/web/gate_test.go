@@ -1,8 +1,11 @@
 package web_test
 
 import (
+	"fmt"
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -72,4 +75,38 @@ func TestTheReleaseGateInTheUI(t *testing.T) {
 	mustContain(t, m.get("/systems/"+s.ID+"/gate?stage=operation_and_monitoring"), "Open. The policy sets no condition for this stage.")
 	mustContain(t, m.get("/systems/"+s.ID+"/gate?stage=verification_and_validation"), "Closed. 1 of 1 conditions are unmet",
 		"EU AI Act classification recorded and current")
+}
+
+// TestReadinessBySystemInTheUI: the home page leads to every system against its gate, paged by name,
+// each with the conditions it meets and the first it does not; a viewer reads it too.
+func TestReadinessBySystemInTheUI(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	acme := f.Org(t, "acme")
+	vera := newUser(t, f, "vera@acme.example", acme, aims.RoleViewer)
+	ctx := aims.WithActor(f.Ctx, aims.Actor{Kind: aims.ActorSystem, ID: "test", Name: "test"})
+	var fs []system.Fields
+	for i := range 60 {
+		fs = append(fs, system.Fields{Name: fmt.Sprintf("System %02d", i), Purpose: "Answers questions.", Stage: "design_and_development"})
+	}
+	if _, err := f.Systems.Import(ctx, acme.ID, fs); err != nil {
+		t.Fatal(err)
+	}
+	p := browserAs(t, f, vera, acme)
+	mustContain(t, p.get("/"), "AI systems and their release gate", "System 00", "0 of 3 met", "Every AI system against its gate")
+	page := p.get("/readiness/systems")
+	mustContain(t, page, "AI systems against their release gate", "System 00", "System 49", "Verification and validation",
+		"0 of 3", "EU AI Act classification", "More systems")
+	if strings.Contains(page.Body, "System 50") {
+		t.Errorf("the first page holds more than 50 systems")
+	}
+	next := regexp.MustCompile(`href="(/readiness/systems\?cursor=[^"]+)"`).FindStringSubmatch(page.Body)
+	if next == nil {
+		t.Fatal("no link to the next page")
+	}
+	page = p.get(html.UnescapeString(next[1]))
+	mustContain(t, page, "System 50", "System 59")
+	if strings.Contains(page.Body, "More systems") || strings.Contains(page.Body, "System 49") {
+		t.Errorf("the second page:\n%s", text(page.Body))
+	}
 }

@@ -1,0 +1,233 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/api"
+	"github.com/aimsproject/aims/internal/readiness"
+)
+
+const readinessUsage = "readiness --org SLUG | --server URL --token T [--gaps N] [--min-percent P] [--format text|json]\n" +
+	"       readiness systems --org SLUG | --server URL --token T [--limit N] [--cursor C] [--format text|json]"
+
+// readinessSource is where readiness is read: this machine's data (--org) or a running server.
+type readinessSource struct {
+	org    *string
+	remote remote
+}
+
+func (s *readinessSource) flags(env *Env, fs *flag.FlagSet) error {
+	if err := s.remote.flags(env, fs); err != nil {
+		return err
+	}
+	s.org = fs.String("org", "", "organization slug, to read this machine's data instead of a server")
+	return nil
+}
+
+func (s *readinessSource) check() error {
+	if *s.org != "" && s.remote.server != "" {
+		return usageError("use either --server (a running aims) or --org (this machine's data), not both")
+	}
+	if *s.org == "" {
+		return s.remote.validate()
+	}
+	return nil
+}
+
+// runReadiness prints how far the organization is from its certification audit: the items ready, the
+// roll-ups by clause, Annex A group and mapped framework, and the first gaps with their next action and
+// owner. With --min-percent it exits 1 when fewer items than that share are ready, for a pipeline.
+func runReadiness(ctx context.Context, env *Env, args []string) error {
+	if len(args) > 0 && args[0] == "systems" {
+		return runReadinessSystems(ctx, env, args[1:])
+	}
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "readiness", readinessUsage)
+	c.StoreFlags(fs)
+	var src readinessSource
+	if err := src.flags(env, fs); err != nil {
+		return err
+	}
+	gaps := fs.Int("gaps", 20, "how many gaps to list (at most 100)")
+	minPercent := fs.Int("min-percent", -1, "exit 1 when fewer than this share (0-100) of the items are ready")
+	format := fs.String("format", "text", "text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return usageError("--format must be text or json")
+	}
+	if *minPercent > 100 || *minPercent < -1 {
+		return usageError("--min-percent must be between 0 and 100")
+	}
+	if *gaps < 0 {
+		return usageError("--gaps must be 0 or more")
+	}
+	if err := src.check(); err != nil {
+		return err
+	}
+	var r *readiness.Readiness
+	if *src.org != "" {
+		db, o, sv, err := orgServices(ctx, &c, *src.org)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if r, err = sv.Readiness.Compute(ctx, o.ID); err != nil {
+			return err
+		}
+	} else {
+		r = &readiness.Readiness{}
+		if err := src.remote.get(ctx, "/api/v1/readiness", r); err != nil {
+			return err
+		}
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(r); err != nil {
+			return err
+		}
+	} else if err := writeReadiness(env.Stdout, r, *gaps); err != nil {
+		return err
+	}
+	if *minPercent >= 0 && r.Overall.Percent < *minPercent {
+		return &CheckFailed{msg: fmt.Sprintf("readiness is %d%%, under the %d%% asked for: %d gaps", r.Overall.Percent, *minPercent, r.GapCount)}
+	}
+	return nil
+}
+
+func writeReadiness(w io.Writer, r *readiness.Readiness, gaps int) error {
+	o := r.Overall
+	fmt.Fprintf(w, "readiness: %d of %d items ready (%d%%), %d gaps\n", o.Ready, o.Items, o.Percent, r.GapCount)
+	fmt.Fprintf(w, "  decided %d, owned %d, implemented %d, evidenced %d, fresh %d (of %d applicable)\n\n",
+		o.Decided, o.Owned, o.Implemented, o.Evidenced, o.Fresh, o.Applicable)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	for _, part := range []struct {
+		title string
+		rs    []readiness.Rollup
+	}{{"BY CLAUSE", r.Clauses}, {"BY ANNEX A GROUP", r.Groups}} {
+		fmt.Fprintf(tw, "%s\tREADY\t\n", part.title)
+		for _, ru := range part.rs {
+			fmt.Fprintf(tw, "  %s\t%d of %d\t%d%%\n", ru.Title, ru.Ready, ru.Items, ru.Percent)
+		}
+		fmt.Fprintln(tw)
+	}
+	fmt.Fprintf(tw, "MAPPED FRAMEWORK\tCOVERED\t\n")
+	for _, m := range r.Mapped {
+		fmt.Fprintf(tw, "  %s\t%d of %d (%d partly)\t%d%%\n", m.Title, m.Covered, m.Targets, m.Partial, m.Percent)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if len(r.Lapsing) > 0 {
+		fmt.Fprintf(w, "\nevidence lapsing within %d days:\n", readiness.ExpiryWarningDays)
+		for _, it := range r.Lapsing {
+			fmt.Fprintf(w, "  %s %s on %s\n", it.Ref, it.Title, it.LapsesOn)
+		}
+	}
+	if gaps > 0 && len(r.Gaps) > 0 {
+		shown := r.Gaps[:min(gaps, len(r.Gaps))]
+		fmt.Fprintf(w, "\nfirst %d of %d gaps, in the standard's order:\n", len(shown), r.GapCount)
+		for _, it := range shown {
+			owner := ""
+			if it.OwnerName != "" {
+				owner = " (owner: " + it.OwnerName + ")"
+			}
+			fmt.Fprintf(w, "  %-8s %-9s %s%s\n", it.Ref, it.Step, it.Next, owner)
+		}
+	}
+	if r.Systems.More || len(r.Systems.Shown) > 0 {
+		fmt.Fprintf(w, "\nAI systems against their release gate: aims readiness systems\n")
+	}
+	return nil
+}
+
+// runReadinessSystems prints a page of the organization's systems, by name, each against the release
+// gate of its next stage: the roll-up by AI system.
+func runReadinessSystems(ctx context.Context, env *Env, args []string) error {
+	c, err := loadConfig(env)
+	if err != nil {
+		return err
+	}
+	fs := newFlags(env, "readiness systems", readinessUsage)
+	c.StoreFlags(fs)
+	var src readinessSource
+	if err := src.flags(env, fs); err != nil {
+		return err
+	}
+	limit := fs.Int("limit", 50, "systems per page (at most "+strconv.Itoa(aims.MaxPageLimit)+")")
+	cursor := fs.String("cursor", "", "where the page starts: the cursor the previous page printed")
+	format := fs.String("format", "text", "text or json")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *format != "text" && *format != "json" {
+		return usageError("--format must be text or json")
+	}
+	if *limit < 1 || *limit > aims.MaxPageLimit {
+		return usageError("--limit must be between 1 and %d", aims.MaxPageLimit)
+	}
+	if err := src.check(); err != nil {
+		return err
+	}
+	var page api.List[readiness.SystemState]
+	if *src.org != "" {
+		db, o, sv, err := orgServices(ctx, &c, *src.org)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if page.Items, page.NextCursor, err = sv.Readiness.SystemsPage(ctx, o.ID, aims.Page{Limit: *limit, Cursor: *cursor}); err != nil {
+			return err
+		}
+	} else {
+		q := url.Values{"limit": {strconv.Itoa(*limit)}}
+		if *cursor != "" {
+			q.Set("cursor", *cursor)
+		}
+		if err := src.remote.get(ctx, "/api/v1/readiness/systems?"+q.Encode(), &page); err != nil {
+			return err
+		}
+	}
+	if *format == "json" {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(page)
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "SYSTEM\tSTAGE\tGATE\tSTATE\tMET\tFIRST UNMET")
+	for _, s := range page.Items {
+		state := "open"
+		if !s.Open {
+			state = "closed"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d of %d\t%s\n", s.Name, s.Stage, s.Gate, state, s.Met, s.Conditions, dash(s.Missing))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	if page.NextCursor != "" {
+		fmt.Fprintf(env.Stdout, "more: aims readiness systems %s--cursor %s\n", sourceArgs(&src), page.NextCursor)
+	}
+	return nil
+}
+
+// sourceArgs repeats the flags that chose src, for the command of the next page.
+func sourceArgs(src *readinessSource) string {
+	if *src.org != "" {
+		return "--org " + *src.org + " "
+	}
+	return "--server " + src.remote.server + " "
+}
