@@ -155,6 +155,7 @@ var webMatrix = []struct {
 	{"POST /evidence", "YYYYNN", false},
 	{"GET /evidence/{id}", "YYYYYY", false},
 	{"GET /evidence/{id}/download", "YYYYYY", false},
+	{"POST /evidence/{id}/edit", "YYYYNN", false},
 	{"POST /evidence/{id}/approve", "YYYNNN", false},
 	{"POST /evidence/{id}/delete", "YYYNNN", false},
 	{"GET /systems/{id}/evaluations", "YYYYYY", false},

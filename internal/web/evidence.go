@@ -1,9 +1,13 @@
 package web
 
 import (
+	"errors"
+	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/aimsproject/aims"
@@ -108,76 +112,89 @@ func (w *Web) renderEvidenceList(rw http.ResponseWriter, r *http.Request, v *vis
 	return w.render(rw, r, status, "evidence_list", p)
 }
 
-// addEvidence adds evidence from the upload form, read as a stream: the form's fields come first and the
-// file last (as the form lays them out), so the file goes into the blob store without being held in
-// memory or spooled to a temporary file by the form parser.
+// addEvidence adds evidence from the upload form, read as a stream (streamEvidenceForm).
 func (w *Web) addEvidence(rw http.ResponseWriter, r *http.Request, v *visit) error {
-	vals := map[string]string{}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
-		// Link and record evidence need no file: a plain form will do.
-		r.Body = http.MaxBytesReader(rw, r.Body, 300_000)
-		if err := r.ParseForm(); err != nil {
-			return aims.Errorf(aims.ETOOLARGE, "The form could not be read, or is too large.")
-		}
-		for k := range r.PostForm {
-			vals[k] = r.PostFormValue(k)
-		}
-		return w.createEvidence(rw, r, v, vals)
-	}
-	max := w.Evidence.Blobs.MaxBytes
-	r.Body = http.MaxBytesReader(rw, r.Body, max+1<<20)
-	mr, err := r.MultipartReader()
-	if err != nil {
-		return aims.Errorf(aims.EINVALID, "The form could not be read: send it as multipart/form-data.")
-	}
-	var n evidence.New
 	var created *evidence.Evidence
-	for {
-		part, err := mr.NextPart()
-		if err != nil {
-			if !strings.Contains(err.Error(), "EOF") {
-				return aims.Errorf(aims.EINVALID, "The form could not be read.")
-			}
-			break
+	vals, err := w.streamEvidenceForm(rw, r, func(vals map[string]string, part *multipart.Part) error {
+		n := newEvidenceFromForm(vals)
+		n.Kind, n.File, n.FileName, n.MediaType = evidence.KindFile, part, part.FileName(), part.Header.Get("Content-Type")
+		if vals["kind"] != "" && vals["kind"] != evidence.KindFile {
+			n.Kind = vals["kind"] // a file sent with link or record evidence is a mistake the service names
 		}
-		name := part.FormName()
-		if name == "file" && part.FileName() != "" {
-			n = newEvidenceFromForm(vals)
-			n.Kind, n.File, n.FileName, n.MediaType = evidence.KindFile, part, part.FileName(), part.Header.Get("Content-Type")
-			if vals["kind"] != "" && vals["kind"] != evidence.KindFile {
-				n.Kind = vals["kind"] // a file sent with link or record evidence is a mistake the service names
-			}
-			created, err = w.Evidence.Create(r.Context(), v.org.ID, n)
-			part.Close()
-			if err != nil {
-				return w.evidenceFormError(rw, r, v, err, vals)
-			}
-			break
-		}
-		if name == "" || name == "file" {
-			part.Close()
-			continue
-		}
-		b := make([]byte, 0, 256)
-		buf := make([]byte, 4096)
-		for len(b) <= 300_000 {
-			k, rerr := part.Read(buf)
-			b = append(b, buf[:k]...)
-			if rerr != nil {
-				break
-			}
-		}
-		part.Close()
-		if len(b) > 300_000 {
-			return aims.Errorf(aims.ETOOLARGE, "A field of the form is too long.")
-		}
-		vals[name] = string(b)
+		var err error
+		created, err = w.Evidence.Create(r.Context(), v.org.ID, n)
+		return err
+	})
+	if err != nil {
+		return w.evidenceFormError(rw, r, v, err, vals)
 	}
 	if created == nil {
 		return w.createEvidence(rw, r, v, vals)
 	}
 	return w.evidenceAdded(rw, r, created)
 }
+
+// maxFormField bounds a field of the evidence forms.
+const maxFormField = 300_000
+
+// streamEvidenceForm reads the evidence form of r: URL-encoded, or multipart with its fields first and
+// the file last (as the forms lay them out), so that the file goes to file as a stream, into the blob
+// store, without being held in memory or spooled to a temporary file by the form parser. file is called
+// once, with the fields before it, when a file is chosen; the fields are returned either way. A form
+// that cannot be read is an error the caller returns as it is (errUnreadableForm); file's error is
+// returned too.
+func (w *Web) streamEvidenceForm(rw http.ResponseWriter, r *http.Request, file func(vals map[string]string, part *multipart.Part) error) (map[string]string, error) {
+	vals := map[string]string{}
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt == "application/x-www-form-urlencoded" {
+		// Link and record evidence need no file: a plain form will do.
+		r.Body = http.MaxBytesReader(rw, r.Body, maxFormField)
+		if err := r.ParseForm(); err != nil {
+			return vals, errUnreadableForm{aims.Errorf(aims.ETOOLARGE, "The form could not be read, or is too large.")}
+		}
+		for k := range r.PostForm {
+			vals[k] = r.PostFormValue(k)
+		}
+		return vals, nil
+	}
+	r.Body = http.MaxBytesReader(rw, r.Body, w.Evidence.Blobs.MaxBytes+1<<20)
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return vals, errUnreadableForm{aims.Errorf(aims.EINVALID, "The form could not be read: send it as multipart/form-data.")}
+	}
+	for {
+		part, err := mr.NextPart()
+		if err != nil {
+			if !strings.Contains(err.Error(), "EOF") {
+				return vals, errUnreadableForm{aims.Errorf(aims.EINVALID, "The form could not be read.")}
+			}
+			return vals, nil
+		}
+		name := part.FormName()
+		if name == "file" && part.FileName() != "" {
+			err := file(vals, part)
+			part.Close()
+			return vals, err
+		}
+		if name == "" || name == "file" {
+			part.Close()
+			continue
+		}
+		b, err := io.ReadAll(io.LimitReader(part, maxFormField+1))
+		part.Close()
+		if err != nil {
+			return vals, errUnreadableForm{aims.Errorf(aims.EINVALID, "The form could not be read.")}
+		}
+		if len(b) > maxFormField {
+			return vals, errUnreadableForm{aims.Errorf(aims.ETOOLARGE, "A field of the form is too long.")}
+		}
+		vals[name] = string(b)
+	}
+}
+
+// errUnreadableForm is a form streamEvidenceForm could not read: the error page, not the form again.
+type errUnreadableForm struct{ error }
+
+func (e errUnreadableForm) Unwrap() error { return e.error }
 
 // createEvidence adds link or record evidence from the form's fields.
 func (w *Web) createEvidence(rw http.ResponseWriter, r *http.Request, v *visit, vals map[string]string) error {
@@ -220,6 +237,10 @@ func newEvidenceFromForm(vals map[string]string) evidence.New {
 
 // evidenceFormError shows the list page again with the form as sent and err beside its field.
 func (w *Web) evidenceFormError(rw http.ResponseWriter, r *http.Request, v *visit, err error, vals map[string]string) error {
+	var unreadable errUnreadableForm
+	if errors.As(err, &unreadable) {
+		return unreadable.error
+	}
 	if aims.ErrorCode(err) == aims.ETOOLARGE {
 		err = aims.FieldError("file", "%s", aims.ErrorMessage(err))
 	}
@@ -239,13 +260,20 @@ func (w *Web) evidenceFormError(rw http.ResponseWriter, r *http.Request, v *visi
 // EvidencePage is one piece of evidence: its metadata, revisions, file and the record cards.
 type EvidencePage struct {
 	Layout
-	Evidence    *evidence.Evidence
-	Revisions   []*evidence.Revision
-	CanApprove  bool
-	CanDelete   bool
+	Evidence   *evidence.Evidence
+	Revisions  []*evidence.Revision
+	CanApprove bool
+	CanDelete  bool
+	// CanEdit offers Edit, the form to change the evidence (a new file too) as its next revision.
+	CanEdit     bool
+	Edit        EvidenceForm
+	MaxSize     string
 	HistoryHref string
 	RecordCards
 }
+
+// NextRev is the revision a change makes.
+func (p EvidencePage) NextRev() int64 { return p.Evidence.Rev + 1 }
 
 // Size writes a file size for people.
 func (EvidencePage) Size(n int64) string { return evidence.FormatSize(n) }
@@ -255,13 +283,25 @@ func (w *Web) evidencePage(rw http.ResponseWriter, r *http.Request, v *visit) er
 	if err != nil {
 		return err
 	}
+	return w.renderEvidence(rw, r, v, id, http.StatusOK, nil)
+}
+
+// renderEvidence shows evidence id; edit, when not nil, is the edit form as sent, with its errors.
+func (w *Web) renderEvidence(rw http.ResponseWriter, r *http.Request, v *visit, id string, status int, edit *EvidenceForm) error {
 	ctx := r.Context()
 	e, err := w.Evidence.Get(ctx, v.org.ID, id)
 	if err != nil {
 		return err
 	}
 	p := EvidencePage{Layout: w.layout(rw, r, v, e.Title, evidencePath), Evidence: e,
-		CanApprove: e.Status == evidence.StatusDraft && v.may(aims.ActionApprove, aims.ResEvidence), CanDelete: v.may(aims.ActionDelete, aims.ResEvidence)}
+		CanApprove: e.Status == evidence.StatusDraft && v.may(aims.ActionApprove, aims.ResEvidence), CanDelete: v.may(aims.ActionDelete, aims.ResEvidence),
+		CanEdit: v.may(aims.ActionUpdate, aims.ResEvidence), MaxSize: evidence.FormatSize(w.Evidence.Blobs.MaxBytes),
+		Edit: EvidenceForm{Kind: e.Kind, Title: e.Title, Description: e.Description, URL: e.URL, Body: e.Body, CollectedOn: e.CollectedOn,
+			ValidUntil: e.ValidUntil, Source: e.Source}}
+	if edit != nil {
+		p.Edit = *edit
+		p.Edit.Kind = e.Kind
+	}
 	if p.Revisions, err = w.Evidence.Revisions(ctx, v.org.ID, id); err != nil {
 		return err
 	}
@@ -271,7 +311,59 @@ func (w *Web) evidencePage(rw http.ResponseWriter, r *http.Request, v *visit) er
 	if p.RecordCards, err = w.recordCards(ctx, r, v, record.End{Type: record.TypeEvidence, ID: e.ID, Title: e.Title}); err != nil {
 		return err
 	}
-	return w.render(rw, r, http.StatusOK, "evidence", p)
+	return w.render(rw, r, status, "evidence", p)
+}
+
+// editEvidence changes evidence {id} from the edit form, read as a stream like the upload form: the
+// fields, and a new file for file evidence, become its next revision. A change of approved evidence makes
+// it a draft again, to be reviewed anew; a stale form is refused and nothing is saved.
+func (w *Web) editEvidence(rw http.ResponseWriter, r *http.Request, v *visit) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	ctx := r.Context()
+	var saved *evidence.Evidence
+	update := func(vals map[string]string, part *multipart.Part) error {
+		rev, err := strconv.ParseInt(vals["version"], 10, 64)
+		if err != nil || rev <= 0 {
+			return errUnreadableForm{aims.Errorf(aims.EINVALID, "The form is missing the record's version; reload the page and try again.")}
+		}
+		u := evidence.Update{Fields: evidence.Fields{Title: vals["title"], Description: vals["description"], URL: vals["url"], Body: vals["body"],
+			CollectedOn: vals["collected_on"], ValidUntil: vals["valid_until"], Source: vals["source"]}}
+		if part != nil {
+			u.File, u.FileName, u.MediaType = part, part.FileName(), part.Header.Get("Content-Type")
+		}
+		saved, err = w.Evidence.Update(ctx, v.org.ID, id, u, rev)
+		return err
+	}
+	vals, err := w.streamEvidenceForm(rw, r, update)
+	if err == nil && saved == nil {
+		err = update(vals, nil)
+	}
+	if err != nil {
+		var unreadable errUnreadableForm
+		if errors.As(err, &unreadable) {
+			return unreadable.error
+		}
+		if aims.ErrorCode(err) == aims.ETOOLARGE {
+			err = aims.FieldError("file", "%s", aims.ErrorMessage(err))
+		}
+		fe, status, ok := formError(err, evidenceFormFields...)
+		if !ok || aims.ErrorCode(err) == aims.ENOTFOUND {
+			return err
+		}
+		form := EvidenceForm{Title: vals["title"], Description: vals["description"], URL: vals["url"], Body: vals["body"],
+			CollectedOn: vals["collected_on"], ValidUntil: vals["valid_until"], Source: vals["source"], Err: fe}
+		return w.renderEvidence(rw, r, v, id, status, &form)
+	}
+	msg := "The evidence is saved as revision " + strconv.FormatInt(saved.Rev, 10) + "."
+	if saved.Status == evidence.StatusDraft {
+		msg += " It is a draft until a manager approves it."
+	}
+	w.flash(rw, flashOK, msg)
+	http.Redirect(rw, r, evidenceHref(id), http.StatusSeeOther)
+	return nil
 }
 
 // evidenceContent downloads the file, verified before its first byte is sent: a corrupt file is the

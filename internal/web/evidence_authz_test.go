@@ -40,6 +40,12 @@ func prepareEvidence(t *testing.T, f *apptest.Fixture, r *matrixRequest, route s
 		r.path = "/evidence/" + e.ID + "/approve"
 		r.form.Set("version", fmt.Sprint(e.Rev))
 		r.okLocation = "/evidence/" + e.ID
+	case "POST /evidence/{id}/edit":
+		e := seedEvidence(t, f, target)
+		r.path = "/evidence/" + e.ID + "/edit"
+		r.form.Set("version", fmt.Sprint(e.Rev))
+		r.form.Set("title", "Renamed by the matrix")
+		r.okLocation = "/evidence/" + e.ID
 	case "POST /evidence/{id}/delete":
 		e := seedEvidence(t, f, target)
 		r.path = "/evidence/" + e.ID + "/delete"

@@ -93,3 +93,53 @@ func mustHTML(t testing.TB, p page, wants ...string) {
 		}
 	}
 }
+
+// TestEvidenceIsChangedAndItsFileReplacedFromItsPage: a contributor uploads a new version of the file
+// with a later valid-until date from the evidence page: revision 2 holds the new file and checksum, the
+// download gives the new bytes, revision 1 stays listed; a stale form is refused and saves nothing; a
+// bad date is shown beside its field; an auditor is not offered the form.
+func TestEvidenceIsChangedAndItsFileReplacedFromItsPage(t *testing.T) {
+	t.Parallel()
+	f := apptest.New(t)
+	org := f.Org(t, "lumen")
+	contrib := newUser(t, f, "priya@lumen.example", org, aims.RoleContributor)
+	auditor := newUser(t, f, "ann@lumen.example", org, aims.RoleAuditor)
+	b := browserAs(t, f, contrib, org)
+	p := b.upload("/evidence", map[string]string{"kind": "file", "title": "Bias audit", "control": "A.6.2.4", "valid_until": "2026-12-31"},
+		map[string][2]string{"file": {"audit-2026.txt", "findings: 3"}})
+	if p.Status != http.StatusSeeOther {
+		t.Fatalf("upload = %d\n%s", p.Status, text(p.Body))
+	}
+	id := strings.TrimPrefix(p.Location, "/evidence/")
+	page := b.get("/evidence/" + id)
+	mustContain(t, page, "Change the evidence or upload a new version of its file", "Save revision 2", "Leave empty to keep audit-2026.txt")
+
+	p = b.upload("/evidence/"+id+"/edit", map[string]string{"version": "1", "title": "Bias audit 2027", "valid_until": "2027-12-31",
+		"collected_on": "2026-12-07"}, map[string][2]string{"file": {"audit-2027.txt", "findings: 0"}})
+	if p.Status != http.StatusSeeOther || p.Location != "/evidence/"+id {
+		t.Fatalf("edit = %d to %q\n%s", p.Status, p.Location, text(p.Body))
+	}
+	page = b.get("/evidence/" + id)
+	mustContain(t, page, "Bias audit 2027", "revision 2", "2027-12-31", "audit-2027.txt", "Revision 1", "Revision 2")
+	if d := b.get("/evidence/" + id + "/download"); d.Body != "findings: 0" {
+		t.Errorf("the download after the new version: %q", d.Body)
+	}
+
+	before := activityCount(t, f, org.ID)
+	p = b.upload("/evidence/"+id+"/edit", map[string]string{"version": "1", "title": "Lost update"}, nil)
+	if p.Status != http.StatusConflict && p.Status != http.StatusPreconditionFailed {
+		t.Errorf("a stale form = %d\n%s", p.Status, text(p.Body))
+	}
+	p = b.upload("/evidence/"+id+"/edit", map[string]string{"version": "2", "title": "Bias audit 2027", "valid_until": "next year"}, nil)
+	expect(t, p, http.StatusBadRequest, "")
+	mustHTML(t, p, `id="ee-until-error"`, `value="next year"`)
+	if n := activityCount(t, f, org.ID); n != before {
+		t.Errorf("refused changes wrote %d activity entries", n-before)
+	}
+	if e, err := f.Evidence.Get(f.Ctx, org.ID, id); err != nil || e.Rev != 2 || e.Title != "Bias audit 2027" {
+		t.Errorf("after the refused changes: %+v, %v", e, err)
+	}
+	if strings.Contains(browserAs(t, f, auditor, org).get("/evidence/"+id).Body, "Save revision") {
+		t.Error("an auditor is offered the change form")
+	}
+}

@@ -152,6 +152,7 @@ func (w *Web) Routes() []Route {
 		{Method: post, Path: "/evidence", Access: Member, Action: create, Resource: aims.ResEvidence, handle: w.addEvidence},
 		{Method: get, Path: "/evidence/{id}", Access: Member, Action: read, Resource: aims.ResEvidence, handle: w.evidencePage},
 		{Method: get, Path: "/evidence/{id}/download", Access: Member, Action: read, Resource: aims.ResEvidence, handle: w.evidenceContent},
+		{Method: post, Path: "/evidence/{id}/edit", Access: Member, Action: update, Resource: aims.ResEvidence, handle: w.editEvidence},
 		{Method: post, Path: "/evidence/{id}/approve", Access: Member, Action: aims.ActionApprove, Resource: aims.ResEvidence, handle: w.approveEvidence},
 		{Method: post, Path: "/evidence/{id}/delete", Access: Member, Action: del, Resource: aims.ResEvidence, handle: w.deleteEvidence},
 		{Method: get, Path: "/impact-assessments", Access: Member, Action: read, Resource: aims.ResImpact, handle: w.impactsPage},
