@@ -3,6 +3,7 @@ package api
 import (
 	"mime"
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/aimsproject/aims"
@@ -22,7 +23,7 @@ type EvaluationDetail struct {
 }
 
 // importEvaluation answers POST /api/v1/systems/{id}/evaluations: the body is a result file as the tool
-// wrote it (promptfoo JSON, garak JSONL, lm-eval JSON, Inspect JSON), its format given by ?format= or
+// wrote it (promptfoo JSON, garak JSONL, lm-eval JSON, Inspect .eval or JSON), its format given by ?format= or
 // told from the content. It may be as large as eval_max_bytes, not the 1 MiB of JSON bodies.
 func (a *API) importEvaluation(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "AI system")
@@ -30,7 +31,7 @@ func (a *API) importEvaluation(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil || (mt != "application/octet-stream" && mt != "application/json" && mt != "application/x-ndjson" && mt != "application/jsonl") {
+	if err != nil || !slices.Contains([]string{"application/octet-stream", "application/json", "application/x-ndjson", "application/jsonl", "application/zip"}, mt) {
 		return aims.Errorf(aims.EMEDIATYPE, "Send the result file as application/octet-stream.")
 	}
 	if r.ContentLength > a.Evaluations.MaxBytes {

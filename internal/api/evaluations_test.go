@@ -115,3 +115,23 @@ func TestEvaluationsThroughTheAPI(t *testing.T) {
 		t.Errorf("inspect run: %s %+v", d.Verdict, d.Results)
 	}
 }
+
+// TestAnInspectEvalArchiveThroughTheAPI: Inspect's default log, the .eval zip archive, is pushed as
+// application/zip and imported with its samples counted; a truncated archive is a 400 naming it.
+func TestAnInspectEvalArchiveThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acme := e.org(t, "acme")
+	priya := e.member(t, acme, aims.RoleContributor)
+	s := e.seedSystem(t, acme.ID)
+	base := "/api/v1/systems/" + s.ID + "/evaluations"
+	zipped := http.Header{"Content-Type": {"application/zip"}}
+	archive := evalSample(t, "inspect_ai-log_read_sample.eval")
+	var r evaluation.Run
+	e.send(t, call{method: "POST", path: base + "?filename=popularity.eval", token: priya.Token, body: archive, header: zipped}).want(t, 201).decode(t, &r)
+	if r.Tool != "inspect" || r.Status != "success" || r.Counts.Total != 3 || r.Counts.Failed != 1 || r.Filename != "popularity.eval" {
+		t.Errorf("the .eval run: %+v", r)
+	}
+	e.send(t, call{method: "POST", path: base, token: priya.Token, body: archive[:len(archive)/2], header: zipped}).
+		wantProblem(t, 400, "invalid", "file")
+}

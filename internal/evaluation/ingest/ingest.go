@@ -255,7 +255,11 @@ func Read(r io.Reader, format string, o Options) (*Run, error) {
 	case LMEval:
 		run, err = readLMEval(br, o)
 	case Inspect:
-		run, err = readInspect(br, o)
+		if isZip(br) {
+			run, err = readInspectArchive(br, o)
+		} else {
+			run, err = readInspect(br, o)
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -273,6 +277,9 @@ func Detect(br *bufio.Reader) (string, error) {
 	head, err := br.Peek(detectWindowBytes)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return "", fmt.Errorf("cannot read the file: %w", err)
+	}
+	if bytes.HasPrefix(head, zipMagic) {
+		return Inspect, nil // the .eval log of Inspect, a zip archive: no other tool writes one
 	}
 	head = bytes.TrimLeft(head, " \t\r\n\ufeff")
 	unknown := aims.FieldError("format", "This file is none of the formats read (%s): give --format or ?format= if it is one.", strings.Join(Formats, ", "))

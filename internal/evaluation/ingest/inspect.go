@@ -54,33 +54,54 @@ type inspectSample struct {
 // readInspect reads an Inspect eval log in its JSON form (`inspect log convert --to json`, or logs
 // written with --log-format=json), whatever its status: success, cancelled, error or started. The
 // samples array is read one sample at a time; a sample fails when one of its scores is incorrect ("I"),
-// no answer ("N"), partial ("P"), false or zero.
+// no answer ("N"), partial ("P"), false or zero. readInspectArchive reads the .eval form.
 func readInspect(r io.Reader, o Options) (*Run, error) {
-	run := &Run{}
-	cases := caser{run, o}
+	l := newInspectLog(o)
 	w := newWalker(r)
-	var ev inspectEval
-	var res inspectResults
-	var stats struct {
+	if err := l.read(w); err != nil {
+		return nil, err
+	}
+	if err := w.end(); err != nil {
+		return nil, err
+	}
+	return l.finish()
+}
+
+// inspectLog is an Inspect log as it is read: its header's parts, and the outcomes of its samples.
+type inspectLog struct {
+	run   *Run
+	cases caser
+	ev    inspectEval
+	res   inspectResults
+	stats struct {
 		StartedAt string `json:"started_at"`
 	}
-	var logErr *struct {
+	logErr *struct {
 		Message string `json:"message"`
 	}
-	sawEval := false
-	err := w.object(func(key string) error {
+	sawEval bool
+}
+
+func newInspectLog(o Options) *inspectLog {
+	run := &Run{}
+	return &inspectLog{run: run, cases: caser{run, o}}
+}
+
+// read reads a log object: the whole log, its header (header.json of an archive) or the journal's start.
+func (l *inspectLog) read(w *walker) error {
+	return w.object(func(key string) error {
 		switch key {
 		case "status":
-			return w.decode(&run.Status)
+			return w.decode(&l.run.Status)
 		case "eval":
-			sawEval = true
-			return w.decode(&ev)
+			l.sawEval = true
+			return w.decode(&l.ev)
 		case "results":
-			return w.decode(&res)
+			return w.decode(&l.res)
 		case "stats":
-			return w.decode(&stats)
+			return w.decode(&l.stats)
 		case "error":
-			return w.decode(&logErr)
+			return w.decode(&l.logErr)
 		case "samples":
 			kind, err := w.peekKind()
 			if err != nil {
@@ -89,28 +110,49 @@ func readInspect(r io.Reader, o Options) (*Run, error) {
 			if kind != '[' {
 				return w.skip()
 			}
-			return w.array(func() error {
-				var s inspectSample
-				if err := w.decode(&s); err != nil {
-					return err
-				}
-				inspectOutcome(run, cases, ev.Task, &s)
-				return nil
-			})
+			return w.array(func() error { return l.sample(w) })
+		}
+		return w.skip()
+	})
+}
+
+// sample reads one sample and counts its outcome. Only the members the outcome needs are decoded; the
+// others (the events, messages and attachments of an agent's transcript, often most of a log) are read
+// past a token at a time.
+func (l *inspectLog) sample(w *walker) error {
+	var s inspectSample
+	err := w.object(func(key string) error {
+		switch key {
+		case "id":
+			return w.decode(&s.ID)
+		case "epoch":
+			return w.decode(&s.Epoch)
+		case "input":
+			return w.decode(&s.Input)
+		case "output":
+			return w.decode(&s.Output)
+		case "scores":
+			return w.decode(&s.Scores)
+		case "error":
+			return w.decode(&s.Error)
 		}
 		return w.skip()
 	})
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if err := w.end(); err != nil {
-		return nil, err
-	}
-	if !sawEval {
-		return nil, fieldErr("The Inspect log has no eval section: give an eval log in JSON (inspect log convert --to json).")
+	inspectOutcome(l.run, l.cases, l.ev.Task, &s)
+	return nil
+}
+
+// finish turns what was read into the run.
+func (l *inspectLog) finish() (*Run, error) {
+	run, ev := l.run, l.ev
+	if !l.sawEval {
+		return nil, fieldErr("The Inspect log has no eval section: give an eval log (.eval, or JSON from inspect log convert --to json).")
 	}
 	run.Model, run.Name, run.ToolVersion = ev.Model, ev.Task, ev.Packages["inspect_ai"]
-	run.StartedAt = parseTime(firstOf(stats.StartedAt, ev.Created))
+	run.StartedAt = parseTime(firstOf(l.stats.StartedAt, ev.Created))
 	switch run.Status {
 	case "success", "":
 		run.Status = StatusSuccess
@@ -121,13 +163,13 @@ func readInspect(r io.Reader, o Options) (*Run, error) {
 	default:
 		run.Status = StatusIncomplete
 	}
-	if logErr != nil && logErr.Message != "" {
-		run.Notes = append(run.Notes, "Inspect reported an error: "+clip(logErr.Message, 1000))
+	if l.logErr != nil && l.logErr.Message != "" {
+		run.Notes = append(run.Notes, "Inspect reported an error: "+clip(l.logErr.Message, 1000))
 	}
 	if run.Counts.Total > 0 {
 		run.Metrics = append(run.Metrics, passRate("", "pass_rate", run.Counts.Passed, run.Counts.Total))
 	}
-	for _, sc := range res.Scores {
+	for _, sc := range l.res.Scores {
 		names := make([]string, 0, len(sc.Metrics))
 		for n := range sc.Metrics {
 			names = append(names, n)
