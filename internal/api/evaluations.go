@@ -112,6 +112,14 @@ func (a *API) getEvaluationCriteria(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	return writeCriteria(w, c)
+}
+
+// writeCriteria sends c with its rev as the ETag, once there is one.
+func writeCriteria(w http.ResponseWriter, c *evaluation.Criteria) error {
+	if c.Rev > 0 {
+		return writeResource(w, http.StatusOK, c.Rev, c)
+	}
 	return writeJSON(w, http.StatusOK, c)
 }
 
@@ -127,13 +135,17 @@ func (a *API) putEvaluationCriteria(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
+	rev, err := ifMatch(r)
+	if err != nil {
+		return err
+	}
 	var b criteriaBody
 	if err := decode(w, r, &b); err != nil {
 		return err
 	}
-	c, err := a.Evaluations.SetCriteria(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, b.Rules, 0)
+	c, err := a.Evaluations.SetCriteria(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, b.Rules, rev)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, c)
+	return writeCriteria(w, c)
 }

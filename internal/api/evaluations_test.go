@@ -105,7 +105,17 @@ func TestEvaluationsThroughTheAPI(t *testing.T) {
 	if c.Rev != 1 || len(c.Rules) != 2 {
 		t.Errorf("criteria %+v", c)
 	}
-	e.do(t, "GET", crit, priya.Token, nil).want(t, 200).decode(t, &c)
+	res := e.do(t, "GET", crit, priya.Token, nil).want(t, 200)
+	res.decode(t, &c)
+	if res.header.Get("ETag") != `"1"` {
+		t.Errorf("criteria ETag %q", res.header.Get("ETag"))
+	}
+	// If-Match guards against setting rules over someone else's.
+	e.send(t, call{method: "PUT", path: crit, token: maya.Token, body: rules, header: http.Header{"If-Match": {`"7"`}}}).wantProblem(t, 412, "precondition", "")
+	e.send(t, call{method: "PUT", path: crit, token: maya.Token, body: rules, header: http.Header{"If-Match": {`"1"`}}}).want(t, 200).decode(t, &c)
+	if c.Rev != 2 {
+		t.Errorf("criteria after If-Match: %+v", c)
+	}
 	e.do(t, "GET", "/api/v1/evaluations/"+ids[2], priya.Token, nil).want(t, 200).decode(t, &d)
 	if d.Verdict != "pass" {
 		t.Errorf("lm-eval run: %s %+v", d.Verdict, d.Results)
