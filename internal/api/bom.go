@@ -39,6 +39,7 @@ func (a *API) importBOM(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength > limit {
 		return aims.Errorf(aims.ETOOLARGE, "The BOM is larger than the limit of %d bytes.", limit)
 	}
+	KeepReading(w, r)
 	imp, err := a.Components.ImportBOM(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, aibom.Sized(r.Body, r.ContentLength), r.URL.Query().Get("filename"))
 	var invalid *component.BOMInvalidError
 	if errors.As(err, &invalid) {

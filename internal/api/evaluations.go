@@ -37,6 +37,7 @@ func (a *API) importEvaluation(w http.ResponseWriter, r *http.Request) error {
 	if r.ContentLength > a.Evaluations.MaxBytes {
 		return aims.Errorf(aims.ETOOLARGE, "The file is larger than the limit of %d bytes.", a.Evaluations.MaxBytes)
 	}
+	KeepReading(w, r)
 	q := r.URL.Query()
 	run, err := a.Evaluations.Import(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, evaluation.Import{Body: r.Body,
 		Format: q.Get("format"), Filename: q.Get("filename")})

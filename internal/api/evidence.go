@@ -59,6 +59,7 @@ func (a *API) fileBody(w http.ResponseWriter, r *http.Request) (io.Reader, error
 	if r.ContentLength > max {
 		return nil, a.Evidence.Blobs.TooLarge()
 	}
+	KeepReading(w, r)
 	return http.MaxBytesReader(w, r.Body, max+1), nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/api"
 	"github.com/aimsproject/aims/internal/component"
 	"github.com/aimsproject/aims/internal/component/aibom"
 	"github.com/aimsproject/aims/internal/system"
@@ -140,6 +141,7 @@ func (w *Web) importBOM(rw http.ResponseWriter, r *http.Request, v *visit) error
 
 func (w *Web) doImportBOM(rw http.ResponseWriter, r *http.Request, v *visit, systemID string) (*component.BOMImport, error) {
 	limit := w.Components.BOMLimit()
+	api.KeepReading(rw, r)
 	r.Body = http.MaxBytesReader(rw, r.Body, limit+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var tooLarge *http.MaxBytesError

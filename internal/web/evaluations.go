@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/api"
 	"github.com/aimsproject/aims/internal/evaluation"
 	"github.com/aimsproject/aims/internal/evaluation/ingest"
 	"github.com/aimsproject/aims/internal/system"
@@ -100,6 +101,7 @@ func (w *Web) importEvaluation(rw http.ResponseWriter, r *http.Request, v *visit
 
 func (w *Web) doImportEvaluation(rw http.ResponseWriter, r *http.Request, v *visit, systemID string) (*evaluation.Run, error) {
 	limit := w.Evaluations.MaxBytes
+	api.KeepReading(rw, r)
 	r.Body = http.MaxBytesReader(rw, r.Body, limit+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
 		var tooLarge *http.MaxBytesError

@@ -156,6 +156,7 @@ func (w *Web) streamEvidenceForm(rw http.ResponseWriter, r *http.Request, file f
 		}
 		return vals, nil
 	}
+	api.KeepReading(rw, r)
 	r.Body = http.MaxBytesReader(rw, r.Body, w.Evidence.Blobs.MaxBytes+1<<20)
 	mr, err := r.MultipartReader()
 	if err != nil {
