@@ -167,6 +167,7 @@ var allowedRoles = map[string]string{
 	// set its policy.
 	"GET /api/v1/readiness":             "owner admin manager contributor auditor viewer",
 	"GET /api/v1/readiness/systems":     "owner admin manager contributor auditor viewer",
+	"GET /api/v1/readiness/mapped":      "owner admin manager contributor auditor viewer",
 	"GET /api/v1/audit-pack":            "owner admin manager contributor auditor viewer",
 	"GET /api/v1/systems/{id}/gate":     "owner admin manager contributor auditor viewer",
 	"GET /api/v1/gate":                  "owner admin manager contributor auditor viewer",

@@ -55,6 +55,9 @@ func (e *env) gateMatrixCall(t *testing.T, method, path string, caller *member, 
 				}
 			}
 		}, true
+	case "GET /api/v1/readiness/mapped":
+		c.path += "?framework=nist-ai-rmf-1.0"
+		return c, func(t *testing.T, res *response, _ bool) {}, true
 	case "GET /api/v1/gate-policy", "GET /api/v1/readiness", "GET /api/v1/audit-pack":
 		return c, func(t *testing.T, res *response, _ bool) {}, true
 	case "POST /api/v1/gate-policy/versions":

@@ -56,3 +56,34 @@ func TestReadinessBySystemThroughTheAPI(t *testing.T) {
 	}
 	e.do(t, "GET", "/api/v1/readiness/systems?cursor=not-a-cursor", viewer.Token, nil).want(t, 400)
 }
+
+// TestMappedReadinessThroughTheAPI: a viewer pages the NIST AI RMF's subcategories, each as far as the
+// ISO/IEC 42001 items the crosswalk maps to it, with the roll-up of them all; a framework that is not
+// mapped and a bad cursor are 400s.
+func TestMappedReadinessThroughTheAPI(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	acme := e.org(t, "acme")
+	viewer := e.member(t, acme, aims.RoleViewer)
+	var page struct {
+		readiness.MappedReadiness
+		NextCursor string `json:"next_cursor"`
+	}
+	e.do(t, "GET", "/api/v1/readiness/mapped?framework=nist-ai-rmf-1.0&limit=10", viewer.Token, nil).want(t, 200).decode(t, &page)
+	if page.Title == "" || page.Targets < 70 || page.Rollup.Items != page.Targets || len(page.Items) != 10 || page.NextCursor == "" {
+		t.Fatalf("first page: %+v", page)
+	}
+	if it := page.Items[0]; it.Ref != "GOVERN 1.1" || it.Step != readiness.StepOwn || it.Next == "" || len(it.Via) == 0 || it.By == "" {
+		t.Errorf("GOVERN 1.1: %+v", it)
+	}
+	first := page.Items[0].Ref
+	cursor := page.NextCursor
+	page.Items = nil
+	e.do(t, "GET", "/api/v1/readiness/mapped?framework=nist-ai-rmf-1.0&limit=10&cursor="+cursor, viewer.Token, nil).want(t, 200).decode(t, &page)
+	if len(page.Items) != 10 || page.Items[0].Ref == first {
+		t.Errorf("second page: %+v", page.Items)
+	}
+	for _, q := range []string{"framework=iso42001-2023", "framework=nist-ai-rmf-1.0&cursor=zz"} {
+		e.do(t, "GET", "/api/v1/readiness/mapped?"+q, viewer.Token, nil).want(t, 400)
+	}
+}

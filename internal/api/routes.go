@@ -139,6 +139,7 @@ func (a *API) Routes() []Route {
 		{Method: http.MethodGet, Path: "/api/v1/systems/{id}/gate", Action: read, Resource: aims.ResGate, Handle: a.checkSystemGate},
 		{Method: http.MethodGet, Path: "/api/v1/readiness", Action: read, Resource: aims.ResControl, Handle: a.getReadiness},
 		{Method: http.MethodGet, Path: "/api/v1/readiness/systems", Action: read, Resource: aims.ResGate, Handle: a.listReadinessSystems},
+		{Method: http.MethodGet, Path: "/api/v1/readiness/mapped", Action: read, Resource: aims.ResControl, Handle: a.getMappedReadiness},
 		{Method: http.MethodGet, Path: "/api/v1/audit-pack", Action: read, Resource: aims.ResSoA, Handle: a.getAuditPack},
 		{Method: http.MethodGet, Path: "/api/v1/gate", Action: read, Resource: aims.ResGate, Handle: a.checkGate},
 		{Method: http.MethodGet, Path: "/api/v1/gate-policy", Action: read, Resource: aims.ResGate, Handle: a.getGatePolicy},

@@ -80,6 +80,7 @@ var sampleFileTypes = map[string]string{
 // sampleQueries are the required query parameters of the routes that have some.
 var sampleQueries = map[string]string{
 	"GET /api/v1/coverage":               "?framework=nist-ai-rmf-1.0",
+	"GET /api/v1/readiness/mapped":       "?framework=nist-ai-rmf-1.0",
 	"GET /api/v1/soa/diff":               "?from=1&to=live",
 	"GET /api/v1/soa/export":             "?format=csv",
 	"GET /api/v1/search":                 "?q=policy",

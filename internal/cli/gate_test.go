@@ -5,6 +5,7 @@ import (
 	"encoding/xml"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -166,10 +167,24 @@ func TestTheGateRunsAsACIJobWould(t *testing.T) {
 		len(page.Items) != 2 || page.Items[0].Conditions != 1 || page.Items[1].Conditions != 1 {
 		t.Errorf("readiness systems as JSON: exit %d\n%s", code, stdout)
 	}
+	// Mapped frameworks, requirement by requirement, from the server and on this machine's data.
+	stdout, stderr, code = run(t, ci, "", "readiness", "mapped", "--framework", "nist-ai-rmf-1.0", "--limit", "5")
+	if code != 0 || !strings.Contains(stdout, "NIST AI RMF 1.0: 0 of 72 requirements ready (0%) through the crosswalks") ||
+		!strings.Contains(stdout, "GOVERN 1.1") || !strings.Contains(stdout, "Name a member who answers for 4.1") || strings.Contains(stdout, "GOVERN 1.6") ||
+		!regexp.MustCompile(`more: aims readiness mapped --server http://\S+ --framework nist-ai-rmf-1.0 --cursor \S+`).MatchString(stdout) {
+		t.Errorf("readiness mapped: exit %d\n%s%s", code, stdout, stderr)
+	}
+	cursor = stdout[strings.LastIndex(stdout, "--cursor ")+len("--cursor "):]
+	if stdout, stderr, code = run(t, env, "", "readiness", "mapped", "--org", "acme", "--framework", "nist-ai-rmf-1.0", "--limit", "5", "--cursor", strings.TrimSpace(cursor)); code != 0 ||
+		!strings.Contains(stdout, "GOVERN 1.6") || strings.Contains(stdout, "GOVERN 1.1 ") {
+		t.Errorf("the next page of readiness mapped, on this machine's data: exit %d\n%s%s", code, stdout, stderr)
+	}
 	for _, tc := range []struct {
 		args []string
 		want string
 	}{
+		{[]string{"readiness", "mapped"}, "--framework is required: nist-ai-rmf-1.0 or eu-ai-act"},
+		{[]string{"readiness", "mapped", "--framework", "iso42001-2023"}, "the server answered 400: Readiness through the crosswalks is kept for"},
 		{[]string{"readiness", "--min-percent", "101"}, "--min-percent must be between 0 and 100"},
 		{[]string{"readiness", "--format", "xml"}, "--format must be text or json"},
 		{[]string{"readiness", "systems", "--limit", "0"}, "--limit must be between 1 and"},

@@ -8,15 +8,18 @@ import (
 	"io"
 	"net/url"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/api"
+	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/readiness"
 )
 
 const readinessUsage = "readiness --org SLUG | --server URL --token T [--gaps N] [--min-percent P] [--format text|json]\n" +
-	"       readiness systems --org SLUG | --server URL --token T [--limit N] [--cursor C] [--format text|json]"
+	"       readiness systems --org SLUG | --server URL --token T [--limit N] [--cursor C] [--format text|json]\n" +
+	"       readiness mapped --framework KEY --org SLUG | --server URL --token T [--limit N] [--cursor C] [--format text|json]"
 
 // readinessSource is where readiness is read: this machine's data (--org) or a running server.
 type readinessSource struct {
@@ -48,6 +51,9 @@ func (s *readinessSource) check() error {
 func runReadiness(ctx context.Context, env *Env, args []string) error {
 	if len(args) > 0 && args[0] == "systems" {
 		return runReadinessSystems(ctx, env, args[1:])
+	}
+	if len(args) > 0 && args[0] == "mapped" {
+		return runReadinessMapped(ctx, env, args[1:])
 	}
 	c, err := loadConfig(env)
 	if err != nil {
@@ -124,9 +130,10 @@ func writeReadiness(w io.Writer, r *readiness.Readiness, gaps int) error {
 		}
 		fmt.Fprintln(tw)
 	}
-	fmt.Fprintf(tw, "MAPPED FRAMEWORK\tCOVERED\t\n")
+	fmt.Fprintf(tw, "MAPPED FRAMEWORK\tREADY\t\tCOVERED\t\n")
 	for _, m := range r.Mapped {
-		fmt.Fprintf(tw, "  %s\t%d of %d (%d partly)\t%d%%\n", m.Title, m.Covered, m.Targets, m.Partial, m.Percent)
+		fmt.Fprintf(tw, "  %s\t%d of %d\t%d%%\t%d of %d (%d partly)\t%d%%\n", m.Title, m.Readiness.Ready, m.Readiness.Items,
+			m.Readiness.Percent, m.Covered, m.Targets, m.Partial, m.Percent)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -148,26 +155,44 @@ func writeReadiness(w io.Writer, r *readiness.Readiness, gaps int) error {
 			fmt.Fprintf(w, "  %-8s %-9s %s%s\n", it.Ref, it.Step, it.Next, owner)
 		}
 	}
+	fmt.Fprintf(w, "\nmapped frameworks, requirement by requirement: aims readiness mapped --framework %s\n", readiness.MappedFrameworks[0])
 	if r.Systems.More || len(r.Systems.Shown) > 0 {
 		fmt.Fprintf(w, "\nAI systems against their release gate: aims readiness systems\n")
 	}
 	return nil
 }
 
-// runReadinessSystems prints a page of the organization's systems, by name, each against the release
-// gate of its next stage: the roll-up by AI system.
-func runReadinessSystems(ctx context.Context, env *Env, args []string) error {
+// readinessList is one of readiness's paged lists, read from this machine's data or from a server.
+type readinessList struct {
+	name string // the subcommand
+	// extra adds the list's own flags; local reads a page from the services; path is the API's path and
+	// query for a page, without limit and cursor; write prints the page as text.
+	extra func(fs *flag.FlagSet)
+	check func() error
+	local func(ctx context.Context, sv *app.Services, orgID string, p aims.Page) error
+	path  func() string
+	// page is where the page and its next cursor go; args repeats the list's own flags for the next page.
+	page  func() (page any, next *string)
+	args  func() string
+	write func(w io.Writer) error
+}
+
+// run parses args and prints a page of the list.
+func (l *readinessList) run(ctx context.Context, env *Env, args []string) error {
 	c, err := loadConfig(env)
 	if err != nil {
 		return err
 	}
-	fs := newFlags(env, "readiness systems", readinessUsage)
+	fs := newFlags(env, "readiness "+l.name, readinessUsage)
 	c.StoreFlags(fs)
 	var src readinessSource
 	if err := src.flags(env, fs); err != nil {
 		return err
 	}
-	limit := fs.Int("limit", 50, "systems per page (at most "+strconv.Itoa(aims.MaxPageLimit)+")")
+	if l.extra != nil {
+		l.extra(fs)
+	}
+	limit := fs.Int("limit", 50, "items per page (at most "+strconv.Itoa(aims.MaxPageLimit)+")")
 	cursor := fs.String("cursor", "", "where the page starts: the cursor the previous page printed")
 	format := fs.String("format", "text", "text or json")
 	if err := parse(fs, args); err != nil {
@@ -179,17 +204,22 @@ func runReadinessSystems(ctx context.Context, env *Env, args []string) error {
 	if *limit < 1 || *limit > aims.MaxPageLimit {
 		return usageError("--limit must be between 1 and %d", aims.MaxPageLimit)
 	}
+	if l.check != nil {
+		if err := l.check(); err != nil {
+			return err
+		}
+	}
 	if err := src.check(); err != nil {
 		return err
 	}
-	var page api.List[readiness.SystemState]
+	page, next := l.page()
 	if *src.org != "" {
 		db, o, sv, err := orgServices(ctx, &c, *src.org)
 		if err != nil {
 			return err
 		}
 		defer db.Close()
-		if page.Items, page.NextCursor, err = sv.Readiness.SystemsPage(ctx, o.ID, aims.Page{Limit: *limit, Cursor: *cursor}); err != nil {
+		if err := l.local(ctx, sv, o.ID, aims.Page{Limit: *limit, Cursor: *cursor}); err != nil {
 			return err
 		}
 	} else {
@@ -197,7 +227,12 @@ func runReadinessSystems(ctx context.Context, env *Env, args []string) error {
 		if *cursor != "" {
 			q.Set("cursor", *cursor)
 		}
-		if err := src.remote.get(ctx, "/api/v1/readiness/systems?"+q.Encode(), &page); err != nil {
+		path := l.path()
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		if err := src.remote.get(ctx, path+sep+q.Encode(), page); err != nil {
 			return err
 		}
 	}
@@ -206,22 +241,88 @@ func runReadinessSystems(ctx context.Context, env *Env, args []string) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(page)
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "SYSTEM\tSTAGE\tGATE\tSTATE\tMET\tFIRST UNMET")
-	for _, s := range page.Items {
-		state := "open"
-		if !s.Open {
-			state = "closed"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d of %d\t%s\n", s.Name, s.Stage, s.Gate, state, s.Met, s.Conditions, dash(s.Missing))
-	}
-	if err := tw.Flush(); err != nil {
+	if err := l.write(env.Stdout); err != nil {
 		return err
 	}
-	if page.NextCursor != "" {
-		fmt.Fprintf(env.Stdout, "more: aims readiness systems %s--cursor %s\n", sourceArgs(&src), page.NextCursor)
+	if *next != "" {
+		args := ""
+		if l.args != nil {
+			args = l.args()
+		}
+		fmt.Fprintf(env.Stdout, "more: aims readiness %s %s%s--cursor %s\n", l.name, sourceArgs(&src), args, *next)
 	}
 	return nil
+}
+
+// runReadinessSystems prints a page of the organization's systems, by name, each against the release
+// gate of its next stage: the roll-up by AI system.
+func runReadinessSystems(ctx context.Context, env *Env, args []string) error {
+	var page api.List[readiness.SystemState]
+	l := readinessList{name: "systems",
+		local: func(ctx context.Context, sv *app.Services, orgID string, p aims.Page) error {
+			var err error
+			page.Items, page.NextCursor, err = sv.Readiness.SystemsPage(ctx, orgID, p)
+			return err
+		},
+		path: func() string { return "/api/v1/readiness/systems" },
+		page: func() (any, *string) { return &page, &page.NextCursor },
+		write: func(w io.Writer) error {
+			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "SYSTEM\tSTAGE\tGATE\tSTATE\tMET\tFIRST UNMET")
+			for _, s := range page.Items {
+				state := "open"
+				if !s.Open {
+					state = "closed"
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%d of %d\t%s\n", s.Name, s.Stage, s.Gate, state, s.Met, s.Conditions, dash(s.Missing))
+			}
+			return tw.Flush()
+		}}
+	return l.run(ctx, env, args)
+}
+
+// runReadinessMapped prints the readiness of a mapped framework through the crosswalks, with a page of
+// its requirements, each with its next action.
+func runReadinessMapped(ctx context.Context, env *Env, args []string) error {
+	var key *string
+	var page struct {
+		readiness.MappedReadiness
+		NextCursor string `json:"next_cursor,omitempty"`
+	}
+	l := readinessList{name: "mapped",
+		extra: func(fs *flag.FlagSet) {
+			key = fs.String("framework", "", "the mapped framework: "+strings.Join(readiness.MappedFrameworks, " or "))
+		},
+		check: func() error {
+			if *key == "" {
+				return usageError("--framework is required: %s", strings.Join(readiness.MappedFrameworks, " or "))
+			}
+			return nil
+		},
+		local: func(ctx context.Context, sv *app.Services, orgID string, p aims.Page) error {
+			m, next, err := sv.Readiness.MappedPage(ctx, orgID, *key, p)
+			if err == nil {
+				page.MappedReadiness, page.NextCursor = *m, next
+			}
+			return err
+		},
+		args: func() string { return "--framework " + *key + " " },
+		path: func() string { return "/api/v1/readiness/mapped?" + url.Values{"framework": {*key}}.Encode() },
+		page: func() (any, *string) { return &page, &page.NextCursor },
+		write: func(w io.Writer) error {
+			ru := page.Rollup
+			fmt.Fprintf(w, "%s: %d of %d requirements ready (%d%%) through the crosswalks; %d covered by implemented items\n",
+				page.Title, ru.Ready, ru.Items, ru.Percent, page.Covered)
+			fmt.Fprintf(w, "  scope: %s\n  decided %d, owned %d, implemented %d, evidenced %d, fresh %d\n\n",
+				page.Scope, ru.Decided, ru.Owned, ru.Implemented, ru.Evidenced, ru.Fresh)
+			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "REQUIREMENT\tSTEP\tBY\tOWNER\tNEXT ACTION")
+			for _, it := range page.Items {
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.Ref, it.Step, dash(it.By), dash(it.OwnerName), dash(it.Next))
+			}
+			return tw.Flush()
+		}}
+	return l.run(ctx, env, args)
 }
 
 // sourceArgs repeats the flags that chose src, for the command of the next page.

@@ -111,6 +111,9 @@ type Mapped struct {
 	Partial   int    `json:"partial"`
 	Percent   int    `json:"percent"`
 	Href      string `json:"href"`
+	// Readiness counts the requirements in scope by how far the ISO/IEC 42001 items mapped to them are
+	// (see MappedReadiness); its Href lists them.
+	Readiness Rollup `json:"readiness"`
 }
 
 // Document is an item of the documented information ISO/IEC 42001 requires, with what aims holds of it.

@@ -132,13 +132,17 @@ func (s *Service) Compute(ctx context.Context, orgID string) (*Readiness, error)
 		fws[k].finish()
 		r.Frameworks = append(r.Frameworks, *fws[k])
 	}
-	for _, key := range []string{framework.NISTAIRMF, framework.EUAIAct} {
-		cov, err := s.Controls.Coverage(ctx, orgID, key)
+	for _, key := range MappedFrameworks {
+		m, err := s.mapped(ctx, orgID, key, items)
 		if err != nil {
-			return nil, fmt.Errorf("cannot compute the coverage of %s: %w", key, err)
+			return nil, fmt.Errorf("cannot compute the readiness of %s: %w", key, err)
 		}
-		r.Mapped = append(r.Mapped, Mapped{Framework: key, Title: cov.FrameworkName, Scope: cov.Scope, Targets: cov.Targets,
-			Covered: cov.Covered, Partial: cov.Partial, Percent: cov.Percent, Href: "/coverage?" + url.Values{"framework": {key}}.Encode()})
+		mp := Mapped{Framework: key, Title: m.Title, Scope: m.Scope, Targets: m.Targets, Covered: m.Covered, Partial: m.Partial,
+			Href: "/coverage?" + url.Values{"framework": {key}}.Encode(), Readiness: m.Rollup}
+		if mp.Targets > 0 {
+			mp.Percent = mp.Covered * 100 / mp.Targets
+		}
+		r.Mapped = append(r.Mapped, mp)
 	}
 	if r.Systems, err = s.systems(ctx, orgID); err != nil {
 		return nil, err

@@ -149,6 +149,7 @@ var webMatrix = []struct {
 	{"GET /systems/{id}/gate", "YYYYYY", false},
 	{"GET /gate-policy", "YYYYYY", false},
 	{"GET /readiness/systems", "YYYYYY", false},
+	{"GET /readiness/frameworks", "YYYYYY", false},
 	{"GET /audit-pack/export", "YYYYYY", false},
 	{"POST /gate-policy", "YYYNNN", false},
 	{"GET /evidence", "YYYYYY", false},

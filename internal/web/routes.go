@@ -159,6 +159,7 @@ func (w *Web) Routes() []Route {
 		{Method: get, Path: "/impact-assessments/{id}", Access: Member, Action: read, Resource: aims.ResImpact, handle: w.impactRecord},
 		{Method: get, Path: "/systems/{id}/gate", Access: Member, Action: read, Resource: aims.ResGate, handle: w.gatePage},
 		{Method: get, Path: readinessSystemsPath, Access: Member, Action: read, Resource: aims.ResGate, handle: w.readinessSystems},
+		{Method: get, Path: readinessMappedPath, Access: Member, Action: read, Resource: aims.ResControl, handle: w.readinessMapped},
 		{Method: get, Path: "/audit-pack/export", Access: Member, Action: read, Resource: aims.ResSoA, handle: w.auditPack},
 		{Method: get, Path: "/gate-policy", Access: Member, Action: read, Resource: aims.ResGate, handle: w.gatePolicyPage},
 		{Method: post, Path: "/gate-policy", Access: Member, Action: update, Resource: aims.ResGate, handle: w.saveGatePolicy},
