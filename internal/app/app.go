@@ -316,6 +316,12 @@ func New(db *store.DB, o Options) (*App, error) {
 		if _, err := a.Evidence.RemindExpiring(ctx, db.Now()); err != nil {
 			return err
 		}
+		// Left-over upload files only take space: a store that cannot be swept today is told, not retried.
+		if n, err := a.Evidence.SweepUploads(ctx, db.Now()); err != nil {
+			log.Warn("cannot sweep the blob store's left-over uploads", "err", err)
+		} else if n > 0 {
+			log.Info("swept the blob store's left-over uploads", "files", n)
+		}
 		return sender.SendDigests(ctx)
 	}
 	a.Worker = job.New(db, handlers, log)

@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"gocloud.dev/blob"
 	"gocloud.dev/blob/fileblob" // file:// buckets: the local directory, by default <data>/blobs
@@ -174,6 +175,41 @@ func (bs *Blobs) Put(ctx context.Context, r io.Reader) (*Blob, error) {
 		return nil, fmt.Errorf("cannot store the file under its hash: %w", err)
 	}
 	return b, nil
+}
+
+// TemporaryMaxAge is how old a temporary key must be before SweepTemporary removes it: far longer than
+// any upload in progress takes.
+const TemporaryMaxAge = 24 * time.Hour
+
+// SweepTemporary removes the temporary keys Put left behind when the process stopped mid-upload (Put
+// removes its own otherwise) that were last written before cutoff, and returns how many it removed. A
+// store never written to has none.
+func (bs *Blobs) SweepTemporary(ctx context.Context, cutoff time.Time) (int, error) {
+	bucket, err := bs.bucket(false)
+	if errors.Is(err, errNoStore) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	it := bucket.List(&blob.ListOptions{Prefix: "tmp/"})
+	for {
+		obj, err := it.Next(ctx)
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if err != nil {
+			return n, fmt.Errorf("cannot list the temporary files of the blob store: %w", err)
+		}
+		if obj.IsDir || !obj.ModTime.Before(cutoff) {
+			continue
+		}
+		if err := bucket.Delete(ctx, obj.Key); err != nil && gcerrors.Code(err) != gcerrors.NotFound {
+			return n, fmt.Errorf("cannot remove the temporary file %s: %w", obj.Key, err)
+		}
+		n++
+	}
 }
 
 func (bs *Blobs) tooLarge() error {

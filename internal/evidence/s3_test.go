@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/johannesboyne/gofakes3"
 	"github.com/johannesboyne/gofakes3/backend/s3mem"
@@ -109,5 +110,19 @@ func TestTheS3BlobStoreStoresOnceVerifiesAndRefusesACorruptFile(t *testing.T) {
 	}
 	if n != 1 {
 		t.Errorf("the refused upload left %d objects", n)
+	}
+	// A left-over upload in the bucket is swept once older than the cutoff (now, in the future); the
+	// stored file stays.
+	if err := raw.WriteAll(ctx, "tmp/crashed", []byte("half a file"), nil); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := bs.SweepTemporary(ctx, time.Now().Add(time.Hour)); n != 1 || err != nil {
+		t.Errorf("swept %d, %v; want the left-over upload", n, err)
+	}
+	if ok, err := raw.Exists(ctx, "tmp/crashed"); ok || err != nil {
+		t.Errorf("the left-over upload is still there: %v", err)
+	}
+	if ok, err := raw.Exists(ctx, evidence.Key(b.SHA256)); !ok || err != nil {
+		t.Errorf("the stored file is gone: %v", err)
 	}
 }

@@ -416,3 +416,12 @@ func (s *Service) Content(ctx context.Context, orgID, id string) (*Evidence, io.
 	}
 	return e, r, nil
 }
+
+// SweepUploads removes the temporary files uploads left in the blob store when the process stopped
+// mid-upload, once they are TemporaryMaxAge old; the daily job calls it.
+func (s *Service) SweepUploads(ctx context.Context, now time.Time) (int, error) {
+	if s.Blobs == nil {
+		return 0, nil
+	}
+	return s.Blobs.SweepTemporary(ctx, now.Add(-TemporaryMaxAge))
+}

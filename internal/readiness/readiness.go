@@ -146,11 +146,6 @@ func (d Day) Percent() int {
 
 // Systems sums up the AI systems against the release gate of their next stage.
 type Systems struct {
-	Total int `json:"total"`
-	// Classified have a current EU AI Act classification; Assessed an approved impact assessment that is
-	// not stale.
-	Classified int `json:"classified"`
-	Assessed   int `json:"assessed"`
 	// Shown are the first systems with their gate; More says there are more than shown.
 	Shown []SystemState `json:"systems"`
 	More  bool          `json:"more"`

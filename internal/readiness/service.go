@@ -290,7 +290,7 @@ func (s *Service) systems(ctx context.Context, orgID string) (Systems, error) {
 	if err != nil {
 		return Systems{}, err
 	}
-	return Systems{Total: len(ss), More: next != "", Shown: shown}, nil
+	return Systems{More: next != "", Shown: shown}, nil
 }
 
 // gateWorkers bounds the gate checks run at once.
