@@ -33,9 +33,9 @@ type garakLine struct {
 	Status          int               `json:"status"`
 	Probe           string            `json:"probe_classname"`
 	DetectorResults map[string][]*Num `json:"detector_results"`
-	Prompt          json.RawMessage   `json:"prompt"`
-	Outputs         []json.RawMessage `json:"outputs"`
 	Goal            string            `json:"goal"`
+	// The prompt and outputs are not kept here: only a failing attempt's are read (garakAttempt), so the
+	// others' are skipped, not copied.
 	// eval
 	EvalProbe      string `json:"probe"`
 	Detector       string `json:"detector"`
