@@ -6,11 +6,9 @@ import (
 	"testing"
 
 	"github.com/aimsproject/aims"
-	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 	"github.com/aimsproject/aims/internal/readiness"
-	"github.com/aimsproject/aims/internal/storetest"
 )
 
 // TestMappedFrameworksFollowTheISOWork: every NIST AI RMF subcategory is as far as the furthest
@@ -20,24 +18,8 @@ import (
 // framework that is not mapped is refused on the field framework.
 func TestMappedFrameworksFollowTheISOWork(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t)
-	sv, err := app.NewServices(db, app.ServiceOptions{Catalog: storetest.Catalog(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sv, org, u, maya := newOrg(t)
 	ctx := context.Background()
-	org, err := sv.Accounts.CreateOrganization(ctx, "lumen", "Lumen Labs")
-	if err != nil {
-		t.Fatal(err)
-	}
-	u, err := sv.Accounts.CreateUser(ctx, "maya@lumen.example", "Maya Okafor", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := sv.Accounts.AddMember(ctx, org.ID, u.Email, aims.RoleOwner); err != nil {
-		t.Fatal(err)
-	}
-	maya := aims.WithActor(ctx, aims.Actor{Kind: aims.ActorUser, ID: u.ID, Name: u.Name, UserID: u.ID, OrgID: org.ID, OrgSlug: org.Slug, Role: aims.RoleOwner})
 
 	nist := func() *readiness.MappedReadiness {
 		t.Helper()
@@ -117,16 +99,8 @@ func TestMappedFrameworksFollowTheISOWork(t *testing.T) {
 // aims did not give out is refused on the field cursor.
 func TestMappedRequirementsComePageByPage(t *testing.T) {
 	t.Parallel()
-	db := storetest.Open(t)
-	sv, err := app.NewServices(db, app.ServiceOptions{Catalog: storetest.Catalog(t)})
-	if err != nil {
-		t.Fatal(err)
-	}
+	sv, org, _, _ := newOrg(t)
 	ctx := context.Background()
-	org, err := sv.Accounts.CreateOrganization(ctx, "lumen", "Lumen Labs")
-	if err != nil {
-		t.Fatal(err)
-	}
 	all, err := sv.Readiness.Mapped(ctx, org.ID, framework.NISTAIRMF)
 	if err != nil {
 		t.Fatal(err)

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aimsproject/aims"
+	"github.com/aimsproject/aims/internal/account"
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/evaluation"
@@ -19,20 +20,14 @@ import (
 	"github.com/aimsproject/aims/internal/system"
 )
 
-// TestReadinessFollowsTheRecords: a new organization's clause items are all gaps that need an owner and
-// Annex A's controls a decision; naming an owner, implementing a clause item and attaching evidence walk
-// it to ready, each step shown as the next action until done; an excluded control with its reason is
-// ready; the roll-ups by clause, Annex A group and framework add up; the mapped frameworks come from the
-// crosswalks; the documented information says what exists; the trend keeps one row a day, updated.
-func TestReadinessFollowsTheRecords(t *testing.T) {
-	t.Parallel()
-	db := storetest.Open(t)
-	sv, err := app.NewServices(db, app.ServiceOptions{Catalog: storetest.Catalog(t)})
+// newOrg returns the services over a fresh database with the organization lumen, its owner Maya Okafor
+// and a context acting as her.
+func newOrg(t *testing.T) (*app.Services, *account.Organization, *account.User, context.Context) {
+	t.Helper()
+	sv, err := app.NewServices(storetest.Open(t), app.ServiceOptions{Catalog: storetest.Catalog(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	day := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
-	sv.Readiness.Now = func() time.Time { return day }
 	ctx := context.Background()
 	org, err := sv.Accounts.CreateOrganization(ctx, "lumen", "Lumen Labs")
 	if err != nil {
@@ -45,7 +40,21 @@ func TestReadinessFollowsTheRecords(t *testing.T) {
 	if _, err := sv.Accounts.AddMember(ctx, org.ID, u.Email, aims.RoleOwner); err != nil {
 		t.Fatal(err)
 	}
-	maya := aims.WithActor(ctx, aims.Actor{Kind: aims.ActorUser, ID: u.ID, Name: u.Name, UserID: u.ID, OrgID: org.ID, OrgSlug: org.Slug, Role: aims.RoleOwner})
+	return sv, org, u, aims.WithActor(ctx, aims.Actor{Kind: aims.ActorUser, ID: u.ID, Name: u.Name, UserID: u.ID, OrgID: org.ID,
+		OrgSlug: org.Slug, Role: aims.RoleOwner})
+}
+
+// TestReadinessFollowsTheRecords: a new organization's clause items are all gaps that need an owner and
+// Annex A's controls a decision; naming an owner, implementing a clause item and attaching evidence walk
+// it to ready, each step shown as the next action until done; an excluded control with its reason is
+// ready; the roll-ups by clause, Annex A group and framework add up; the mapped frameworks come from the
+// crosswalks; the documented information says what exists; the trend keeps one row a day, updated.
+func TestReadinessFollowsTheRecords(t *testing.T) {
+	t.Parallel()
+	sv, org, u, maya := newOrg(t)
+	ctx := context.Background()
+	day := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	sv.Readiness.Now = func() time.Time { return day }
 
 	r, err := sv.Readiness.Compute(ctx, org.ID)
 	if err != nil {
