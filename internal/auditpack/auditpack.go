@@ -232,6 +232,15 @@ func (p *Pack) Write(ctx context.Context, org Org, w io.Writer) error {
 	}{r, items})); err != nil {
 		return err
 	}
+	for _, key := range readiness.MappedFrameworks {
+		mr, err := p.Readiness.Mapped(ctx, org.ID, key)
+		if err != nil {
+			return err
+		}
+		if err := add("readiness/mapped-"+key+".json", jsonFile(mr)); err != nil {
+			return err
+		}
+	}
 
 	for _, part := range p.Parts {
 		if err := part(ctx, org.ID, add); err != nil {
@@ -300,7 +309,7 @@ func readme(w io.Writer, m *Manifest) error {
 	}
 	b.WriteString("risks/: the risk register and the treatment plan of the open risks (PDF, XLSX), and the risk criteria.\n" +
 		"impact-assessments/: each AI system's impact assessment in force (PDF, Markdown).\n" +
-		"readiness/: every clause item and control with its state and next step, the roll-ups and the\ndocumented information with what exists of it.\n" +
+		"readiness/: every clause item and control with its state and next step, the roll-ups and the\ndocumented information with what exists of it; mapped-*.json, each NIST AI RMF subcategory and binding\nEU AI Act article as far as the ISO/IEC 42001 items mapped to it.\n" +
 		"evidence/index.csv: every piece of evidence with its dates, status and its file's SHA-256.\n" +
 		"evaluations/summary.csv: every evaluation run with its verdict against the system's acceptance criteria.\n")
 	for _, n := range m.Notes {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/ed25519"
+	"encoding/json"
 	"io"
 	"strings"
 	"testing"
@@ -13,6 +14,7 @@ import (
 	"github.com/aimsproject/aims/internal/app"
 	"github.com/aimsproject/aims/internal/auditpack"
 	"github.com/aimsproject/aims/internal/demo"
+	"github.com/aimsproject/aims/internal/readiness"
 	"github.com/aimsproject/aims/internal/storetest"
 )
 
@@ -81,6 +83,14 @@ func TestTheDemoPackIsSignedAndComplete(t *testing.T) {
 	}
 	if sum := string(names["evaluations/summary.csv"]); strings.Count(sum, "\n") != 6 || !strings.Contains(sum, ",fail,") {
 		t.Errorf("the evaluation summary (5 runs, one failing):\n%s", sum)
+	}
+	var nist readiness.MappedReadiness
+	if err := json.Unmarshal(names["readiness/mapped-nist-ai-rmf-1.0.json"], &nist); err != nil || nist.Targets < 70 ||
+		len(nist.Items) != nist.Targets || nist.Rollup.Ready == 0 {
+		t.Errorf("the NIST AI RMF's readiness through the crosswalks: %v, %d items, %+v", err, len(nist.Items), nist.Rollup)
+	}
+	if names["readiness/mapped-eu-ai-act.json"] == nil {
+		t.Error("the demo pack lacks the EU AI Act's readiness through the crosswalks")
 	}
 	cp, err := activity.DecodeCheckpoint(bytes.NewReader(names["activity/checkpoint.json"]))
 	if err != nil {
