@@ -24,7 +24,8 @@ import (
 //
 //	go test ./internal/store -run '^$' -bench ReadinessAndGate -benchtime 200x
 //
-// (with AIMS_TEST_POSTGRES_DSN set, on PostgreSQL). The evidence, its links and the other organizations
+// (with AIMS_TEST_POSTGRES_DSN set, on PostgreSQL). The percentiles are of warm calls; cold-ms is the
+// first call after the seeding. The evidence, its links and the other organizations
 // are written as rows, not through the services, and their counts by the same statement as migration
 // 0040's; TestEvidenceCountsFollowEveryChange checks that the services keep those counts.
 func BenchmarkReadinessAndGate(b *testing.B) {
@@ -92,6 +93,19 @@ func BenchmarkReadinessAndGate(b *testing.B) {
 		{"gate", func() error { _, err := sv.Gate.Check(ctx, org.ID, sys.ID, "deployment"); return err }},
 	} {
 		b.Run(tc.name, func(b *testing.B) {
+			// The first calls after the seeding find the database's caches cold (on PostgreSQL the
+			// first reached 170 ms, the next ten fell to 50): they are timed apart, as the cold start a
+			// server sees once, and the percentiles are of the calls after them.
+			var first time.Duration
+			for i := range warmUp {
+				t0 := time.Now()
+				if err := tc.run(); err != nil {
+					b.Fatal(err)
+				}
+				if i == 0 {
+					first = time.Since(t0)
+				}
+			}
 			var took []time.Duration
 			for b.Loop() {
 				t0 := time.Now()
@@ -104,9 +118,13 @@ func BenchmarkReadinessAndGate(b *testing.B) {
 			pct := func(p float64) float64 { return float64(took[int(p*float64(len(took)-1))].Microseconds()) / 1000 }
 			b.ReportMetric(pct(0.50), "p50-ms")
 			b.ReportMetric(pct(0.99), "p99-ms")
+			b.ReportMetric(float64(first.Microseconds())/1000, "cold-ms")
 		})
 	}
 }
+
+// warmUp is how many calls of each case run before the timed ones.
+const warmUp = 20
 
 // seedEvidenceAndDecisions writes orgID's 100,000 pieces of evidence with 1,000,000 links (to 3 of the
 // clause items and Annex A controls and 7 of its systems each, valid until one of 730 days, one in ten a
