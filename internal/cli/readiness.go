@@ -316,9 +316,9 @@ func runReadinessMapped(ctx context.Context, env *Env, args []string) error {
 			fmt.Fprintf(w, "  scope: %s\n  decided %d, owned %d, implemented %d, evidenced %d, fresh %d\n\n",
 				page.Scope, ru.Decided, ru.Owned, ru.Implemented, ru.Evidenced, ru.Fresh)
 			tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "REQUIREMENT\tSTEP\tBY\tOWNER\tNEXT ACTION")
+			fmt.Fprintln(tw, "REQUIREMENT\t\tSTEP\tBY\tOWNER\tNEXT ACTION")
 			for _, it := range page.Items {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", it.Ref, it.Step, dash(it.By), dash(it.OwnerName), dash(it.Next))
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", it.Ref, shorten(it.Title, 40), it.Step, dash(it.By), dash(it.OwnerName), dash(it.Next))
 			}
 			return tw.Flush()
 		}}
