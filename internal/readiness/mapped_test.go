@@ -82,9 +82,21 @@ func TestMappedFrameworksFollowTheISOWork(t *testing.T) {
 		t.Errorf("MEASURE 2.2 with A.6.2.4 excluded: %+v", it)
 	}
 
+	// A control of another framework in use rolls up under that framework's name.
+	if _, err := sv.Controls.AddToSoA(maya, org.ID, "iso27001-2022", "A.5.1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sv.Controls.UpdateControl(maya, org.ID, "iso27001-2022", "A.5.1", control.Update{Applicability: control.Applicable,
+		Justification: "We keep an information security policy.", Status: control.Implemented, OwnerID: u.ID}, 0); err != nil {
+		t.Fatal(err)
+	}
 	r, err := sv.Readiness.Compute(ctx, org.ID)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if i := slices.IndexFunc(r.Frameworks, func(ru readiness.Rollup) bool { return ru.Key == "iso27001-2022" }); i < 0 ||
+		r.Frameworks[i].Title == "iso27001-2022" || r.Frameworks[i].Items != 1 || r.Frameworks[0].Title != "ISO/IEC 42001:2023" {
+		t.Errorf("the roll-up by framework: %+v", r.Frameworks)
 	}
 	if len(r.Mapped) != 2 || r.Mapped[0].Readiness != m.Rollup || r.Mapped[1].Framework != framework.EUAIAct ||
 		r.Mapped[1].Readiness.Items != r.Mapped[1].Targets {

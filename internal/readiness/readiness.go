@@ -21,7 +21,9 @@ const (
 
 // Item is one clause item or control and how far it is.
 type Item struct {
-	Framework  string `json:"framework"`
+	Framework string `json:"framework"`
+	// FrameworkName is the framework's name, for the roll-up by framework.
+	FrameworkName string `json:"framework_name,omitempty"`
 	Ref        string `json:"ref"`
 	Title      string `json:"title"`
 	GroupRef   string `json:"group_ref"`

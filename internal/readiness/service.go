@@ -95,9 +95,12 @@ func (s *Service) Compute(ctx context.Context, orgID string) (*Readiness, error)
 	for i := range items {
 		it := &items[i]
 		r.Overall.add(it)
-		fwTitle := it.Framework
-		if it.Framework == framework.ISO42001 {
+		fwTitle := it.FrameworkName
+		switch {
+		case it.Framework == framework.ISO42001:
 			fwTitle = "ISO/IEC 42001:2023"
+		case fwTitle == "":
+			fwTitle = it.Framework
 		}
 		roll(fws, &fwOrder, it.Framework, fwTitle, "", it)
 		switch {
@@ -207,7 +210,7 @@ func (s *Service) Items(ctx context.Context, orgID string) ([]Item, error) {
 	}
 	items := make([]Item, 0, len(clauses)+len(rows))
 	for _, c := range clauses {
-		it := Item{Framework: c.Framework, Ref: c.Ref, Title: c.Title, GroupRef: c.GroupRef, GroupTitle: c.GroupTitle, Clause: true,
+		it := Item{Framework: c.Framework, FrameworkName: c.FrameworkName, Ref: c.Ref, Title: c.Title, GroupRef: c.GroupRef, GroupTitle: c.GroupTitle, Clause: true,
 			Applicability: control.Applicable, Applicable: true, Owned: c.HasOwner(), OwnerID: c.OwnerID,
 			Implemented: c.Status == control.Implemented, Evidence: c.LinkCount, Href: controlHref(c.Framework, c.Ref)}
 		if it.Owned {
@@ -217,8 +220,8 @@ func (s *Service) Items(ctx context.Context, orgID string) ([]Item, error) {
 		items = append(items, it)
 	}
 	for _, c := range rows {
-		it := Item{Framework: c.Framework, Ref: c.Ref, Title: c.Title, GroupRef: c.GroupRef, GroupTitle: c.GroupTitle,
-			Applicability: c.Applicability, Applicable: c.Applicability == control.Applicable, Excluded: c.Applicability == control.Excluded,
+		it := Item{Framework: c.Framework, FrameworkName: c.FrameworkName, Ref: c.Ref, Title: c.Title, GroupRef: c.GroupRef,
+			GroupTitle: c.GroupTitle, Applicability: c.Applicability, Applicable: c.Applicability == control.Applicable, Excluded: c.Applicability == control.Excluded,
 			Owned: c.HasOwner(), OwnerID: c.OwnerID, Implemented: c.Status == control.Implemented, Evidence: c.LinkCount,
 			Href: controlHref(c.Framework, c.Ref)}
 		if it.Owned {
