@@ -59,14 +59,7 @@ type MappedVia struct {
 
 // MappedReadiness is the readiness of a mapped framework through the crosswalks.
 type MappedReadiness struct {
-	Framework string `json:"framework"`
-	Title     string `json:"title"`
-	Scope     string `json:"scope"`
-	// Targets counts the requirements in scope; Covered those an implemented ISO/IEC 42001 item covers and
-	// Partial those a partly implemented one does (the coverage of the framework).
-	Targets int `json:"targets"`
-	Covered int `json:"covered"`
-	Partial int `json:"partial"`
+	MappedCoverage
 	// Rollup counts the requirements in scope the way the ISO/IEC 42001 items are counted.
 	Rollup Rollup       `json:"readiness"`
 	Items  []MappedItem `json:"items"`
@@ -131,8 +124,8 @@ func (s *Service) mapped(ctx context.Context, orgID, key string, items []Item) (
 			iso[items[i].Ref] = &items[i]
 		}
 	}
-	m := &MappedReadiness{Framework: key, Title: cov.FrameworkName, Scope: cov.Scope, Targets: cov.Targets, Covered: cov.Covered,
-		Partial: cov.Partial, Items: make([]MappedItem, 0, len(cov.Items)),
+	m := &MappedReadiness{MappedCoverage: MappedCoverage{Framework: key, Title: cov.FrameworkName, Scope: cov.Scope, Targets: cov.Targets,
+		Covered: cov.Covered, Partial: cov.Partial}, Items: make([]MappedItem, 0, len(cov.Items)),
 		Rollup: Rollup{Key: key, Title: cov.FrameworkName + " (through the crosswalks)", Href: MappedHref(key)}}
 	for _, c := range cov.Items {
 		mi, best := mappedItem(key, c, iso)

@@ -24,10 +24,10 @@ type Item struct {
 	Framework string `json:"framework"`
 	// FrameworkName is the framework's name, for the roll-up by framework.
 	FrameworkName string `json:"framework_name,omitempty"`
-	Ref        string `json:"ref"`
-	Title      string `json:"title"`
-	GroupRef   string `json:"group_ref"`
-	GroupTitle string `json:"group_title"`
+	Ref           string `json:"ref"`
+	Title         string `json:"title"`
+	GroupRef      string `json:"group_ref"`
+	GroupTitle    string `json:"group_title"`
 	// Clause is set for a clause item (4.1 to 10.2), which is always applicable.
 	Clause        bool   `json:"clause"`
 	Applicability string `json:"applicability"`
@@ -102,17 +102,23 @@ func (r *Rollup) finish() {
 	}
 }
 
-// Mapped is the coverage of a mapped framework (NIST AI RMF, the EU AI Act's obligations) by the
-// organization's ISO/IEC 42001 implementation.
-type Mapped struct {
+// MappedCoverage is a mapped framework (NIST AI RMF, the EU AI Act's obligations), the requirements of it
+// in scope, and how many of them the organization's ISO/IEC 42001 implementation covers: Covered those an
+// implemented item mapped to them covers, Partial those only a partly implemented one does.
+type MappedCoverage struct {
 	Framework string `json:"framework"`
 	Title     string `json:"title"`
 	Scope     string `json:"scope"`
 	Targets   int    `json:"targets"`
 	Covered   int    `json:"covered"`
 	Partial   int    `json:"partial"`
-	Percent   int    `json:"percent"`
-	Href      string `json:"href"`
+}
+
+// Mapped is a mapped framework on the home page: its coverage, and its readiness counted.
+type Mapped struct {
+	MappedCoverage
+	Percent int    `json:"percent"`
+	Href    string `json:"href"`
 	// Readiness counts the requirements in scope by how far the ISO/IEC 42001 items mapped to them are
 	// (see MappedReadiness); its Href lists them.
 	Readiness Rollup `json:"readiness"`

@@ -140,8 +140,7 @@ func (s *Service) Compute(ctx context.Context, orgID string) (*Readiness, error)
 		if err != nil {
 			return nil, fmt.Errorf("cannot compute the readiness of %s: %w", key, err)
 		}
-		mp := Mapped{Framework: key, Title: m.Title, Scope: m.Scope, Targets: m.Targets, Covered: m.Covered, Partial: m.Partial,
-			Href: "/coverage?" + url.Values{"framework": {key}}.Encode(), Readiness: m.Rollup}
+		mp := Mapped{MappedCoverage: m.MappedCoverage, Href: "/coverage?" + url.Values{"framework": {key}}.Encode(), Readiness: m.Rollup}
 		if mp.Targets > 0 {
 			mp.Percent = mp.Covered * 100 / mp.Targets
 		}
