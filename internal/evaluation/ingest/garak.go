@@ -142,6 +142,7 @@ func readGarak(r io.Reader, o Options) (*Run, error) {
 
 func garakLineError(lineNo int64, err error, last bool) error {
 	var se *json.SyntaxError
+	var te *json.UnmarshalTypeError
 	switch {
 	case last && (errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &se) && strings.Contains(se.Error(), "unexpected end")):
 		return aims.FieldError("file", "Line %d of the garak report ends early: the file is cut short.", lineNo)
@@ -149,6 +150,12 @@ func garakLineError(lineNo int64, err error, last bool) error {
 		return aims.FieldError("file", "Line 1 of the garak report is not valid JSON (%s): is this a garak report, one JSON object a line?", se.Error())
 	case errors.As(err, &se):
 		return aims.FieldError("file", "Line %d of the garak report is not valid JSON (%s at byte %d of the line).", lineNo, se.Error(), se.Offset)
+	case errors.As(err, &te):
+		field := ""
+		if te.Field != "" {
+			field = " in " + te.Field
+		}
+		return aims.FieldError("file", "Line %d of the garak report has %s where %s is expected%s.", lineNo, jsonKindName(te.Value), typeName(te.Type), field)
 	}
 	return aims.FieldError("file", "Line %d of the garak report is not a report entry: %v.", lineNo, err)
 }

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bufio"
 	"bytes"
+	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
@@ -107,7 +108,7 @@ func readEntry(zf *zip.File, budget *inflateBudget, max int64, read func(*walker
 			zf.Name, max>>20, archiveInflateMax>>30))
 	case aims.ErrorCode(err) == aims.EINVALID:
 		return fieldErr(fmt.Sprintf("%s in the .eval archive: %s", zf.Name, aims.ErrorMessage(err)))
-	case errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF):
+	case errors.Is(err, zip.ErrChecksum) || errors.Is(err, zip.ErrFormat) || errors.Is(err, io.ErrUnexpectedEOF) || corruptDeflate(err):
 		return fieldErr(fmt.Sprintf("%s in the .eval archive is damaged: %s.", zf.Name, zipProblem(err)))
 	}
 	return err
@@ -121,8 +122,16 @@ func zipProblem(err error) string {
 		return "it is truncated or not a zip archive"
 	case errors.Is(err, zip.ErrAlgorithm):
 		return "it is compressed in a way zip readers do not support"
+	case corruptDeflate(err):
+		return "its compressed data is corrupt"
 	}
 	return err.Error()
+}
+
+// corruptDeflate reports whether err is a deflate stream that does not decode.
+func corruptDeflate(err error) bool {
+	var ce flate.CorruptInputError
+	return errors.As(err, &ce)
 }
 
 // inflateBudget is what is left of the bytes an archive may inflate to.

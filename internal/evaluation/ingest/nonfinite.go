@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
+	"strings"
 
 	"github.com/aimsproject/aims"
 )
@@ -151,6 +153,7 @@ func (f *finiteReader) lineAt(offset int64) (int64, bool) {
 func (f *finiteReader) syntaxError(err error, at int64) error {
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
+	var ue *unexpectedError
 	what := "is not valid JSON"
 	switch {
 	case errors.As(err, &se):
@@ -160,12 +163,15 @@ func (f *finiteReader) syntaxError(err error, at int64) error {
 		at = f.offset
 		what = "ends early: the file is cut short"
 	case errors.As(err, &te):
-		what = fmt.Sprintf("has %s where %s is expected", te.Value, te.Type)
+		what = fmt.Sprintf("has %s where %s is expected", jsonKindName(te.Value), typeName(te.Type))
 		if te.Field != "" {
 			what += " (" + te.Field + ")"
 		}
 	case isAims(err):
 		return err
+	case errors.As(err, &ue):
+		at = ue.at
+		what = fmt.Sprintf("has %s where %s is expected", tokenName(ue.tok), ue.want)
 	default:
 		return fmt.Errorf("cannot read the file: %w", err)
 	}
@@ -178,4 +184,46 @@ func (f *finiteReader) syntaxError(err error, at int64) error {
 func isAims(err error) bool {
 	var e *aims.Error
 	return errors.As(err, &e)
+}
+
+// jsonKindName names the kind of JSON value encoding/json calls value in an UnmarshalTypeError.
+func jsonKindName(value string) string {
+	switch {
+	case value == "object":
+		return "an object"
+	case value == "array":
+		return "an array"
+	case value == "string":
+		return "a string"
+	case value == "bool":
+		return "true or false"
+	case strings.HasPrefix(value, "number"):
+		return "a number"
+	}
+	return value
+}
+
+// typeName names what a Go type reads, in JSON's words.
+func typeName(t reflect.Type) string {
+	if t == nil {
+		return "another value"
+	}
+	switch t.Kind() {
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.String:
+		return "a string"
+	case reflect.Bool:
+		return "true or false"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16,
+		reflect.Uint32, reflect.Uint64:
+		return "a whole number"
+	case reflect.Float32, reflect.Float64:
+		return "a number"
+	case reflect.Pointer:
+		return typeName(t.Elem())
+	}
+	return "another value"
 }

@@ -1,6 +1,7 @@
 package ingest_test
 
 import (
+	"archive/zip"
 	"bytes"
 	"fmt"
 	"os"
@@ -71,6 +72,37 @@ func TestBrokenFilesAreRefusedWithWhere(t *testing.T) {
 	t.Run("an inspect log with trailing garbage", func(t *testing.T) {
 		_, err := read(t, append(append([]byte{}, insp...), "{}"...), "inspect")
 		wantInvalid(t, err, "more after")
+	})
+	t.Run("a value of the wrong kind says what was expected, in JSON's words", func(t *testing.T) {
+		_, err := read(t, []byte("00"), "promptfoo")
+		wantInvalid(t, err, "has the number 0 where an object is expected", "line 1")
+		_, err = read(t, []byte(`{"results": [1, 2]}`), "lm-eval")
+		wantInvalid(t, err, "has an array where an object is expected")
+		_, err = read(t, []byte(`{"entry_type": "attempt", "status": "x"}`+"\n"), "garak")
+		wantInvalid(t, err, "Line 1 of the garak report has a string where a whole number is expected in status")
+	})
+	t.Run("an .eval archive whose compressed data is corrupt", func(t *testing.T) {
+		ev := sampleBytes(t, "inspect_ai-log_read_sample.eval")
+		zr, err := zip.NewReader(bytes.NewReader(ev), int64(len(ev)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var head *zip.File
+		for _, f := range zr.File {
+			if f.Name == "header.json" {
+				head = f
+			}
+		}
+		off, err := head.DataOffset()
+		if err != nil || head.Method != zip.Deflate || head.CompressedSize64 < 64 {
+			t.Fatalf("the sample's header.json is not deflated where the test expects it: %v", err)
+		}
+		bad := append([]byte{}, ev...)
+		for i := off + 8; i < off+40; i++ {
+			bad[i] = 0xff
+		}
+		_, err = read(t, bad, "")
+		wantInvalid(t, err, "header.json in the .eval archive")
 	})
 	t.Run("an unknown file names the formats read", func(t *testing.T) {
 		_, err := read(t, []byte(`{"hello": "world"}`), "")

@@ -31,19 +31,51 @@ func (w *walker) delim(want json.Delim) error {
 		return w.fail(err)
 	}
 	if d, ok := tok.(json.Delim); !ok || d != want {
-		return w.fail(fmt.Errorf("want %v: %w", want, errUnexpected(tok, w.dec.InputOffset())))
+		return w.fail(&unexpectedError{tok: tok, at: w.dec.InputOffset(), want: delimName(want)})
 	}
 	return nil
 }
 
+// unexpectedError is a JSON value of another kind than the one the reader wants where it is.
 type unexpectedError struct {
-	tok any
-	at  int64
+	tok  any
+	at   int64
+	want string
 }
 
-func (e *unexpectedError) Error() string { return fmt.Sprintf("unexpected %v at %d", e.tok, e.at) }
+func (e *unexpectedError) Error() string {
+	return fmt.Sprintf("%s where %s is expected, at byte %d", tokenName(e.tok), e.want, e.at)
+}
 
-func errUnexpected(tok any, at int64) error { return &unexpectedError{tok, at} }
+// delimName names what a delimiter opens or closes.
+func delimName(d json.Delim) string {
+	switch d {
+	case '{':
+		return "an object"
+	case '[':
+		return "an array"
+	case '}':
+		return "the end of an object"
+	}
+	return "the end of an array"
+}
+
+// tokenName names a JSON token for a message.
+func tokenName(tok any) string {
+	switch t := tok.(type) {
+	case json.Delim:
+		return delimName(t)
+	case string:
+		return "a string"
+	case json.Number, float64:
+		return fmt.Sprintf("the number %v", t)
+	case bool:
+		return fmt.Sprintf("%v", t)
+	case nil:
+		return "null"
+	}
+	return fmt.Sprintf("%v", tok)
+}
 
 // object reads an object, calling fn with each key; fn must read the key's value (decode, skip, object,
 // array).
@@ -58,7 +90,7 @@ func (w *walker) object(fn func(key string) error) error {
 		}
 		key, ok := tok.(string)
 		if !ok {
-			return w.fail(errUnexpected(tok, w.dec.InputOffset()))
+			return w.fail(&unexpectedError{tok: tok, at: w.dec.InputOffset(), want: "a key"})
 		}
 		if err := fn(key); err != nil {
 			return err
