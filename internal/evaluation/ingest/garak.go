@@ -108,6 +108,9 @@ func readGarak(r io.Reader, o Options) (*Run, error) {
 			} else if g.Total != nil {
 				total = *g.Total
 			}
+			if len(evals) >= o.MaxMetrics {
+				return nil, tooManyMetrics("garak", o)
+			}
 			evals = append(evals, passRate(g.EvalProbe, g.Detector, g.Passed, total))
 		case "completion", "digest":
 			ended = true

@@ -50,6 +50,7 @@ const (
 	DefaultMaxCases   = 500
 	DefaultMaxLine    = 64 << 20
 	DefaultMaxText    = 4000
+	DefaultMaxMetrics = 10000
 	defaultThreshold  = 0.5
 	detectWindowBytes = 64 << 10
 )
@@ -62,6 +63,9 @@ type Options struct {
 	MaxLine int
 	// MaxText is how many characters of a prompt, output or reason a failing case keeps.
 	MaxText int
+	// MaxMetrics is how many metrics a run may have (a file with more is refused: they are held while the
+	// file is read); 0 means DefaultMaxMetrics.
+	MaxMetrics int
 }
 
 func (o Options) withDefaults() Options {
@@ -73,6 +77,9 @@ func (o Options) withDefaults() Options {
 	}
 	if o.MaxText <= 0 {
 		o.MaxText = DefaultMaxText
+	}
+	if o.MaxMetrics <= 0 {
+		o.MaxMetrics = DefaultMaxMetrics
 	}
 	return o
 }
@@ -365,3 +372,8 @@ func parseTime(s string) time.Time {
 }
 
 func fieldErr(msg string) error { return aims.FieldError("file", "%s", msg) }
+
+// tooManyMetrics is the error of a file with more metrics than o.MaxMetrics.
+func tooManyMetrics(tool string, o Options) error {
+	return fieldErr(fmt.Sprintf("The %s file holds more than %d metrics, the most aims keeps of a run: split the evaluation into several files.", tool, o.MaxMetrics))
+}

@@ -176,6 +176,9 @@ func (l *inspectLog) finish() (*Run, error) {
 		}
 		sort.Strings(names)
 		for _, n := range names {
+			if len(run.Metrics) >= l.cases.o.MaxMetrics {
+				return nil, tooManyMetrics("Inspect", l.cases.o)
+			}
 			run.Metrics = append(run.Metrics, Metric{Task: ev.Task, Name: firstOf(sc.Name, sc.Scorer) + "/" + n, Value: sc.Metrics[n].Value})
 		}
 	}

@@ -21,21 +21,35 @@ func readLMEval(r io.Reader, o Options) (*Run, error) {
 	}
 	var modelName string
 	var date any
+	values := 0 // the values of the tasks held, stderr and alias included
 	sawResults := false
 	err := w.object(func(key string) error {
 		switch key {
 		case "results", "groups":
+			// Read a value at a time, so that memory holds the metrics, not the whole object; the
+			// first object to name a task gives its metrics.
 			sawResults = sawResults || key == "results"
-			var m map[string]map[string]any
-			if err := w.decode(&m); err != nil {
-				return err
-			}
-			for t, ms := range m {
-				if _, ok := tasks[t]; !ok {
-					tasks[t] = ms
+			return w.object(func(task string) error {
+				fresh := tasks[task] == nil
+				ms := map[string]any{}
+				err := w.object(func(name string) error {
+					v, ok, err := w.scalar()
+					if err != nil || !ok || !fresh {
+						return err
+					}
+					if _, seen := ms[name]; !seen {
+						if values++; values > 4*o.MaxMetrics {
+							return tooManyMetrics("lm-eval", o)
+						}
+					}
+					ms[name] = v
+					return nil
+				})
+				if err == nil && fresh {
+					tasks[task] = ms
 				}
-			}
-			return nil
+				return err
+			})
 		case "config":
 			return w.decode(&cfg)
 		case "lm_eval_version":

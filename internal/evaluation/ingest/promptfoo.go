@@ -141,7 +141,8 @@ func (p *pfRead) result(w *walker) error {
 	}
 	run := p.run
 	run.Counts.Total++
-	if prov := pfProvider(res.Provider); prov != "" {
+	// The model is named by the providers, clipped to 300 characters: a hundred are more than it shows.
+	if prov := pfProvider(res.Provider); prov != "" && len(p.providers) < 100 {
 		p.providers[prov] = true
 	}
 	plugin := pfString(res.Metadata, "pluginId", res.TestCase.Metadata)
@@ -168,6 +169,9 @@ func (p *pfRead) result(w *walker) error {
 	if plugin != "" {
 		f := p.plugins[plugin]
 		if f == nil {
+			if len(p.plugins) >= p.cases.o.MaxMetrics {
+				return tooManyMetrics("promptfoo", p.cases.o)
+			}
 			f = &pfFacet{}
 			p.plugins[plugin] = f
 		}

@@ -99,6 +99,37 @@ func (w *walker) object(fn func(key string) error) error {
 	return w.delim('}')
 }
 
+// scalar reads the next value: a string, number, true, false or null is returned with ok set; an object
+// or array is read past, keeping no more than one token of it.
+func (w *walker) scalar() (v any, ok bool, err error) {
+	tok, err := w.dec.Token()
+	if err != nil {
+		return nil, false, w.fail(err)
+	}
+	if d, isDelim := tok.(json.Delim); isDelim && (d == '{' || d == '[') {
+		return nil, false, w.skipRest()
+	}
+	return tok, true, nil
+}
+
+// skipRest reads past the rest of an object or array whose opening delimiter was read.
+func (w *walker) skipRest() error {
+	for depth := 1; depth > 0; {
+		tok, err := w.dec.Token()
+		if err != nil {
+			return w.fail(err)
+		}
+		if d, ok := tok.(json.Delim); ok {
+			if d == '{' || d == '[' {
+				depth++
+			} else {
+				depth--
+			}
+		}
+	}
+	return nil
+}
+
 // array reads an array, calling fn for each element; fn must read it.
 func (w *walker) array(fn func() error) error {
 	if err := w.delim('['); err != nil {
