@@ -9,7 +9,6 @@ import (
 	"strconv"
 
 	"github.com/aimsproject/aims"
-
 	"github.com/aimsproject/aims/internal/control"
 	"github.com/aimsproject/aims/internal/framework"
 )
