@@ -188,6 +188,7 @@ var allowedRoles = map[string]string{
 	// a system's acceptance criteria are a manager's decision.
 	"GET /api/v1/evaluations":                      "owner admin manager contributor auditor viewer",
 	"GET /api/v1/evaluations/{id}":                 "owner admin manager contributor auditor viewer",
+	"GET /api/v1/evaluations/{id}/compare":         "owner admin manager contributor auditor viewer",
 	"GET /api/v1/systems/{id}/evaluations":         "owner admin manager contributor auditor viewer",
 	"POST /api/v1/systems/{id}/evaluations":        "owner admin manager contributor",
 	"GET /api/v1/systems/{id}/evaluation-criteria": "owner admin manager contributor auditor viewer",

@@ -103,6 +103,24 @@ func (a *API) getEvaluation(w http.ResponseWriter, r *http.Request) error {
 	return writeJSON(w, http.StatusOK, EvaluationDetail{Run: run, FailingCases: items(cases), FailingCasesNext: next})
 }
 
+// compareEvaluation answers GET /api/v1/evaluations/{id}/compare?with=ID: the run set beside an earlier
+// one (by default the run of the same system and tool imported before it), metric by metric.
+func (a *API) compareEvaluation(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "Evaluation run")
+	if err != nil {
+		return err
+	}
+	with := r.URL.Query().Get("with")
+	if with != "" && !aims.ValidID(with) {
+		return aims.FieldError("with", "with names a run by its id.")
+	}
+	c, err := a.Evaluations.CompareWith(r.Context(), aims.ActorFrom(r.Context()).OrgID, id, with)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, c)
+}
+
 // getEvaluationCriteria answers GET /api/v1/systems/{id}/evaluation-criteria.
 func (a *API) getEvaluationCriteria(w http.ResponseWriter, r *http.Request) error {
 	id, err := pathID(r, "AI system")

@@ -55,6 +55,23 @@ func (e *env) evaluationsMatrixCall(t *testing.T, method, path string, caller *m
 		r := e.seedEvaluation(t, tg.org.ID)
 		c.path = "/api/v1/evaluations/" + r.ID
 		return c, func(*testing.T, *response, bool) {}, true
+	case "GET /api/v1/evaluations/{id}/compare":
+		r := e.seedEvaluation(t, tg.org.ID)
+		again, err := e.Evaluations.Import(e.Ctx, tg.org.ID, r.SystemID, evaluation.Import{Body: bytes.NewReader(evalSample(t, "garak-agg.report.jsonl"))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.path = "/api/v1/evaluations/" + again.ID + "/compare"
+		return c, func(t *testing.T, res *response, _ bool) {
+			if res.status != 200 {
+				return
+			}
+			var got evaluation.Comparison
+			res.decode(t, &got)
+			if got.From == nil || got.From.ID != r.ID || len(got.Rows) != 3 {
+				t.Errorf("compared with %+v, %d rows; want the run before and 3 rows", got.From, len(got.Rows))
+			}
+		}, true
 	case "GET /api/v1/systems/{id}/evaluations", "GET /api/v1/systems/{id}/evaluation-criteria":
 		r := e.seedEvaluation(t, tg.org.ID)
 		c.path = "/api/v1/systems/" + r.SystemID + path[len("/api/v1/systems/{id}"):]

@@ -156,6 +156,7 @@ func (a *API) Routes() []Route {
 
 		{Method: http.MethodGet, Path: "/api/v1/evaluations", Action: read, Resource: aims.ResEvaluation, Handle: a.listEvaluations},
 		{Method: http.MethodGet, Path: "/api/v1/evaluations/{id}", Action: read, Resource: aims.ResEvaluation, Handle: a.getEvaluation},
+		{Method: http.MethodGet, Path: "/api/v1/evaluations/{id}/compare", Action: read, Resource: aims.ResEvaluation, Handle: a.compareEvaluation},
 		{Method: http.MethodGet, Path: "/api/v1/systems/{id}/evaluations", Action: read, Resource: aims.ResEvaluation, Handle: a.listSystemEvaluations},
 		{Method: http.MethodPost, Path: "/api/v1/systems/{id}/evaluations", Action: create, Resource: aims.ResEvaluation, Handle: a.importEvaluation},
 		{Method: http.MethodGet, Path: "/api/v1/systems/{id}/evaluation-criteria", Action: read, Resource: aims.ResEvaluation, Handle: a.getEvaluationCriteria},

@@ -19,7 +19,7 @@ import (
 	"github.com/aimsproject/aims/internal/store"
 )
 
-const evalUsage = "usage: aims eval import|push|list|show|criteria ..."
+const evalUsage = "usage: aims eval import|push|list|show|compare|criteria ..."
 
 // runEval imports evaluation and red-teaming result files and sets the acceptance criteria they are
 // judged against.
@@ -36,10 +36,12 @@ func runEval(ctx context.Context, env *Env, args []string) error {
 		return runEvalList(ctx, env, args[1:])
 	case "show":
 		return runEvalShow(ctx, env, args[1:])
+	case "compare":
+		return runEvalCompare(ctx, env, args[1:])
 	case "criteria":
 		return runEvalCriteria(ctx, env, args[1:])
 	}
-	return usageError("unknown eval command %q: use import, push, list, show or criteria", args[0])
+	return usageError("unknown eval command %q: use import, push, list, show, compare or criteria", args[0])
 }
 
 func checkFormatFlag(f string) error {

@@ -42,4 +42,27 @@ func TestEvalPushSendsAResultFileToARunningServer(t *testing.T) {
 	if code != 0 || strings.Count(stdout, "garak") != 1 {
 		t.Fatalf("after the pushes:\n%s", stdout)
 	}
+	first := strings.Fields(strings.Split(strings.TrimSpace(stdout), "\n")[1])[0]
+
+	// A second push is compared with the first, from the server and on this machine's data.
+	second, stderr, code := run(t, remote, "", "eval", "push", "--system", "Support bot", garak)
+	if code != 0 {
+		t.Fatalf("second push: exit %d, %s", code, stderr)
+	}
+	second = strings.TrimSpace(second)
+	stdout, stderr, code = run(t, remote, "", "eval", "compare", second)
+	if code != 0 || !strings.Contains(stdout, "before garak 0.14.0.pre1") || !strings.Contains(stdout, "run "+first+" of Support bot") ||
+		!strings.Contains(stdout, "after  garak") || !strings.Contains(stdout, "same") || !strings.Contains(stdout, "TASK") {
+		t.Errorf("eval compare: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if stdout, stderr, code = run(t, env, "", "eval", "compare", "--org", "acme", first, "--with", second, "--format", "json"); code != 0 ||
+		!strings.Contains(stdout, `"change": "same"`) {
+		t.Errorf("eval compare on this machine's data: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if _, stderr, code = run(t, remote, "", "eval", "compare", first); code != 2 || !strings.Contains(stderr, "the server answered 404: No earlier garak run of Support bot") {
+		t.Errorf("the first run compared: exit %d, %s", code, stderr)
+	}
+	if _, stderr, code = run(t, remote, "", "eval", "compare"); code != 2 || !strings.Contains(stderr, "give the id of the run to compare") {
+		t.Errorf("no id: exit %d, %s", code, stderr)
+	}
 }

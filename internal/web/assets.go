@@ -93,7 +93,7 @@ var pageNames = []string{
 	"system_card", "model_card",
 	"system_bom",
 	"components", "component", "component_form", "systems_import", "system_components",
-	"my_work", "webhooks", "risks", "risk", "risk_form", "risk_criteria", "risks_import", "gate", "gate_policy", "readiness_systems", "readiness_mapped",
+	"my_work", "webhooks", "risks", "risk", "risk_form", "risk_criteria", "risks_import", "gate", "gate_policy", "readiness_systems", "readiness_mapped", "evaluation_compare",
 	"impacts", "impact", "impact_form",
 	"evidence_list", "evidence",
 	"evaluations", "evaluation",

@@ -163,6 +163,7 @@ var webMatrix = []struct {
 	{"POST /systems/{id}/evaluations", "YYYYNN", false},
 	{"POST /systems/{id}/evaluations/criteria", "YYYNNN", false},
 	{"GET /evaluations/{id}", "YYYYYY", false},
+	{"GET /evaluations/{id}/compare", "YYYYYY", false},
 	{"GET /my-work", "YYYYYY", false},
 	{"POST /my-work/notifications", "YYYYYY", false},
 	{"GET /webhooks", "YYYYYN", false},

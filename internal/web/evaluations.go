@@ -162,6 +162,8 @@ type EvaluationPage struct {
 	Cases       []ingest.Case
 	NextURL     string
 	HistoryHref string
+	// CompareHref sets the run beside the one of its system and tool before it, when there is one.
+	CompareHref string
 	RecordCards
 }
 
@@ -186,6 +188,11 @@ func (w *Web) evaluationPage(rw http.ResponseWriter, r *http.Request, v *visit) 
 	}
 	if v.may(aims.ActionRead, aims.ResActivity) {
 		p.HistoryHref = "/activity?" + url.Values{"record_type": {"evaluation"}, "record_id": {id}}.Encode()
+	}
+	if prev, err := w.Evaluations.Previous(ctx, v.org.ID, run); err != nil {
+		return err
+	} else if prev != nil {
+		p.CompareHref = "/evaluations/" + id + "/compare"
 	}
 	if p.RecordCards, err = w.recordCards(ctx, r, v, endOf(run)); err != nil {
 		return err

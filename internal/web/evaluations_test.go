@@ -56,6 +56,17 @@ func prepareEvaluations(t *testing.T, f *apptest.Fixture, r *matrixRequest, rout
 			t.Fatal(err)
 		}
 		r.path = "/evaluations/" + run.ID
+	case "GET /evaluations/{id}/compare":
+		s := newSystem()
+		var runs []*evaluation.Run
+		for range 2 {
+			run, err := f.Evaluations.Import(ctx, target.ID, s.ID, evaluation.Import{Body: bytes.NewReader([]byte(evalFile(t, "garak-agg.report.jsonl")))})
+			if err != nil {
+				t.Fatal(err)
+			}
+			runs = append(runs, run)
+		}
+		r.path = "/evaluations/" + runs[1].ID + "/compare"
 	}
 }
 

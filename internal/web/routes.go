@@ -172,6 +172,7 @@ func (w *Web) Routes() []Route {
 		{Method: post, Path: "/systems/{id}/evaluations", Access: Member, Action: create, Resource: aims.ResEvaluation, handle: w.importEvaluation},
 		{Method: post, Path: "/systems/{id}/evaluations/criteria", Access: Member, Action: update, Resource: aims.ResEvaluation, handle: w.saveEvaluationCriteria},
 		{Method: get, Path: "/evaluations/{id}", Access: Member, Action: read, Resource: aims.ResEvaluation, handle: w.evaluationPage},
+		{Method: get, Path: "/evaluations/{id}/compare", Access: Member, Action: read, Resource: aims.ResEvaluation, handle: w.evaluationCompare},
 		{Method: post, Path: "/my-work/notifications", Access: Member, Action: read, Resource: aims.ResOrganization, handle: w.setEmailMode},
 		{Method: post, Path: "/tasks", Access: Member, Action: create, Resource: aims.ResTask, handle: w.addTask},
 		{Method: post, Path: "/tasks/{id}/status", Access: Member, Action: update, Resource: aims.ResTask, handle: w.setTaskStatus},
