@@ -1,9 +1,7 @@
 package api
 
 import (
-	"encoding/base64"
 	"net/http"
-	"strconv"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/framework"
@@ -16,13 +14,8 @@ func (a *API) listRequirements(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	offset, err := offsetCursor(p.Cursor)
-	if err != nil {
-		return err
-	}
-	limit := p.Limit
-	if limit == 0 {
-		limit = 50
+	if _, _, _, err := aims.PageSlice(p, 0); err != nil {
+		return err // a bad cursor, before the work
 	}
 	ctx, org := r.Context(), aims.ActorFrom(r.Context()).OrgID
 	f, err := a.Frameworks.Framework(ctx, org, r.PathValue("key"))
@@ -50,28 +43,11 @@ func (a *API) listRequirements(w http.ResponseWriter, r *http.Request) error {
 		}
 		nodes = kept
 	}
-	if offset > len(nodes) {
-		offset = len(nodes)
+	from, to, next, err := aims.PageSlice(p, len(nodes))
+	if err != nil {
+		return err
 	}
-	end := min(offset+limit, len(nodes))
-	next := ""
-	if end < len(nodes) {
-		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(end)))
-	}
-	return writeJSON(w, http.StatusOK, List[framework.Node]{Items: items(nodes[offset:end]), NextCursor: next})
-}
-
-// offsetCursor reads a cursor that holds a position in a list.
-func offsetCursor(c string) (int, error) {
-	if c == "" {
-		return 0, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	n, aerr := strconv.Atoi(string(b))
-	if err != nil || aerr != nil || n < 0 {
-		return 0, aims.FieldError("cursor", "The cursor is not one this API gave out.")
-	}
-	return n, nil
+	return writeJSON(w, http.StatusOK, List[framework.Node]{Items: items(nodes[from:to]), NextCursor: next})
 }
 
 func (a *API) getRequirement(w http.ResponseWriter, r *http.Request) error {

@@ -2,11 +2,9 @@ package readiness
 
 import (
 	"context"
-	"encoding/base64"
 	"fmt"
 	"net/url"
 	"slices"
-	"strconv"
 
 	"github.com/aimsproject/aims"
 	"github.com/aimsproject/aims/internal/control"
@@ -83,29 +81,16 @@ func (s *Service) Mapped(ctx context.Context, orgID, key string) (*MappedReadine
 // MappedPage is Mapped with a page of the requirements (the roll-up still counts them all), and the cursor
 // of the next page ("" on the last).
 func (s *Service) MappedPage(ctx context.Context, orgID, key string, p aims.Page) (*MappedReadiness, string, error) {
-	from := 0
-	if p.Cursor != "" {
-		b, err := base64.RawURLEncoding.DecodeString(p.Cursor)
-		n, aerr := strconv.Atoi(string(b))
-		if err != nil || aerr != nil || n < 0 {
-			return nil, "", aims.FieldError("cursor", "The cursor is not one aims gave out.")
-		}
-		from = n
+	if _, _, _, err := aims.PageSlice(p, 0); err != nil {
+		return nil, "", err // a bad cursor, before the work
 	}
-	limit := p.Limit
-	if limit <= 0 {
-		limit = aims.DefaultPageLimit
-	}
-	limit = min(limit, aims.MaxPageLimit)
 	m, err := s.Mapped(ctx, orgID, key)
 	if err != nil {
 		return nil, "", err
 	}
-	from = min(from, len(m.Items))
-	to := min(from+limit, len(m.Items))
-	next := ""
-	if to < len(m.Items) {
-		next = base64.RawURLEncoding.EncodeToString([]byte(strconv.Itoa(to)))
+	from, to, next, err := aims.PageSlice(p, len(m.Items))
+	if err != nil {
+		return nil, "", err
 	}
 	m.Items = m.Items[from:to]
 	return m, next, nil
@@ -124,7 +109,7 @@ func (s *Service) mapped(ctx context.Context, orgID, key string, items []Item) (
 		}
 	}
 	m := &MappedReadiness{MappedCoverage: MappedCoverage{Framework: key, Title: cov.FrameworkName, Scope: cov.Scope, Targets: cov.Targets,
-		Covered: cov.Covered, Partial: cov.Partial}, Items: make([]MappedItem, 0, len(cov.Items)),
+		Covered: cov.Covered, Partial: cov.Partial, Percent: cov.Percent}, Items: make([]MappedItem, 0, len(cov.Items)),
 		Rollup: Rollup{Key: key, Title: cov.FrameworkName + " (through the crosswalks)", Href: MappedHref(key)}}
 	for _, c := range cov.Items {
 		mi, best := mappedItem(key, c, iso)

@@ -112,13 +112,14 @@ type MappedCoverage struct {
 	Targets   int    `json:"targets"`
 	Covered   int    `json:"covered"`
 	Partial   int    `json:"partial"`
+	// Percent is the share of the requirements covered.
+	Percent int `json:"percent"`
 }
 
 // Mapped is a mapped framework on the home page: its coverage, and its readiness counted.
 type Mapped struct {
 	MappedCoverage
-	Percent int    `json:"percent"`
-	Href    string `json:"href"`
+	Href string `json:"href"`
 	// Readiness counts the requirements in scope by how far the ISO/IEC 42001 items mapped to them are
 	// (see MappedReadiness); its Href lists them.
 	Readiness Rollup `json:"readiness"`

@@ -140,11 +140,8 @@ func (s *Service) Compute(ctx context.Context, orgID string) (*Readiness, error)
 		if err != nil {
 			return nil, fmt.Errorf("cannot compute the readiness of %s: %w", key, err)
 		}
-		mp := Mapped{MappedCoverage: m.MappedCoverage, Href: "/coverage?" + url.Values{"framework": {key}}.Encode(), Readiness: m.Rollup}
-		if mp.Targets > 0 {
-			mp.Percent = mp.Covered * 100 / mp.Targets
-		}
-		r.Mapped = append(r.Mapped, mp)
+		r.Mapped = append(r.Mapped, Mapped{MappedCoverage: m.MappedCoverage, Href: "/coverage?" + url.Values{"framework": {key}}.Encode(),
+			Readiness: m.Rollup})
 	}
 	if r.Systems, err = s.systems(ctx, orgID); err != nil {
 		return nil, err

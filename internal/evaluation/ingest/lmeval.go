@@ -21,7 +21,9 @@ func readLMEval(r io.Reader, o Options) (*Run, error) {
 	}
 	var modelName string
 	var date any
-	values := 0 // the values of the tasks held, stderr and alias included
+	// The values held while the file is read, standard errors and aliases included, are bounded apart
+	// from the metrics, which are known only at the end.
+	values := 0
 	sawResults := false
 	err := w.object(func(key string) error {
 		switch key {
@@ -84,7 +86,9 @@ func readLMEval(r io.Reader, o Options) (*Run, error) {
 	sort.Strings(names)
 	run.Name = clip(strings.Join(names, ", "), 200)
 	for _, t := range names {
-		run.Metrics = append(run.Metrics, lmMetrics(t, tasks[t])...)
+		if run.Metrics = append(run.Metrics, lmMetrics(t, tasks[t])...); len(run.Metrics) > o.MaxMetrics {
+			return nil, tooManyMetrics("lm-eval", o)
+		}
 	}
 	run.Status = StatusSuccess
 	return run, nil

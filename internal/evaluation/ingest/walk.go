@@ -185,24 +185,8 @@ func (w *walker) decode(v any) error {
 
 // skip reads past the next value, keeping no more than one token of it.
 func (w *walker) skip() error {
-	depth := 0
-	for {
-		tok, err := w.dec.Token()
-		if err != nil {
-			return w.fail(err)
-		}
-		if d, ok := tok.(json.Delim); ok {
-			switch d {
-			case '{', '[':
-				depth++
-			default:
-				depth--
-			}
-		}
-		if depth == 0 {
-			return nil
-		}
-	}
+	_, _, err := w.scalar()
+	return err
 }
 
 // end checks that nothing but space follows the document.
